@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The engine: frames in, timeline events out.  Pure: no I/O, no clock
+ * (each frame carries its time).  It owns the flow table and emits each
+ * event to one sink as soon as it is known.  Memory is bounded by the
+ * number of open flows, not by the number of frames.
+ */
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ev.h"
+
+struct engine_config {
+	uint32_t	max_flows;	/* open at once; the oldest is evicted */
+	int64_t		closed_linger_ns; /* a closed TCP conn is kept so
+					     late segments join it */
+	int64_t		udp_idle_ns;	/* a UDP conn ends after this idle */
+};
+
+void		 engine_config_default(struct engine_config *);
+
+struct engine	*engine_new(const struct engine_config *, struct sink *);
+void		 engine_free(struct engine *);
+
+/* One captured frame; `frame` is its 1-based number in the input. */
+void		 engine_frame(struct engine *, uint64_t frame, int64_t ts_ns,
+		     int linktype, const uint8_t *b, size_t caplen,
+		     size_t wirelen);
+
+/* An input-level problem (not about one frame), shown as a warning. */
+void		 engine_warn(struct engine *, uint64_t frame, int64_t ts_ns,
+		     const char *message);
+
+/* End of input: every conn still open gets its summary. */
+void		 engine_finish(struct engine *);
+
+struct engine_stats {
+	uint64_t	frames;
+	uint64_t	malformed;	/* frames with a warning */
+	uint64_t	ignored;	/* frames with nothing we track */
+	uint64_t	conns;
+	uint64_t	evicted;
+};
+void		 engine_stats(const struct engine *, struct engine_stats *);
+
+#endif

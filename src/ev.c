@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: ISC */
+/* Names of the things events carry: analysis notes and TCP flags. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ev.h"
+
+static const char *ev_an_names[AN_COUNT] = {
+	"retransmission", "fast_retransmission", "spurious_retransmission",
+	"out_of_order", "lost_segment", "duplicate_ack", "zero_window",
+	"window_update", "keep_alive", "ack_lost_segment",
+	"zero_window_probe", "rst_ignored", "ip_fragment", "truncated",
+};
+
+const char *
+ev_analysis_name(uint32_t bit)
+{
+	unsigned i;
+
+	for (i = 0; i < AN_COUNT; i++) {
+		if (bit == (1U << i))
+			return ev_an_names[i];
+	}
+	return NULL;
+}
+
+static const char *ev_flag_names[] = {
+	"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE",
+};
+
+const char *
+ev_flag_name(unsigned bit)
+{
+	if (bit >= sizeof ev_flag_names / sizeof ev_flag_names[0])
+		return NULL;
+	return ev_flag_names[bit];
+}
+
+void
+ev_flags_label(uint16_t flags, char *buf, size_t len)
+{
+	/* As the textbook ladders write them: ACK last ("FIN-ACK"). */
+	static const uint16_t order[] = { TCP_SYN, TCP_FIN, TCP_RST, TCP_PSH,
+	    TCP_URG, TCP_ECE, TCP_CWR, TCP_AE, TCP_ACK };
+	static const char *names[] = { "SYN", "FIN", "RST", "PSH", "URG",
+	    "ECE", "CWR", "AE", "ACK" };
+	size_t i, used = 0, n;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
+		if (!(flags & order[i]))
+			continue;
+		n = strlen(names[i]) + (used > 0);
+		if (used + n + 1 > len)
+			break;
+		if (used > 0)
+			buf[used++] = '-';
+		memcpy(buf + used, names[i], strlen(names[i]) + 1);
+		used += strlen(names[i]);
+	}
+	if (used == 0 && len > 4)
+		memcpy(buf, "NONE", 5);
+}

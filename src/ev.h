@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Timeline events: what the engine tells its sinks (text, JSON, the
+ * timeline the UI reads, exporters).  A sink sees each event once, in
+ * order; pointers inside an event (conn info, strings) are valid only
+ * during the emit call.  Copy what you keep.
+ *
+ * Order guarantees: a conn event before any event of that conn; a packet
+ * event before the state events it caused (same frame); a conn's summary
+ * after all its other events.
+ */
+#ifndef EV_H
+#define EV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkt.h"
+#include "tcp_fsm.h"
+
+enum ev_type {
+	EV_CONN,
+	EV_PACKET,
+	EV_STATE,
+	EV_ICMP,
+	EV_WARNING,
+	EV_SUMMARY,
+};
+
+enum ev_dir {
+	EV_C2S = 0,
+	EV_S2C = 1,
+};
+
+enum ev_side {
+	EV_CLIENT = 0,
+	EV_SERVER = 1,
+};
+
+/* Analysis notes per segment (tcp_analysis.c), as Wireshark names them. */
+#define AN_RETRANSMISSION	0x0001
+#define AN_FAST_RETRANSMISSION	0x0002
+#define AN_SPURIOUS_RETRANSMISSION 0x0004
+#define AN_OUT_OF_ORDER		0x0008
+#define AN_LOST_SEGMENT		0x0010	/* previous segment not captured */
+#define AN_DUP_ACK		0x0020
+#define AN_ZERO_WINDOW		0x0040
+#define AN_WINDOW_UPDATE	0x0080
+#define AN_KEEP_ALIVE		0x0100
+#define AN_ACKED_UNSEEN		0x0200	/* ACKed segment that wasn't captured */
+#define AN_ZERO_WINDOW_PROBE	0x0400
+#define AN_RST_IGNORED		0x0800	/* RST outside the receive window */
+#define AN_FRAGMENT		0x1000	/* IP fragment, not reassembled */
+#define AN_TRUNCATED		0x2000	/* cut by the capture's snaplen */
+#define AN_COUNT		14
+
+/* Wireshark's tcp.completeness bits. */
+#define COMPL_SYN	1
+#define COMPL_SYNACK	2
+#define COMPL_ACK	4
+#define COMPL_DATA	8
+#define COMPL_FIN	16
+#define COMPL_RST	32
+
+/* What a conn is, fixed when it is first seen. */
+struct conn_info {
+	uint32_t	id;		/* 1-based, in order of first packet */
+	uint8_t		proto;		/* 6 TCP, 17 UDP */
+	bool		guessed;	/* roles from port heuristics */
+	struct pkt_addr	caddr;
+	struct pkt_addr	saddr;
+	uint16_t	cport;
+	uint16_t	sport;
+};
+
+struct ev_packet {
+	uint64_t	frame;
+	enum ev_dir	dir;
+	uint32_t	len;		/* payload bytes */
+	uint32_t	caplen;		/* frame bytes captured */
+	/* TCP only */
+	uint16_t	flags;
+	uint32_t	seq, ack, rseq, rack;
+	uint32_t	win;		/* scaled when scaling is known */
+	struct tcp_opts	opt;
+	uint32_t	analysis;	/* AN_* */
+	/* UDP only: the request this datagram answers (0: none) */
+	uint64_t	reply_to;
+};
+
+struct ev_state {
+	uint64_t	frame;
+	enum ev_side	endpoint;
+	enum tcp_state	from;
+	enum tcp_state	to;
+	enum tcp_why	why;
+};
+
+struct ev_icmp {
+	uint64_t	frame;
+	uint8_t		family;		/* 4 or 6 */
+	uint8_t		icmp_type;
+	uint8_t		icmp_code;
+	struct pkt_addr	src;		/* who sent the error */
+	uint64_t	cause;		/* frame of the datagram/segment it
+					   answers, when known (0: unknown) */
+};
+
+struct ev_warning {
+	uint64_t	frame;		/* 0: not about one frame */
+	const char	*message;	/* English; translated by the sink */
+};
+
+struct ev_summary {
+	uint64_t	packets;
+	uint64_t	bytes_c2s;
+	uint64_t	bytes_s2c;
+	uint8_t		completeness;	/* COMPL_*, TCP only */
+	enum tcp_state	client_state;
+	enum tcp_state	server_state;
+	uint64_t	retransmissions;
+	int64_t		first_ns;
+	int64_t		last_ns;
+	bool		evicted;	/* forced out by the flow cap */
+};
+
+struct ev {
+	enum ev_type	type;
+	int64_t		ts_ns;		/* capture time, ns since the epoch */
+	const struct conn_info *conn;	/* NULL for conn-less events */
+	union {
+		struct ev_packet	pkt;
+		struct ev_state		state;
+		struct ev_icmp		icmp;
+		struct ev_warning	warn;
+		struct ev_summary	sum;
+	} u;
+};
+
+/* A consumer of events.  close() flushes and frees it. */
+struct sink {
+	void	(*emit)(struct sink *, const struct ev *);
+	void	(*close)(struct sink *);
+};
+
+static inline void
+sink_emit(struct sink *s, const struct ev *e)
+{
+	s->emit(s, e);
+}
+
+static inline void
+sink_close(struct sink *s)
+{
+	if (s != NULL && s->close != NULL)
+		s->close(s);
+}
+
+/* "retransmission" for AN_RETRANSMISSION; NULL for an unknown bit. */
+const char	*ev_analysis_name(uint32_t bit);
+/* "SYN-ACK", "PSH-ACK", "NONE": flags as the ladder labels them. */
+void		 ev_flags_label(uint16_t flags, char *buf, size_t len);
+/* Flag names, lowest bit first ("FIN" ... "AE"); NULL past the end. */
+const char	*ev_flag_name(unsigned bit);
+
+#endif

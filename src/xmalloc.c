@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: ISC */
+/* Allocation wrappers that die cleanly (terminal restored) on failure. */
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+static void (*xmalloc_fatal_hook)(void);
+
+void
+xmalloc_set_fatal_hook(void (*fn)(void))
+{
+	xmalloc_fatal_hook = fn;
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (xmalloc_fatal_hook != NULL) {
+		void (*fn)(void) = xmalloc_fatal_hook;
+
+		xmalloc_fatal_hook = NULL;
+		fn();
+	}
+	fputs("synfin: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n == 0 ? 1 : n);
+
+	if (p == NULL)
+		fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb == 0 ? 1 : nmemb, size == 0 ? 1 : size);
+
+	if (p == NULL)
+		fatal("out of memory (%zu x %zu bytes)", nmemb, size);
+	return p;
+}
+
+void *
+xreallocarray(void *old, size_t nmemb, size_t size)
+{
+	void *p;
+
+	if (size != 0 && nmemb > SIZE_MAX / size)
+		fatal("allocation overflow (%zu x %zu bytes)", nmemb, size);
+	p = realloc(old, nmemb * size == 0 ? 1 : nmemb * size);
+	if (p == NULL)
+		fatal("out of memory (%zu x %zu bytes)", nmemb, size);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
