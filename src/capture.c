@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <pcap/pcap.h>
 
@@ -27,6 +28,37 @@ struct capture {
 					   stay those of the file */
 };
 
+/* Say plainly what libpcap would only call an "unknown file format". */
+static int
+capture_check_file(FILE *fp, char *err, size_t len)
+{
+	unsigned char magic[2];
+	struct stat sb;
+
+	if (fstat(fileno(fp), &sb) != 0) {
+		snprintf(err, len, "%s", strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		snprintf(err, len, "is a directory, not a capture file");
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode))
+		return 0;
+	if (sb.st_size == 0) {
+		snprintf(err, len, "empty file, not a capture");
+		return -1;
+	}
+	if (fread(magic, 1, 2, fp) == 2 && magic[0] == 0x1f &&
+	    magic[1] == 0x8b) {
+		snprintf(err, len, "gzip-compressed: decompress it first "
+		    "(zcat FILE | synfin replay -)");
+		return -1;
+	}
+	rewind(fp);
+	return 0;
+}
+
 struct capture *
 capture_open_file(const char *path, char *err, size_t len)
 {
@@ -38,6 +70,9 @@ capture_open_file(const char *path, char *err, size_t len)
 		fp = stdin;
 	else if ((fp = fopen(path, "rb")) == NULL) {
 		snprintf(err, len, "%s", strerror(errno));
+		return NULL;
+	} else if (capture_check_file(fp, err, len) != 0) {
+		fclose(fp);
 		return NULL;
 	}
 	c = xcalloc(1, sizeof *c);

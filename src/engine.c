@@ -49,6 +49,7 @@ struct conn {
 	uint64_t	bytes[2];
 	uint64_t	retrans;
 	uint64_t	last_frame[2];	/* by enum ev_dir */
+	uint32_t	last_seq[2];	/* TCP: seq of that frame */
 	int64_t		first_ns;
 	int64_t		last_ns;
 	/* UDP: requests not yet answered, oldest first. */
@@ -497,6 +498,7 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	c->packets++;
 	c->bytes[dir] += p->paylen;
 	c->last_frame[dir] = frame;
+	c->last_seq[dir] = p->seq;
 	if (ts > c->last_ns)
 		c->last_ns = ts;
 
@@ -590,9 +592,15 @@ engine_icmp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts)
 		flow_key_make(&k, in->proto, &in->src, in->sport, &in->dst,
 		    in->dport, &swapped);
 		if ((f = flow_lookup(e->ft, &k)) != NULL) {
+			enum ev_dir d;
+
 			c = f->data;
+			d = engine_dir(c, swapped);
 			ev.conn = &c->info;
-			ev.u.icmp.cause = c->last_frame[engine_dir(c, swapped)];
+			/* A datagram is answered at once; a TCP segment only
+			 * when the quote names the last one sent. */
+			if (in->proto == 17 || c->last_seq[d] == in->seq)
+				ev.u.icmp.cause = c->last_frame[d];
 		}
 	}
 	sink_emit(e->sink, &ev);

@@ -65,3 +65,41 @@ ev_flags_label(uint16_t flags, char *buf, size_t len)
 	if (used == 0 && len > 4)
 		memcpy(buf, "NONE", 5);
 }
+
+const char *
+ev_icmp_desc(uint8_t family, uint8_t type, uint8_t code)
+{
+	static const char *unreach4[] = { "network unreachable",
+	    "host unreachable", "protocol unreachable", "port unreachable",
+	    "fragmentation needed", "source route failed" };
+	static const char *unreach6[] = { "no route to destination",
+	    "administratively prohibited", "beyond scope of source address",
+	    "address unreachable", "port unreachable" };
+
+	if (family == 6) {
+		switch (type) {
+		case 1:
+			return code < 5 ? unreach6[code] : "unreachable";
+		case 2:
+			return "packet too big";
+		case 3:
+			return "time exceeded";
+		case 4:
+			return "parameter problem";
+		}
+		return "error";
+	}
+	switch (type) {
+	case 3:
+		return code < 6 ? unreach4[code] : "unreachable";
+	case 4:
+		return "source quench";
+	case 5:
+		return "redirect";
+	case 11:
+		return "time exceeded";
+	case 12:
+		return "parameter problem";
+	}
+	return "error";
+}

@@ -161,6 +161,8 @@ sink_close(struct sink *s)
 const char	*ev_analysis_name(uint32_t bit);
 /* "SYN-ACK", "PSH-ACK", "NONE": flags as the ladder labels them. */
 void		 ev_flags_label(uint16_t flags, char *buf, size_t len);
+/* "port unreachable": what an ICMP or ICMPv6 error says, in English. */
+const char	*ev_icmp_desc(uint8_t family, uint8_t type, uint8_t code);
 /* Flag names, lowest bit first ("FIN" ... "AE"); NULL past the end. */
 const char	*ev_flag_name(unsigned bit);
 

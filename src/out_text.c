@@ -292,12 +292,15 @@ out_text_emit(struct sink *sink, const struct ev *e)
 	case EV_ICMP:
 		out_text_start(o, e->u.icmp.frame, e->ts_ns);
 		pkt_addr_str(&e->u.icmp.src, a, sizeof a);
-		out_text_add(o, "%4s ICMP%s type %u code %u from %s",
-		    e->conn != NULL ? "" : "-",
-		    e->u.icmp.family == 6 ? "v6" : "", e->u.icmp.icmp_type,
-		    e->u.icmp.icmp_code, a);
 		if (e->conn != NULL)
-			out_text_add(o, " about conn %" PRIu32, e->conn->id);
+			out_text_add(o, "%4" PRIu32 " ", e->conn->id);
+		else
+			out_text_add(o, "%4s ", "-");
+		out_text_add(o, "ICMP%s %s (type %u code %u) from %s",
+		    e->u.icmp.family == 6 ? "v6" : "",
+		    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
+		    e->u.icmp.icmp_code), e->u.icmp.icmp_type,
+		    e->u.icmp.icmp_code, a);
 		if (e->u.icmp.cause != 0)
 			out_text_add(o, " (answers frame %" PRIu64 ")",
 			    e->u.icmp.cause);

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# The command line as a user meets it: help, exit codes, messages that
+# name the file and the reason, filters, stdin, closed pipes.
+set -u
+: "${SYNFIN:?}" "${top_srcdir:?}"
+caps="$top_srcdir/captures"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/#   /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20; }
+
+# expect NAME RC STDERR-REGEX -- ARGS...: run synfin, check exit code and stderr.
+expect() {
+	local name=$1 rc=$2 re=$3; shift 4
+	"$SYNFIN" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	local got=$?
+	if [ "$got" -ne "$rc" ]; then
+		echo "# exit $got, want $rc"; bad "$name"; return
+	fi
+	if [ -n "$re" ] && ! grep -Eq -- "$re" "$tmp/err"; then
+		echo "# stderr does not match /$re/"; bad "$name"; return
+	fi
+	ok "$name"
+}
+
+expect "--help exits 0" 0 "" -- --help
+grep -q '^usage: synfin replay' "$tmp/out" && ok "--help shows usage" || bad "--help shows usage"
+grep -q 'Exit status' "$tmp/out" && ok "--help documents exit codes" || bad "--help documents exit codes"
+expect "-h exits 0" 0 "" -- -h
+expect "--version exits 0" 0 "" -- --version
+grep -Eq '^synfin [0-9]+\.[0-9]+' "$tmp/out" && ok "--version names it" || bad "--version names it"
+expect "no arguments is a usage error" 2 "no command given" --
+expect "unknown option is a usage error" 2 "usage:" -- --bogus
+expect "unknown command is a usage error" 2 "unknown command 'frobnicate'" -- frobnicate
+expect "replay without a file is a usage error" 2 "replay needs a FILE" -- replay
+expect "-c 0 is a usage error" 2 "positive number" -- -c 0 -r "$caps/udp.pcap"
+expect "missing file names it and the reason" 1 "^synfin: $tmp/none.pcap: No such file or directory$" -- replay "$tmp/none.pcap"
+expect "a directory is refused" 1 "^synfin: $tmp: " -- replay "$tmp"
+: >"$tmp/empty.pcap"
+expect "an empty file is refused" 1 "^synfin: $tmp/empty.pcap: " -- replay "$tmp/empty.pcap"
+echo "this is not a capture" >"$tmp/text.pcap"
+expect "a text file is refused" 1 "^synfin: $tmp/text.pcap: " -- replay "$tmp/text.pcap"
+gzip -c "$caps/udp.pcap" >"$tmp/udp.pcap.gz"
+expect "a gzip'd capture is named as such" 1 "gzip-compressed" -- replay "$tmp/udp.pcap.gz"
+# A pcap header with link type 147 (USER0), which nothing decodes.
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x93\x00\x00\x00' >"$tmp/user0.pcap"
+expect "an unsupported link type is named" 1 "unsupported link type .*147" -- replay "$tmp/user0.pcap"
+expect "a bad filter is refused" 1 "bad filter expression" -- replay "$caps/handshake.pcap" "tcp and and"
+
+# Filters keep the file's frame numbers.
+"$SYNFIN" replay --text "$caps/handshake.pcap" 'tcp[tcpflags] & tcp-fin != 0' >"$tmp/out" 2>"$tmp/err"
+frames=$(awk '$1 ~ /^[0-9]+$/ {print $1}' "$tmp/out" | tr '\n' ' ')
+[ "$frames" = "8 9 " ] && ok "a filter keeps frame numbers" || { echo "# frames: $frames"; bad "a filter keeps frame numbers"; }
+
+"$SYNFIN" -r "$caps/handshake.pcap" -c 3 --text >"$tmp/out" 2>"$tmp/err"
+[ "$(awk '$1 ~ /^[0-9]+$/' "$tmp/out" | wc -l)" -eq 3 ] && ok "-c 3 stops after 3 frames" || bad "-c 3 stops after 3 frames"
+
+"$SYNFIN" replay --text - <"$caps/udp.pcap" >"$tmp/out" 2>"$tmp/err"
+"$SYNFIN" replay --text "$caps/udp.pcap" >"$tmp/out2" 2>&1
+cmp -s "$tmp/out" "$tmp/out2" && ok "- reads standard input" || bad "- reads standard input"
+
+"$SYNFIN" -r "$caps/handshake.pcap" --text >"$tmp/out2" 2>&1
+"$SYNFIN" replay "$caps/handshake.pcap" >"$tmp/out" 2>&1
+cmp -s "$tmp/out" "$tmp/out2" && ok "-r FILE equals replay FILE, text when not a terminal" || bad "-r FILE equals replay FILE"
+
+"$SYNFIN" replay --summary "$caps/handshake.pcap" >"$tmp/out" 2>"$tmp/err"
+[ "$(wc -l <"$tmp/out")" -eq 1 ] && grep -q '^conn 1 tcp .*client TIME_WAIT, server CLOSED' "$tmp/out" &&
+	ok "--summary prints one line per conversation" || bad "--summary prints one line per conversation"
+
+# JSON: every line is an object with a type; a conn precedes its packets.
+"$SYNFIN" replay --json "$caps/handshake.pcap" >"$tmp/out" 2>"$tmp/err"
+if python3 - "$tmp/out" <<'PY'
+import json, sys
+seen = set()
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    assert "type" in o, line
+    if o["type"] == "conn":
+        seen.add(o["id"])
+    elif o["type"] in ("packet", "state", "summary"):
+        assert o["conn"] in seen, line
+types = [json.loads(l)["type"] for l in open(sys.argv[1])]
+assert types[0] == "conn" and types[-1] == "summary", types
+PY
+then ok "--json is JSON Lines in contract order"; else bad "--json is JSON Lines in contract order"; fi
+
+# A truncated file: what was read is shown, then the reason, exit 1.
+head -c 700 "$caps/handshake.pcap" >"$tmp/cut.pcap"
+"$SYNFIN" replay --text "$tmp/cut.pcap" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'truncated' "$tmp/err" && grep -Eq '^ +1 ' "$tmp/out" &&
+	grep -q 'warning: .*truncated' "$tmp/out"; then
+	ok "a truncated file shows what it has, then fails with the reason"
+else
+	echo "# rc=$rc"; bad "a truncated file shows what it has, then fails with the reason"
+fi
+
+# Output into a closed pipe ends quietly with status 0.
+big="$top_srcdir/../shared/pcaps/public/zeek__tcp_timestamp.pcap"
+[ -r "$big" ] || big="$caps/handshake.pcap"
+"$SYNFIN" replay --json "$big" 2>"$tmp/err" | head -1 >/dev/null
+rc=${PIPESTATUS[0]}
+[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && ok "a closed pipe ends quietly with 0" || { echo "# rc=$rc"; bad "a closed pipe ends quietly with 0"; }
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
