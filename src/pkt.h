@@ -114,6 +114,7 @@ struct pkt {
 	uint8_t		nvlan;
 	uint16_t	vlan[2];	/* outermost first */
 	uint8_t		nmpls;
+	uint8_t		nencap;		/* tunnels peeled off (VXLAN) */
 
 	/* network */
 	uint8_t		ipver;		/* 4 or 6 */
@@ -126,6 +127,10 @@ struct pkt {
 	bool		frag_more;
 
 	/* transport */
+	bool		l4_ok;		/* its fixed header was complete and
+					   sane: ports (TCP: seq, ack, flags,
+					   window) are real even when status
+					   says the rest was cut or odd */
 	uint16_t	sport;
 	uint16_t	dport;
 
