@@ -227,7 +227,10 @@ static bool
 engine_guess_client_is_src(const struct pkt *p, bool *guessed)
 {
 	*guessed = false;
-	if (p->kind == PKT_TCP && (p->flags & TCP_SYN))
+	/* A SYN (with RST or FIN it is nonsense, not an opening) names
+	 * the client: its sender, or for a SYN-ACK its receiver. */
+	if (p->kind == PKT_TCP &&
+	    (p->flags & (TCP_SYN | TCP_RST | TCP_FIN)) == TCP_SYN)
 		return !(p->flags & TCP_ACK);
 	if (p->kind == PKT_UDP) {
 		/* A datagram from a well-known port is most likely a reply. */
@@ -273,7 +276,7 @@ engine_conn_new(struct engine *e, const struct flow_key *k, bool swapped,
 	c->client_is_0 = client_is_src == !swapped;
 	tcp_half_init(&c->half[0]);
 	tcp_half_init(&c->half[1]);
-	if (p->kind == PKT_TCP) {
+	if (p->kind == PKT_TCP && !guessed) {
 		if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
 			c->st[EV_CLIENT] = TCP_ST_CLOSED;
 			c->st[EV_SERVER] = TCP_ST_LISTEN;
@@ -282,11 +285,10 @@ engine_conn_new(struct engine *e, const struct flow_key *k, bool swapped,
 			c->st[EV_CLIENT] = TCP_ST_SYN_SENT;
 			c->st[EV_SERVER] = TCP_ST_LISTEN;
 			c->alive[EV_CLIENT] = true;
-		} else {
-			c->st[EV_CLIENT] = c->st[EV_SERVER] =
-			    TCP_ST_ESTABLISHED;
-			c->alive[EV_CLIENT] = c->alive[EV_SERVER] = true;
 		}
+	} else if (p->kind == PKT_TCP) {
+		c->st[EV_CLIENT] = c->st[EV_SERVER] = TCP_ST_ESTABLISHED;
+		c->alive[EV_CLIENT] = c->alive[EV_SERVER] = true;
 	}
 	c->first_ns = c->last_ns = ts;
 	c->flow = flow_insert(e->ft, k, p->kind == PKT_TCP ? ENGINE_L_OPEN :
@@ -488,7 +490,7 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 		an |= AN_RST_IGNORED;
 	if (p->frag)
 		an |= AN_FRAGMENT;
-	if (p->paycap < p->paylen)
+	if (p->paycap < p->paylen || p->status == DEC_TRUNC)
 		an |= AN_TRUNCATED;
 	if (an & (AN_RETRANSMISSION | AN_FAST_RETRANSMISSION |
 	    AN_SPURIOUS_RETRANSMISSION))
@@ -544,7 +546,7 @@ engine_udp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	ev.u.pkt.caplen = (uint32_t)caplen;
 	if (p->frag)
 		ev.u.pkt.analysis |= AN_FRAGMENT;
-	if (p->paycap < p->paylen)
+	if (p->paycap < p->paylen || p->status == DEC_TRUNC)
 		ev.u.pkt.analysis |= AN_TRUNCATED;
 	/* Requests and replies pair up in order, oldest request first. */
 	if (dir == EV_C2S) {
@@ -621,10 +623,18 @@ engine_frame(struct engine *e, uint64_t frame, int64_t ts_ns, int linktype,
 	}
 	dec_frame(&p, linktype, b, caplen, wirelen);
 	if (p.status != DEC_OK) {
-		e->stats.malformed++;
-		engine_emit_warning(e, frame, ts_ns, p.why != NULL ? p.why :
-		    "malformed frame");
-		return;
+		/* A segment whose header is whole is still tracked; one cut
+		 * only by the snaplen is merely marked truncated. */
+		bool usable = (p.kind == PKT_TCP || p.kind == PKT_UDP) &&
+		    p.l4_ok;
+
+		if (!usable || p.status != DEC_TRUNC || caplen >= wirelen) {
+			e->stats.malformed++;
+			engine_emit_warning(e, frame, ts_ns, p.why != NULL ?
+			    p.why : "malformed frame");
+		}
+		if (!usable)
+			return;
 	}
 	if (p.frag && p.frag_off != 0) {
 		snprintf(e->msg, sizeof e->msg, "IPv%u fragment at offset %u "

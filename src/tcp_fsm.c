@@ -22,12 +22,18 @@
 static const struct tcp_fsm_row tcp_fsm_table[TCP_ST_COUNT][TCP_EV_COUNT] = {
 	/* Opening (3.5). */
 	ROW(CLOSED, SND_SYN, SYN_SENT, ACTIVE_OPEN),
+	/* Figure 5's LISTEN -> SEND arc: what looked like a listener
+	 * opened actively too (crossing SYNs). */
+	ROW(LISTEN, SND_SYN, SYN_SENT, ACTIVE_OPEN),
 	ROW(LISTEN, SND_SYNACK, SYN_RECEIVED, PASSIVE_OPEN),
 	ROW(SYN_SENT, RCV_SYN, SYN_RECEIVED, SIMULTANEOUS_OPEN),
 	ROW(SYN_SENT, RCV_SYNACK, ESTABLISHED, SYNACK_RECEIVED),
 	ROW(SYN_SENT, SND_ACK, ESTABLISHED, SYNACK_NOT_CAPTURED),
 	ROW(SYN_RECEIVED, RCV_ACK_SYN, ESTABLISHED, HANDSHAKE_ACKED),
 	ROW(SYN_RECEIVED, RCV_SYNACK, ESTABLISHED, HANDSHAKE_ACKED),
+	/* In SYN_RECEIVED an endpoint sends only SYN-ACKs: a plain ACK
+	 * shows that the handshake's last ACK reached it. */
+	ROW(SYN_RECEIVED, SND_ACK, ESTABLISHED, ACK_NOT_CAPTURED),
 
 	/* Closing (3.6). */
 	ROW(SYN_RECEIVED, SND_FIN, FIN_WAIT_1, CLOSE_BEFORE_ESTABLISHED),
@@ -85,6 +91,7 @@ static const char *tcp_fsm_why_keys[TCP_WHY_COUNT] = {
 	[TCP_WHY_SYNACK_RECEIVED] = "synack_received",
 	[TCP_WHY_SYNACK_NOT_CAPTURED] = "synack_not_captured",
 	[TCP_WHY_HANDSHAKE_ACKED] = "handshake_acked",
+	[TCP_WHY_ACK_NOT_CAPTURED] = "ack_not_captured",
 	[TCP_WHY_ACTIVE_CLOSE] = "active_close",
 	[TCP_WHY_CLOSE_BEFORE_ESTABLISHED] = "close_before_established",
 	[TCP_WHY_PASSIVE_CLOSE] = "passive_close",

@@ -9,8 +9,9 @@
 
 #include "tcp_fsm.h"
 
+/* An array, not a pointer: Criterion's workers are new processes. */
 struct fsm_case {
-	const char	*label;
+	char		label[48];
 	enum tcp_state	st;
 	enum tcp_fsm_ev	ev;
 	bool		changes;
@@ -28,6 +29,8 @@ ParameterizedTestParameters(tcp_fsm, transitions)
 	static struct fsm_case cases[] = {
 		/* Normal open. */
 		MOVE("connect", CLOSED, SND_SYN, SYN_SENT, ACTIVE_OPEN),
+		MOVE("listener sends a SYN", LISTEN, SND_SYN, SYN_SENT,
+		    ACTIVE_OPEN),
 		MOVE("answer SYN", LISTEN, SND_SYNACK, SYN_RECEIVED,
 		    PASSIVE_OPEN),
 		MOVE("SYN-ACK arrives", SYN_SENT, RCV_SYNACK, ESTABLISHED,
@@ -36,6 +39,8 @@ ParameterizedTestParameters(tcp_fsm, transitions)
 		    ESTABLISHED, HANDSHAKE_ACKED),
 		MOVE("SYN-ACK lost from capture, ACK sent", SYN_SENT, SND_ACK,
 		    ESTABLISHED, SYNACK_NOT_CAPTURED),
+		MOVE("handshake ACK lost from capture, ACK sent",
+		    SYN_RECEIVED, SND_ACK, ESTABLISHED, ACK_NOT_CAPTURED),
 		/* Simultaneous open. */
 		MOVE("crossing SYNs", SYN_SENT, RCV_SYN, SYN_RECEIVED,
 		    SIMULTANEOUS_OPEN),

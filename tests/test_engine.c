@@ -1,0 +1,655 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The engine, segment by segment: both endpoints' states through every
+ * lifecycle the FSM must handle, roles, conn boundaries, analysis and
+ * summaries.  Frames are built in memory; events are recorded.
+ */
+
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+#include "pktbuild.h"
+
+#define REC_MAX	64
+
+struct rec {
+	struct sink	sink;
+	int		nconn;
+	uint32_t	conn_ids[REC_MAX];
+	bool		guessed[REC_MAX];
+	char		cport[REC_MAX][8];
+	/* State paths per endpoint of the latest conn: "CLOSED SYN_SENT". */
+	char		path[2][512];
+	char		why[2][512];
+	uint32_t	path_conn;
+	int		npkt;
+	uint32_t	an[REC_MAX];
+	uint32_t	rseq[REC_MAX];
+	uint32_t	rack[REC_MAX];
+	uint32_t	win[REC_MAX];
+	uint64_t	reply_to[REC_MAX];
+	int		nsum;
+	struct ev_summary sum[REC_MAX];
+	uint32_t	sum_conn[REC_MAX];
+	int		nicmp;
+	uint32_t	icmp_conn[REC_MAX];
+	uint64_t	icmp_cause[REC_MAX];
+	int		nwarn;
+};
+
+static struct rec R;
+static struct engine *E;
+static uint64_t frame;
+static int64_t now;
+
+static void
+rec_emit(struct sink *s, const struct ev *e)
+{
+	struct rec *r = (struct rec *)s;
+	char *p;
+
+	switch (e->type) {
+	case EV_CONN:
+		if (r->nconn < REC_MAX) {
+			r->conn_ids[r->nconn] = e->conn->id;
+			r->guessed[r->nconn] = e->conn->guessed;
+			snprintf(r->cport[r->nconn], sizeof r->cport[0], "%u",
+			    e->conn->cport);
+			r->nconn++;
+		}
+		break;
+	case EV_PACKET:
+		if (r->npkt < REC_MAX) {
+			r->an[r->npkt] = e->u.pkt.analysis;
+			r->rseq[r->npkt] = e->u.pkt.rseq;
+			r->rack[r->npkt] = e->u.pkt.rack;
+			r->win[r->npkt] = e->u.pkt.win;
+			r->reply_to[r->npkt] = e->u.pkt.reply_to;
+			r->npkt++;
+		}
+		break;
+	case EV_STATE:
+		if (r->path_conn != e->conn->id) {
+			r->path_conn = e->conn->id;
+			r->path[0][0] = r->path[1][0] = '\0';
+			r->why[0][0] = r->why[1][0] = '\0';
+		}
+		p = r->path[e->u.state.endpoint];
+		if (*p == '\0')
+			strcat(p, tcp_state_name(e->u.state.from));
+		else {
+			/* Paths must be continuous. */
+			const char *from = tcp_state_name(e->u.state.from);
+
+			cr_assert(strlen(p) >= strlen(from) &&
+			    strcmp(p + strlen(p) - strlen(from), from) == 0,
+			    "gap in %s before %s", p, from);
+		}
+		strcat(p, " ");
+		strcat(p, tcp_state_name(e->u.state.to));
+		p = r->why[e->u.state.endpoint];
+		if (*p != '\0')
+			strcat(p, " ");
+		strcat(p, tcp_why_key(e->u.state.why));
+		break;
+	case EV_SUMMARY:
+		if (r->nsum < REC_MAX) {
+			r->sum_conn[r->nsum] = e->conn->id;
+			r->sum[r->nsum++] = e->u.sum;
+		}
+		break;
+	case EV_ICMP:
+		if (r->nicmp < REC_MAX) {
+			r->icmp_conn[r->nicmp] = e->conn ? e->conn->id : 0;
+			r->icmp_cause[r->nicmp++] = e->u.icmp.cause;
+		}
+		break;
+	case EV_WARNING:
+		r->nwarn++;
+		break;
+	}
+}
+
+static void
+setup(void)
+{
+	memset(&R, 0, sizeof R);
+	R.sink.emit = rec_emit;
+	E = engine_new(NULL, &R.sink);
+	frame = 0;
+	now = 1700000000LL * 1000000000LL;
+}
+
+static void
+teardown(void)
+{
+	engine_free(E);
+}
+
+TestSuite(engine, .init = setup, .fini = teardown);
+
+#define CLI	'c'
+#define SRV	's'
+#define CISN	1000U
+#define SISN	5000U
+
+/* One TCP segment between 10.0.0.1:40000 (c) and 10.0.0.2:80 (s). */
+static void
+seg_full(char who, uint16_t flags, uint32_t seq, uint32_t ack, size_t len,
+    uint16_t win, const uint8_t *opts, size_t optlen)
+{
+	uint8_t buf[PB_MAX];
+	struct pb_tcp t = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = who == CLI ? "10.0.0.1" : "10.0.0.2",
+		    .dst = who == CLI ? "10.0.0.2" : "10.0.0.1" },
+		.sport = who == CLI ? 40000 : 80,
+		.dport = who == CLI ? 80 : 40000,
+		.seq = seq, .ack = ack, .flags = flags, .win = win,
+		.win_zero = win == 0,
+		.opts = opts, .optlen = optlen, .paylen = len,
+	};
+	size_t n = pb_tcp(buf, sizeof buf, &t);
+
+	cr_assert_gt(n, 0);
+	now += 1000000;		/* 1 ms apart */
+	engine_frame(E, ++frame, now, DEC_LT_RAW, buf, n, n);
+}
+
+static void
+seg(char who, uint16_t flags, uint32_t seq, uint32_t ack, size_t len)
+{
+	seg_full(who, flags, seq, ack, len, 1000, NULL, 0);
+}
+
+#define A	TCP_ACK
+#define S	TCP_SYN
+#define F	TCP_FIN
+#define P	TCP_PSH
+#define RST	TCP_RST
+
+static void
+handshake(uint32_t c, uint32_t s)
+{
+	seg(CLI, S, c, 0, 0);
+	seg(SRV, S | A, s, c + 1, 0);
+	seg(CLI, A, c + 1, s + 1, 0);
+}
+
+static void
+paths_are(const char *client, const char *server)
+{
+	engine_finish(E);
+	cr_assert_str_eq(R.path[0], client, "client path: %s (%s)", R.path[0],
+	    R.why[0]);
+	cr_assert_str_eq(R.path[1], server, "server path: %s (%s)", R.path[1],
+	    R.why[1]);
+}
+
+Test(engine, normal_open_and_four_way_close)
+{
+	handshake(CISN, SISN);
+	seg(CLI, P | A, CISN + 1, SISN + 1, 5);
+	seg(SRV, A, SISN + 1, CISN + 6, 0);
+	seg(CLI, F | A, CISN + 6, SISN + 1, 0);
+	seg(SRV, A, SISN + 1, CISN + 7, 0);
+	seg(SRV, F | A, SISN + 1, CISN + 7, 0);
+	seg(CLI, A, CISN + 7, SISN + 2, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT",
+	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+	cr_assert_str_eq(R.why[0], "active_open synack_received active_close "
+	    "fin_acked peer_fin_after_ours");
+	cr_assert_eq(R.nsum, 1);
+	cr_assert_eq(R.sum[0].completeness, 31);
+	cr_assert_eq(R.sum[0].client_state, TCP_ST_TIME_WAIT);
+	cr_assert_eq(R.sum[0].server_state, TCP_ST_CLOSED);
+	cr_assert_eq(R.sum[0].bytes_c2s, 5);
+	cr_assert_not(R.guessed[0]);
+}
+
+Test(engine, three_segment_close_piggybacks_the_ack)
+{
+	handshake(CISN, SISN);
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+	seg(SRV, F | A, SISN + 1, CISN + 2, 0);
+	seg(CLI, A, CISN + 2, SISN + 2, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT",
+	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+}
+
+Test(engine, server_closes_first)
+{
+	handshake(CISN, SISN);
+	seg(SRV, F | A, SISN + 1, CISN + 1, 0);
+	seg(CLI, F | A, CISN + 1, SISN + 2, 0);
+	seg(SRV, A, SISN + 2, CISN + 2, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED",
+	    "LISTEN SYN_RECEIVED ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT");
+}
+
+Test(engine, half_close_lets_data_flow_after_a_fin)
+{
+	handshake(CISN, SISN);
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+	seg(SRV, A, SISN + 1, CISN + 2, 0);
+	seg(SRV, P | A, SISN + 1, CISN + 2, 100);
+	seg(CLI, A, CISN + 2, SISN + 101, 0);
+	seg(SRV, P | A, SISN + 101, CISN + 2, 100);
+	seg(CLI, A, CISN + 2, SISN + 201, 0);
+	seg(SRV, F | A, SISN + 201, CISN + 2, 0);
+	seg(CLI, A, CISN + 2, SISN + 202, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT",
+	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+	cr_assert_eq(R.sum[0].bytes_s2c, 200);
+	cr_assert_eq(R.sum[0].retransmissions, 0);
+}
+
+Test(engine, simultaneous_open)
+{
+	seg(CLI, S, CISN, 0, 0);
+	seg(SRV, S, SISN, 0, 0);
+	seg(CLI, S | A, CISN, SISN + 1, 0);
+	seg(SRV, S | A, SISN, CISN + 1, 0);
+	/* The side seen second looked like a listener until it sent a
+	 * bare SYN (RFC 9293 figure 5: LISTEN -> snd SYN -> SYN_SENT); the
+	 * SYN it received in SYN_SENT was captured before that, so its
+	 * SYN_RECEIVED collapses into the SYN-ACK that ends it. */
+	paths_are("CLOSED SYN_SENT SYN_RECEIVED ESTABLISHED",
+	    "LISTEN SYN_SENT ESTABLISHED");
+}
+
+Test(engine, simultaneous_close_goes_through_closing)
+{
+	handshake(CISN, SISN);
+	/* Both FINs left before either arrived: neither acks the other. */
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+	seg(SRV, F | A, SISN + 1, CISN + 1, 0);
+	seg(CLI, A, CISN + 2, SISN + 2, 0);
+	seg(SRV, A, SISN + 2, CISN + 2, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT",
+	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT CLOSING TIME_WAIT");
+	cr_assert_str_eq(R.why[1], "passive_open handshake_acked "
+	    "passive_close crossed_fin closing_acked");
+}
+
+Test(engine, refused_connection_leaves_server_closed)
+{
+	seg(CLI, S, CISN, 0, 0);
+	seg(SRV, RST | A, 0, CISN + 1, 0);
+	paths_are("CLOSED SYN_SENT CLOSED", "");
+	cr_assert_str_eq(R.why[0], "active_open refused");
+	cr_assert_eq(R.sum[0].server_state, TCP_ST_CLOSED);
+	cr_assert_eq(R.sum[0].completeness, 37);
+}
+
+Test(engine, rst_abort_closes_both)
+{
+	handshake(CISN, SISN);
+	seg(CLI, P | A, CISN + 1, SISN + 1, 10);
+	seg(CLI, RST | A, CISN + 11, SISN + 1, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED CLOSED",
+	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSED");
+	cr_assert_str_eq(R.why[1], "passive_open handshake_acked "
+	    "rst_received");
+}
+
+Test(engine, rst_outside_the_window_is_ignored)
+{
+	handshake(CISN, SISN);
+	seg(CLI, RST, CISN + 1 + 5000000, 0, 0);
+	cr_assert(R.an[3] & AN_RST_IGNORED);
+	paths_are("CLOSED SYN_SENT ESTABLISHED",
+	    "LISTEN SYN_RECEIVED ESTABLISHED");
+}
+
+Test(engine, rst_in_syn_sent_needs_an_ack_of_our_syn)
+{
+	seg(CLI, S, CISN, 0, 0);
+	seg(SRV, RST | A, 0, CISN + 77, 0);	/* acks nothing we sent */
+	cr_assert(R.an[1] & AN_RST_IGNORED);
+	paths_are("CLOSED SYN_SENT", "");
+}
+
+/* Arrays, not pointers: Criterion's workers are new processes. */
+struct rst_case {
+	char		label[32];
+	int		nsetup;		/* steps of the close before the RST */
+	char		client[96];
+	char		server[96];
+};
+
+/* RST from the server after each step of a client-first close. */
+ParameterizedTestParameters(engine, rst_in_every_state)
+{
+	static struct rst_case cases[] = {
+		{ "SYN_RECEIVED", 0, "CLOSED SYN_SENT ESTABLISHED CLOSED",
+		    "LISTEN SYN_RECEIVED CLOSED" },
+		{ "ESTABLISHED", 1, "CLOSED SYN_SENT ESTABLISHED CLOSED",
+		    "LISTEN SYN_RECEIVED ESTABLISHED CLOSED" },
+		{ "FIN_WAIT_1/CLOSE_WAIT", 2,
+		    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 CLOSED",
+		    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT CLOSED" },
+		{ "FIN_WAIT_2", 3,
+		    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSED",
+		    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT CLOSED" },
+		{ "LAST_ACK", 4, "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 "
+		    "FIN_WAIT_2 TIME_WAIT CLOSED", "LISTEN SYN_RECEIVED "
+		    "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED" },
+	};
+
+	return cr_make_param_array(struct rst_case, cases,
+	    sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct rst_case *c, engine, rst_in_every_state)
+{
+	uint32_t sseq = SISN + 1;
+
+	seg(CLI, S, CISN, 0, 0);
+	seg(SRV, S | A, SISN, CISN + 1, 0);
+	if (c->nsetup >= 1)
+		seg(CLI, A, CISN + 1, SISN + 1, 0);
+	if (c->nsetup >= 2)
+		seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+	if (c->nsetup >= 3)
+		seg(SRV, A, SISN + 1, CISN + 2, 0);
+	if (c->nsetup >= 4) {
+		seg(SRV, F | A, SISN + 1, CISN + 2, 0);
+		sseq++;
+	}
+	seg(SRV, RST, sseq, 0, 0);
+	engine_finish(E);
+	cr_assert_str_eq(R.path[0], c->client, "%s: client %s", c->label,
+	    R.path[0]);
+	cr_assert_str_eq(R.path[1], c->server, "%s: server %s", c->label,
+	    R.path[1]);
+}
+
+Test(engine, retransmitted_syn_synack_and_fin_change_nothing)
+{
+	seg(CLI, S, CISN, 0, 0);
+	seg(CLI, S, CISN, 0, 0);
+	seg(SRV, S | A, SISN, CISN + 1, 0);
+	seg(SRV, S | A, SISN, CISN + 1, 0);
+	seg(CLI, A, CISN + 1, SISN + 1, 0);
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+	cr_assert(R.an[1] & AN_RETRANSMISSION, "SYN again: %x", R.an[1]);
+	cr_assert(R.an[3] & AN_RETRANSMISSION, "SYN-ACK again: %x", R.an[3]);
+	cr_assert(R.an[6] & AN_RETRANSMISSION, "FIN again: %x", R.an[6]);
+	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1",
+	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT");
+	cr_assert_eq(R.nconn, 1);
+	cr_assert_eq(R.sum[0].retransmissions, 3);
+}
+
+Test(engine, data_retransmission_and_duplicate_acks)
+{
+	handshake(CISN, SISN);
+	seg(CLI, A, CISN + 1, SISN + 1, 100);
+	seg(CLI, A, CISN + 101, SISN + 1, 100);		/* lost on the way */
+	seg(CLI, A, CISN + 201, SISN + 1, 100);
+	seg(SRV, A, SISN + 1, CISN + 101, 0);
+	seg(SRV, A, SISN + 1, CISN + 101, 0);
+	seg(SRV, A, SISN + 1, CISN + 101, 0);
+	now += 500000000;				/* an RTO later */
+	seg(CLI, A, CISN + 101, SISN + 1, 100);
+	cr_assert(R.an[7] & AN_DUP_ACK);
+	cr_assert(R.an[8] & AN_DUP_ACK);
+	cr_assert(R.an[9] & AN_RETRANSMISSION, "an %x", R.an[9]);
+	cr_assert_eq(R.rseq[9], 101);
+}
+
+Test(engine, fast_retransmission_follows_dup_acks)
+{
+	handshake(CISN, SISN);
+	seg(CLI, A, CISN + 1, SISN + 1, 100);
+	seg(CLI, A, CISN + 201, SISN + 1, 100);
+	cr_assert(R.an[4] & AN_LOST_SEGMENT);
+	seg(SRV, A, SISN + 1, CISN + 101, 0);
+	seg(SRV, A, SISN + 1, CISN + 101, 0);
+	seg(SRV, A, SISN + 1, CISN + 101, 0);
+	now += 5000000;
+	seg(CLI, A, CISN + 101, SISN + 1, 100);
+	cr_assert(R.an[8] & AN_FAST_RETRANSMISSION, "an %x", R.an[8]);
+}
+
+Test(engine, fast_open_data_on_the_syn)
+{
+	static const uint8_t tfo[] = { 34, 10, 1, 2, 3, 4, 5, 6, 7, 8 };
+
+	seg_full(CLI, S, CISN, 0, 20, 1000, tfo, sizeof tfo);
+	seg(SRV, S | A, SISN, CISN + 21, 0);
+	seg(CLI, A, CISN + 21, SISN + 1, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED",
+	    "LISTEN SYN_RECEIVED ESTABLISHED");
+	cr_assert_eq(R.sum[0].completeness, 1 | 2 | 4 | 8);
+	cr_assert_eq(R.sum[0].bytes_c2s, 20);
+}
+
+Test(engine, keep_alive_changes_no_state)
+{
+	handshake(CISN, SISN);
+	seg(CLI, A, CISN, SISN + 1, 0);		/* snd_una - 1 */
+	seg(SRV, A, SISN + 1, CISN + 1, 0);
+	cr_assert(R.an[3] & AN_KEEP_ALIVE, "an %x", R.an[3]);
+	cr_assert_not(R.an[3] & AN_RETRANSMISSION);
+	paths_are("CLOSED SYN_SENT ESTABLISHED",
+	    "LISTEN SYN_RECEIVED ESTABLISHED");
+}
+
+Test(engine, zero_window_and_window_update)
+{
+	handshake(CISN, SISN);
+	seg(CLI, A, CISN + 1, SISN + 1, 100);
+	seg_full(SRV, A, SISN + 1, CISN + 101, 0, 0, NULL, 0);
+	seg_full(SRV, A, SISN + 1, CISN + 101, 0, 0, NULL, 0);
+	seg_full(SRV, A, SISN + 1, CISN + 101, 0, 2000, NULL, 0);
+	cr_assert(R.an[4] & AN_ZERO_WINDOW);
+	cr_assert(R.an[6] & AN_WINDOW_UPDATE, "an %x", R.an[6]);
+}
+
+Test(engine, mid_stream_flow_guesses_roles_by_port)
+{
+	/* First seen: the server's data. */
+	seg(SRV, P | A, SISN + 1, CISN + 1, 50);
+	seg(CLI, A, CISN + 1, SISN + 51, 0);
+	seg(CLI, F | A, CISN + 1, SISN + 51, 0);
+	seg(SRV, F | A, SISN + 51, CISN + 2, 0);
+	seg(CLI, A, CISN + 2, SISN + 52, 0);
+	cr_assert(R.guessed[0]);
+	cr_assert_str_eq(R.cport[0], "40000");
+	cr_assert_eq(R.rseq[0], 1, "first seq of a direction is 1, got %u",
+	    R.rseq[0]);
+	paths_are("ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT",
+	    "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+}
+
+Test(engine, synack_first_knows_the_roles)
+{
+	seg(SRV, S | A, SISN, CISN + 1, 0);
+	seg(CLI, A, CISN + 1, SISN + 1, 0);
+	cr_assert_not(R.guessed[0]);
+	cr_assert_str_eq(R.cport[0], "40000");
+	paths_are("SYN_SENT ESTABLISHED", "LISTEN SYN_RECEIVED ESTABLISHED");
+}
+
+Test(engine, new_syn_on_a_closed_tuple_starts_a_new_connection)
+{
+	handshake(CISN, SISN);
+	seg(CLI, RST | A, CISN + 1, SISN + 1, 0);
+	seg(CLI, S, CISN + 100000, 0, 0);		/* port reuse */
+	seg(SRV, S | A, SISN + 7, CISN + 100001, 0);
+	engine_finish(E);
+	cr_assert_eq(R.nconn, 2);
+	cr_assert_eq(R.nsum, 2);
+	cr_assert_eq(R.sum_conn[0], 1, "the old conn ends first");
+	cr_assert_eq(R.sum[0].client_state, TCP_ST_CLOSED);
+	cr_assert_eq(R.sum[1].packets, 2);
+	cr_assert_eq(R.sum[1].completeness, 1 | 2);
+}
+
+Test(engine, the_same_syn_again_is_not_a_new_connection)
+{
+	seg(CLI, S, CISN, 0, 0);
+	seg(SRV, RST | A, 0, CISN + 1, 0);
+	seg(CLI, S, CISN, 0, 0);
+	engine_finish(E);
+	cr_assert_eq(R.nconn, 1);
+}
+
+Test(engine, sequence_numbers_wrap_at_2_to_the_32)
+{
+	uint32_t c = 0xFFFFFFF0U, s = 0xFFFFFFFFU;
+
+	handshake(c, s);
+	seg(CLI, A, c + 1, s + 1, 100);			/* crosses 2^32 */
+	seg(SRV, A, s + 1, c + 101, 0);
+	seg(CLI, F | A, c + 101, s + 1, 0);
+	seg(SRV, F | A, s + 1, c + 102, 0);
+	seg(CLI, A, c + 102, s + 2, 0);
+	cr_assert_eq(R.rseq[3], 1);
+	cr_assert_eq(R.rack[4], 101);
+	cr_assert_eq(R.an[3], 0, "no analysis at the wrap: %x", R.an[3]);
+	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT",
+	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+}
+
+Test(engine, window_is_scaled_when_both_syns_agree)
+{
+	static const uint8_t ws7[] = { 1, 3, 3, 7 };
+
+	seg_full(CLI, S, CISN, 0, 0, 1000, ws7, sizeof ws7);
+	seg_full(SRV, S | A, SISN, CISN + 1, 0, 1000, ws7, sizeof ws7);
+	seg(CLI, A, CISN + 1, SISN + 1, 0);
+	cr_assert_eq(R.win[0], 1000, "a SYN's window is never scaled");
+	cr_assert_eq(R.win[2], 1000 << 7);
+}
+
+static void
+udp(char who, size_t len)
+{
+	uint8_t buf[PB_MAX];
+	struct pb_udp u = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = who == CLI ? "10.0.0.1" : "10.0.0.2",
+		    .dst = who == CLI ? "10.0.0.2" : "10.0.0.1" },
+		.sport = who == CLI ? 40000 : 53,
+		.dport = who == CLI ? 53 : 40000, .paylen = len,
+	};
+	size_t n = pb_udp(buf, sizeof buf, &u);
+
+	cr_assert_gt(n, 0);
+	now += 1000000;
+	engine_frame(E, ++frame, now, DEC_LT_RAW, buf, n, n);
+}
+
+Test(engine, udp_replies_pair_with_requests_in_order)
+{
+	udp(CLI, 10);
+	udp(CLI, 10);
+	udp(SRV, 20);
+	udp(SRV, 20);
+	udp(SRV, 20);
+	engine_finish(E);
+	cr_assert_eq(R.nconn, 1);
+	cr_assert_eq(R.reply_to[2], 1);
+	cr_assert_eq(R.reply_to[3], 2);
+	cr_assert_eq(R.reply_to[4], 0, "an unsolicited datagram");
+	cr_assert_eq(R.sum[0].bytes_c2s, 20);
+	cr_assert_eq(R.sum[0].bytes_s2c, 60);
+}
+
+Test(engine, udp_reply_first_guesses_the_well_known_port_as_server)
+{
+	udp(SRV, 20);
+	engine_finish(E);
+	cr_assert(R.guessed[0]);
+	cr_assert_str_eq(R.cport[0], "40000");
+}
+
+Test(engine, icmp_port_unreachable_is_tied_to_its_datagram)
+{
+	uint8_t q[PB_MAX], buf[PB_MAX];
+	struct pb_udp u = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = "10.0.0.1", .dst = "10.0.0.2" },
+		.sport = 40000, .dport = 53, .paylen = 10,
+	};
+	size_t qn, n;
+	struct pb_icmp ic = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = "10.0.0.2", .dst = "10.0.0.1" },
+		.type = 3, .code = 3,
+	};
+
+	udp(CLI, 10);
+	udp(CLI, 10);
+	qn = pb_udp(q, sizeof q, &u);
+	ic.quote = q;
+	ic.quotelen = qn;
+	n = pb_icmp(buf, sizeof buf, &ic);
+	cr_assert_gt(n, 0);
+	engine_frame(E, ++frame, now, DEC_LT_RAW, buf, n, n);
+	cr_assert_eq(R.nicmp, 1);
+	cr_assert_eq(R.icmp_conn[0], 1);
+	cr_assert_eq(R.icmp_cause[0], 2);
+}
+
+Test(engine, malformed_frame_is_a_warning_and_the_next_is_read)
+{
+	static const uint8_t junk[] = { 0x45, 0x00, 0x00 };
+
+	engine_frame(E, ++frame, now, DEC_LT_RAW, junk, sizeof junk,
+	    sizeof junk);
+	handshake(CISN, SISN);
+	engine_finish(E);
+	cr_assert_eq(R.nwarn, 1);
+	cr_assert_eq(R.nconn, 1);
+	cr_assert_eq(R.sum[0].packets, 3);
+}
+
+Test(engine, flow_cap_evicts_the_least_recent_with_a_warning)
+{
+	struct engine_config cfg;
+	uint8_t buf[PB_MAX];
+	size_t n;
+	int i;
+
+	engine_free(E);
+	engine_config_default(&cfg);
+	cfg.max_flows = 4;
+	E = engine_new(&cfg, &R.sink);
+	for (i = 0; i < 10; i++) {
+		struct pb_tcp t = {
+			.link = { .linktype = DEC_LT_RAW },
+			.ip = { .src = "10.0.0.1", .dst = "10.0.0.2" },
+			.sport = (uint16_t)(30000 + i), .dport = 80,
+			.seq = 1, .flags = TCP_SYN,
+		};
+
+		n = pb_tcp(buf, sizeof buf, &t);
+		engine_frame(E, ++frame, now + i, DEC_LT_RAW, buf, n, n);
+	}
+	cr_assert_eq(R.nwarn, 6);
+	cr_assert_eq(R.nsum, 6);
+	cr_assert(R.sum[0].evicted);
+	cr_assert_eq(R.sum_conn[0], 1, "the oldest goes first");
+	engine_finish(E);
+	cr_assert_eq(R.nsum, 10);
+}
+
+Test(engine, closed_conns_expire_after_the_linger)
+{
+	handshake(CISN, SISN);
+	seg(CLI, RST | A, CISN + 1, SISN + 1, 0);
+	cr_assert_eq(R.nsum, 0);
+	now += 61LL * 1000000000LL;
+	udp(CLI, 1);		/* any later frame moves the clock */
+	cr_assert_eq(R.nsum, 1, "summary once TIME_WAIT-like linger ends");
+}
