@@ -290,6 +290,8 @@ engine_conn_new(struct engine *e, const struct flow_key *k, bool swapped,
 		c->st[EV_CLIENT] = c->st[EV_SERVER] = TCP_ST_ESTABLISHED;
 		c->alive[EV_CLIENT] = c->alive[EV_SERVER] = true;
 	}
+	c->info.init[EV_CLIENT] = c->st[EV_CLIENT];
+	c->info.init[EV_SERVER] = c->st[EV_SERVER];
 	c->first_ns = c->last_ns = ts;
 	c->flow = flow_insert(e->ft, k, p->kind == PKT_TCP ? ENGINE_L_OPEN :
 	    ENGINE_L_UDP, ts);
@@ -421,15 +423,23 @@ engine_tcp_classify(const struct conn *c, enum ev_dir dir,
 	return true;
 }
 
+struct engine_trans {
+	enum ev_side	side[4];
+	enum tcp_state	from[4];
+	const struct tcp_fsm_row *row[4];
+	unsigned	n;
+};
+
+/* Run the FSM events; the transitions to announce land in `t`. */
 static void
-engine_tcp_apply(struct engine *e, struct conn *c, uint64_t frame,
-    int64_t ts, const struct engine_fsm_evs *l)
+engine_tcp_apply(struct conn *c, const struct engine_fsm_evs *l,
+    struct engine_trans *t)
 {
 	const struct tcp_fsm_row *row;
-	struct ev ev = { .type = EV_STATE, .ts_ns = ts, .conn = &c->info };
 	unsigned i;
 	enum ev_side side;
 
+	t->n = 0;
 	for (i = 0; i < l->n; i++) {
 		side = l->side[i];
 		if ((row = tcp_fsm_step(c->st[side], l->ev[i])) == NULL)
@@ -442,14 +452,28 @@ engine_tcp_apply(struct engine *e, struct conn *c, uint64_t frame,
 			c->st[side] = TCP_ST_CLOSED;
 			continue;
 		}
-		ev.u.state.frame = frame;
-		ev.u.state.endpoint = side;
-		ev.u.state.from = c->st[side];
-		ev.u.state.to = row->next;
-		ev.u.state.why = row->why;
+		t->side[t->n] = side;
+		t->from[t->n] = c->st[side];
+		t->row[t->n++] = row;
 		c->st[side] = row->next;
 		if (row->next != TCP_ST_CLOSED && row->next != TCP_ST_LISTEN)
 			c->alive[side] = true;
+	}
+}
+
+static void
+engine_tcp_announce(struct engine *e, struct conn *c, uint64_t frame,
+    int64_t ts, const struct engine_trans *t)
+{
+	struct ev ev = { .type = EV_STATE, .ts_ns = ts, .conn = &c->info };
+	unsigned i;
+
+	for (i = 0; i < t->n; i++) {
+		ev.u.state.frame = frame;
+		ev.u.state.endpoint = t->side[i];
+		ev.u.state.from = t->from[i];
+		ev.u.state.to = t->row[i]->next;
+		ev.u.state.why = t->row[i]->why;
 		sink_emit(e->sink, &ev);
 	}
 }
@@ -461,6 +485,7 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	struct flow_key k;
 	struct conn *c;
 	struct engine_fsm_evs l;
+	struct engine_trans t;
 	struct ev ev = { .type = EV_PACKET, .ts_ns = ts };
 	struct tcp_half *snd, *rcv;
 	enum ev_dir dir;
@@ -486,6 +511,7 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 
 	ok = engine_tcp_classify(c, dir, p, &l);
 	an = tcp_analysis_segment(snd, rcv, p, ts);
+	engine_tcp_apply(c, &l, &t);
 	if (!ok)
 		an |= AN_RST_IGNORED;
 	if (p->frag)
@@ -517,9 +543,10 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	ev.u.pkt.win = tcp_analysis_window(snd, rcv, p);
 	ev.u.pkt.opt = p->opt;
 	ev.u.pkt.analysis = an;
+	ev.u.pkt.st_after[EV_CLIENT] = c->st[EV_CLIENT];
+	ev.u.pkt.st_after[EV_SERVER] = c->st[EV_SERVER];
 	sink_emit(e->sink, &ev);
-
-	engine_tcp_apply(e, c, frame, ts, &l);
+	engine_tcp_announce(e, c, frame, ts, &t);
 	flow_touch(e->ft, c->flow, engine_list_of(c), ts);
 }
 
@@ -604,6 +631,31 @@ engine_icmp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts)
 			if (in->proto == 17 || c->last_seq[d] == in->seq)
 				ev.u.icmp.cause = c->last_frame[d];
 		}
+	}
+	sink_emit(e->sink, &ev);
+}
+
+/* ------------------------------------------------------------ calls */
+
+void
+engine_call(struct engine *e, int64_t ts_ns, const struct ev_call *call,
+    uint8_t proto, const struct pkt_addr *local, uint16_t lport,
+    const struct pkt_addr *remote, uint16_t rport)
+{
+	struct ev ev = { .type = EV_CALL, .ts_ns = ts_ns };
+	struct flow_key k;
+	struct flow *f;
+	bool swapped;
+
+	if (ts_ns > e->now)
+		e->now = ts_ns;
+	ev.u.call = *call;
+	if (local != NULL && remote != NULL && local->family != 0 &&
+	    local->family == remote->family) {
+		flow_key_make(&k, proto, local, lport, remote, rport,
+		    &swapped);
+		if ((f = flow_lookup(e->ft, &k)) != NULL)
+			ev.conn = &((struct conn *)f->data)->info;
 	}
 	sink_emit(e->sink, &ev);
 }

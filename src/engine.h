@@ -30,6 +30,17 @@ void		 engine_frame(struct engine *, uint64_t frame, int64_t ts_ns,
 		     int linktype, const uint8_t *b, size_t caplen,
 		     size_t wirelen);
 
+/*
+ * A socket call made at `ts_ns` (the clock pcap stamps with).  When the
+ * call names its connection (local and remote endpoint), the event is
+ * tied to that conn if it is known.  Callers feed calls and frames in
+ * time order.
+ */
+void		 engine_call(struct engine *, int64_t ts_ns,
+		     const struct ev_call *call, uint8_t proto,
+		     const struct pkt_addr *local, uint16_t lport,
+		     const struct pkt_addr *remote, uint16_t rport);
+
 /* An input-level problem (not about one frame), shown as a warning. */
 void		 engine_warn(struct engine *, uint64_t frame, int64_t ts_ns,
 		     const char *message);

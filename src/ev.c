@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ev.h"
@@ -102,4 +104,16 @@ ev_icmp_desc(uint8_t family, uint8_t type, uint8_t code)
 		return "parameter problem";
 	}
 	return "error";
+}
+
+const char *
+ev_errno_name(int err)
+{
+	static char buf[16];
+	const char *name = strerrorname_np(err);
+
+	if (name != NULL)
+		return name;
+	snprintf(buf, sizeof buf, "E%d", err);
+	return buf;
 }

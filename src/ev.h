@@ -26,6 +26,7 @@ enum ev_type {
 	EV_ICMP,
 	EV_WARNING,
 	EV_SUMMARY,
+	EV_CALL,
 };
 
 enum ev_dir {
@@ -72,6 +73,9 @@ struct conn_info {
 	struct pkt_addr	saddr;
 	uint16_t	cport;
 	uint16_t	sport;
+	enum tcp_state	init[2];	/* TCP: states before the first
+					   packet, by enum ev_side (a guess
+					   for the server of a SYN: LISTEN) */
 };
 
 struct ev_packet {
@@ -87,6 +91,10 @@ struct ev_packet {
 	uint32_t	analysis;	/* AN_* */
 	/* UDP only: the request this datagram answers (0: none) */
 	uint64_t	reply_to;
+	/* TCP: both endpoints' states once this packet was processed,
+	 * by enum ev_side (also when no state event says so, as for the
+	 * server that answers a SYN with RST: it was never listening) */
+	enum tcp_state	st_after[2];
 };
 
 struct ev_state {
@@ -125,6 +133,15 @@ struct ev_summary {
 	bool		evicted;	/* forced out by the flow cap */
 };
 
+/* A socket call one of the demo's peers made (socket, connect ...). */
+struct ev_call {
+	enum ev_side	side;
+	char		name[16];	/* "connect" */
+	char		args[64];	/* "127.0.0.1:8080", "13 bytes" */
+	int64_t		ret;
+	int		err;		/* errno value; 0: none */
+};
+
 struct ev {
 	enum ev_type	type;
 	int64_t		ts_ns;		/* capture time, ns since the epoch */
@@ -135,6 +152,7 @@ struct ev {
 		struct ev_icmp		icmp;
 		struct ev_warning	warn;
 		struct ev_summary	sum;
+		struct ev_call		call;
 	} u;
 };
 
@@ -163,6 +181,8 @@ const char	*ev_analysis_name(uint32_t bit);
 void		 ev_flags_label(uint16_t flags, char *buf, size_t len);
 /* "port unreachable": what an ICMP or ICMPv6 error says, in English. */
 const char	*ev_icmp_desc(uint8_t family, uint8_t type, uint8_t code);
+/* "ECONNREFUSED" for ECONNREFUSED; "E123" for a number it lacks. */
+const char	*ev_errno_name(int err);
 /* Flag names, lowest bit first ("FIN" ... "AE"); NULL past the end. */
 const char	*ev_flag_name(unsigned bit);
 

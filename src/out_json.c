@@ -226,6 +226,25 @@ out_json_emit(struct sink *sink, const struct ev *e)
 		fprintf(fp, ",\"evicted\":%s}\n",
 		    e->u.sum.evicted ? "true" : "false");
 		break;
+	case EV_CALL:
+		fputs("{\"type\":\"call\",\"time\":", fp);
+		out_json_time(fp, e->ts_ns);
+		if (e->conn != NULL)
+			fprintf(fp, ",\"conn\":%" PRIu32, e->conn->id);
+		else
+			fputs(",\"conn\":null", fp);
+		fprintf(fp, ",\"side\":\"%s\",\"call\":",
+		    e->u.call.side == EV_CLIENT ? "client" : "server");
+		out_json_str(fp, e->u.call.name);
+		fprintf(fp, ",\"ret\":%" PRId64 ",\"errno\":", e->u.call.ret);
+		if (e->u.call.err != 0)
+			out_json_str(fp, ev_errno_name(e->u.call.err));
+		else
+			fputs("null", fp);
+		fputs(",\"detail\":{\"args\":", fp);
+		out_json_str(fp, e->u.call.args);
+		fputs("}}\n", fp);
+		break;
 	}
 }
 

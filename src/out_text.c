@@ -321,6 +321,20 @@ out_text_emit(struct sink *sink, const struct ev *e)
 	case EV_SUMMARY:
 		out_text_summary(o, e);
 		break;
+	case EV_CALL:
+		out_text_start(o, 0, e->ts_ns);
+		if (e->conn != NULL)
+			out_text_add(o, "%4" PRIu32 " ", e->conn->id);
+		else
+			out_text_add(o, "%4s ", "-");
+		out_text_add(o, "%s %s(%s) = %" PRId64,
+		    e->u.call.side == EV_CLIENT ? "client" : "server",
+		    e->u.call.name, e->u.call.args, e->u.call.ret);
+		if (e->u.call.err != 0)
+			out_text_add(o, " %s (%s)", ev_errno_name(e->u.call.err),
+			    strerror(e->u.call.err));
+		out_text_flush(o);
+		break;
 	}
 }
 

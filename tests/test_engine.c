@@ -112,6 +112,8 @@ rec_emit(struct sink *s, const struct ev *e)
 	case EV_WARNING:
 		r->nwarn++;
 		break;
+	case EV_CALL:
+		break;
 	}
 }
 
