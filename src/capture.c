@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -23,17 +24,40 @@ struct capture {
 	pcap_t		*pcap;
 	FILE		*fp;
 	char		*buf;
+	bool		 live;
+	uint64_t	 frame;		/* frames read so far */
+	pcap_dumper_t	*dump;		/* -w */
+	char		*dump_path;
 	bool		 filtered;
 	struct bpf_program prog;	/* applied per frame, so frame numbers
 					   stay those of the file */
 };
 
+/* The pcap magic numbers: micro- or nanoseconds, either byte order. */
+static int
+capture_is_pcap_magic(const unsigned char m[4])
+{
+	static const unsigned char magics[][4] = {
+		{ 0xa1, 0xb2, 0xc3, 0xd4 }, { 0xd4, 0xc3, 0xb2, 0xa1 },
+		{ 0xa1, 0xb2, 0x3c, 0x4d }, { 0x4d, 0x3c, 0xb2, 0xa1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof magics / sizeof magics[0]; i++) {
+		if (memcmp(m, magics[i], 4) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Say plainly what libpcap would only call an "unknown file format". */
 static int
 capture_check_file(FILE *fp, char *err, size_t len)
 {
-	unsigned char magic[2];
+	static const unsigned char pcapng[4] = { 0x0a, 0x0d, 0x0d, 0x0a };
+	unsigned char magic[4];
 	struct stat sb;
+	size_t n;
 
 	if (fstat(fileno(fp), &sb) != 0) {
 		snprintf(err, len, "%s", strerror(errno));
@@ -49,10 +73,21 @@ capture_check_file(FILE *fp, char *err, size_t len)
 		snprintf(err, len, "empty file, not a capture");
 		return -1;
 	}
-	if (fread(magic, 1, 2, fp) == 2 && magic[0] == 0x1f &&
-	    magic[1] == 0x8b) {
+	n = fread(magic, 1, sizeof magic, fp);
+	if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
 		snprintf(err, len, "gzip-compressed: decompress it first "
 		    "(zcat FILE | synfin replay -)");
+		return -1;
+	}
+	/* libpcap says "unknown file format" or miscounts the bytes. */
+	if (n == 4 && memcmp(magic, pcapng, 4) == 0 && sb.st_size < 28) {
+		snprintf(err, len, "truncated: %lld bytes, less than the "
+		    "28-byte pcapng section header", (long long)sb.st_size);
+		return -1;
+	}
+	if (n == 4 && sb.st_size < 24 && capture_is_pcap_magic(magic)) {
+		snprintf(err, len, "truncated: %lld bytes, less than the "
+		    "24-byte pcap file header", (long long)sb.st_size);
 		return -1;
 	}
 	rewind(fp);
@@ -99,6 +134,11 @@ capture_close(struct capture *c)
 {
 	if (c == NULL)
 		return;
+	if (c->dump != NULL) {
+		/* What was written is a whole capture: keep it. */
+		pcap_dump_close(c->dump);
+		free(c->dump_path);
+	}
 	if (c->filtered)
 		pcap_freecode(&c->prog);
 	pcap_close(c->pcap);
@@ -142,33 +182,192 @@ capture_linktype_desc(int linktype, char *buf, size_t len)
 }
 
 int
-capture_run(struct capture *c, struct engine *e, uint64_t max, char *err,
+capture_next(struct capture *c, struct capture_frame *f, char *err,
     size_t len)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	uint64_t frame = 0, fed = 0;
-	int64_t ts;
-	int lt = pcap_datalink(c->pcap), rc;
+	int rc;
 
-	while (max == 0 || fed < max) {
+	for (;;) {
 		rc = pcap_next_ex(c->pcap, &h, &data);
 		if (rc == PCAP_ERROR_BREAK)
-			break;
+			return CAPTURE_END;
 		if (rc == PCAP_ERROR) {
 			snprintf(err, len, "%s (after %llu frames)",
-			    pcap_geterr(c->pcap), (unsigned long long)frame);
-			return -1;
+			    pcap_geterr(c->pcap), (unsigned long long)c->frame);
+			return CAPTURE_ERROR;
 		}
-		if (rc != 1)
-			continue;
-		frame++;
+		if (rc == 0)
+			return CAPTURE_NONE;	/* live: nothing waiting */
+		c->frame++;
 		if (c->filtered && pcap_offline_filter(&c->prog, h, data) == 0)
 			continue;
-		/* NANO precision: tv_usec holds nanoseconds. */
-		ts = (int64_t)h->ts.tv_sec * 1000000000LL + h->ts.tv_usec;
-		engine_frame(e, frame, ts, lt, data, h->caplen, h->len);
+		if (c->dump != NULL) {
+			pcap_dump((u_char *)c->dump, h, data);
+			/* Complete on disk after every frame, even if we die. */
+			pcap_dump_flush(c->dump);
+		}
+		f->frame = c->frame;
+		/*
+		 * NANO precision: tv_usec holds nanoseconds.  pcapng's
+		 * 64-bit stamps can hold any seconds: clamp them (to 2242)
+		 * so nanoseconds, and differences of them, fit in 63 bits.
+		 */
+		f->ts_ns = (int64_t)(h->ts.tv_sec < 0 ? 0 :
+		    h->ts.tv_sec > (1LL << 33) ? (1LL << 33) : h->ts.tv_sec) *
+		    1000000000LL + h->ts.tv_usec;
+		f->linktype = pcap_datalink(c->pcap);
+		f->data = data;
+		f->caplen = h->caplen;
+		f->wirelen = h->len;
+		return CAPTURE_FRAME;
+	}
+}
+
+int
+capture_run(struct capture *c, struct engine *e, uint64_t max, char *err,
+    size_t len)
+{
+	struct capture_frame f;
+	uint64_t fed = 0;
+	int rc;
+
+	while (max == 0 || fed < max) {
+		rc = capture_next(c, &f, err, len);
+		if (rc == CAPTURE_ERROR)
+			return -1;
+		if (rc != CAPTURE_FRAME)
+			break;
+		engine_frame(e, f.frame, f.ts_ns, f.linktype, f.data,
+		    f.caplen, f.wirelen);
 		fed++;
 	}
 	return 0;
+}
+
+/*
+ * Live capture.  Immediate mode, or packets still sitting in an unfilled
+ * TPACKET_V3 block are lost when the capture stops; and a buffer large
+ * enough for a burst of connections at full snaplen (LINUX-TCP-NOTES).
+ */
+#define CAPTURE_LIVE_SNAPLEN	65535
+#define CAPTURE_LIVE_BUFFER	(32 * 1024 * 1024)
+
+struct capture *
+capture_open_live(const char *iface, int *perm, char *err, size_t len)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct capture *c;
+	pcap_t *p;
+	int rc;
+
+	*perm = 0;
+	ebuf[0] = '\0';
+	if ((p = pcap_create(iface, ebuf)) == NULL) {
+		snprintf(err, len, "%s", ebuf);
+		return NULL;
+	}
+	pcap_set_snaplen(p, CAPTURE_LIVE_SNAPLEN);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_buffer_size(p, CAPTURE_LIVE_BUFFER);
+	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+	rc = pcap_activate(p);
+	if (rc < 0) {
+		if (rc == PCAP_ERROR_PERM_DENIED)
+			*perm = 1;
+		if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+			snprintf(err, len, "no such interface");
+		else
+			snprintf(err, len, "%s", pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	if (pcap_setnonblock(p, 1, ebuf) != 0) {
+		snprintf(err, len, "%s", ebuf);
+		pcap_close(p);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->pcap = p;
+	c->live = true;
+	return c;
+}
+
+uint64_t
+capture_count(const struct capture *c)
+{
+	return c->frame;
+}
+
+int
+capture_fd(const struct capture *c)
+{
+	return pcap_get_selectable_fd(c->pcap);
+}
+
+int
+capture_dump_open(struct capture *c, const char *path, char *err, size_t len)
+{
+	/*
+	 * Straight to its name: the capture drops root before the end, when
+	 * it could no longer rename a file in a directory only root may
+	 * write.  Every frame is flushed, so the file is whole at any time.
+	 */
+	if ((c->dump = pcap_dump_open(c->pcap, path)) == NULL) {
+		snprintf(err, len, "%s", pcap_geterr(c->pcap));
+		return -1;
+	}
+	c->dump_path = xstrdup(path);
+	return 0;
+}
+
+int
+capture_dump_close(struct capture *c, char *err, size_t len)
+{
+	int rc = 0;
+
+	if (c->dump == NULL)
+		return 0;
+	if (pcap_dump_flush(c->dump) != 0) {
+		snprintf(err, len, "%s", strerror(errno));
+		rc = -1;
+	}
+	pcap_dump_close(c->dump);
+	c->dump = NULL;
+	free(c->dump_path);
+	c->dump_path = NULL;
+	return rc;
+}
+
+void
+capture_dump_discard(struct capture *c)
+{
+	if (c->dump == NULL)
+		return;
+	pcap_dump_close(c->dump);
+	c->dump = NULL;
+	unlink(c->dump_path);
+	free(c->dump_path);
+	c->dump_path = NULL;
+}
+
+int
+capture_dump_chown(struct capture *c, uid_t uid, gid_t gid)
+{
+	if (c->dump == NULL)
+		return 0;
+	return chown(c->dump_path, uid, gid);
+}
+
+void
+capture_stats(struct capture *c, uint64_t *received, uint64_t *dropped)
+{
+	struct pcap_stat ps;
+
+	*received = *dropped = 0;
+	if (c->live && pcap_stats(c->pcap, &ps) == 0) {
+		*received = ps.ps_recv;
+		*dropped = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+	}
 }

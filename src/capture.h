@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct capture;
 struct engine;
@@ -23,6 +24,49 @@ int		 capture_set_filter(struct capture *, const char *expr,
 int		 capture_linktype(const struct capture *);
 /* "EN10MB (Ethernet)", or "linktype N" when libpcap has no name. */
 void		 capture_linktype_desc(int linktype, char *buf, size_t len);
+
+/* One frame as capture_next() returns it (data valid until the next). */
+struct capture_frame {
+	uint64_t	frame;		/* 1-based, counting every frame read */
+	int64_t		ts_ns;
+	int		linktype;
+	const uint8_t	*data;
+	size_t		caplen;
+	size_t		wirelen;
+};
+
+#define CAPTURE_FRAME	1
+#define CAPTURE_NONE	0	/* live: nothing waiting now */
+#define CAPTURE_END	(-2)	/* end of the file */
+#define CAPTURE_ERROR	(-1)
+
+/* The next frame that passes the filter; written to -w first. */
+int		 capture_next(struct capture *, struct capture_frame *,
+		     char *err, size_t len);
+
+/*
+ * An interface, in immediate mode with a large buffer, non-blocking.
+ * *perm is set when the reason is a lack of privileges.
+ */
+struct capture	*capture_open_live(const char *iface, int *perm, char *err,
+		     size_t len);
+int		 capture_fd(const struct capture *);
+/* Frames read so far (before the filter). */
+uint64_t	 capture_count(const struct capture *);
+/* Received and dropped counts of a live capture (0 for files). */
+void		 capture_stats(struct capture *, uint64_t *received,
+		     uint64_t *dropped);
+
+/*
+ * -w: every frame read is also written to `path`, flushed frame by frame
+ * (whole after Ctrl-C).  Discard removes it: for a run that failed
+ * before its first frame, while the privileges to do so are still held.
+ */
+int		 capture_dump_open(struct capture *, const char *path,
+		     char *err, size_t len);
+int		 capture_dump_close(struct capture *, char *err, size_t len);
+void		 capture_dump_discard(struct capture *);
+int		 capture_dump_chown(struct capture *, uid_t, gid_t);
 
 /*
  * Feed frames to the engine until the end of the input or `max` frames

@@ -29,6 +29,10 @@ static const struct tcp_fsm_row tcp_fsm_table[TCP_ST_COUNT][TCP_EV_COUNT] = {
 	ROW(SYN_SENT, RCV_SYN, SYN_RECEIVED, SIMULTANEOUS_OPEN),
 	ROW(SYN_SENT, RCV_SYNACK, ESTABLISHED, SYNACK_RECEIVED),
 	ROW(SYN_SENT, SND_ACK, ESTABLISHED, SYNACK_NOT_CAPTURED),
+	/* The capture point on lo is before the receiver's socket: a
+	 * SYN-ACK can be captured and still be lost (a socket filter, a
+	 * full queue).  Sending the SYN again proves it. */
+	ROW(ESTABLISHED, SND_SYN, SYN_SENT, SYNACK_LOST),
 	ROW(SYN_RECEIVED, RCV_ACK_SYN, ESTABLISHED, HANDSHAKE_ACKED),
 	ROW(SYN_RECEIVED, RCV_SYNACK, ESTABLISHED, HANDSHAKE_ACKED),
 	/* In SYN_RECEIVED an endpoint sends only SYN-ACKs: a plain ACK
@@ -90,6 +94,7 @@ static const char *tcp_fsm_why_keys[TCP_WHY_COUNT] = {
 	[TCP_WHY_SIMULTANEOUS_OPEN] = "simultaneous_open",
 	[TCP_WHY_SYNACK_RECEIVED] = "synack_received",
 	[TCP_WHY_SYNACK_NOT_CAPTURED] = "synack_not_captured",
+	[TCP_WHY_SYNACK_LOST] = "synack_lost",
 	[TCP_WHY_HANDSHAKE_ACKED] = "handshake_acked",
 	[TCP_WHY_ACK_NOT_CAPTURED] = "ack_not_captured",
 	[TCP_WHY_ACTIVE_CLOSE] = "active_close",

@@ -54,6 +54,9 @@ enum tcp_why {
 	TCP_WHY_SIMULTANEOUS_OPEN,	/* SYN_SENT -> SYN_RECEIVED */
 	TCP_WHY_SYNACK_RECEIVED,	/* SYN_SENT -> ESTABLISHED */
 	TCP_WHY_SYNACK_NOT_CAPTURED,	/* SYN_SENT -> ESTABLISHED on its ACK */
+	TCP_WHY_SYNACK_LOST,		/* ESTABLISHED -> SYN_SENT: it sends
+					   its SYN again, so the SYN-ACK seen
+					   on the wire never reached it */
 	TCP_WHY_HANDSHAKE_ACKED,	/* SYN_RECEIVED -> ESTABLISHED */
 	TCP_WHY_ACK_NOT_CAPTURED,	/* SYN_RECEIVED -> ESTABLISHED on
 					   its own ACK: the handshake's last

@@ -27,7 +27,7 @@ expect() {
 }
 
 expect "--help exits 0" 0 "" -- --help
-grep -q '^usage: synfin replay' "$tmp/out" && ok "--help shows usage" || bad "--help shows usage"
+grep -q '^ *synfin replay \[' "$tmp/out" && ok "--help shows usage" || bad "--help shows usage"
 grep -q 'Exit status' "$tmp/out" && ok "--help documents exit codes" || bad "--help documents exit codes"
 expect "-h exits 0" 0 "" -- -h
 expect "--version exits 0" 0 "" -- --version

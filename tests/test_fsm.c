@@ -41,6 +41,8 @@ ParameterizedTestParameters(tcp_fsm, transitions)
 		    ESTABLISHED, SYNACK_NOT_CAPTURED),
 		MOVE("handshake ACK lost from capture, ACK sent",
 		    SYN_RECEIVED, SND_ACK, ESTABLISHED, ACK_NOT_CAPTURED),
+		MOVE("SYN sent again after a SYN-ACK: it was lost",
+		    ESTABLISHED, SND_SYN, SYN_SENT, SYNACK_LOST),
 		/* Simultaneous open. */
 		MOVE("crossing SYNs", SYN_SENT, RCV_SYN, SYN_RECEIVED,
 		    SIMULTANEOUS_OPEN),

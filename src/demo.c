@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: ISC */
+/* synfin demo: real peers on a private loopback, captured and merged. */
+
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "demo.h"
+#include "engine.h"
+#include "peer.h"
+#include "sandbox.h"
+#include "timeline.h"
+#include "xmalloc.h"
+
+/*
+ * Frames (stamped by the kernel as they are received on lo) and calls
+ * (stamped by the peers, same clock) reach us in no reliable order: a
+ * call's report may come after the SYN it caused.  Both wait in a merge
+ * buffer sorted by time and leave it only once they are DEMO_WINDOW_NS
+ * old, and never past a call that has begun but not returned (it gets
+ * its place by its start time).  After the last step, the capture is
+ * drained until it has been quiet for DEMO_DRAIN_NS.
+ */
+#define DEMO_WINDOW_NS	30000000LL
+#define DEMO_DRAIN_NS	150000000LL
+#define DEMO_RACE_TRIES	10
+
+struct demo_item {
+	int64_t		ts;
+	bool		is_call;
+	bool		done;
+	struct peer_msg	msg;
+	struct capture_frame f;
+	uint8_t		*data;
+};
+
+enum demo_phase {
+	DEMO_IDLE,
+	DEMO_RUN,
+	DEMO_DRAIN,
+	DEMO_DONE,
+};
+
+struct demo {
+	struct demo_opts o;
+	enum sandbox_kind where;
+	struct peer_env	env;
+	struct capture	*cap;
+	struct peer	peer[2];
+	bool		peer_up[2];
+	int		epfd;
+	int		tfd;
+	struct engine	*e;
+	enum demo_phase	phase;
+	int		next;		/* next step to issue */
+	int		waiting;	/* step whose return we wait for */
+	int64_t		next_at;	/* realtime: when the next may go */
+	int64_t		quiet_since;	/* realtime: last frame (drain) */
+	bool		held;
+	bool		released;
+	char		heldmsg[160];
+	struct demo_item *items;
+	size_t		nitems;
+	size_t		capitems;
+	int64_t		t0_mono;
+	int64_t		first_frame_mono;
+	long long	capeff;
+	int		attempts;
+	char		err[256];
+};
+
+static volatile sig_atomic_t demo_stop;
+
+static void
+demo_on_signal(int sig)
+{
+	demo_stop = sig;
+}
+
+static int64_t
+demo_now(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void
+demo_epoll_add(struct demo *d, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+struct demo *
+demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
+{
+	struct demo *d = xcalloc(1, sizeof *d);
+	char why[256], filter[128], derr[256];
+	bool dropped = false;
+	uid_t uid;
+	gid_t gid;
+	int i;
+
+	d->o = *o;
+	d->t0_mono = demo_now(CLOCK_MONOTONIC);
+	d->epfd = d->tfd = -1;
+	d->waiting = -1;
+	d->where = sandbox_enter(why, sizeof why);
+	if (d->where != SANDBOX_HOST) {
+		/* A private port range, and Fast Open both ways. */
+		sandbox_sysctl("net.ipv4.ip_local_port_range", "40000 40999");
+		if (o->scn->flags & SCN_TFO)
+			sandbox_sysctl("net.ipv4.tcp_fastopen", "3");
+	}
+	d->cap = capture_open_live("lo", perm, err, len);
+	if (d->cap == NULL)
+		goto fail;
+	if (d->where == SANDBOX_HOST) {
+		snprintf(filter, sizeof filter, "port %u or port %u or icmp or "
+		    "icmp6", o->port, o->port + 1);
+		if (capture_set_filter(d->cap, filter, err, len) != 0)
+			goto fail;
+	}
+	if (o->wfile != NULL) {
+		if (capture_dump_open(d->cap, o->wfile, err, len) != 0)
+			goto fail;
+		sandbox_target(&uid, &gid);
+		capture_dump_chown(d->cap, uid, gid);
+	}
+
+	d->env.scn = o->scn;
+	d->env.family = (o->scn->flags & SCN_V6) ? AF_INET6 : AF_INET;
+	d->env.port = o->port;
+	d->env.realtime = (o->scn->flags & SCN_RACE) != 0;
+	for (i = 0; i < 2; i++) {
+		if (peer_spawn(&d->peer[i], i, &d->env, err, len) != 0)
+			goto fail;
+		d->peer_up[i] = true;
+	}
+	if (sandbox_drop(derr, sizeof derr) != 0) {
+		snprintf(err, len, "cannot drop privileges: %s", derr);
+		goto fail;
+	}
+	dropped = true;
+	d->capeff = sandbox_capeff();
+
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	d->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (d->epfd < 0 || d->tfd < 0) {
+		snprintf(err, len, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	demo_epoll_add(d, capture_fd(d->cap));
+	demo_epoll_add(d, d->tfd);
+	for (i = 0; i < 2; i++)
+		demo_epoll_add(d, d->peer[i].msg_fd);
+	if (!o->quiet)
+		fprintf(stderr, "synfin demo %s: capturing on lo in %s%s%s\n",
+		    o->scn->name, sandbox_describe(d->where),
+		    d->where == SANDBOX_HOST ? " (" : "",
+		    d->where == SANDBOX_HOST ? why : "");
+	if (!o->quiet && d->where == SANDBOX_HOST)
+		fputs(")\n", stderr);
+	return d;
+fail:
+	if (!dropped && d->cap != NULL)
+		capture_dump_discard(d->cap);
+	demo_free(d);
+	return NULL;
+}
+
+static void
+demo_peers_end(struct demo *d)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!d->peer_up[i])
+			continue;
+		close(d->peer[i].cmd_fd);	/* the peer exits */
+		d->peer_up[i] = false;
+	}
+}
+
+void
+demo_free(struct demo *d)
+{
+	size_t i;
+	int j, st;
+
+	if (d == NULL)
+		return;
+	demo_peers_end(d);
+	for (j = 0; j < 2; j++) {
+		if (d->peer[j].pid > 0) {
+			kill(d->peer[j].pid, SIGTERM);
+			waitpid(d->peer[j].pid, &st, 0);
+			close(d->peer[j].msg_fd);
+		}
+	}
+	for (i = 0; i < d->nitems; i++)
+		free(d->items[i].data);
+	free(d->items);
+	if (d->epfd >= 0)
+		close(d->epfd);
+	if (d->tfd >= 0)
+		close(d->tfd);
+	capture_close(d->cap);
+	free(d);
+}
+
+int
+demo_fd(const struct demo *d)
+{
+	return d->epfd;
+}
+
+/* Keep the buffer sorted by time; equal times keep arrival order. */
+static struct demo_item *
+demo_insert(struct demo *d, int64_t ts)
+{
+	size_t i;
+
+	if (d->nitems == d->capitems) {
+		d->capitems = d->capitems ? d->capitems * 2 : 64;
+		d->items = xreallocarray(d->items, d->capitems,
+		    sizeof *d->items);
+	}
+	for (i = d->nitems; i > 0 && d->items[i - 1].ts > ts; i--)
+		;
+	memmove(&d->items[i + 1], &d->items[i],
+	    (d->nitems - i) * sizeof *d->items);
+	d->nitems++;
+	memset(&d->items[i], 0, sizeof d->items[i]);
+	d->items[i].ts = ts;
+	return &d->items[i];
+}
+
+static int
+demo_read_frames(struct demo *d)
+{
+	struct capture_frame f;
+	struct demo_item *it;
+	int rc;
+
+	while ((rc = capture_next(d->cap, &f, d->err, sizeof d->err)) ==
+	    CAPTURE_FRAME) {
+		if (d->first_frame_mono == 0)
+			d->first_frame_mono = demo_now(CLOCK_MONOTONIC);
+		d->quiet_since = demo_now(CLOCK_REALTIME);
+		it = demo_insert(d, f.ts_ns);
+		it->done = true;
+		it->f = f;
+		it->data = xmalloc(f.caplen ? f.caplen : 1);
+		memcpy(it->data, f.data, f.caplen);
+		it->f.data = it->data;
+	}
+	return rc == CAPTURE_ERROR ? -1 : 0;
+}
+
+static void
+demo_read_msgs(struct demo *d, int side)
+{
+	struct peer_msg m;
+	struct demo_item *it;
+	ssize_t n;
+	size_t i;
+	struct pollfd p = { .fd = d->peer[side].msg_fd, .events = POLLIN };
+
+	while (poll(&p, 1, 0) > 0) {
+		n = read(d->peer[side].msg_fd, &m, sizeof m);
+		if (n != (ssize_t)sizeof m)
+			return;		/* the peer has gone */
+		if (m.kind == PEER_END && m.step >= 0) {
+			if (m.step == d->waiting)
+				d->waiting = -1;
+			for (i = 0; i < d->nitems; i++) {
+				it = &d->items[i];
+				if (it->is_call && !it->done &&
+				    it->msg.side == m.side &&
+				    it->msg.step == m.step)
+					break;
+			}
+			if (i < d->nitems) {
+				/* Keep the start's time and place. */
+				m.ts_ns = it->msg.ts_ns;
+				it->msg = m;
+				it->done = true;
+				continue;
+			}
+		}
+		it = demo_insert(d, m.ts_ns);
+		it->is_call = true;
+		it->msg = m;
+		it->done = m.kind == PEER_END;
+	}
+}
+
+static void
+demo_flush(struct demo *d, bool all)
+{
+	int64_t horizon = demo_now(CLOCK_REALTIME) - DEMO_WINDOW_NS;
+	struct demo_item *it;
+	size_t k = 0;
+
+	while (k < d->nitems) {
+		it = &d->items[k];
+		if (!all && (!it->done || it->ts > horizon))
+			break;
+		if (it->is_call) {
+			if (!it->done) {
+				it->msg.call.ret = -1;
+				it->msg.call.err = EINTR;
+			}
+			engine_call(d->e, it->ts, &it->msg.call, it->msg.proto,
+			    &it->msg.local, it->msg.lport, &it->msg.remote,
+			    it->msg.rport);
+		} else
+			engine_frame(d->e, it->f.frame, it->f.ts_ns,
+			    it->f.linktype, it->f.data, it->f.caplen,
+			    it->f.wirelen);
+		free(it->data);
+		k++;
+	}
+	memmove(d->items, d->items + k, (d->nitems - k) * sizeof *d->items);
+	d->nitems -= k;
+}
+
+static bool
+demo_calls_open(const struct demo *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nitems; i++) {
+		if (d->items[i].is_call && !d->items[i].done)
+			return true;
+	}
+	return d->waiting >= 0;
+}
+
+static void
+demo_send(struct demo *d, int step, int64_t at)
+{
+	const struct scn_step *st = &d->o.scn->steps[step];
+	struct peer_cmd cmd = { .step = step, .at_mono_ns = at };
+
+	if (!d->peer_up[st->side] ||
+	    write(d->peer[st->side].cmd_fd, &cmd, sizeof cmd) != sizeof cmd)
+		return;
+	if (!(st->flags & SCN_NOWAIT))
+		d->waiting = step;
+}
+
+/* Issue the next step when its time has come. */
+static void
+demo_advance(struct demo *d)
+{
+	const struct scenario *s = d->o.scn;
+	const struct scn_step *st;
+	int64_t now = demo_now(CLOCK_REALTIME), at;
+
+	while (d->phase == DEMO_RUN && d->waiting < 0 && now >= d->next_at) {
+		if (d->next >= s->nsteps) {
+			if (demo_calls_open(d))
+				return;
+			d->phase = DEMO_DRAIN;
+			d->quiet_since = now;
+			return;
+		}
+		st = &s->steps[d->next];
+		if (st->op == SCN_PAUSE) {
+			d->next_at = now + (int64_t)st->arg * 1000000;
+			d->next++;
+			continue;
+		}
+		if (d->o.step && !d->released) {
+			d->held = true;
+			snprintf(d->heldmsg, sizeof d->heldmsg,
+			    "Next: the %s calls %s()",
+			    st->side == EV_CLIENT ? "client" : "server",
+			    scenario_op_name(st->op));
+			return;
+		}
+		d->held = d->released = false;
+		at = 0;
+		if (st->op == SCN_SHUTDOWN_AT) {
+			/* Both sides get the same instant, a little ahead. */
+			at = demo_now(CLOCK_MONOTONIC) + 30000000LL;
+			if (d->next + 1 < s->nsteps &&
+			    s->steps[d->next + 1].op == SCN_SHUTDOWN_AT) {
+				demo_send(d, d->next, at);
+				d->next++;
+			}
+		}
+		demo_send(d, d->next, at);
+		d->next++;
+		d->next_at = now + (int64_t)d->o.pace_ms * 1000000;
+	}
+}
+
+static void
+demo_arm(struct demo *d)
+{
+	struct itimerspec its = { 0 };
+	int64_t now = demo_now(CLOCK_REALTIME), when = -1, t;
+
+	/* A call still running holds the buffer: its return wakes us. */
+	if (d->nitems > 0 && d->items[0].done)
+		when = d->items[0].ts + DEMO_WINDOW_NS;
+	if (d->phase == DEMO_RUN && d->waiting < 0 && !d->held &&
+	    (when < 0 || d->next_at < when))
+		when = d->next_at;
+	if (d->phase == DEMO_DRAIN) {
+		t = d->quiet_since + DEMO_DRAIN_NS;
+		if (when < 0 || t < when)
+			when = t;
+	}
+	if (when < 0)
+		return;
+	t = when - now;
+	if (t < 1000000)
+		t = 1000000;
+	its.it_value.tv_sec = t / 1000000000LL;
+	its.it_value.tv_nsec = t % 1000000000LL;
+	timerfd_settime(d->tfd, 0, &its, NULL);
+}
+
+int
+demo_start(struct demo *d, struct engine *e)
+{
+	d->e = e;
+	d->phase = DEMO_RUN;
+	d->next = 0;
+	d->waiting = -1;
+	d->next_at = demo_now(CLOCK_REALTIME);
+	d->attempts++;
+	demo_advance(d);
+	demo_arm(d);
+	return 0;
+}
+
+int
+demo_service(struct demo *d)
+{
+	uint64_t ticks;
+	int i;
+
+	/* Level-triggered: whatever is ready is read below. */
+	if (d->phase == DEMO_DONE)
+		return 1;
+	if (read(d->tfd, &ticks, sizeof ticks) < 0 && errno != EAGAIN)
+		return -1;
+	if (demo_read_frames(d) != 0)
+		return -1;
+	for (i = 0; i < 2; i++)
+		demo_read_msgs(d, i);
+	if (demo_stop) {
+		demo_flush(d, true);
+		d->phase = DEMO_DONE;
+		return 1;
+	}
+	demo_advance(d);
+	if (d->phase == DEMO_DRAIN && demo_now(CLOCK_REALTIME) -
+	    d->quiet_since >= DEMO_DRAIN_NS) {
+		demo_flush(d, true);
+		d->phase = DEMO_DONE;
+		return 1;
+	}
+	demo_flush(d, false);
+	demo_arm(d);
+	return 0;
+}
+
+const char *
+demo_held(const struct demo *d)
+{
+	return d->held ? d->heldmsg : NULL;
+}
+
+void
+demo_release(struct demo *d)
+{
+	if (d->held) {
+		d->released = true;
+		d->held = false;
+		demo_advance(d);
+		demo_arm(d);
+	}
+}
+
+void
+demo_stats(const struct demo *d, struct demo_stats *st)
+{
+	uint64_t seen;
+
+	/* The kernel's own count on lo includes each packet's outgoing
+	 * copy, which libpcap discards: count what was delivered. */
+	capture_stats(d->cap, &seen, &st->dropped);
+	st->received = capture_count(d->cap);
+	st->attempts = d->attempts;
+	st->first_syn_ms = d->first_frame_mono == 0 ? -1 :
+	    (d->first_frame_mono - d->t0_mono) / 1000000;
+	st->capeff = d->capeff;
+	st->where = sandbox_describe(d->where);
+}
+
+/* Did both endpoints of some conn pass through CLOSING? */
+static bool
+demo_fins_crossed(const struct timeline *tl)
+{
+	const struct tl_conn *c;
+	const struct ev *e;
+	bool seen[2];
+	size_t i, j;
+
+	for (i = 0; (c = timeline_conn(tl, i)) != NULL; i++) {
+		seen[0] = seen[1] = false;
+		for (j = 0; j < c->nsteps; j++) {
+			e = timeline_at(tl, c->steps[j].ev);
+			if (e->type == EV_STATE &&
+			    e->u.state.to == TCP_ST_CLOSING)
+				seen[e->u.state.endpoint] = true;
+		}
+		if (seen[0] && seen[1])
+			return true;
+	}
+	return false;
+}
+
+static int
+demo_wait_loop(struct demo *d, char *err, size_t len)
+{
+	struct pollfd p = { .fd = d->epfd, .events = POLLIN };
+	char line[64];
+	FILE *tty;
+	int rc;
+
+	for (;;) {
+		if ((rc = demo_service(d)) != 0)
+			break;
+		if (demo_held(d) != NULL) {
+			fprintf(stderr, "%s -- press Enter\n", demo_held(d));
+			if ((tty = fopen("/dev/tty", "r")) != NULL) {
+				if (fgets(line, sizeof line, tty) == NULL)
+					demo_stop = SIGINT;
+				fclose(tty);
+			}
+			demo_release(d);
+			continue;
+		}
+		if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+			snprintf(err, len, "poll: %s", strerror(errno));
+			return -1;
+		}
+	}
+	if (rc < 0) {
+		snprintf(err, len, "%s", d->err[0] ? d->err : "capture failed");
+		return -1;
+	}
+	return 0;
+}
+
+int
+demo_run(struct demo *d, struct sink *sink, char *err, size_t len)
+{
+	struct sigaction sa;
+	struct engine *e;
+	struct timeline *tl = NULL;
+	bool race = (d->o.scn->flags & SCN_RACE) != 0;
+	size_t i;
+	int rc;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = demo_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	for (;;) {
+		if (race) {
+			/* Keep each try aside; show the one that worked. */
+			tl = timeline_new(0);
+			e = engine_new(NULL, timeline_sink(tl));
+		} else
+			e = engine_new(NULL, sink);
+		demo_start(d, e);
+		rc = demo_wait_loop(d, err, len);
+		engine_finish(e);
+		engine_free(e);
+		if (rc != 0 || !race)
+			break;
+		if (demo_fins_crossed(tl) || demo_stop ||
+		    d->attempts >= DEMO_RACE_TRIES) {
+			if (!demo_fins_crossed(tl))
+				fprintf(stderr, "synfin: the FINs did not cross "
+				    "in %d tries (each side's FIN arrived "
+				    "after the other had seen none): showing "
+				    "the last try\n", d->attempts);
+			else if (d->attempts > 1)
+				fprintf(stderr, "synfin: the FINs crossed on "
+				    "try %d\n", d->attempts);
+			for (i = 0; i < timeline_len(tl); i++)
+				sink_emit(sink, timeline_at(tl, i));
+			break;
+		}
+		timeline_free(tl);
+		tl = NULL;
+		d->phase = DEMO_IDLE;
+	}
+	timeline_free(tl);
+	demo_peers_end(d);
+	if (rc == 0 && capture_dump_close(d->cap, err, len) != 0)
+		rc = -1;
+	return rc;
+}

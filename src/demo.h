@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * synfin demo: a lesson run for real.  A client and a server process
+ * make the scenario's socket calls on a private loopback while libpcap
+ * captures what the kernel sends; frames and calls go, merged in time
+ * order, into the same engine as a replay's.
+ */
+#ifndef DEMO_H
+#define DEMO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ev.h"
+#include "scenario.h"
+
+struct demo_opts {
+	const struct scenario *scn;
+	const char	*wfile;		/* -w */
+	uint16_t	port;		/* the server's */
+	int		pace_ms;	/* between socket calls */
+	bool		step;		/* hold each call until released */
+	bool		quiet;		/* no first line on stderr */
+};
+
+struct demo;
+struct engine;
+
+/*
+ * Set up the sandbox, capture and peers.  Privileges are dropped before
+ * it returns.  The first line of the output (where it runs) goes to
+ * stderr unless quiet.  Returns NULL with a message; *perm says it was
+ * for lack of capture rights (then the caller prints the fix).
+ */
+struct demo	*demo_new(const struct demo_opts *, int *perm, char *err,
+		    size_t len);
+void		 demo_free(struct demo *);
+
+/* Run the lesson into `sink`.  Returns 0, or -1 with a message. */
+int		 demo_run(struct demo *, struct sink *sink, char *err,
+		    size_t len);
+
+/* For a UI: one descriptor to poll, and one step of work when ready. */
+int		 demo_fd(const struct demo *);
+int		 demo_start(struct demo *, struct engine *);
+int		 demo_service(struct demo *);	/* 0 go on, 1 done, -1 */
+/* --step: the call waiting to be released, as a sentence, or NULL. */
+const char	*demo_held(const struct demo *);
+void		 demo_release(struct demo *);
+
+/* Figures for the closing line and the tests. */
+struct demo_stats {
+	uint64_t	received;
+	uint64_t	dropped;
+	int		attempts;	/* races: tries needed */
+	int64_t		first_syn_ms;	/* from start to the first frame */
+	long long	capeff;		/* CapEff while parsing */
+	const char	*where;		/* sandbox_describe() */
+};
+void		 demo_stats(const struct demo *, struct demo_stats *);
+
+#endif

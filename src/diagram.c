@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: ISC */
+/* The rows of a conn's ladder diagram, read from the timeline. */
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagram.h"
+#include "out.h"
+#include "xmalloc.h"
+
+#define DIAGRAM_RETRANS	(AN_RETRANSMISSION | AN_FAST_RETRANSMISSION | \
+			 AN_SPURIOUS_RETRANSMISSION)
+
+static struct diagram_row *
+diagram_add(struct diagram *d, enum diagram_kind kind, int64_t rel,
+    uint64_t frame, enum ev_side from)
+{
+	struct diagram_row *r;
+
+	if (d->nrows == d->caprows) {
+		d->caprows = d->caprows ? d->caprows * 2 : 32;
+		d->rows = xreallocarray(d->rows, d->caprows, sizeof *d->rows);
+	}
+	r = &d->rows[d->nrows++];
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	r->rel_ns = rel;
+	r->frame = frame;
+	r->from = from;
+	return r;
+}
+
+static void
+diagram_notes(struct diagram_row *r, uint32_t an)
+{
+	size_t used = 0;
+	unsigned i;
+	int n;
+
+	for (i = 0; i < AN_COUNT; i++) {
+		if (!(an & (1U << i)) || used >= sizeof r->notes)
+			continue;
+		n = snprintf(r->notes + used, sizeof r->notes - used, "%s%s",
+		    used > 0 ? ", " : "", ev_analysis_name(1U << i));
+		if (n > 0)
+			used += (size_t)n;
+	}
+	r->retrans = (an & DIAGRAM_RETRANS) != 0;
+}
+
+static void
+diagram_packet(struct diagram *d, const struct ev *e, int64_t t0)
+{
+	const struct ev_packet *p = &e->u.pkt;
+	struct diagram_row *r;
+	char fl[64];
+	size_t n;
+
+	r = diagram_add(d, DIAGRAM_MSG, e->ts_ns - t0, p->frame,
+	    p->dir == EV_C2S ? EV_CLIENT : EV_SERVER);
+	diagram_notes(r, p->analysis);
+	if (!d->tcp) {
+		snprintf(r->label, sizeof r->label, "UDP len=%" PRIu32, p->len);
+		return;
+	}
+	ev_flags_label(p->flags, fl, sizeof fl);
+	r->rst = (p->flags & TCP_RST) != 0;
+	n = (size_t)snprintf(r->label, sizeof r->label, "%s seq=%" PRIu32, fl,
+	    p->rseq);
+	if ((p->flags & TCP_ACK) && n < sizeof r->label)
+		n += (size_t)snprintf(r->label + n, sizeof r->label - n,
+		    " ack=%" PRIu32, p->rack);
+	if (p->len > 0 && n < sizeof r->label)
+		snprintf(r->label + n, sizeof r->label - n, " len=%" PRIu32,
+		    p->len);
+}
+
+static enum ev_side
+diagram_icmp_from(const struct diagram *d, const struct ev *e)
+{
+	const struct conn_info *ci = e->conn;
+	size_t i;
+
+	/* An error goes back to whoever sent what it answers. */
+	for (i = d->nrows; i > 0; i--) {
+		const struct diagram_row *r = &d->rows[i - 1];
+
+		if (r->kind == DIAGRAM_MSG && r->frame == e->u.icmp.cause &&
+		    e->u.icmp.cause != 0)
+			return r->from == EV_CLIENT ? EV_SERVER : EV_CLIENT;
+	}
+	/* Else by address; a router on the path stands on the server's
+	 * side, as seen from the client. */
+	if (pkt_addr_cmp(&e->u.icmp.src, &ci->caddr) == 0 &&
+	    pkt_addr_cmp(&e->u.icmp.src, &ci->saddr) != 0)
+		return EV_CLIENT;
+	return EV_SERVER;
+}
+
+static void
+diagram_push_state(struct diagram *d, struct diagram_row **last,
+    enum ev_side side, enum tcp_state to, int64_t rel, uint64_t frame)
+{
+	struct diagram_row *r = *last;
+
+	if (r == NULL || frame == 0 || r->frame != frame ||
+	    (r->kind != DIAGRAM_MSG && r->kind != DIAGRAM_STATE) ||
+	    r->nst[side] == DIAGRAM_MAX_ST) {
+		r = diagram_add(d, DIAGRAM_STATE, rel, frame, side);
+		*last = r;
+	}
+	r->st[side][r->nst[side]++] = to;
+}
+
+/* States the packet row left behind that no state event named. */
+static void
+diagram_settle(struct diagram *d, size_t row, const enum tcp_state after[2],
+    enum tcp_state cur[2])
+{
+	struct diagram_row *r;
+	enum tcp_state shown;
+	size_t i;
+	int s;
+
+	if (row >= d->nrows)
+		return;
+	for (s = 0; s < 2; s++) {
+		shown = cur[s];
+		for (i = row; i < d->nrows; i++) {
+			if (d->rows[i].nst[s] > 0)
+				shown = d->rows[i].st[s][d->rows[i].nst[s] - 1];
+		}
+		r = &d->rows[row];
+		if (shown != after[s] && r->nst[s] < DIAGRAM_MAX_ST)
+			r->st[s][r->nst[s]++] = after[s];
+		cur[s] = after[s];
+	}
+}
+
+void
+diagram_build(struct diagram *d, const struct timeline *tl,
+    const struct tl_conn *c)
+{
+	const struct ev *e, *first;
+	struct diagram_row *r, *last = NULL;
+	enum tcp_state cur[2], after[2];
+	size_t i, open = SIZE_MAX;
+	int64_t t0;
+	char a[64];
+
+	memset(d, 0, sizeof *d);
+	d->id = c->info.id;
+	d->tcp = c->info.proto == 6;
+	out_endpoint(&c->info, EV_CLIENT, d->client, sizeof d->client);
+	out_endpoint(&c->info, EV_SERVER, d->server, sizeof d->server);
+	snprintf(d->title, sizeof d->title, "conn %" PRIu32 " %s %s -> %s%s",
+	    d->id, d->tcp ? "tcp" : "udp", d->client, d->server,
+	    c->info.guessed ? " (roles guessed)" : "");
+	d->init[0] = cur[0] = c->info.init[0];
+	d->init[1] = cur[1] = c->info.init[1];
+	first = timeline_at(tl, 0);
+	t0 = first != NULL ? first->ts_ns : 0;
+
+	for (i = 0; i < c->nsteps; i++) {
+		e = timeline_at(tl, c->steps[i].ev);
+		if (e == NULL)
+			continue;
+		if (e->type != EV_STATE && open != SIZE_MAX) {
+			diagram_settle(d, open, after, cur);
+			open = SIZE_MAX;
+		}
+		switch (e->type) {
+		case EV_PACKET:
+			diagram_packet(d, e, t0);
+			last = &d->rows[d->nrows - 1];
+			if (d->tcp) {
+				open = d->nrows - 1;
+				after[0] = e->u.pkt.st_after[0];
+				after[1] = e->u.pkt.st_after[1];
+			}
+			break;
+		case EV_STATE:
+			diagram_push_state(d, &last, e->u.state.endpoint,
+			    e->u.state.to, e->ts_ns - t0, e->u.state.frame);
+			if (open == SIZE_MAX)
+				cur[e->u.state.endpoint] = e->u.state.to;
+			break;
+		case EV_ICMP:
+			r = diagram_add(d, DIAGRAM_ICMP, e->ts_ns - t0,
+			    e->u.icmp.frame, diagram_icmp_from(d, e));
+			pkt_addr_str(&e->u.icmp.src, a, sizeof a);
+			snprintf(r->label, sizeof r->label, "ICMP%s %s",
+			    e->u.icmp.family == 6 ? "v6" : "",
+			    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
+			    e->u.icmp.icmp_code));
+			snprintf(r->notes, sizeof r->notes, "from %s", a);
+			last = r;
+			break;
+		case EV_CALL:
+			r = diagram_add(d, DIAGRAM_CALL, e->ts_ns - t0, 0,
+			    e->u.call.side);
+			if (e->u.call.err != 0)
+				snprintf(r->label, sizeof r->label,
+				    "%s(%s) = %" PRId64 " %s", e->u.call.name,
+				    e->u.call.args, e->u.call.ret,
+				    ev_errno_name(e->u.call.err));
+			else
+				snprintf(r->label, sizeof r->label,
+				    "%s(%s) = %" PRId64, e->u.call.name,
+				    e->u.call.args, e->u.call.ret);
+			last = r;
+			break;
+		case EV_WARNING:
+			r = diagram_add(d, DIAGRAM_NOTE, e->ts_ns - t0,
+			    e->u.warn.frame, EV_CLIENT);
+			snprintf(r->label, sizeof r->label, "warning: %s",
+			    e->u.warn.message);
+			last = r;
+			break;
+		case EV_CONN:
+		case EV_SUMMARY:
+			break;
+		}
+	}
+	if (open != SIZE_MAX)
+		diagram_settle(d, open, after, cur);
+}
+
+void
+diagram_clear(struct diagram *d)
+{
+	free(d->rows);
+	memset(d, 0, sizeof *d);
+}
+
+size_t
+diagram_select(const struct timeline *tl, uint32_t id, size_t *first)
+{
+	*first = 0;
+	if (id == 0)
+		return timeline_nconns(tl);
+	if (timeline_conn_by_id(tl, id) == NULL)
+		return 0;
+	*first = id - 1;
+	return 1;
+}
+
+void
+diagram_time(int64_t rel, char *buf, size_t len)
+{
+	uint64_t u = rel < 0 ? -(uint64_t)rel : (uint64_t)rel;
+
+	snprintf(buf, len, "%s%" PRIu64 ".%06" PRIu64, rel < 0 ? "-" : "",
+	    u / 1000000000U, (u % 1000000000U) / 1000U);
+}
+
+/* The East Asian wide ranges a ladder label is likely to hold. */
+static int
+diagram_wide(uint32_t cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115f) ||
+	    (cp >= 0x2e80 && cp <= 0x303e) ||
+	    (cp >= 0x3041 && cp <= 0x33ff) ||
+	    (cp >= 0x3400 && cp <= 0x4dbf) ||
+	    (cp >= 0x4e00 && cp <= 0x9fff) ||
+	    (cp >= 0xa000 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) ||
+	    (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+	    (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) ||
+	    (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+/* One UTF-8 character at p: its length; *cp is -1 for a bad byte. */
+static size_t
+diagram_char(const unsigned char *p, int32_t *cp)
+{
+	size_t n, k;
+	uint32_t v;
+
+	if (*p < 0x80) {
+		*cp = *p;
+		return 1;
+	}
+	n = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 :
+	    (*p & 0xf8) == 0xf0 ? 4 : 0;
+	*cp = -1;
+	if (n == 0)
+		return 1;
+	v = *p & (0x7fU >> n);
+	for (k = 1; k < n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 1;
+		v = (v << 6) | (p[k] & 0x3fU);
+	}
+	/* Overlong forms, surrogates and what XML forbids are bad too. */
+	if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) ||
+	    (n == 4 && v < 0x10000) || v > 0x10ffff ||
+	    (v >= 0xd800 && v <= 0xdfff) || v == 0xfffe || v == 0xffff)
+		return 1;
+	*cp = (int32_t)v;
+	return n;
+}
+
+size_t
+diagram_utf8(const char *s, int32_t *cp)
+{
+	return diagram_char((const unsigned char *)s, cp);
+}
+
+size_t
+diagram_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+	int32_t cp;
+
+	while (*p != '\0') {
+		p += diagram_char(p, &cp);
+		w += cp >= 0 && diagram_wide((uint32_t)cp) ? 2 : 1;
+	}
+	return w;
+}
+
+void
+diagram_clip(const char *s, size_t cells, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t used = 0, w = 0, n, cw;
+	int32_t cp;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (diagram_width(s) <= cells) {
+		snprintf(buf, len, "%s", s);
+		return;
+	}
+	cells = cells > 3 ? cells - 3 : 0;
+	while (*p != '\0') {
+		n = diagram_char(p, &cp);
+		cw = cp >= 0 && diagram_wide((uint32_t)cp) ? 2 : 1;
+		if (w + cw > cells || used + n + 4 > len)
+			break;
+		memcpy(buf + used, p, n);
+		used += n;
+		w += cw;
+		p += n;
+	}
+	memcpy(buf + used, "...", 4);
+}

@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: ISC */
+/* Plain-language narration of timeline events, written for learners. */
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "narrate.h"
+
+/*
+ * Sentences are templates with named holes ("The {who} sends ...") so a
+ * translation can move the words around; narrate_put() fills the holes
+ * from a struct narrate_vars.  A hole with no value is left empty.
+ */
+struct narrate_vars {
+	const char	*who;		/* "client": who acts */
+	const char	*peer;		/* the other side */
+	const char	*n;		/* a length */
+	const char	*seq;
+	const char	*end;
+	const char	*ack;
+	const char	*frame;
+	const char	*name;		/* a socket call */
+	const char	*args;
+	const char	*ret;
+	const char	*err;
+	const char	*errstr;
+	const char	*desc;		/* an ICMP error in words */
+	const char	*addr;
+	const char	*msg;
+	const char	*label;		/* flags as the ladder writes them */
+	const char	*cli;
+	const char	*srv;
+	const char	*proto;
+	const char	*cstate;
+	const char	*sstate;
+};
+
+static const struct {
+	const char	*name;
+	size_t		 off;
+} narrate_holes[] = {
+#define NARRATE_HOLE(f) { #f, offsetof(struct narrate_vars, f) }
+	NARRATE_HOLE(who), NARRATE_HOLE(peer), NARRATE_HOLE(n),
+	NARRATE_HOLE(seq), NARRATE_HOLE(end), NARRATE_HOLE(ack),
+	NARRATE_HOLE(frame), NARRATE_HOLE(name), NARRATE_HOLE(args),
+	NARRATE_HOLE(ret), NARRATE_HOLE(err), NARRATE_HOLE(errstr),
+	NARRATE_HOLE(desc), NARRATE_HOLE(addr), NARRATE_HOLE(msg),
+	NARRATE_HOLE(label), NARRATE_HOLE(cli), NARRATE_HOLE(srv),
+	NARRATE_HOLE(proto), NARRATE_HOLE(cstate), NARRATE_HOLE(sstate),
+#undef NARRATE_HOLE
+};
+
+struct narrate_out {
+	char		*buf;
+	size_t		 len;
+	size_t		 used;
+};
+
+static void
+narrate_addn(struct narrate_out *o, const char *s, size_t n)
+{
+	if (o->len == 0)
+		return;
+	if (o->used + n >= o->len)
+		n = o->len - 1 - o->used;
+	memcpy(o->buf + o->used, s, n);
+	o->used += n;
+	o->buf[o->used] = '\0';
+}
+
+static const char *
+narrate_hole(const struct narrate_vars *v, const char *name, size_t n)
+{
+	const char *const *p;
+	size_t i;
+
+	for (i = 0; i < sizeof narrate_holes / sizeof narrate_holes[0]; i++) {
+		if (strlen(narrate_holes[i].name) != n ||
+		    strncmp(narrate_holes[i].name, name, n) != 0)
+			continue;
+		p = (const char *const *)(const void *)((const char *)v +
+		    narrate_holes[i].off);
+		return *p != NULL ? *p : "";
+	}
+	return "";
+}
+
+/* Append one sentence (or more), a space before it unless first. */
+static void
+narrate_put(struct narrate_out *o, const char *tmpl,
+    const struct narrate_vars *v)
+{
+	const char *p = tmpl, *close, *val;
+
+	if (*tmpl == '\0')
+		return;
+	if (o->used > 0)
+		narrate_addn(o, " ", 1);
+	while (*p != '\0') {
+		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
+			val = narrate_hole(v, p + 1, (size_t)(close - p - 1));
+			narrate_addn(o, val, strlen(val));
+			p = close + 1;
+			continue;
+		}
+		narrate_addn(o, p, 1);
+		p++;
+	}
+}
+
+static const char *
+narrate_side(enum ev_side side)
+{
+	return side == EV_CLIENT ? _("client") : _("server");
+}
+
+/* ------------------------------------------------------- state changes */
+
+/* RFC 9293 3.3.2 figure 5, one sentence per arc; who = who moved. */
+static const char *narrate_why_text[TCP_WHY_COUNT] = {
+	[TCP_WHY_NONE] = "",
+	[TCP_WHY_ACTIVE_OPEN] = N_("The {who} opens the connection: it "
+	    "sends a SYN carrying its initial sequence number. It is now "
+	    "SYN_SENT, waiting for the {peer}'s SYN-ACK."),
+	[TCP_WHY_PASSIVE_OPEN] = N_("The {who} acknowledges the {peer}'s SYN "
+	    "and sends its own: SYN-ACK. It is now SYN_RECEIVED, waiting for "
+	    "the final ACK."),
+	[TCP_WHY_SIMULTANEOUS_OPEN] = N_("The {who} receives a SYN while its "
+	    "own SYN is still unanswered: both sides opened at once. It is "
+	    "now SYN_RECEIVED."),
+	[TCP_WHY_SYNACK_RECEIVED] = N_("The {who} receives the SYN-ACK: its "
+	    "SYN is acknowledged, so it is now ESTABLISHED and answers with "
+	    "the last ACK of the handshake."),
+	[TCP_WHY_SYNACK_NOT_CAPTURED] = N_("The {who} acknowledges a SYN-ACK "
+	    "that this capture missed, so it must be ESTABLISHED now."),
+	[TCP_WHY_SYNACK_LOST] = N_("The {who} sends its SYN again: the "
+	    "SYN-ACK seen on the wire never reached it (it was dropped after "
+	    "the capture point), so it is still SYN_SENT."),
+	[TCP_WHY_HANDSHAKE_ACKED] = N_("The {who} receives the ACK of its "
+	    "SYN, the last of the three-way handshake, and is now "
+	    "ESTABLISHED: data can flow both ways."),
+	[TCP_WHY_ACK_NOT_CAPTURED] = N_("The handshake's last ACK was not "
+	    "captured, but the {who} now sends as an ESTABLISHED endpoint "
+	    "would, so it is ESTABLISHED."),
+	[TCP_WHY_ACTIVE_CLOSE] = N_("The {who} has nothing more to send and "
+	    "sends FIN. It is now FIN_WAIT_1, waiting for the {peer} to "
+	    "acknowledge it."),
+	[TCP_WHY_CLOSE_BEFORE_ESTABLISHED] = N_("The {who} closes before the "
+	    "handshake is over: it sends FIN from SYN_RECEIVED and is now "
+	    "FIN_WAIT_1."),
+	[TCP_WHY_PASSIVE_CLOSE] = N_("The {who} receives the FIN: the {peer} "
+	    "will send no more data. It is now CLOSE_WAIT and may still send "
+	    "until its application closes too."),
+	[TCP_WHY_FIN_ACKED] = N_("The {who}'s FIN is acknowledged. It is now "
+	    "FIN_WAIT_2, waiting for the {peer}'s FIN."),
+	[TCP_WHY_PEER_FIN_AFTER_OURS] = N_("The {who} receives the {peer}'s "
+	    "FIN and is now TIME_WAIT: it lingers for twice the maximum "
+	    "segment lifetime, in case its last ACK is lost and the FIN "
+	    "comes again."),
+	[TCP_WHY_SIMULTANEOUS_CLOSE] = N_("The {who} receives a FIN while its "
+	    "own FIN is still unacknowledged: both sides closed at once. It "
+	    "is now CLOSING."),
+	[TCP_WHY_CROSSED_FIN] = N_("The {who}'s FIN crossed the {peer}'s on "
+	    "the wire. It is now CLOSING, waiting for its FIN to be "
+	    "acknowledged."),
+	[TCP_WHY_CLOSING_ACKED] = N_("The {who}'s FIN is acknowledged at "
+	    "last. It is now TIME_WAIT."),
+	[TCP_WHY_LAST_CLOSE] = N_("The {who} closes its side too and sends "
+	    "its FIN. It is now LAST_ACK, waiting for the final ACK."),
+	[TCP_WHY_LAST_ACK_ACKED] = N_("The {who} receives the ACK of its FIN: "
+	    "the connection is over for it. It is now CLOSED."),
+	[TCP_WHY_RST_SENT] = N_("The {who} aborts the connection with a "
+	    "reset (RST): no goodbye, and data still in flight is thrown "
+	    "away. It is now CLOSED."),
+	[TCP_WHY_RST_RECEIVED] = N_("The {who} receives the RST and drops "
+	    "the connection at once. It is now CLOSED."),
+	[TCP_WHY_REFUSED] = N_("The {who} learns that nothing listens on "
+	    "that port: the answer to its SYN is a RST. The connection is "
+	    "refused (connect() fails with ECONNREFUSED) and it is CLOSED."),
+	[TCP_WHY_NEVER_LISTENING] = N_("The {who} was never listening on "
+	    "that port: its kernel answered the SYN with RST, so it stays "
+	    "CLOSED."),
+};
+
+size_t
+narrate_why(enum tcp_why why, enum ev_side side, char *buf, size_t len)
+{
+	struct narrate_out o = { buf, len, 0 };
+	struct narrate_vars v = { 0 };
+
+	if (len > 0)
+		buf[0] = '\0';
+	if ((unsigned)why >= TCP_WHY_COUNT)
+		return 0;
+	v.who = narrate_side(side);
+	v.peer = narrate_side(side == EV_CLIENT ? EV_SERVER : EV_CLIENT);
+	narrate_put(&o, _(narrate_why_text[why]), &v);
+	return o.used;
+}
+
+/* ------------------------------------------------------------ packets */
+
+/* Analysis notes, lowest bit first (ev.h AN_*). */
+static const char *narrate_an_text[AN_COUNT] = {
+	N_("This is a retransmission: the {who} sends again what it sent "
+	    "before, because no acknowledgement came in time."),
+	N_("This is a fast retransmission: duplicate ACKs told the {who} a "
+	    "segment was lost, so it resends it without waiting for a "
+	    "timeout."),
+	N_("This retransmission was not needed: the {peer} had already "
+	    "acknowledged this data."),
+	N_("This segment arrives out of order: it fills a gap before data "
+	    "already seen."),
+	N_("There is a gap in the sequence numbers: an earlier segment was "
+	    "lost, or the capture missed it."),
+	N_("This is a duplicate ACK: the {who} repeats the same "
+	    "acknowledgement, a sign that data from the {peer} is missing."),
+	N_("Zero window: the {who}'s receive buffer is full, so the {peer} "
+	    "must stop sending until it opens again."),
+	N_("This is a window update: the {who} only announces that it has "
+	    "room to receive again."),
+	N_("This is a keep-alive: the {who} checks that the quiet {peer} is "
+	    "still there."),
+	N_("It acknowledges data this capture never saw."),
+	N_("This is a zero-window probe: the {who} asks whether the {peer}'s "
+	    "window has opened."),
+	N_("This RST lies outside the receive window, so the {peer} ignores "
+	    "it (RFC 9293 3.10.7)."),
+	N_("This is an IP fragment; synfin does not reassemble fragments."),
+	N_("The capture cut this frame short (its snaplen), but its headers "
+	    "are whole."),
+};
+
+static void
+narrate_notes(struct narrate_out *o, uint32_t an,
+    const struct narrate_vars *v)
+{
+	unsigned i;
+
+	for (i = 0; i < AN_COUNT; i++) {
+		if (an & (1U << i))
+			narrate_put(o, _(narrate_an_text[i]), v);
+	}
+}
+
+/* Is event i the first packet of its conn? */
+static int
+narrate_first_packet(const struct timeline *tl, size_t i,
+    const struct conn_info *ci)
+{
+	const struct tl_conn *c = timeline_conn_by_id(tl, ci->id);
+	const struct ev *e;
+	size_t k;
+
+	if (c == NULL)
+		return 0;
+	for (k = 0; k < c->nsteps; k++) {
+		e = timeline_at(tl, c->steps[k].ev);
+		if (e != NULL && e->type == EV_PACKET)
+			return c->steps[k].ev == i;
+	}
+	return 0;
+}
+
+static void
+narrate_udp(struct narrate_out *o, const struct timeline *tl, size_t i,
+    const struct ev *e, struct narrate_vars *v)
+{
+	const struct ev_packet *p = &e->u.pkt;
+	char frame[24];
+
+	if (p->reply_to != 0) {
+		snprintf(frame, sizeof frame, "%" PRIu64, p->reply_to);
+		v->frame = frame;
+		narrate_put(o, _("The {who} answers with a datagram of {n} "
+		    "bytes, a reply to frame {frame}. UDP keeps no connection: "
+		    "only the addresses and ports pair the reply with its "
+		    "request."), v);
+	} else if (narrate_first_packet(tl, i, e->conn))
+		narrate_put(o, _("The {who} sends a UDP datagram of {n} "
+		    "bytes. There is no handshake: UDP just sends, and nothing "
+		    "on the wire says whether anyone is listening."), v);
+	else
+		narrate_put(o, _("The {who} sends another datagram, of {n} "
+		    "bytes."), v);
+	narrate_notes(o, p->analysis, v);
+}
+
+static void
+narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
+    const struct ev *e, struct narrate_vars *v)
+{
+	const struct ev_packet *p = &e->u.pkt;
+	const struct ev *s;
+	char seq[16], end[16], ack[16], label[64], why[NARRATE_MAX];
+	size_t j, nstates = 0;
+
+	for (j = i + 1; (s = timeline_at(tl, j)) != NULL; j++) {
+		if (s->type != EV_STATE || s->conn != e->conn ||
+		    s->u.state.frame != p->frame)
+			break;
+		nstates++;
+	}
+	snprintf(seq, sizeof seq, "%" PRIu32, p->rseq);
+	snprintf(end, sizeof end, "%" PRIu32, p->rseq + p->len - 1);
+	snprintf(ack, sizeof ack, "%" PRIu32, p->rack);
+	ev_flags_label(p->flags, label, sizeof label);
+	v->seq = seq;
+	v->end = end;
+	v->ack = ack;
+	v->label = label;
+
+	if (p->len > 0)
+		narrate_put(o, _("The {who} sends {n} bytes of data, bytes "
+		    "{seq} to {end} of its stream."), v);
+	else if (nstates == 0) {
+		if (p->flags & TCP_RST)
+			narrate_put(o, _("The {who} sends a reset: {label}."),
+			    v);
+		else if (p->flags & (TCP_SYN | TCP_FIN))
+			narrate_put(o, _("The {who} sends {label} again."), v);
+		else if (p->flags & TCP_ACK)
+			narrate_put(o, _("The {who} acknowledges: ack={ack} "
+			    "means it has everything the {peer} sent before "
+			    "byte {ack}, and expects that byte next."), v);
+		else
+			narrate_put(o, _("The {who} sends a segment with "
+			    "flags {label}."), v);
+	}
+	for (j = i + 1; j <= i + nstates; j++) {
+		s = timeline_at(tl, j);
+		narrate_why(s->u.state.why, s->u.state.endpoint, why,
+		    sizeof why);
+		narrate_put(o, why, v);
+	}
+	narrate_notes(o, p->analysis, v);
+}
+
+static void
+narrate_packet(struct narrate_out *o, const struct timeline *tl, size_t i,
+    const struct ev *e)
+{
+	struct narrate_vars v = { 0 };
+	enum ev_side sender;
+	char n[16];
+
+	sender = e->u.pkt.dir == EV_C2S ? EV_CLIENT : EV_SERVER;
+	v.who = narrate_side(sender);
+	v.peer = narrate_side(sender == EV_CLIENT ? EV_SERVER : EV_CLIENT);
+	snprintf(n, sizeof n, "%" PRIu32, e->u.pkt.len);
+	v.n = n;
+	if (e->conn != NULL && e->conn->proto == 6)
+		narrate_tcp(o, tl, i, e, &v);
+	else
+		narrate_udp(o, tl, i, e, &v);
+}
+
+/* -------------------------------------------------------------- calls */
+
+/* What a socket call does, as a learner needs to hear it. */
+static const struct {
+	const char	*name;
+	const char	*text;
+	int		 says_ret;	/* the return value is a byte count */
+} narrate_calls[] = {
+	{ "socket", N_("The {who} calls socket(): it asks its kernel for a "
+	    "new socket. Nothing goes on the wire yet."), 0 },
+	{ "bind", N_("The {who} calls bind({args}): it claims that address "
+	    "and port. Nothing goes on the wire."), 0 },
+	{ "listen", N_("The {who} calls listen(): its socket is now LISTEN, "
+	    "and its kernel will answer SYNs by itself."), 0 },
+	{ "connect", N_("The {who} calls connect({args}): for TCP, its kernel "
+	    "starts the three-way handshake by sending a SYN."), 0 },
+	{ "accept", N_("The {who} calls accept(): it takes a connection its "
+	    "kernel has already completed. The handshake never waits for "
+	    "accept()."), 0 },
+	{ "send", N_("The {who} calls send({args}): it hands the data to its "
+	    "kernel, which sends it when it can."), 1 },
+	{ "write", N_("The {who} calls write({args}): it hands the data to "
+	    "its kernel, which sends it when it can."), 1 },
+	{ "sendto", N_("The {who} calls sendto({args}): the datagram leaves "
+	    "at once, with no handshake before it."), 1 },
+	{ "recv", N_("The {who} calls recv(): it reads data its kernel has "
+	    "already received and acknowledged."), 1 },
+	{ "read", N_("The {who} calls read(): it reads data its kernel has "
+	    "already received and acknowledged."), 1 },
+	{ "recvfrom", N_("The {who} calls recvfrom(): it reads a datagram "
+	    "its kernel has received."), 1 },
+	{ "shutdown", N_("The {who} calls shutdown({args}): it will send no "
+	    "more, so its kernel sends FIN, but it can still receive."), 0 },
+	{ "close", N_("The {who} calls close(): the application is done with "
+	    "the socket. Its kernel sends FIN (or RST, if received data was "
+	    "left unread)."), 0 },
+};
+
+static void
+narrate_call(struct narrate_out *o, const struct ev *e)
+{
+	const struct ev_call *c = &e->u.call;
+	struct narrate_vars v = { 0 };
+	const char *text = N_("The {who} calls {name}({args}).");
+	char ret[24];
+	int says_ret = 0;
+	size_t i;
+
+	v.who = narrate_side(c->side);
+	v.peer = narrate_side(c->side == EV_CLIENT ? EV_SERVER : EV_CLIENT);
+	v.name = c->name;
+	v.args = c->args;
+	for (i = 0; i < sizeof narrate_calls / sizeof narrate_calls[0]; i++) {
+		if (strcmp(narrate_calls[i].name, c->name) == 0) {
+			text = narrate_calls[i].text;
+			says_ret = narrate_calls[i].says_ret;
+			break;
+		}
+	}
+	narrate_put(o, _(text), &v);
+	if (c->err != 0) {
+		v.err = ev_errno_name(c->err);
+		v.errstr = strerror(c->err);
+		narrate_put(o, _("It fails: {err} ({errstr})."), &v);
+	} else if (says_ret) {
+		snprintf(ret, sizeof ret, "%" PRId64, c->ret);
+		v.ret = ret;
+		narrate_put(o, _("It returns {ret}."), &v);
+	}
+}
+
+/* --------------------------------------------------------- the others */
+
+static int
+narrate_port_unreachable(const struct ev_icmp *ic)
+{
+	if (ic->family == 6)
+		return ic->icmp_type == 1 && ic->icmp_code == 4;
+	return ic->icmp_type == 3 && ic->icmp_code == 3;
+}
+
+static void
+narrate_icmp(struct narrate_out *o, const struct ev *e)
+{
+	const struct ev_icmp *ic = &e->u.icmp;
+	struct narrate_vars v = { 0 };
+	char addr[64], frame[24];
+
+	pkt_addr_str(&ic->src, addr, sizeof addr);
+	v.addr = addr;
+	v.desc = ev_icmp_desc(ic->family, ic->icmp_type, ic->icmp_code);
+	snprintf(frame, sizeof frame, "%" PRIu64, ic->cause);
+	v.frame = frame;
+	if (narrate_port_unreachable(ic)) {
+		narrate_put(o, _("The host {addr} answers with an ICMP error, "
+		    "port unreachable: nothing listens on that port. This is "
+		    "how a closed UDP port says no; a connected UDP socket "
+		    "sees it as ECONNREFUSED."), &v);
+		return;
+	}
+	narrate_put(o, _("{addr} sends an ICMP error: {desc}. It reports a "
+	    "problem with an earlier packet."), &v);
+	if (ic->cause != 0)
+		narrate_put(o, _("It quotes frame {frame}."), &v);
+}
+
+static void
+narrate_conn(struct narrate_out *o, const struct ev *e)
+{
+	struct narrate_vars v = { 0 };
+	char cli[64], srv[64];
+
+	pkt_endpoint_str(&e->conn->caddr, e->conn->cport, cli, sizeof cli);
+	pkt_endpoint_str(&e->conn->saddr, e->conn->sport, srv, sizeof srv);
+	v.cli = cli;
+	v.srv = srv;
+	v.proto = e->conn->proto == 6 ? "TCP" : "UDP";
+	narrate_put(o, _("A new conversation: the client {cli} talks to the "
+	    "server {srv} over {proto}."), &v);
+	if (e->conn->guessed)
+		narrate_put(o, _("Which side is the client was guessed from "
+		    "the port numbers: the capture missed the start."), &v);
+}
+
+static void
+narrate_summary(struct narrate_out *o, const struct ev *e)
+{
+	const struct ev_summary *s = &e->u.sum;
+	struct narrate_vars v = { 0 };
+	char n[24], cb[24], sb[24];
+
+	snprintf(n, sizeof n, "%" PRIu64, s->packets);
+	snprintf(cb, sizeof cb, "%" PRIu64, s->bytes_c2s);
+	snprintf(sb, sizeof sb, "%" PRIu64, s->bytes_s2c);
+	v.n = n;
+	v.cli = cb;
+	v.srv = sb;
+	narrate_put(o, _("The conversation is over: {n} packets, {cli} bytes "
+	    "of data from the client and {srv} from the server."), &v);
+	if (e->conn != NULL && e->conn->proto == 6) {
+		v.cstate = tcp_state_name(s->client_state);
+		v.sstate = tcp_state_name(s->server_state);
+		narrate_put(o, _("The client ends in {cstate}, the server in "
+		    "{sstate}."), &v);
+	}
+	if (s->evicted)
+		narrate_put(o, _("It was closed early: too many conversations "
+		    "were open at once."), &v);
+}
+
+size_t
+narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
+{
+	struct narrate_out o = { buf, len, 0 };
+	struct narrate_vars v = { 0 };
+	const struct ev *e;
+	char why[NARRATE_MAX];
+
+	if (len > 0)
+		buf[0] = '\0';
+	if ((e = timeline_at(tl, i)) == NULL)
+		return 0;
+	switch (e->type) {
+	case EV_CONN:
+		if (e->conn != NULL)
+			narrate_conn(&o, e);
+		break;
+	case EV_PACKET:
+		if (e->conn != NULL)
+			narrate_packet(&o, tl, i, e);
+		break;
+	case EV_STATE:
+		narrate_why(e->u.state.why, e->u.state.endpoint, why,
+		    sizeof why);
+		narrate_put(&o, why, &v);
+		break;
+	case EV_ICMP:
+		narrate_icmp(&o, e);
+		break;
+	case EV_WARNING:
+		v.msg = _(e->u.warn.message);
+		narrate_put(&o, _("Warning: {msg}."), &v);
+		break;
+	case EV_SUMMARY:
+		narrate_summary(&o, e);
+		break;
+	case EV_CALL:
+		narrate_call(&o, e);
+		break;
+	}
+	return o.used;
+}

@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: ISC */
+/* A demo peer: a process that makes the scenario's socket calls. */
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "peer.h"
+#include "sandbox.h"
+
+/*
+ * Every socket is non-blocking; a call that would block waits in poll()
+ * in 10 ms ticks, so that a timed drop filter can be lifted while, say,
+ * connect() waits for a SYN-ACK.  The report of a call goes to the demo
+ * before the call when it may block, so the demo can order it before
+ * the packets it causes.
+ */
+#define PEER_TICK_MS	10
+#define PEER_BUF	4096
+
+struct peer_state {
+	const struct peer_env *env;
+	enum ev_side	side;
+	int		msg_fd;
+	int		fd[SCN_MAX_FDS];
+	int		type[SCN_MAX_FDS];
+	int64_t		drop_until[SCN_MAX_FDS];	/* realtime ns; 0 off */
+	struct sockaddr_storage last_from;
+	socklen_t	last_fromlen;
+};
+
+static int64_t
+peer_now(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void
+peer_addr(const struct sockaddr_storage *ss, struct pkt_addr *a,
+    uint16_t *port)
+{
+	memset(a, 0, sizeof *a);
+	*port = 0;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+
+		a->family = 4;
+		memcpy(a->a, &in->sin_addr, 4);
+		*port = ntohs(in->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 =
+		    (const struct sockaddr_in6 *)ss;
+
+		a->family = 6;
+		memcpy(a->a, &in6->sin6_addr, 16);
+		*port = ntohs(in6->sin6_port);
+	}
+}
+
+static socklen_t
+peer_server_addr(const struct peer_state *ps, int offset,
+    struct sockaddr_storage *ss)
+{
+	uint16_t port = (uint16_t)(ps->env->port + offset);
+
+	memset(ss, 0, sizeof *ss);
+	if (ps->env->family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = in6addr_loopback;
+		in6->sin6_port = htons(port);
+		return sizeof *in6;
+	} else {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		in->sin_port = htons(port);
+		return sizeof *in;
+	}
+}
+
+static void
+peer_send(struct peer_state *ps, struct peer_msg *m)
+{
+	ssize_t n;
+
+	m->side = (uint8_t)ps->side;
+	m->call.side = ps->side;
+	do
+		n = write(ps->msg_fd, m, sizeof *m);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof *m)
+		_exit(1);	/* the demo is gone */
+}
+
+static int
+peer_drop(struct peer_state *ps, int slot, bool on)
+{
+	struct sock_filter drop[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_fprog prog = { 1, drop };
+	struct peer_msg m = { .kind = PEER_END, .step = -1 };
+	int rc;
+
+	if (on)
+		rc = setsockopt(ps->fd[slot], SOL_SOCKET, SO_ATTACH_FILTER,
+		    &prog, sizeof prog);
+	else {
+		int zero = 0;	/* the kernel wants an int, though unused */
+
+		rc = setsockopt(ps->fd[slot], SOL_SOCKET, SO_DETACH_FILTER,
+		    &zero, sizeof zero);
+		ps->drop_until[slot] = 0;
+		/* Lifting the filter is a call of its own: report it. */
+		m.ts_ns = peer_now(CLOCK_REALTIME);
+		snprintf(m.call.name, sizeof m.call.name, "setsockopt");
+		snprintf(m.call.args, sizeof m.call.args,
+		    "SO_DETACH_FILTER");
+		m.call.ret = rc;
+		m.call.err = rc < 0 ? errno : 0;
+		peer_send(ps, &m);
+	}
+	return rc;
+}
+
+/* Lift drop filters whose time is up; how long until the next one. */
+static int
+peer_timers(struct peer_state *ps)
+{
+	int64_t now = peer_now(CLOCK_REALTIME), next = -1, left;
+	int i;
+
+	for (i = 0; i < SCN_MAX_FDS; i++) {
+		if (ps->drop_until[i] == 0)
+			continue;
+		if (now >= ps->drop_until[i])
+			peer_drop(ps, i, false);
+		else {
+			left = (ps->drop_until[i] - now) / 1000000 + 1;
+			if (next < 0 || left < next)
+				next = left;
+		}
+	}
+	return (int)next;
+}
+
+/* Wait until fd is ready for `events`, minding the timers. */
+static void
+peer_wait(struct peer_state *ps, int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	for (;;) {
+		peer_timers(ps);
+		if (poll(&p, 1, PEER_TICK_MS) > 0)
+			return;
+	}
+}
+
+static void
+peer_quote(char *dst, size_t len, const char *what, const char *data,
+    size_t n)
+{
+	size_t i, o = 0;
+
+	o += (size_t)snprintf(dst, len, "%s\"", what);
+	for (i = 0; i < n && o + 4 < len; i++)
+		dst[o++] = (data[i] >= 0x20 && data[i] < 0x7f &&
+		    data[i] != '"') ? data[i] : '.';
+	if (o + 1 < len)
+		dst[o++] = '"';
+	dst[o < len ? o : len - 1] = '\0';
+}
+
+static void
+peer_fill_addrs(struct peer_state *ps, int fd, struct peer_msg *m)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	int type = 0;
+	socklen_t tl = sizeof type;
+
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0)
+		m->proto = type == SOCK_DGRAM ? 17 : 6;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+		peer_addr(&ss, &m->local, &m->lport);
+	sl = sizeof ss;
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
+		peer_addr(&ss, &m->remote, &m->rport);
+	else if (ps->last_fromlen > 0 && type == SOCK_DGRAM)
+		peer_addr(&ps->last_from, &m->remote, &m->rport);
+}
+
+static bool
+peer_may_block(enum scn_op op)
+{
+	return op == SCN_ACCEPT || op == SCN_CONNECT || op == SCN_RECV ||
+	    op == SCN_RECVFROM || op == SCN_SEND_FASTOPEN;
+}
+
+static void
+peer_step(struct peer_state *ps, const struct peer_cmd *cmd)
+{
+	const struct scn_step *st = &ps->env->scn->steps[cmd->step];
+	struct peer_msg m = { .kind = PEER_START, .step = cmd->step };
+	struct sockaddr_storage ss;
+	struct linger lg = { 1, 0 };
+	char buf[PEER_BUF], host[INET6_ADDRSTRLEN];
+	socklen_t sl;
+	int fd = st->fd >= 0 && st->fd < SCN_MAX_FDS ? ps->fd[st->fd] : -1;
+	int one = 1, nfd, qlen = st->arg, flags;
+	ssize_t n = -1;
+	int64_t rc = -1;
+	size_t dlen = st->data != NULL ? strlen(st->data) : 0;
+	const char *sfam = ps->env->family == AF_INET6 ? "AF_INET6" :
+	    "AF_INET";
+
+	snprintf(m.call.name, sizeof m.call.name, "%s",
+	    scenario_op_name(st->op));
+	switch (st->op) {
+	case SCN_SOCKET:
+		snprintf(m.call.args, sizeof m.call.args, "%s, %s", sfam,
+		    st->arg == SOCK_DGRAM ? "SOCK_DGRAM" : "SOCK_STREAM");
+		break;
+	case SCN_BIND:
+	case SCN_CONNECT:
+	case SCN_SENDTO:
+	case SCN_SEND_FASTOPEN:
+		sl = peer_server_addr(ps, st->op == SCN_CONNECT ? st->arg : 0,
+		    &ss);
+		inet_ntop(ss.ss_family, ss.ss_family == AF_INET6 ?
+		    (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr :
+		    (void *)&((struct sockaddr_in *)&ss)->sin_addr, host,
+		    sizeof host);
+		snprintf(m.call.args, sizeof m.call.args,
+		    ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host,
+		    ps->env->port + (st->op == SCN_CONNECT ? st->arg : 0));
+		if (dlen > 0) {
+			size_t o = strlen(m.call.args);
+
+			peer_quote(m.call.args + o, sizeof m.call.args - o,
+			    st->op == SCN_SEND_FASTOPEN ?
+			    ", MSG_FASTOPEN, " : ", ", st->data, dlen);
+		}
+		break;
+	case SCN_LISTEN:
+		snprintf(m.call.args, sizeof m.call.args, "backlog %d",
+		    st->arg);
+		break;
+	case SCN_SEND:
+	case SCN_REPLY:
+		peer_quote(m.call.args, sizeof m.call.args, "", st->data,
+		    dlen);
+		break;
+	case SCN_SHUTDOWN:
+	case SCN_SHUTDOWN_AT:
+		snprintf(m.call.args, sizeof m.call.args, "SHUT_WR");
+		break;
+	case SCN_LINGER0:
+		snprintf(m.call.args, sizeof m.call.args,
+		    "SO_LINGER {on, 0 s}");
+		break;
+	case SCN_DROP:
+		snprintf(m.call.args, sizeof m.call.args,
+		    "SO_ATTACH_FILTER drop all, %d ms", st->arg);
+		break;
+	case SCN_FASTOPEN:
+		snprintf(m.call.args, sizeof m.call.args, "TCP_FASTOPEN %d",
+		    st->arg);
+		break;
+	default:
+		break;
+	}
+	m.ts_ns = peer_now(CLOCK_REALTIME);
+	if (peer_may_block(st->op))
+		peer_send(ps, &m);
+
+	errno = 0;
+	switch (st->op) {
+	case SCN_SOCKET:
+		nfd = socket(ps->env->family, st->arg | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+		ps->fd[st->fd] = nfd;
+		ps->type[st->fd] = st->arg;
+		if (nfd >= 0 && st->side == EV_SERVER)
+			setsockopt(nfd, SOL_SOCKET, SO_REUSEADDR, &one,
+			    sizeof one);
+		rc = nfd;
+		break;
+	case SCN_BIND:
+		sl = peer_server_addr(ps, 0, &ss);
+		rc = bind(fd, (struct sockaddr *)&ss, sl);
+		break;
+	case SCN_LISTEN:
+		rc = listen(fd, st->arg);
+		break;
+	case SCN_ACCEPT:
+		peer_wait(ps, fd, POLLIN);
+		sl = sizeof ss;
+		nfd = accept4(fd, (struct sockaddr *)&ss, &sl,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (st->arg >= 0 && st->arg < SCN_MAX_FDS)
+			ps->fd[st->arg] = nfd;
+		fd = nfd;
+		rc = nfd;
+		break;
+	case SCN_CONNECT:
+		sl = peer_server_addr(ps, st->arg, &ss);
+		rc = connect(fd, (struct sockaddr *)&ss, sl);
+		if (rc < 0 && errno == EINPROGRESS) {
+			int soerr = 0;
+			socklen_t el = sizeof soerr;
+
+			peer_wait(ps, fd, POLLOUT);
+			getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &el);
+			rc = soerr == 0 ? 0 : -1;
+			errno = soerr;
+		}
+		break;
+	case SCN_SEND:
+		rc = n = send(fd, st->data, dlen, MSG_NOSIGNAL);
+		break;
+	case SCN_RECV:
+		peer_wait(ps, fd, POLLIN);
+		rc = n = recv(fd, buf, sizeof buf, 0);
+		if (n > 0)
+			peer_quote(m.call.args, sizeof m.call.args, "", buf,
+			    (size_t)n);
+		break;
+	case SCN_SENDTO:
+		sl = peer_server_addr(ps, 0, &ss);
+		rc = sendto(fd, st->data, dlen, 0, (struct sockaddr *)&ss, sl);
+		break;
+	case SCN_RECVFROM:
+		peer_wait(ps, fd, POLLIN);
+		ps->last_fromlen = sizeof ps->last_from;
+		rc = n = recvfrom(fd, buf, sizeof buf, 0,
+		    (struct sockaddr *)&ps->last_from, &ps->last_fromlen);
+		if (n > 0)
+			peer_quote(m.call.args, sizeof m.call.args, "", buf,
+			    (size_t)n);
+		break;
+	case SCN_REPLY:
+		rc = sendto(fd, st->data, dlen, 0,
+		    (struct sockaddr *)&ps->last_from, ps->last_fromlen);
+		break;
+	case SCN_SHUTDOWN_AT:
+		while (peer_now(CLOCK_MONOTONIC) < cmd->at_mono_ns)
+			;	/* spin: both sides leave at one instant */
+		m.ts_ns = peer_now(CLOCK_REALTIME);
+		rc = shutdown(fd, SHUT_WR);
+		break;
+	case SCN_SHUTDOWN:
+		rc = shutdown(fd, SHUT_WR);
+		break;
+	case SCN_CLOSE:
+		peer_fill_addrs(ps, fd, &m);
+		rc = close(fd);
+		ps->fd[st->fd] = -1;
+		ps->drop_until[st->fd] = 0;
+		fd = -1;
+		break;
+	case SCN_LINGER0:
+		rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+		break;
+	case SCN_DROP:
+		rc = peer_drop(ps, st->fd, true);
+		if (rc == 0)
+			ps->drop_until[st->fd] = m.ts_ns +
+			    (int64_t)st->arg * 1000000;
+		break;
+	case SCN_FASTOPEN:
+		rc = setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &qlen,
+		    sizeof qlen);
+		break;
+	case SCN_SEND_FASTOPEN:
+		/* Blocking for this call: it connects, as connect() would. */
+		flags = fcntl(fd, F_GETFL);
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+		sl = peer_server_addr(ps, 0, &ss);
+		rc = sendto(fd, st->data, dlen, MSG_FASTOPEN | MSG_NOSIGNAL,
+		    (struct sockaddr *)&ss, sl);
+		fcntl(fd, F_SETFL, flags);
+		break;
+	case SCN_PAUSE:
+		rc = 0;
+		break;
+	}
+	m.call.err = rc < 0 ? (errno != 0 ? errno : EIO) : 0;
+	m.call.ret = rc;
+	m.kind = PEER_END;
+	peer_fill_addrs(ps, fd, &m);
+	peer_send(ps, &m);
+}
+
+static void
+peer_realtime(enum ev_side side)
+{
+	struct sched_param sp = { .sched_priority = 10 };
+	cpu_set_t set;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* LINUX-TCP-NOTES: crossing FINs need both sides on their own CPU
+	 * at real-time priority, memory already touched. */
+	CPU_ZERO(&set);
+	CPU_SET(ncpu > 1 ? (int)side % (int)ncpu : 0, &set);
+	sched_setaffinity(0, sizeof set, &set);
+	sched_setscheduler(0, SCHED_FIFO, &sp);
+	mlockall(MCL_CURRENT | MCL_FUTURE);
+}
+
+static void
+peer_main(struct peer_state *ps, int cmd_fd)
+{
+	struct peer_cmd cmd;
+	struct pollfd p = { .fd = cmd_fd, .events = POLLIN };
+	ssize_t n;
+	int i, wait;
+
+	for (;;) {
+		wait = peer_timers(ps);
+		if (poll(&p, 1, wait) <= 0)
+			continue;
+		n = read(cmd_fd, &cmd, sizeof cmd);
+		if (n == 0)
+			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof cmd || cmd.step < 0 ||
+		    cmd.step >= ps->env->scn->nsteps)
+			break;
+		peer_step(ps, &cmd);
+	}
+	for (i = 0; i < SCN_MAX_FDS; i++) {
+		if (ps->fd[i] >= 0)
+			close(ps->fd[i]);
+	}
+}
+
+int
+peer_spawn(struct peer *p, enum ev_side side, const struct peer_env *env,
+    char *err, size_t len)
+{
+	struct peer_state ps;
+	int cmd[2], msg[2], i;
+	char derr[256];
+	pid_t pid;
+
+	if (pipe2(cmd, O_CLOEXEC) != 0) {
+		snprintf(err, len, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(msg, O_CLOEXEC) != 0) {
+		snprintf(err, len, "pipe: %s", strerror(errno));
+		close(cmd[0]);
+		close(cmd[1]);
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		snprintf(err, len, "fork: %s", strerror(errno));
+		close(cmd[0]);
+		close(cmd[1]);
+		close(msg[0]);
+		close(msg[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(cmd[1]);
+		close(msg[0]);
+		signal(SIGINT, SIG_IGN);	/* the demo decides */
+		signal(SIGPIPE, SIG_IGN);
+		if (env->realtime)
+			peer_realtime(side);
+		if (sandbox_drop_except((env->scn->flags & SCN_DROPS) ?
+		    CAP_NET_ADMIN : 0, derr, sizeof derr) != 0) {
+			fprintf(stderr, "synfin: %s peer: %s\n",
+			    side == EV_CLIENT ? "client" : "server", derr);
+			_exit(1);
+		}
+		memset(&ps, 0, sizeof ps);
+		ps.env = env;
+		ps.side = side;
+		ps.msg_fd = msg[1];
+		for (i = 0; i < SCN_MAX_FDS; i++)
+			ps.fd[i] = -1;
+		peer_main(&ps, cmd[0]);
+		_exit(0);
+	}
+	close(cmd[0]);
+	close(msg[1]);
+	p->pid = pid;
+	p->cmd_fd = cmd[1];
+	p->msg_fd = msg[0];
+	p->side = side;
+	return 0;
+}

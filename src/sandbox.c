@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: ISC */
+/* Private network namespaces and the privilege drop for the demo. */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+
+static int
+sandbox_write(const char *path, const char *s)
+{
+	int fd, rc = 0;
+	size_t n = strlen(s);
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (write(fd, s, n) != (ssize_t)n)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+static int
+sandbox_lo_up(void)
+{
+	struct ifreq ifr;
+	int fd, rc;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (rc == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return rc;
+}
+
+enum sandbox_kind
+sandbox_enter(char *why, size_t len)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	why[0] = '\0';
+	if (geteuid() == 0) {
+		/* Root: a network namespace; real-time priority still works
+		 * here, which the simultaneous close needs. */
+		if (unshare(CLONE_NEWNET) == 0 && sandbox_lo_up() == 0)
+			return SANDBOX_NETNS;
+		snprintf(why, len, "network namespace: %s", strerror(errno));
+	}
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0) {
+		sandbox_write("/proc/self/setgroups", "deny");
+		snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+		if (sandbox_write("/proc/self/uid_map", map) == 0) {
+			snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+			sandbox_write("/proc/self/gid_map", map);
+			if (sandbox_lo_up() == 0)
+				return SANDBOX_USERNS;
+		}
+		snprintf(why, len, "user namespace: cannot set it up (%s)",
+		    strerror(errno));
+	} else if (why[0] == '\0')
+		snprintf(why, len, "user namespace: %s (see sysctl "
+		    "kernel.unprivileged_userns_clone)", strerror(errno));
+	return SANDBOX_HOST;
+}
+
+const char *
+sandbox_describe(enum sandbox_kind k)
+{
+	switch (k) {
+	case SANDBOX_NETNS:
+		return "a private network namespace (root)";
+	case SANDBOX_USERNS:
+		return "a private user and network namespace (no root needed)";
+	case SANDBOX_HOST:
+		return "the host's loopback, filtered to the demo's ports";
+	}
+	return "?";
+}
+
+int
+sandbox_sysctl(const char *name, const char *value)
+{
+	char path[256];
+	size_t i;
+
+	snprintf(path, sizeof path, "/proc/sys/%s", name);
+	for (i = strlen("/proc/sys/"); path[i] != '\0'; i++) {
+		if (path[i] == '.')
+			path[i] = '/';
+	}
+	return sandbox_write(path, value);
+}
+
+void
+sandbox_target(uid_t *uid, gid_t *gid)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	struct passwd *pw;
+	char *end;
+	unsigned long v;
+
+	*uid = getuid();
+	*gid = getgid();
+	if (*uid != 0)
+		return;
+	if (su != NULL && sg != NULL) {
+		errno = 0;
+		v = strtoul(su, &end, 10);
+		if (errno == 0 && *end == '\0' && v != 0) {
+			*uid = (uid_t)v;
+			v = strtoul(sg, &end, 10);
+			*gid = *end == '\0' ? (gid_t)v : (gid_t)65534;
+			return;
+		}
+	}
+	if ((pw = getpwnam("nobody")) != NULL) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	} else {
+		*uid = 65534;
+		*gid = 65534;
+	}
+}
+
+int
+sandbox_drop(char *err, size_t len)
+{
+	return sandbox_drop_except(0, err, len);
+}
+
+int
+sandbox_drop_except(int keep, char *err, size_t len)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[2];
+	uid_t uid;
+	gid_t gid;
+
+	sandbox_target(&uid, &gid);
+	if (keep >= 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) {
+		snprintf(err, len, "keepcaps: %s", strerror(errno));
+		return -1;
+	}
+	if (getuid() == 0 && uid != 0) {
+		/* In a user namespace only uid 0 is mapped: stay it there,
+		 * without capabilities; elsewhere become the target user. */
+		if (setgroups(0, NULL) != 0 && errno != EPERM) {
+			snprintf(err, len, "setgroups: %s", strerror(errno));
+			return -1;
+		}
+		if (setresgid(gid, gid, gid) != 0 ||
+		    setresuid(uid, uid, uid) != 0) {
+			if (errno != EINVAL) {
+				snprintf(err, len, "cannot become uid %u: %s",
+				    (unsigned)uid, strerror(errno));
+				return -1;
+			}
+		}
+	}
+	memset(data, 0, sizeof data);
+	if (keep > 0 && keep < 32) {
+		data[0].effective = data[0].permitted = 1U << keep;
+	}
+	if (syscall(SYS_capset, &hdr, data) != 0) {
+		snprintf(err, len, "capset: %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		snprintf(err, len, "no_new_privs: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+long long
+sandbox_capeff(void)
+{
+	char line[256];
+	long long v = -1;
+	FILE *fp;
+
+	if ((fp = fopen("/proc/self/status", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, fp) != NULL) {
+		if (strncmp(line, "CapEff:", 7) == 0) {
+			v = strtoll(line + 7, NULL, 16);
+			break;
+		}
+	}
+	fclose(fp);
+	return v;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Where the demo runs, and the privileges it keeps: a private network
+ * namespace with its own loopback (as root, or inside a new user
+ * namespace without root), or else the host's loopback; and the drop of
+ * every capability and of root once the capture is open.
+ */
+#ifndef SANDBOX_H
+#define SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum sandbox_kind {
+	SANDBOX_NETNS,		/* root: a private network namespace */
+	SANDBOX_USERNS,		/* no root: user + network namespace */
+	SANDBOX_HOST,		/* the host's lo, filtered to our ports */
+};
+
+/*
+ * Enter the best isolation the system allows.  Never fails: the last
+ * resort is the host.  `why` says what was tried when isolation failed.
+ */
+enum sandbox_kind sandbox_enter(char *why, size_t len);
+const char	*sandbox_describe(enum sandbox_kind);
+
+/* Inside a private namespace: write a sysctl under /proc/sys. */
+int		 sandbox_sysctl(const char *name, const char *value);
+
+/*
+ * Whom to become: the invoking user under sudo (SUDO_UID/SUDO_GID),
+ * else nobody when root, else ourselves.
+ */
+void		 sandbox_target(uid_t *uid, gid_t *gid);
+
+/*
+ * Drop root and every capability for good (PR_SET_NO_NEW_PRIVS too).
+ * Returns -1 with a message when something could not be dropped.
+ */
+int		 sandbox_drop(char *err, size_t len);
+
+/*
+ * The same, keeping one capability (CAP_* number; 0: none).  The demo's
+ * peers keep CAP_NET_ADMIN for a lesson that attaches a socket filter,
+ * which this kernel allows only with it.
+ */
+int		 sandbox_drop_except(int keep, char *err, size_t len);
+
+/* CapEff of this process, from /proc/self/status (-1: unknown). */
+long long	 sandbox_capeff(void);
+
+#endif

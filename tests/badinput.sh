@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# Bad input a user can give replay (issue 6's table), beyond the cases
+# tests/cli.sh covers: each names the file and the reason on one line of
+# stderr and exits with the documented code (1: input problem, 2: usage).
+# Where libpcap reads a file despite an odd header, the assertion is that
+# the frames come out as they would from a well-formed file.
+set -u
+: "${SYNFIN:?}" "${top_srcdir:?}"
+caps="$top_srcdir/captures"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0 skip=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+skip() { skip=$((skip + 1)); echo "ok - $1 # SKIP $2"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/#   /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20; }
+
+# expect NAME RC STDERR-REGEX -- ARGS...: run synfin, check the exit code
+# and that stderr matches the regex (and is one line, for exit 1).
+expect() {
+	local name=$1 rc=$2 re=$3; shift 4
+	"$SYNFIN" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	check "$name" $? "$rc" "$re"
+}
+check() {
+	local name=$1 got=$2 rc=$3 re=$4
+	if [ "$got" -ne "$rc" ]; then
+		echo "# exit $got, want $rc"; bad "$name"; return 1
+	fi
+	if [ -n "$re" ] && ! grep -Eq -- "$re" "$tmp/err"; then
+		echo "# stderr does not match /$re/"; bad "$name"; return 1
+	fi
+	# Usage errors add the usage text; input errors are one line.
+	if [ -n "$re" ] && [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+		echo "# stderr is not one line"; bad "$name"; return 1
+	fi
+	ok "$name"
+}
+
+# patch FILE OFFSET HEX...: overwrite bytes in place.
+patch() {
+	local f=$1 off=$2; shift 2
+	printf "$(printf '\\x%s' "$@")" |
+		dd of="$f" bs=1 seek="$off" conv=notrunc status=none
+}
+
+udp="$caps/udp.pcap"
+"$SYNFIN" replay --summary "$udp" >"$tmp/udp.sum" 2>&1
+
+# ------------------------------------------------------- unreadable
+cp "$udp" "$tmp/locked.pcap"
+chmod 000 "$tmp/locked.pcap"
+if [ "$(id -u)" -ne 0 ]; then
+	expect "an unreadable file names the reason" 1 \
+	    "^synfin: $tmp/locked.pcap: Permission denied$" -- \
+	    replay "$tmp/locked.pcap"
+elif command -v setpriv >/dev/null; then
+	# Root reads anything: run as nobody, with a copy of the program
+	# it can reach (the build tree may be under /root).
+	chmod 755 "$tmp"
+	cp "$SYNFIN" "$tmp/synfin" && chmod 755 "$tmp/synfin"
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$tmp/synfin" replay "$tmp/locked.pcap" >"$tmp/out" 2>"$tmp/err" </dev/null
+	check "an unreadable file names the reason" $? 1 \
+	    "^synfin: $tmp/locked.pcap: Permission denied$"
+else
+	skip "an unreadable file names the reason" "root reads it anyway, and no setpriv to drop privileges"
+fi
+
+# ----------------------------------------------- truncated headers
+head -c 10 "$udp" >"$tmp/hdr.pcap"
+expect "a truncated pcap file header says so" 1 \
+    "^synfin: $tmp/hdr.pcap: truncated: 10 bytes, less than the 24-byte pcap file header$" -- \
+    replay "$tmp/hdr.pcap"
+printf '\x0a\x0d\x0d\x0a\x1c\x00\x00\x00\x4d\x3c\x2b\x1a\x01\x00' >"$tmp/hdr.pcapng"
+expect "a truncated pcapng section header says so" 1 \
+    "^synfin: $tmp/hdr.pcapng: truncated: 14 bytes, less than the 28-byte pcapng section header$" -- \
+    replay "$tmp/hdr.pcapng"
+head -c 3 "$udp" >"$tmp/magic.pcap"
+expect "a file cut inside the magic number is truncated" 1 \
+    "^synfin: $tmp/magic.pcap: truncated" -- replay "$tmp/magic.pcap"
+
+# A header and no records: an empty capture, not an error.
+head -c 24 "$udp" >"$tmp/none.pcap"
+expect "a capture with no records is empty, exit 0" 0 "" -- \
+    replay "$tmp/none.pcap"
+[ ! -s "$tmp/err" ] && ok "... and says nothing on stderr" || bad "... and says nothing on stderr"
+
+# ----------------------------------------------- truncated records
+# Cut inside the last record's header: the three frames before are
+# shown, then the reason with how far it got.
+# Where the 4th record starts, whatever the capture's sizes.
+rec4=$(python3 -c 'import struct,sys
+b=open(sys.argv[1],"rb").read(); o=24
+for i in range(3): o+=16+struct.unpack_from("<I",b,o+8)[0]
+print(o)' "$top_srcdir/captures/handshake.pcap")
+head -c $((rec4 + 8)) "$top_srcdir/captures/handshake.pcap" >"$tmp/rechdr.pcap"
+expect "a cut record header names the file, the reason, the frames read" 1 \
+    "^synfin: $tmp/rechdr.pcap: truncated .*\(after 3 frames\)$" -- \
+    replay --text "$tmp/rechdr.pcap"
+[ "$(grep -Ec '^ +[0-9]+ ' "$tmp/out")" -eq 3 ] && ok "... and shows the 3 frames before it" ||
+	bad "... and shows the 3 frames before it"
+head -c $((rec4 + 16 + 10)) "$top_srcdir/captures/handshake.pcap" >"$tmp/recdata.pcap"
+expect "a cut last record, in JSON, ends with a warning and summaries" 1 \
+    "^synfin: $tmp/recdata.pcap: truncated .*\(after 3 frames\)$" -- \
+    replay --json "$tmp/recdata.pcap"
+if grep -q '"type":"warning".*truncated' "$tmp/out" &&
+    tail -1 "$tmp/out" | grep -q '"type":"summary"'; then
+	ok "... the warning is in the JSON output too"
+else
+	bad "... the warning is in the JSON output too"
+fi
+
+# ------------------------------------------------------- snaplen
+# libpcap reads records longer than the header's snaplen (up to its own
+# limit, 262144), as tcpdump does: the frames are as in the original.
+cp "$udp" "$tmp/snap64.pcap"
+patch "$tmp/snap64.pcap" 16 40 00 00 00		# snaplen 64 < records
+expect "records longer than the snaplen are read" 0 "" -- \
+    replay --summary "$tmp/snap64.pcap"
+cmp -s "$tmp/out" "$tmp/udp.sum" && ok "... and decode as in the original" ||
+	bad "... and decode as in the original"
+# Beyond libpcap's limit the file is refused at that record.
+patch "$tmp/snap64.pcap" 32 e0 93 04 00		# record 1: 300000 bytes
+expect "a record longer than any snaplen is refused" 1 \
+    "^synfin: $tmp/snap64.pcap: invalid packet capture length 300000.*\(after 0 frames\)$" -- \
+    replay "$tmp/snap64.pcap"
+
+for v in ff:ff:ff:ff 00:00:00:00 00:00:00:80; do
+	cp "$udp" "$tmp/absurd.pcap"
+	# shellcheck disable=SC2046
+	patch "$tmp/absurd.pcap" 16 $(echo "$v" | tr : ' ')
+	expect "an absurd snaplen ($v) is ignored" 0 "" -- \
+	    replay --summary "$tmp/absurd.pcap"
+	cmp -s "$tmp/out" "$tmp/udp.sum" && ok "... and frames decode as in the original" ||
+		bad "... and frames decode as in the original"
+done
+
+cp "$udp" "$tmp/version.pcap"
+patch "$tmp/version.pcap" 4 03 00
+expect "an unknown pcap version is named" 1 \
+    "^synfin: $tmp/version.pcap: unsupported pcap savefile version 3\.4$" -- \
+    replay "$tmp/version.pcap"
+
+# ------------------------------------------------------- pcapng
+# Blocks as pcapng (RFC draft) lays them out, little-endian.
+python3 - "$tmp" <<'PY'
+import struct, sys
+d = sys.argv[1]
+def blk(t, body):
+    body += b"\0" * (-len(body) % 4)
+    n = 12 + len(body)
+    return struct.pack("<II", t, n) + body + struct.pack("<I", n)
+shb = blk(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+def idb(lt):
+    return blk(1, struct.pack("<HHI", lt, 0, 65535))
+def epb(ifid, data, t):
+    return blk(6, struct.pack("<IIIII", ifid, 0, t, len(data), len(data)) + data)
+ip = bytes.fromhex("450000210001000040110000" "7f000001" "7f000001") + \
+    struct.pack(">HHHH", 1234, 53, 13, 0) + b"hello"
+eth = b"\0" * 12 + b"\x08\x00" + ip
+with open(d + "/unknown.pcapng", "wb") as f:
+    f.write(shb + idb(1) + blk(0x0BAD, b"abcd") + epb(0, eth, 0) +
+            blk(0x80000001, b"custom!!") + epb(0, eth, 5))
+with open(d + "/mixed.pcapng", "wb") as f:
+    f.write(shb + idb(1) + idb(101) + epb(0, eth, 0) + epb(1, ip, 5))
+with open(d + "/mixedlate.pcapng", "wb") as f:
+    f.write(shb + idb(1) + epb(0, eth, 0) + idb(101) + epb(1, ip, 5))
+PY
+expect "pcapng with unknown blocks: they are skipped" 0 "" -- \
+    replay --summary "$tmp/unknown.pcapng"
+grep -q '^conn 1 udp 127.0.0.1:1234 -> 127.0.0.1:53: 2 packets' "$tmp/out" &&
+	[ ! -s "$tmp/err" ] && ok "... and both frames around them are read" ||
+	bad "... and both frames around them are read"
+expect "pcapng with interfaces of different link types is refused" 1 \
+    "^synfin: $tmp/mixed.pcapng: .*interface has a type 101 different from the type of the first interface" -- \
+    replay "$tmp/mixed.pcapng"
+expect "... also when the second interface comes after a frame" 1 \
+    "^synfin: $tmp/mixedlate.pcapng: .*type 101 different .*\(after 1 frames\)$" -- \
+    replay --text "$tmp/mixedlate.pcapng"
+grep -Eq '^ +1 ' "$tmp/out" && ok "... showing the frame before it" ||
+	bad "... showing the frame before it"
+
+# ------------------------------------------------- a terminal on stdin
+if command -v script >/dev/null; then
+	for args in "replay -" "-r -"; do
+		# script(1) gives synfin a terminal; -e passes its status on.
+		script -qec "$SYNFIN $args" /dev/null >"$tmp/tty" 2>&1 </dev/null
+		rc=$?
+		tr -d '\r' <"$tmp/tty" >"$tmp/err"
+		check "a terminal on stdin is refused ($args)" $rc 1 \
+		    "^synfin: -: standard input is a terminal, not a capture"
+	done
+else
+	skip "a terminal on stdin is refused" "no script(1) to make a terminal"
+fi
+
+# ------------------------------------------------------- options
+# The option is named (cli.sh checks the usage text and exit code).
+expect "an unknown short option is named" 2 "invalid option -- 'x'" -- \
+    replay -x "$udp"
+expect "an unknown long option is named" 2 "unrecognized option '--frobnicate'" -- \
+    replay --frobnicate "$udp"
+expect "an option missing its argument is named" 2 "option requires an argument -- 'c'" -- \
+    replay "$udp" -c
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# The exported SVGs as a browser shows them: every bundled capture's
+# diagram, inline in a page headless Chromium lays out with real fonts
+# (no two texts overlap, no line crosses a text, one arrow per segment or
+# ICMP error), then a screenshot whose pixels must show each arrow where
+# the SVG puts it.  Skips (77) only without Chromium; with
+# SYNFIN_REQUIRE_TOOLS=1 (CI) a missing tool fails instead.
+set -u
+: "${SYNFIN:?}" "${top_srcdir:?}"
+skip() {
+	echo "SKIP: $1"
+	[ "${SYNFIN_REQUIRE_TOOLS:-}" = 1 ] && exit 99
+	exit 77
+}
+chrome=$(command -v chromium || command -v chromium-browser) ||
+	skip "chromium is not installed (Debian package chromium)"
+command -v python3 >/dev/null || skip "python3 is not installed"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+
+browser() {
+	timeout 120 "$chrome" --headless --no-sandbox --disable-gpu \
+	    --disable-background-networking --no-first-run \
+	    --user-data-dir="$tmp/profile" --hide-scrollbars \
+	    --allow-file-access-from-files "$@" 2>>"$tmp/chrome.log"
+}
+
+specs=()
+for cap in "$top_srcdir"/captures/*.pcap; do
+	name=$(basename "$cap" .pcap)
+	"$SYNFIN" replay "$cap" --svg "$tmp/$name.svg" || exit 99
+	# Arrows expected: the frames of the text output (segments, ICMP).
+	n=$("$SYNFIN" replay --text "$cap" |
+	    awk '$1 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { n++ } END { print n + 0 }')
+	specs+=("$name:$n")
+done
+size=$(python3 "$top_srcdir/tests/svgcheck.py" pages "$tmp" "${specs[@]}") ||
+	exit 99
+
+start=$(date +%s%N)
+browser --virtual-time-budget=5000 --dump-dom "file://$tmp/dom.html" \
+    >"$tmp/dom.out"
+result=$(sed -n 's/.*<p id="result">\([^<]*\)<.*/\1/p' "$tmp/dom.out")
+ms=$((($(date +%s%N) - start) / 1000000))
+case $result in
+OK*)	ok "Chromium lays out ${#specs[@]} SVGs: $result (${ms} ms)" ;;
+*)	echo "# ${result:-no result; see below}"
+	tail -5 "$tmp/chrome.log" | sed 's/^/#   /'
+	bad "Chromium lays out the SVGs without overlaps" ;;
+esac
+
+browser --window-size="$size" --screenshot="$tmp/shot.png" \
+    "file://$tmp/shot.html" >/dev/null
+if [ -s "$tmp/shot.png" ] && out=$(python3 "$top_srcdir/tests/svgcheck.py" \
+    png "$tmp"); then
+	ok "the screenshot shows every arrow: $out"
+else
+	echo "# ${out:-no screenshot}"
+	bad "the screenshot shows every arrow"
+fi
+[ -n "${SYNFIN_KEEP_SHOT:-}" ] && cp "$tmp/shot.png" "$SYNFIN_KEEP_SHOT"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

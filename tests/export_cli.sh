@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# The export options as a user meets them: what shares standard output,
+# --conn, and --svg FILE written whole or not at all, with a one-line
+# message naming the file and the reason.
+set -u
+: "${SYNFIN:?}" "${top_srcdir:?}"
+caps="$top_srcdir/captures"
+golden="$top_srcdir/tests/golden"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/#   /' "$tmp/err" 2>/dev/null | head -5; }
+
+# expect NAME RC STDERR-REGEX -- ARGS...
+expect() {
+	local name=$1 rc=$2 re=$3; shift 4
+	"$SYNFIN" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	local got=$?
+	if [ "$got" -ne "$rc" ]; then
+		echo "# exit $got, want $rc"; bad "$name"; return
+	fi
+	if [ -n "$re" ] && ! grep -Eq -- "$re" "$tmp/err"; then
+		echo "# stderr does not match /$re/"; bad "$name"; return
+	fi
+	ok "$name"
+}
+h="$caps/handshake.pcap"
+
+expect "--mermaid with --ladder is a usage error" 2 "pick one" -- replay "$h" --mermaid --ladder
+expect "--ladder with --json is a usage error" 2 "cannot share" -- replay "$h" --ladder --json
+expect "--svg - with --text is a usage error" 2 "cannot share" -- replay "$h" --svg - --text
+expect "--conn without an export is a usage error" 2 "--conn picks" -- replay "$h" --conn 1
+expect "--conn 0 is a usage error" 2 "--conn wants a number" -- replay "$h" --ladder --conn 0
+expect "--conn x is a usage error" 2 "--conn wants a number" -- replay "$h" --ladder --conn x
+expect "--conn of a conn the input lacks" 1 "^synfin: .*handshake.pcap: no conn 5 \(it has 1\)$" -- replay "$h" --ladder --conn 5
+expect "exports are for replay for now" 2 "work with replay" -- live -i lo --mermaid
+grep -q -- '--svg FILE' <("$SYNFIN" --help) && ok "--help names --svg FILE" || bad "--help names --svg FILE"
+
+expect "--ladder --conn 1" 0 "" -- replay "$h" --ladder --conn 1
+cmp -s "$tmp/out" "$golden/handshake.ladder" && ok "--conn 1 of one conn is the whole ladder" || bad "--conn 1 of one conn is the whole ladder"
+
+"$SYNFIN" replay "$h" --text >"$tmp/text" 2>&1
+expect "--svg FILE --text" 0 "" -- replay "$h" --svg "$tmp/a.svg" --text
+cmp -s "$tmp/out" "$tmp/text" && cmp -s "$tmp/a.svg" "$golden/handshake.svg" &&
+	ok "--svg FILE --text: the text on stdout, the SVG in the file" ||
+	bad "--svg FILE --text: the text on stdout, the SVG in the file"
+expect "--svg - writes to stdout" 0 "" -- replay "$h" --svg -
+cmp -s "$tmp/out" "$golden/handshake.svg" && ok "--svg - is the golden SVG" || bad "--svg - is the golden SVG"
+
+expect "--svg into a missing directory" 1 "^synfin: $tmp/none/a.svg: No such file or directory$" -- replay "$h" --svg "$tmp/none/a.svg"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] && ok "the message is one line" || bad "the message is one line"
+mkdir "$tmp/dir.svg"
+expect "--svg onto a directory" 1 "^synfin: $tmp/dir.svg: Is a directory$" -- replay "$h" --svg "$tmp/dir.svg"
+
+# A write that fails half way (the file size limit): exit 1, one line
+# naming the file and the reason, the old file intact, no temporary.
+mkdir "$tmp/w"
+echo "old content" >"$tmp/w/a.svg"
+(trap '' XFSZ; ulimit -f 2; exec "$SYNFIN" replay "$caps/half-close.pcap" \
+    --svg "$tmp/w/a.svg") >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -Eq "^synfin: $tmp/w/a.svg: File too large$" "$tmp/err" &&
+    [ "$(cat "$tmp/w/a.svg")" = "old content" ] &&
+    [ "$(ls -A "$tmp/w")" = "a.svg" ]; then
+	ok "a failed write keeps the old file, leaves no temporary, says why"
+else
+	echo "# rc=$rc; files: $(ls -A "$tmp/w" | tr '\n' ' ')"
+	bad "a failed write keeps the old file, leaves no temporary, says why"
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

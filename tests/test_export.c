@@ -1,0 +1,674 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The diagram exporters (SVG, Mermaid, plain-text ladder) over timelines
+ * built from the bundled captures and from frames made in memory, and
+ * the atomic file writer they are saved through.
+ */
+
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "engine.h"
+#include "out.h"
+#include "pktbuild.h"
+#include "timeline.h"
+
+static struct timeline *tl;
+static struct engine *e;
+static uint64_t frame;
+
+static void
+setup(void)
+{
+	tl = timeline_new(0);
+	e = engine_new(NULL, timeline_sink(tl));
+	frame = 0;
+}
+
+static void
+teardown(void)
+{
+	engine_free(e);
+	timeline_free(tl);
+}
+
+TestSuite(export, .init = setup, .fini = teardown);
+
+/* ------------------------------------------------------------ inputs */
+
+static uint32_t
+rd32(const uint8_t *b, bool swap)
+{
+	return swap ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3] : (uint32_t)b[3] << 24 |
+	    (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+}
+
+/* A bundled classic pcap through the engine (no libpcap in tests). */
+static void
+load(const char *name)
+{
+	char path[512];
+	uint8_t hdr[24], rec[16], *buf;
+	uint32_t link, incl, orig, usec;
+	bool swap, nano;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, name);
+	cr_assert_not_null(fp = fopen(path, "rb"), "%s", path);
+	cr_assert_eq(fread(hdr, 1, 24, fp), 24);
+	swap = hdr[0] == 0xa1;
+	nano = rd32(hdr, swap) == 0xa1b23c4d;
+	link = rd32(hdr + 20, swap);
+	while (fread(rec, 1, 16, fp) == 16) {
+		incl = rd32(rec + 8, swap);
+		orig = rd32(rec + 12, swap);
+		cr_assert_leq(incl, 262144);
+		buf = malloc(incl ? incl : 1);
+		cr_assert_eq(fread(buf, 1, incl, fp), incl);
+		usec = rd32(rec + 4, swap);
+		engine_frame(e, ++frame, (int64_t)rd32(rec, swap) * 1000000000 +
+		    (int64_t)usec * (nano ? 1 : 1000), (int)link, buf, incl,
+		    orig);
+		free(buf);
+	}
+	fclose(fp);
+	engine_finish(e);
+}
+
+static void
+seg(bool cli, uint16_t port, uint16_t flags, uint32_t seq, uint32_t ack,
+    size_t len)
+{
+	uint8_t buf[PB_MAX];
+	struct pb_tcp t = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
+		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
+		.sport = cli ? port : 80, .dport = cli ? 80 : port,
+		.seq = seq, .ack = ack, .flags = flags, .paylen = len,
+	};
+	size_t n = pb_tcp(buf, sizeof buf, &t);
+
+	frame++;
+	engine_frame(e, frame, (int64_t)frame * 1000000, DEC_LT_RAW, buf, n,
+	    n);
+}
+
+static void
+handshake(uint16_t port)
+{
+	seg(true, port, TCP_SYN, 100, 0, 0);
+	seg(false, port, TCP_SYN | TCP_ACK, 500, 101, 0);
+	seg(true, port, TCP_ACK, 101, 501, 0);
+}
+
+/* A socket call tied to the conn 10.0.0.1:port -> 10.0.0.2:80. */
+static void
+call(uint16_t port, const char *name, const char *args, int64_t ret)
+{
+	struct ev_call c = { .side = EV_CLIENT, .ret = ret };
+	struct pkt_addr a, b;
+
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	a.family = b.family = 4;
+	memcpy(a.a, (const uint8_t []){ 10, 0, 0, 1 }, 4);
+	memcpy(b.a, (const uint8_t []){ 10, 0, 0, 2 }, 4);
+	snprintf(c.name, sizeof c.name, "%s", name);
+	snprintf(c.args, sizeof c.args, "%s", args);
+	engine_call(e, (int64_t)frame * 1000000 + 500, &c, 6, &a, port, &b,
+	    80);
+}
+
+typedef int (*writer)(const struct timeline *, uint32_t, FILE *);
+
+/* What a writer produces, as a string to free. */
+static char *
+render(writer w, uint32_t id)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&s, &n);
+
+	cr_assert_not_null(fp);
+	cr_assert_eq(w(tl, id, fp), 0);
+	fclose(fp);
+	return s;
+}
+
+static size_t
+count(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, needle)) != NULL) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
+/* The line of `s` that starts (after blanks) with frame number f. */
+static const char *
+ladder_line(const char *s, unsigned f, char *buf, size_t len)
+{
+	char want[16];
+	const char *p = s, *nl;
+
+	snprintf(want, sizeof want, "%u ", f);
+	while (*p != '\0') {
+		const char *q = p;
+
+		nl = strchr(p, '\n');
+		while (*q == ' ')
+			q++;
+		if (strncmp(q, want, strlen(want)) == 0) {
+			snprintf(buf, len, "%.*s", (int)(nl ? nl - p :
+			    (ptrdiff_t)strlen(p)), p);
+			return buf;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ ladder */
+
+Test(export, ladder_draws_one_arrow_per_segment_with_both_states)
+{
+	char *s, line[256];
+	const char *l, *bar;
+
+	load("handshake");
+	s = render(out_ladder_write, 0);
+	cr_assert_eq(count(s, ">|") + count(s, "|<"), 10, "%s", s);
+	cr_assert_not_null(l = ladder_line(s, 1, line, sizeof line));
+	bar = strchr(l, '|');
+	cr_assert(strstr(l, "SYN_SENT") != NULL && strstr(l, "SYN_SENT") < bar,
+	    "the client's state is left of its lifeline: %s", l);
+	cr_assert_not_null(strstr(l, "SYN seq=0 ---"), "%s", l);
+	cr_assert_not_null(l = ladder_line(s, 2, line, sizeof line));
+	cr_assert(strstr(l, "SYN_RECEIVED") > strrchr(l, '|') &&
+	    strstr(l, "|<") != NULL, "the server's state is right: %s", l);
+	cr_assert(strstr(l, "ESTABLISHED") < strchr(l, '|'), "%s", l);
+	/* One frame, three states: FIN_WAIT_2 then TIME_WAIT below. */
+	cr_assert_not_null(strstr(s, "FIN_WAIT_2 |<"), "%s", s);
+	cr_assert_not_null(strstr(s, "TIME_WAIT |    "), "%s", s);
+	free(s);
+}
+
+Test(export, ladder_is_ascii_whatever_a_call_names)
+{
+	char *s;
+	const unsigned char *p;
+
+	handshake(1000);
+	call(1000, "send", "\xe4\xbd\xa0\xe5\xa5\xbd\x01", 6);
+	engine_finish(e);
+	s = render(out_ladder_write, 0);
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		cr_assert(*p == '\n' || (*p >= 0x20 && *p < 0x7f),
+		    "byte 0x%02x at %zu", *p, (size_t)(p -
+		    (const unsigned char *)s));
+	cr_assert_not_null(strstr(s, "send(\?\?\?\?\?\?\?) = 6"), "%s", s);
+	free(s);
+}
+
+Test(export, refused_server_ends_closed_though_no_event_says_so)
+{
+	char *s, line[256];
+	const char *l;
+
+	load("refused");
+	s = render(out_ladder_write, 0);
+	cr_assert_not_null(l = ladder_line(s, 2, line, sizeof line));
+	cr_assert_not_null(strstr(l, "CLOSED |<"), "%s", l);
+	cr_assert_not_null(strstr(l, "RST-ACK seq=1 ack=1"), "%s", l);
+	cr_assert_not_null(strstr(l, "-| CLOSED"), "%s", l);
+	free(s);
+}
+
+Test(export, icmp_error_goes_back_to_the_datagrams_sender)
+{
+	char *s;
+
+	load("udp-unreachable");
+	s = render(out_ladder_write, 0);
+	cr_assert_not_null(strstr(s, "|<~~"), "%s", s);
+	cr_assert_not_null(strstr(s, "ICMP port unreachable"), "%s", s);
+	free(s);
+	s = render(out_mermaid_write, 0);
+	cr_assert_not_null(strstr(s, "Server--)Client: ICMP port "
+	    "unreachable"), "%s", s);
+	free(s);
+}
+
+/* ----------------------------------------------------------- mermaid */
+
+Test(export, mermaid_has_participants_a_message_per_segment_and_states)
+{
+	char *s;
+	const char *syn, *note;
+
+	load("handshake");
+	s = render(out_mermaid_write, 0);
+	cr_assert(strncmp(s, "```mermaid\nsequenceDiagram\n", 27) == 0, "%s",
+	    s);
+	cr_assert_not_null(strstr(s, "    participant Client as client "
+	    "127.0.0.1#58;40484\n"), "%s", s);
+	cr_assert_not_null(strstr(s, "    participant Server as server "
+	    "127.0.0.1#58;8080\n"), "%s", s);
+	cr_assert_eq(count(s, "Client->>Server: "), 6);
+	cr_assert_eq(count(s, "Server->>Client: "), 4);
+	syn = strstr(s, "    Client->>Server: SYN seq=0\n");
+	note = strstr(s, "    Note over Client: SYN_SENT\n");
+	cr_assert(syn != NULL && note != NULL && note > syn, "%s", s);
+	cr_assert_not_null(strstr(s, "    Server->>Client: SYN-ACK seq=0 "
+	    "ack=1\n    Note over Server: SYN_RECEIVED\n    Note over Client: "
+	    "ESTABLISHED\n"), "sender first, then receiver: %s", s);
+	cr_assert(strcmp(s + strlen(s) - 4, "```\n") == 0);
+	free(s);
+}
+
+Test(export, mermaid_escapes_what_its_parser_would_read_as_syntax)
+{
+	char *s;
+
+	handshake(1000);
+	call(1000, "send", "x;y#z:<&>%\"", 3);
+	engine_finish(e);
+	s = render(out_mermaid_write, 0);
+	cr_assert_not_null(strstr(s, "    Note left of Client: send(x#59;y#35;"
+	    "z#58;#60;#38;#62;#37;#34;) = 3\n"), "%s", s);
+	free(s);
+}
+
+/* The escaping fixture is a golden file too: export_mermaid.sh renders
+ * it in a browser, so what mermaid.js parses is what this writes. */
+Test(export, hostile_labels_match_their_golden_file)
+{
+	char path[512], *s, *want;
+	size_t n;
+	FILE *fp;
+
+	handshake(1000);
+	call(1000, "send", "a;b#c:d<e>f&g\"h'i%%j`k{l}m[n]o|p\\q", 3);
+	call(1000, "close", "end; participant X", -1);
+	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501, 0);
+	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501, 0);	/* again */
+	engine_finish(e);
+	s = render(out_mermaid_write, 0);
+	snprintf(path, sizeof path, "%s/../tests/golden/hostile.mermaid",
+	    CAPTURES);
+	if (getenv("SYNFIN_REGEN") != NULL && (fp = fopen(path, "w")) != NULL) {
+		fputs(s, fp);
+		fclose(fp);
+	}
+	cr_assert_not_null(fp = fopen(path, "r"), "%s", path);
+	want = calloc(1, 65536);
+	n = fread(want, 1, 65535, fp);
+	fclose(fp);
+	cr_assert_eq(n, strlen(s));
+	cr_assert_str_eq(s, want);
+	free(want);
+	free(s);
+}
+
+/* --------------------------------------------------------------- SVG */
+
+static const struct out_svg_box *
+svg_find(const struct out_svg_box *b, size_t n, enum out_svg_kind kind,
+    const char *text, size_t skip)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (b[i].kind == kind && strcmp(b[i].text, text) == 0 &&
+		    skip-- == 0)
+			return &b[i];
+	}
+	return NULL;
+}
+
+static bool
+svg_overlap(const struct out_svg_box *a, const struct out_svg_box *b)
+{
+	return a->x < b->x + b->w && b->x < a->x + a->w &&
+	    a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+/* Whether the segment of line l passes through the inside of box t. */
+static bool
+svg_crosses(const struct out_svg_box *l, const struct out_svg_box *t)
+{
+	int k;
+
+	for (k = 0; k <= 400; k++) {
+		double x = l->x + l->w * k / 400, y = l->y + l->h * k / 400;
+
+		if (x > t->x + 0.5 && x < t->x + t->w - 0.5 &&
+		    y > t->y + 0.5 && y < t->y + t->h - 0.5)
+			return true;
+	}
+	return false;
+}
+
+static void
+svg_check_layout(const char *what)
+{
+	struct out_svg_box *b;
+	size_t n, i, j;
+
+	n = out_svg_layout(tl, 0, &b);
+	cr_assert_gt(n, 0);
+	for (i = 0; i < n; i++) {
+		if (b[i].kind != OUT_SVG_TEXT)
+			continue;
+		for (j = i + 1; j < n; j++) {
+			if (b[j].kind == OUT_SVG_TEXT)
+				cr_assert(!svg_overlap(&b[i], &b[j]),
+				    "%s: \"%s\" overlaps \"%s\"", what,
+				    b[i].text, b[j].text);
+		}
+		for (j = 0; j < n; j++) {
+			if (b[j].kind == OUT_SVG_LINE)
+				cr_assert(!svg_crosses(&b[j], &b[i]),
+				    "%s: line \"%s\" crosses \"%s\"", what,
+				    b[j].text, b[i].text);
+		}
+	}
+	free(b);
+}
+
+Test(export, svg_states_sit_beside_the_right_lifeline)
+{
+	struct out_svg_box *b;
+	const struct out_svg_box *cl, *sl, *t, *arrow;
+	size_t n;
+
+	load("handshake");
+	n = out_svg_layout(tl, 0, &b);
+	cl = svg_find(b, n, OUT_SVG_LINE, "client lifeline", 0);
+	sl = svg_find(b, n, OUT_SVG_LINE, "server lifeline", 0);
+	cr_assert(cl != NULL && sl != NULL && cl->x < sl->x);
+	t = svg_find(b, n, OUT_SVG_TEXT, "SYN_SENT", 0);
+	cr_assert(t != NULL && t->x + t->w < cl->x, "client left of its line");
+	t = svg_find(b, n, OUT_SVG_TEXT, "SYN_RECEIVED", 0);
+	cr_assert(t != NULL && t->x > sl->x, "server right of its line");
+	/* The server's SYN_RECEIVED as the SYN-ACK leaves (its top), the
+	 * client's ESTABLISHED as it arrives (its bottom). */
+	arrow = svg_find(b, n, OUT_SVG_LINE, "SYN-ACK seq=0 ack=1", 0);
+	cr_assert_not_null(arrow);
+	cr_assert_float_eq(t->y + t->h / 2, arrow->y, 0.01);
+	t = svg_find(b, n, OUT_SVG_TEXT, "ESTABLISHED", 0);
+	cr_assert(t != NULL && t->x + t->w < cl->x);
+	cr_assert_float_eq(t->y + t->h / 2, arrow->y + arrow->h, 0.01);
+	cr_assert_gt(arrow->h, 0, "time flows down");
+	cr_assert_lt(arrow->w, 0, "server to client: right to left");
+	/* The second ESTABLISHED is the server's, on the right. */
+	t = svg_find(b, n, OUT_SVG_TEXT, "ESTABLISHED", 1);
+	cr_assert(t != NULL && t->x > sl->x);
+	free(b);
+}
+
+Test(export, svg_labels_never_overlap_in_any_bundled_capture)
+{
+	static const char *caps[] = { "handshake", "refused", "abort",
+	    "half-close", "server-close", "udp", "udp-unreachable" };
+	size_t i;
+
+	for (i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+		teardown();
+		setup();
+		load(caps[i]);
+		svg_check_layout(caps[i]);
+	}
+}
+
+Test(export, svg_labels_never_overlap_with_calls_notes_and_stacks)
+{
+	handshake(1000);
+	call(1000, "send", "a very long argument list that goes on and on "
+	    "and on", 3);
+	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501, 5);
+	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501, 5);	/* again */
+	seg(false, 1000, TCP_ACK, 501, 101, 0);
+	seg(false, 1000, TCP_ACK, 501, 101, 0);		/* dup ACK */
+	seg(true, 1000, TCP_FIN | TCP_ACK, 106, 501, 0);
+	seg(false, 1000, TCP_FIN | TCP_ACK, 501, 107, 0);
+	call(1000, "close", "", 0);
+	seg(true, 1000, TCP_ACK, 107, 502, 0);
+	engine_finish(e);
+	svg_check_layout("calls");
+}
+
+Test(export, svg_marks_retransmissions_without_colour)
+{
+	char *s;
+
+	handshake(1000);
+	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501, 5);
+	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501, 5);
+	engine_finish(e);
+	s = render(out_svg_write, 0);
+	cr_assert_eq(count(s, "stroke-dasharray=\"7 4\""), 1, "%s", s);
+	cr_assert_not_null(strstr(s, "[retransmission]"));
+	free(s);
+	s = render(out_mermaid_write, 0);
+	cr_assert_not_null(strstr(s, "Client-->>Server: PSH-ACK seq=1 ack=1 "
+	    "len=5 (retransmission)\n"), "%s", s);
+	free(s);
+}
+
+Test(export, svg_escapes_markup_and_bytes_that_are_not_utf8)
+{
+	char *s;
+
+	handshake(1000);
+	call(1000, "send", "<b>&\"'\x01\xff\xe4\xbd\xa0", 3);
+	engine_finish(e);
+	s = render(out_svg_write, 0);
+	cr_assert_not_null(strstr(s, "send(&lt;b&gt;&amp;&quot;&apos; ?"
+	    "\xe4\xbd\xa0) = 3</text>"), "%s", s);
+	cr_assert_null(strstr(s, "<b>"));
+	cr_assert_not_null(strstr(s, "font-family=\"DejaVu Sans Mono, Noto "
+	    "Sans Mono CJK SC, Noto Sans CJK SC"));
+	free(s);
+}
+
+Test(export, svg_numbers_ignore_the_locale)
+{
+	char *s;
+
+	load("handshake");
+	s = render(out_svg_write, 0);
+	cr_assert_null(strstr(s, "=\"0,"), "no decimal commas");
+	cr_assert_not_null(strstr(s, "<svg xmlns=\"http://www.w3.org/2000/"
+	    "svg\""));
+	cr_assert(strcmp(s + strlen(s) - 7, "</svg>\n") == 0);
+	free(s);
+}
+
+/* ------------------------------------------------------------ --conn */
+
+Test(export, conn_picks_one_diagram_and_zero_gives_all)
+{
+	char *s;
+
+	handshake(1000);
+	handshake(2000);
+	engine_finish(e);
+
+	s = render(out_ladder_write, 2);
+	cr_assert_not_null(strstr(s, "conn 2 tcp 10.0.0.1:2000"), "%s", s);
+	cr_assert_null(strstr(s, "conn 1 "), "%s", s);
+	cr_assert_eq(count(s, ">|") + count(s, "|<"), 3);
+	free(s);
+	s = render(out_ladder_write, 0);
+	cr_assert_eq(count(s, "\nconn ") + (strncmp(s, "conn ", 5) == 0), 2);
+	free(s);
+
+	s = render(out_mermaid_write, 0);
+	cr_assert_eq(count(s, "sequenceDiagram"), 2);
+	free(s);
+	s = render(out_mermaid_write, 1);
+	cr_assert_eq(count(s, "sequenceDiagram"), 1);
+	cr_assert_not_null(strstr(s, "10.0.0.1#58;1000"));
+	free(s);
+
+	s = render(out_svg_write, 0);
+	cr_assert_eq(count(s, "<g class=\"conn\""), 2);
+	free(s);
+	s = render(out_svg_write, 2);
+	cr_assert_eq(count(s, "<g class=\"conn\""), 1);
+	cr_assert_not_null(strstr(s, "id=\"conn-2\""));
+	free(s);
+}
+
+/* ------------------------------------------------------------ atomic */
+
+static char one[] = "one", two[] = "two", old[] = "old", x[] = "x";
+
+static int
+fill_text(FILE *fp, void *arg)
+{
+	fputs(arg, fp);
+	return 0;
+}
+
+static int
+fill_fail(FILE *fp, void *arg)
+{
+	fputs("half a fi", fp);
+	errno = *(int *)arg;
+	return -1;
+}
+
+static int
+fill_big(FILE *fp, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < 64 * 1024; i++)
+		fputc('x', fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+static char tdir[] = "/tmp/synfin-export-XXXXXX";
+
+static void
+atomic_fini(void)
+{
+	char cmd[64];
+
+	if (strchr(tdir, 'X') == NULL) {
+		snprintf(cmd, sizeof cmd, "rm -rf %s", tdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", tdir);
+	}
+}
+
+TestSuite(atomic, .fini = atomic_fini);
+
+static size_t
+files_in(const char *dir)
+{
+	char cmd[256], buf[64];
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "ls -A %s | wc -l", dir);
+	cr_assert_not_null(p = popen(cmd, "r"));
+	cr_assert_not_null(fgets(buf, sizeof buf, p));
+	pclose(p);
+	return (size_t)strtoul(buf, NULL, 10);
+}
+
+static void
+slurp(const char *path, char *buf, size_t len)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	cr_assert_not_null(fp, "%s", path);
+	n = fread(buf, 1, len - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+}
+
+Test(atomic, writes_and_replaces_a_whole_file)
+{
+	char path[64], buf[64], err[128];
+	struct stat st;
+	mode_t mask = umask(0);
+
+	umask(mask);
+	cr_assert_not_null(mkdtemp(tdir));
+	snprintf(path, sizeof path, "%s/a.svg", tdir);
+	cr_assert_eq(atomic_write(path, fill_text, one, err,
+	    sizeof err), 0, "%s", err);
+	slurp(path, buf, sizeof buf);
+	cr_assert_str_eq(buf, "one");
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0666 & ~mask,
+	    "mode %o", st.st_mode & 0777);
+	cr_assert_eq(atomic_write(path, fill_text, two, err,
+	    sizeof err), 0);
+	slurp(path, buf, sizeof buf);
+	cr_assert_str_eq(buf, "two");
+	cr_assert_eq(files_in(tdir), 1, "no temporary file left");
+}
+
+Test(atomic, a_failed_fill_keeps_the_old_file_and_leaves_no_temp)
+{
+	char path[64], buf[64], err[128];
+	int why = ENOSPC;
+
+	cr_assert_not_null(mkdtemp(tdir));
+	snprintf(path, sizeof path, "%s/a.svg", tdir);
+	cr_assert_eq(atomic_write(path, fill_text, old, err,
+	    sizeof err), 0);
+	cr_assert_eq(atomic_write(path, fill_fail, &why, err, sizeof err),
+	    -1);
+	cr_assert_str_eq(err, strerror(ENOSPC));
+	slurp(path, buf, sizeof buf);
+	cr_assert_str_eq(buf, "old");
+	cr_assert_eq(files_in(tdir), 1);
+}
+
+Test(atomic, a_write_error_names_the_reason_and_leaves_nothing)
+{
+	struct rlimit rl = { 4096, 4096 };
+	char path[64], err[128];
+
+	cr_assert_not_null(mkdtemp(tdir));
+	snprintf(path, sizeof path, "%s/big.svg", tdir);
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	cr_assert_eq(atomic_write(path, fill_big, NULL, err, sizeof err), -1);
+	cr_assert_str_eq(err, strerror(EFBIG));
+	cr_assert_eq(files_in(tdir), 0, "neither the file nor a temporary");
+}
+
+Test(atomic, a_missing_directory_is_an_error_with_its_reason)
+{
+	char err[128];
+
+	cr_assert_eq(atomic_write("/nonexistent-synfin-dir/a.svg", fill_text,
+	    x, err, sizeof err), -1);
+	cr_assert_str_eq(err, strerror(ENOENT));
+	cr_assert_eq(atomic_write("", fill_text, x, err, sizeof err),
+	    -1);
+}

@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: ISC */
+/* The UI's layout maths: regions, ladder geometry, rows, the diagram. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "engine.h"
+#include "layout.h"
+#include "pktbuild.h"
+#include "tcp_fsm.h"
+#include "timeline.h"
+
+/* ------------------------------------------------------------- screen */
+
+static void
+assert_inside(const struct lay_rect *r, int cols, int rows, const char *what)
+{
+	cr_assert(r->x >= 0 && r->y >= 0 && r->x + r->w <= cols &&
+	    r->y + r->h <= rows, "%s (%d,%d %dx%d) leaves %dx%d", what, r->x,
+	    r->y, r->w, r->h, cols, rows);
+}
+
+Test(layout, screen_80x24_stacks_title_ladder_narration_status)
+{
+	struct lay_screen s;
+
+	lay_screen(&s, 80, 24);
+	cr_assert_not(s.too_small);
+	cr_assert_not(s.side, "80 columns leave no room beside the ladder");
+	cr_assert_eq(s.title.y, 0);
+	cr_assert_eq(s.main.y, 1);
+	cr_assert_eq(s.narr.y, s.main.y + s.main.h);
+	cr_assert_eq(s.status.y, 23);
+	cr_assert_eq(s.narr.y + s.narr.h, s.status.y);
+	cr_assert_geq(s.main.h, 12, "ladder gets %d lines", s.main.h);
+	assert_inside(&s.main, 80, 24, "main");
+	assert_inside(&s.narr, 80, 24, "narration");
+}
+
+Test(layout, screen_160x48_puts_the_diagram_and_detail_beside)
+{
+	struct lay_screen s;
+
+	lay_screen(&s, 160, 48);
+	cr_assert(s.side);
+	cr_assert_eq(s.side_fsm.w, LAY_FSM_W);
+	cr_assert_eq(s.side_fsm.h, LAY_FSM_H);
+	cr_assert_gt(s.side_detail.h, 0);
+	cr_assert_lt(s.main.x + s.main.w, s.side_fsm.x,
+	    "ladder and diagram overlap");
+	cr_assert_geq(s.main.w, 80);
+	assert_inside(&s.side_fsm, 160, 48, "diagram");
+	assert_inside(&s.side_detail, 160, 48, "detail");
+	cr_assert_leq(s.side_detail.y + s.side_detail.h, s.narr.y);
+}
+
+Test(layout, screen_below_the_minimum_is_too_small)
+{
+	struct lay_screen s;
+
+	lay_screen(&s, LAY_MIN_COLS - 1, 24);
+	cr_assert(s.too_small);
+	lay_screen(&s, 80, LAY_MIN_ROWS - 1);
+	cr_assert(s.too_small);
+	lay_screen(&s, LAY_MIN_COLS, LAY_MIN_ROWS);
+	cr_assert_not(s.too_small);
+	cr_assert_gt(s.main.h, 2);
+}
+
+/* ------------------------------------------------------------- ladder */
+
+Test(layout, ladder_columns_are_symmetric_and_ordered)
+{
+	static const int widths[] = { 60, 80, 97, 120, 200 };
+	struct lay_ladder l;
+	size_t i;
+
+	for (i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+		lay_ladder_cols(&l, widths[i]);
+		cr_assert_eq(l.lx, widths[i] - 1 - l.rx, "width %d", widths[i]);
+		cr_assert_lt(l.lcall_x + l.call_w, l.lstate_x + 1);
+		cr_assert_lt(l.lstate_x + l.state_w, l.lx + 1);
+		cr_assert_gt(l.rstate_x, l.rx);
+		cr_assert_leq(l.rcall_x + l.call_w, widths[i],
+		    "width %d: right call column overflows", widths[i]);
+		cr_assert_gt(l.label_x, l.lx);
+		cr_assert_lt(l.label_x + l.label_w, l.rx - 1);
+	}
+}
+
+Test(layout, ladder_at_80_columns_fits_a_data_segment_label)
+{
+	struct lay_ladder l;
+
+	lay_ladder_cols(&l, 80);
+	cr_assert_geq(l.label_w, (int)strlen("PSH-ACK seq=1 ack=6 len=13"));
+}
+
+Test(layout, arrows_point_at_the_receiver)
+{
+	struct lay_ladder l;
+	struct lay_arrow a;
+
+	lay_ladder_cols(&l, 80);
+	lay_arrow(&a, &l, true, 3);
+	cr_assert_eq(a.x0, l.lx + 1);
+	cr_assert_eq(a.x1, l.rx - 1);
+	cr_assert_eq(a.head_x, l.rx - 1);
+	cr_assert_eq(a.label_w, 3);
+	cr_assert_gt(a.label_x, a.x0 + 1, "label touches the tail");
+	lay_arrow(&a, &l, false, 500);
+	cr_assert_eq(a.head_x, l.lx + 1);
+	cr_assert_eq(a.label_w, l.label_w, "a long label is clipped");
+	cr_assert_lt(a.label_x + a.label_w, a.x1, "label hides the line");
+}
+
+Test(layout, label_drops_least_important_fields_first)
+{
+	const char *tok[] = { "PSH-ACK", "seq=1", "ack=6", "len=13",
+	    "[retransmission]" };
+	const int prio[] = { 0, 2, 3, 1, 4 };
+	char buf[128];
+
+	cr_assert_eq(lay_label(buf, sizeof buf, 80, tok, prio, 5), 43);
+	cr_assert_str_eq(buf, "PSH-ACK seq=1 ack=6 len=13 [retransmission]");
+	lay_label(buf, sizeof buf, 26, tok, prio, 5);
+	cr_assert_str_eq(buf, "PSH-ACK seq=1 ack=6 len=13");
+	lay_label(buf, sizeof buf, 20, tok, prio, 5);
+	cr_assert_str_eq(buf, "PSH-ACK seq=1 len=13");
+	lay_label(buf, sizeof buf, 4, tok, prio, 5);
+	cr_assert_str_eq(buf, "PSH-");
+}
+
+Test(layout, label_skips_empty_tokens)
+{
+	const char *tok[] = { "ACK", "", "ack=1", NULL };
+	const int prio[] = { 0, 1, 1, 1 };
+	char buf[64];
+
+	lay_label(buf, sizeof buf, 40, tok, prio, 4);
+	cr_assert_str_eq(buf, "ACK ack=1");
+}
+
+/* ------------------------------------------------------- ladder rows */
+
+static struct timeline *tl;
+static struct engine *eng;
+static uint64_t frame;
+static int64_t now;
+
+static void
+rows_setup(void)
+{
+	tl = timeline_new(0);
+	eng = engine_new(NULL, timeline_sink(tl));
+	frame = 0;
+	now = 1000000000;
+}
+
+static void
+rows_teardown(void)
+{
+	engine_free(eng);
+	timeline_free(tl);
+}
+
+static void
+seg(bool cli, uint16_t port, uint16_t flags, uint32_t seq, uint32_t ack)
+{
+	uint8_t buf[PB_MAX];
+	struct pb_tcp t = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
+		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
+		.sport = cli ? port : 80, .dport = cli ? 80 : port,
+		.seq = seq, .ack = ack, .flags = flags,
+	};
+	size_t n = pb_tcp(buf, sizeof buf, &t);
+
+	frame++;
+	now += 1000;
+	engine_frame(eng, frame, now, DEC_LT_RAW, buf, n, n);
+}
+
+Test(layout, rows_are_one_per_segment_with_both_states, .init = rows_setup,
+    .fini = rows_teardown)
+{
+	struct lay_rows r;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	seg(true, 2000, TCP_SYN, 700, 0);	/* another conn */
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	seg(true, 1000, TCP_ACK, 101, 501);
+	lay_rows_init(&r, 1);
+	cr_assert_eq(lay_rows_update(&r, tl), 3);
+	cr_assert_eq(r.init[0], TCP_ST_CLOSED);
+	cr_assert_eq(r.init[1], TCP_ST_LISTEN);
+	cr_assert_eq(r.v[0].side, EV_CLIENT);
+	cr_assert_eq(r.v[0].st[0], TCP_ST_SYN_SENT);
+	cr_assert_eq(r.v[0].st[1], TCP_ST_LISTEN);
+	cr_assert_eq(r.v[1].side, EV_SERVER);
+	cr_assert_eq(r.v[1].st[0], TCP_ST_ESTABLISHED);
+	cr_assert_eq(r.v[1].st[1], TCP_ST_SYN_RECEIVED);
+	cr_assert_eq(r.v[2].st[1], TCP_ST_ESTABLISHED);
+	cr_assert_eq(r.lines, 3);
+	lay_rows_clear(&r);
+}
+
+Test(layout, rows_grow_with_the_timeline, .init = rows_setup,
+    .fini = rows_teardown)
+{
+	struct lay_rows r;
+
+	lay_rows_init(&r, 1);
+	cr_assert_eq(lay_rows_update(&r, tl), 0);
+	seg(true, 1000, TCP_SYN, 100, 0);
+	cr_assert_eq(lay_rows_update(&r, tl), 1);
+	cr_assert_eq(lay_rows_update(&r, tl), 0, "an event is read twice");
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	cr_assert_eq(lay_rows_update(&r, tl), 1);
+	cr_assert_eq(r.n, 2);
+	lay_rows_clear(&r);
+}
+
+Test(layout, idle_gaps_take_a_line_of_their_own, .init = rows_setup,
+    .fini = rows_teardown)
+{
+	struct lay_rows r;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	now += 5 * LAY_GAP_NS;
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	lay_rows_init(&r, 1);
+	lay_rows_update(&r, tl);
+	cr_assert(r.v[1].gap);
+	cr_assert_eq(r.v[1].line, 2);
+	cr_assert_eq(lay_rows_at_line(&r, 0), 0);
+	cr_assert_eq(lay_rows_at_line(&r, 1), -1, "the idle mark is no row");
+	cr_assert_eq(lay_rows_at_line(&r, 2), 1);
+	cr_assert_eq(lay_rows_at_line(&r, 3), -1);
+	lay_rows_clear(&r);
+}
+
+Test(layout, a_call_shares_the_row_of_the_segment_it_causes,
+    .init = rows_setup, .fini = rows_teardown)
+{
+	struct ev_call connect = { .side = EV_CLIENT, .name = "connect" };
+	struct ev_call listen = { .side = EV_SERVER, .name = "listen" };
+	struct lay_rows r;
+
+	engine_call(eng, now, &listen, 6, NULL, 0, NULL, 0);
+	engine_call(eng, now, &connect, 6, NULL, 0, NULL, 0);
+	seg(true, 1000, TCP_SYN, 100, 0);
+	lay_rows_init(&r, 1);
+	lay_rows_update(&r, tl);
+	cr_assert_eq(r.n, 2, "rows %zu", r.n);
+	cr_assert_eq(r.v[0].kind, LAY_ROW_CALL);
+	cr_assert_eq(r.v[0].side, EV_SERVER);
+	cr_assert_eq(r.v[1].kind, LAY_ROW_PKT);
+	cr_assert_geq(r.v[1].call, 0);
+	cr_assert_eq(timeline_at(tl, (size_t)r.v[1].call)->type, EV_CALL);
+	cr_assert_eq(r.v[1].st[0], TCP_ST_SYN_SENT);
+	lay_rows_clear(&r);
+}
+
+/* ------------------------------------------------------ moving about */
+
+Test(layout, scroll_keeps_the_selection_in_view_moving_little)
+{
+	cr_assert_eq(lay_scroll(0, 5, 10, 100), 0);
+	cr_assert_eq(lay_scroll(0, 10, 10, 100), 1);
+	cr_assert_eq(lay_scroll(50, 20, 10, 100), 20);
+	cr_assert_eq(lay_scroll(50, 55, 10, 100), 50);
+	cr_assert_eq(lay_scroll(95, 99, 10, 100), 90, "past the end");
+	cr_assert_eq(lay_scroll(7, 3, 10, 5), 0, "all fits");
+}
+
+Test(layout, play_delay_spreads_bursts_and_compresses_idle)
+{
+	cr_assert_eq(lay_play_delay(1000, 100), LAY_STEP_MIN_NS);
+	cr_assert_eq(lay_play_delay(500000000, 100), 500000000);
+	cr_assert_eq(lay_play_delay(500000000, 200), 250000000);
+	cr_assert_eq(lay_play_delay(3600LL * 1000000000, 100), LAY_GAP_NS);
+	cr_assert_eq(lay_play_delay(500000000, 50), 1000000000);
+}
+
+Test(layout, speeds_include_real_time_and_print_plainly)
+{
+	char buf[16];
+	int i;
+
+	cr_assert_eq(lay_speed(LAY_SPEED_DEFAULT), 100);
+	lay_speed_str(LAY_SPEED_DEFAULT, buf, sizeof buf);
+	cr_assert_str_eq(buf, "1x");
+	lay_speed_str(1, buf, sizeof buf);
+	cr_assert_str_eq(buf, "0.25x");
+	lay_speed_str(0, buf, sizeof buf);
+	cr_assert_str_eq(buf, "0.1x");
+	for (i = 1; i < lay_speed_count(); i++)
+		cr_assert_gt(lay_speed(i), lay_speed(i - 1));
+	cr_assert_eq(lay_speed(99), lay_speed(lay_speed_count() - 1));
+}
+
+/* --------------------------------------------------------------- text */
+
+Test(layout, wrap_breaks_at_spaces_within_the_width)
+{
+	const char *s = "The server acknowledges the client's SYN and sends "
+	    "its own: SYN-ACK.";
+	struct lay_span l[8];
+	size_t n, i;
+
+	n = lay_wrap(s, 20, l, 8);
+	cr_assert_eq(n, 5, "%zu lines", n);
+	for (i = 0; i < n; i++) {
+		cr_assert_leq(l[i].len, 20);
+		cr_assert_neq(s[l[i].off], ' ');
+		cr_assert_neq(s[l[i].off + l[i].len - 1], ' ');
+	}
+	cr_assert_eq(strncmp(s + l[0].off, "The server", l[0].len), 0);
+	cr_assert_eq(lay_wrap(s, 200, l, 8), 1);
+	cr_assert_eq(lay_wrap("", 20, l, 8), 0);
+}
+
+Test(layout, wrap_cuts_words_longer_than_a_line)
+{
+	struct lay_span l[8];
+
+	cr_assert_eq(lay_wrap("abcdefghij xy", 4, l, 8), 4);
+	cr_assert_eq(l[0].len, 4);
+	cr_assert_eq(l[3].off, 11);
+}
+
+Test(layout, width_counts_utf8_characters)
+{
+	cr_assert_eq(lay_width("abc", 3), 3);
+	cr_assert_eq(lay_width("\xe2\x86\x92x", 4), 2);
+}
+
+/* ---------------------------------------------------- state diagram */
+
+static bool
+on_label(int x, int y, int node_skip)
+{
+	const struct lay_node *n;
+	int i;
+
+	for (i = 0; i < LAY_NODES; i++) {
+		n = lay_fsm_node(i);
+		/* The label and a marker cell on each side. */
+		if (i != node_skip && y == n->y && x >= n->x - 1 &&
+		    x <= n->x + n->w)
+			return true;
+	}
+	return false;
+}
+
+Test(layout, diagram_labels_fit_and_keep_room_for_markers)
+{
+	const struct lay_node *a, *b;
+	int i, j;
+
+	for (i = 0; i < LAY_NODES; i++) {
+		a = lay_fsm_node(i);
+		cr_assert_not_null(a->name);
+		cr_assert_eq(a->w, (int)strlen(a->name));
+		cr_assert_geq(a->x - 1, 0, "%s has no marker room", a->name);
+		cr_assert_leq(a->x + a->w + 1, LAY_FSM_W, "%s", a->name);
+		cr_assert_lt(a->y, LAY_FSM_CAPTION, "%s", a->name);
+		if (i < TCP_ST_COUNT)
+			cr_assert_str_eq(a->name, tcp_state_name(i));
+		for (j = 0; j < i; j++) {
+			b = lay_fsm_node(j);
+			cr_assert(a->y != b->y || a->x + a->w + 1 < b->x - 1 ||
+			    b->x + b->w + 1 < a->x - 1, "%s and %s overlap",
+			    a->name, b->name);
+		}
+	}
+}
+
+Test(layout, diagram_edges_join_their_nodes_and_cross_no_label)
+{
+	const struct lay_edge *e;
+	const struct lay_node *from, *to;
+	struct lay_point p0, h;
+	size_t i;
+	int k;
+
+	for (i = 0; i < lay_fsm_nedges(); i++) {
+		e = lay_fsm_edge(i);
+		from = lay_fsm_node(e->from);
+		to = lay_fsm_node(e->to);
+		p0 = e->pts[0];
+		h = e->pts[e->npts - 1];
+		for (k = 0; k < e->npts; k++) {
+			cr_assert(e->pts[k].x >= 0 && e->pts[k].x < LAY_FSM_W &&
+			    e->pts[k].y >= 0 && e->pts[k].y < LAY_FSM_CAPTION,
+			    "%s->%s leaves the diagram", from->name, to->name);
+			cr_assert_not(on_label(e->pts[k].x, e->pts[k].y, -1),
+			    "%s->%s crosses a label", from->name, to->name);
+			if (k > 0)
+				cr_assert(e->pts[k].x == e->pts[k - 1].x ||
+				    e->pts[k].y == e->pts[k - 1].y,
+				    "%s->%s: a slanted segment", from->name,
+				    to->name);
+		}
+		/* It leaves from beside or under its node ... */
+		cr_assert((abs(p0.y - from->y) == 1 && p0.x >= from->x &&
+		    p0.x < from->x + from->w) || (p0.y == from->y &&
+		    (p0.x == from->x - 2 || p0.x == from->x + from->w + 1)),
+		    "%s->%s starts away from %s", from->name, to->name,
+		    from->name);
+		/* ... and its head touches the node it enters. */
+		if (e->head == 'v' || e->head == '^')
+			cr_assert(abs(h.y - to->y) == 1 && h.x >= to->x &&
+			    h.x < to->x + to->w, "%s->%s: head misses",
+			    from->name, to->name);
+		else
+			cr_assert(h.y == to->y && ((e->head == '<' &&
+			    h.x == to->x + to->w + 1) || (e->head == '>' &&
+			    h.x == to->x - 2)), "%s->%s: head misses",
+			    from->name, to->name);
+	}
+}
+
+Test(layout, diagram_draws_every_transition_but_resets)
+{
+	const struct tcp_fsm_row *row;
+	int st, ev, from, to;
+
+	for (st = 0; st < TCP_ST_COUNT; st++) {
+		for (ev = 0; ev < TCP_EV_COUNT; ev++) {
+			row = tcp_fsm_step(st, ev);
+			/* Resets, and the observer's correction when a SYN-ACK
+			 * seen on the wire proves lost, are not arcs of RFC
+			 * 9293's figure. */
+			if (row == NULL || row->why == TCP_WHY_RST_SENT ||
+			    row->why == TCP_WHY_RST_RECEIVED ||
+			    row->why == TCP_WHY_NEVER_LISTENING ||
+			    row->why == TCP_WHY_SYNACK_LOST)
+				continue;
+			from = lay_fsm_node_of(st, false);
+			to = lay_fsm_node_of(row->next, true);
+			cr_assert_geq(lay_fsm_edge_find(from, to), 0,
+			    "no edge %s -> %s (%s)", tcp_state_name(st),
+			    tcp_state_name(row->next), tcp_why_key(row->why));
+		}
+	}
+}
+
+Test(layout, diagram_cells_connect_as_drawn)
+{
+	uint8_t grid[LAY_FSM_H][LAY_FSM_W];
+	int e;
+
+	memset(grid, 0, sizeof grid);
+	e = lay_fsm_edge_find(TCP_ST_ESTABLISHED, TCP_ST_FIN_WAIT_1);
+	cr_assert_geq(e, 0);
+	lay_fsm_cells(grid, e);
+	/* Down from under ESTABLISHED, a corner, left to the head. */
+	cr_assert_eq(grid[7][28], LAY_UP | LAY_DOWN);
+	cr_assert_eq(grid[8][28], LAY_UP | LAY_LEFT);
+	cr_assert_eq(grid[8][20], LAY_LEFT | LAY_RIGHT);
+	cr_assert_eq(grid[8][14] & LAY_HEAD_LEFT, LAY_HEAD_LEFT);
+	cr_assert_eq(grid[9][28], 0);
+
+	/* Where two edges part, the cell joins three ways. */
+	memset(grid, 0, sizeof grid);
+	lay_fsm_cells(grid, -1);
+	cr_assert_eq(grid[6][8], LAY_UP | LAY_DOWN | LAY_RIGHT);
+}

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: ISC */
+/* Narration says, in plain words, what each step of a timeline means. */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "engine.h"
+#include "narrate.h"
+#include "pktbuild.h"
+#include "timeline.h"
+
+#define CISN	1000u
+#define SISN	5000u
+
+static struct timeline *tl;
+static struct engine *e;
+static uint64_t frame;
+static char out[NARRATE_MAX];
+
+static void
+setup(void)
+{
+	tl = timeline_new(0);
+	e = engine_new(NULL, timeline_sink(tl));
+	frame = 0;
+}
+
+static void
+teardown(void)
+{
+	engine_free(e);
+	timeline_free(tl);
+}
+
+TestSuite(narrate, .init = setup, .fini = teardown);
+
+static void
+seg_win(bool cli, uint16_t flags, uint32_t seq, uint32_t ack, size_t len,
+    bool zero)
+{
+	uint8_t buf[PB_MAX];
+	struct pb_tcp t = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
+		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
+		.sport = cli ? 40000 : 80, .dport = cli ? 80 : 40000,
+		.seq = seq, .ack = ack, .flags = flags, .paylen = len,
+		.win_zero = zero,
+	};
+	size_t n = pb_tcp(buf, sizeof buf, &t);
+
+	frame++;
+	engine_frame(e, frame, (int64_t)frame * 1000000, DEC_LT_RAW, buf, n,
+	    n);
+}
+
+static void
+seg(bool cli, uint16_t flags, uint32_t seq, uint32_t ack, size_t len)
+{
+	seg_win(cli, flags, seq, ack, len, false);
+}
+
+static void
+udp(bool cli, size_t len)
+{
+	uint8_t buf[PB_MAX];
+	struct pb_udp u = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
+		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
+		.sport = cli ? 40000 : 53, .dport = cli ? 53 : 40000,
+		.paylen = len,
+	};
+	size_t n = pb_udp(buf, sizeof buf, &u);
+
+	frame++;
+	engine_frame(e, frame, (int64_t)frame * 1000000, DEC_LT_RAW, buf, n,
+	    n);
+}
+
+static void
+handshake(void)
+{
+	seg(true, TCP_SYN, CISN, 0, 0);
+	seg(false, TCP_SYN | TCP_ACK, SISN, CISN + 1, 0);
+	seg(true, TCP_ACK, CISN + 1, SISN + 1, 0);
+}
+
+/* The index of the n'th (1-based) packet event of the timeline. */
+static size_t
+packet(unsigned n)
+{
+	const struct ev *ev;
+	size_t i;
+
+	for (i = 0; (ev = timeline_at(tl, i)) != NULL; i++) {
+		if (ev->type == EV_PACKET && --n == 0)
+			return i;
+	}
+	cr_assert_fail("no packet %u", n);
+	return 0;
+}
+
+static size_t
+first_of(enum ev_type type)
+{
+	const struct ev *ev;
+	size_t i;
+
+	for (i = 0; (ev = timeline_at(tl, i)) != NULL; i++) {
+		if (ev->type == type)
+			return i;
+	}
+	cr_assert_fail("no event of type %d", (int)type);
+	return 0;
+}
+
+static const char *
+say(size_t i)
+{
+	size_t n = narrate_event(tl, i, out, sizeof out);
+
+	cr_assert_eq(n, strlen(out));
+	return out;
+}
+
+#define cr_assert_says(hay, needle) \
+	cr_assert(strstr((hay), (needle)) != NULL, \
+	    "narration \"%s\" lacks \"%s\"", (hay), (needle))
+
+Test(narrate, syn_tells_the_active_open)
+{
+	handshake();
+	cr_assert_says(say(packet(1)), "The client opens the connection");
+	cr_assert_says(out, "It is now SYN_SENT");
+}
+
+Test(narrate, synack_reads_as_the_textbook_says)
+{
+	handshake();
+	cr_assert_says(say(packet(2)), "The server acknowledges the client's "
+	    "SYN and sends its own: SYN-ACK. It is now SYN_RECEIVED, waiting "
+	    "for the final ACK.");
+	/* The client's own change rides on the same segment. */
+	cr_assert_says(out, "The client receives the SYN-ACK");
+	cr_assert_says(out, "ESTABLISHED");
+}
+
+Test(narrate, last_handshake_ack_establishes_the_server)
+{
+	handshake();
+	cr_assert_says(say(packet(3)), "The server receives the ACK of its "
+	    "SYN");
+	cr_assert_says(out, "three-way handshake");
+}
+
+Test(narrate, data_segment_says_how_many_bytes_and_which)
+{
+	handshake();
+	seg(true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
+	cr_assert_says(say(packet(4)), "The client sends 5 bytes of data, "
+	    "bytes 1 to 5 of its stream.");
+}
+
+Test(narrate, pure_ack_explains_the_ack_number)
+{
+	handshake();
+	seg(true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
+	seg(false, TCP_ACK, SISN + 1, CISN + 6, 0);
+	cr_assert_says(say(packet(5)), "The server acknowledges: ack=6");
+	cr_assert_says(out, "expects that byte next");
+}
+
+Test(narrate, close_sequence_tells_every_side)
+{
+	handshake();
+	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
+	cr_assert_says(say(packet(4)), "It is now FIN_WAIT_1");
+	cr_assert_says(out, "It is now CLOSE_WAIT");
+	seg(false, TCP_FIN | TCP_ACK, SISN + 1, CISN + 2, 0);
+	cr_assert_says(say(packet(5)), "It is now LAST_ACK");
+	cr_assert_says(out, "FIN_WAIT_2");
+	cr_assert_says(out, "TIME_WAIT");
+	seg(true, TCP_ACK, CISN + 2, SISN + 2, 0);
+	cr_assert_says(say(packet(6)), "The server receives the ACK of its "
+	    "FIN");
+}
+
+Test(narrate, refused_connect_names_the_errno)
+{
+	seg(true, TCP_SYN, CISN, 0, 0);
+	seg(false, TCP_RST | TCP_ACK, 0, CISN + 1, 0);
+	cr_assert_says(say(packet(2)), "refused");
+	cr_assert_says(out, "ECONNREFUSED");
+}
+
+Test(narrate, abort_tells_both_sides_of_the_rst)
+{
+	handshake();
+	seg(true, TCP_RST | TCP_ACK, CISN + 1, SISN + 1, 0);
+	cr_assert_says(say(packet(4)), "The client aborts the connection");
+	cr_assert_says(out, "The server receives the RST");
+}
+
+Test(narrate, retransmission_is_explained)
+{
+	handshake();
+	seg(true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
+	frame += 500;	/* long enough not to look out of order */
+	seg(true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
+	cr_assert_says(say(packet(5)), "retransmission");
+}
+
+Test(narrate, dup_ack_and_zero_window_are_explained)
+{
+	handshake();
+	seg(true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
+	seg(false, TCP_ACK, SISN + 1, CISN + 6, 0);
+	seg(false, TCP_ACK, SISN + 1, CISN + 6, 0);
+	cr_assert_says(say(packet(6)), "duplicate ACK");
+	seg_win(false, TCP_ACK, SISN + 1, CISN + 6, 0, true);
+	cr_assert_says(say(packet(7)), "Zero window");
+}
+
+Test(narrate, keep_alive_is_explained)
+{
+	handshake();
+	seg(true, TCP_ACK, CISN, SISN + 1, 0);
+	cr_assert_says(say(packet(4)), "keep-alive");
+}
+
+Test(narrate, udp_has_no_handshake_and_replies_are_paired)
+{
+	udp(true, 10);
+	udp(false, 20);
+	udp(true, 10);
+	cr_assert_says(say(packet(1)), "UDP datagram of 10 bytes");
+	cr_assert_says(out, "no handshake");
+	cr_assert_says(say(packet(2)), "a reply to frame 1");
+	cr_assert_says(say(packet(3)), "another");
+}
+
+Test(narrate, icmp_port_unreachable_explains_the_closed_port)
+{
+	uint8_t q[PB_MAX], buf[PB_MAX];
+	struct pb_udp u = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = "10.0.0.1", .dst = "10.0.0.2" },
+		.sport = 40000, .dport = 53, .paylen = 10,
+	};
+	struct pb_icmp ic = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = "10.0.0.2", .dst = "10.0.0.1" },
+		.type = 3, .code = 3,
+	};
+	size_t n;
+
+	udp(true, 10);
+	ic.quote = q;
+	ic.quotelen = pb_udp(q, sizeof q, &u);
+	n = pb_icmp(buf, sizeof buf, &ic);
+	frame++;
+	engine_frame(e, frame, (int64_t)frame * 1000000, DEC_LT_RAW, buf, n,
+	    n);
+	cr_assert_says(say(first_of(EV_ICMP)), "The host 10.0.0.2 answers "
+	    "with an ICMP error, port unreachable");
+}
+
+Test(narrate, socket_calls_say_what_the_kernel_does)
+{
+	struct ev_call c = { .side = EV_CLIENT, .name = "connect",
+	    .args = "10.0.0.2:80", .ret = 0 };
+
+	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	cr_assert_says(say(first_of(EV_CALL)), "The client calls "
+	    "connect(10.0.0.2:80)");
+	cr_assert_says(out, "three-way handshake");
+}
+
+Test(narrate, failing_call_names_its_errno)
+{
+	struct ev_call c = { .side = EV_CLIENT, .name = "connect",
+	    .args = "10.0.0.2:81", .ret = -1, .err = ECONNREFUSED };
+
+	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	cr_assert_says(say(first_of(EV_CALL)), "It fails: ECONNREFUSED");
+}
+
+Test(narrate, unknown_call_is_still_told)
+{
+	struct ev_call c = { .side = EV_SERVER, .name = "setsockopt",
+	    .args = "SO_LINGER", .ret = 0 };
+
+	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	cr_assert_str_eq(say(first_of(EV_CALL)),
+	    "The server calls setsockopt(SO_LINGER).");
+}
+
+Test(narrate, warnings_are_passed_on)
+{
+	engine_warn(e, 0, 0, "the file ends in the middle of a frame");
+	cr_assert_str_eq(say(first_of(EV_WARNING)),
+	    "Warning: the file ends in the middle of a frame.");
+}
+
+Test(narrate, conn_and_summary_are_told)
+{
+	handshake();
+	engine_finish(e);
+	cr_assert_says(say(first_of(EV_CONN)), "the client 10.0.0.1:40000 "
+	    "talks to the server 10.0.0.2:80 over TCP");
+	cr_assert_says(say(first_of(EV_SUMMARY)), "3 packets");
+	cr_assert_says(out, "The client ends in ESTABLISHED");
+}
+
+Test(narrate, every_why_key_has_a_sentence_naming_its_state)
+{
+	static const struct {
+		enum tcp_why	why;
+		const char	*state;
+	} want[] = {
+		{ TCP_WHY_ACTIVE_OPEN, "SYN_SENT" },
+		{ TCP_WHY_PASSIVE_OPEN, "SYN_RECEIVED" },
+		{ TCP_WHY_SIMULTANEOUS_OPEN, "SYN_RECEIVED" },
+		{ TCP_WHY_SYNACK_RECEIVED, "ESTABLISHED" },
+		{ TCP_WHY_SYNACK_NOT_CAPTURED, "ESTABLISHED" },
+		{ TCP_WHY_SYNACK_LOST, "SYN_SENT" },
+		{ TCP_WHY_HANDSHAKE_ACKED, "ESTABLISHED" },
+		{ TCP_WHY_ACK_NOT_CAPTURED, "ESTABLISHED" },
+		{ TCP_WHY_ACTIVE_CLOSE, "FIN_WAIT_1" },
+		{ TCP_WHY_CLOSE_BEFORE_ESTABLISHED, "FIN_WAIT_1" },
+		{ TCP_WHY_PASSIVE_CLOSE, "CLOSE_WAIT" },
+		{ TCP_WHY_FIN_ACKED, "FIN_WAIT_2" },
+		{ TCP_WHY_PEER_FIN_AFTER_OURS, "TIME_WAIT" },
+		{ TCP_WHY_SIMULTANEOUS_CLOSE, "CLOSING" },
+		{ TCP_WHY_CROSSED_FIN, "CLOSING" },
+		{ TCP_WHY_CLOSING_ACKED, "TIME_WAIT" },
+		{ TCP_WHY_LAST_CLOSE, "LAST_ACK" },
+		{ TCP_WHY_LAST_ACK_ACKED, "CLOSED" },
+		{ TCP_WHY_RST_SENT, "CLOSED" },
+		{ TCP_WHY_RST_RECEIVED, "CLOSED" },
+		{ TCP_WHY_REFUSED, "CLOSED" },
+		{ TCP_WHY_NEVER_LISTENING, "CLOSED" },
+	};
+	size_t i;
+
+	cr_assert_eq(sizeof want / sizeof want[0], TCP_WHY_COUNT - 1,
+	    "a tcp_why key is missing from this test");
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		cr_assert_gt(narrate_why(want[i].why, EV_SERVER, out,
+		    sizeof out), 0, "%s", tcp_why_key(want[i].why));
+		cr_assert(strstr(out, want[i].state) != NULL,
+		    "%s: \"%s\" lacks %s", tcp_why_key(want[i].why), out,
+		    want[i].state);
+		cr_assert(strstr(out, "{") == NULL, "%s: unfilled hole",
+		    tcp_why_key(want[i].why));
+	}
+	cr_assert_eq(narrate_why(TCP_WHY_NONE, EV_CLIENT, out, sizeof out),
+	    0);
+}
+
+Test(narrate, small_buffers_are_cut_and_terminated)
+{
+	char small[16];
+
+	handshake();
+	memset(small, 'x', sizeof small);
+	cr_assert_eq(narrate_event(tl, packet(2), small, sizeof small), 15);
+	cr_assert_eq(small[15], '\0');
+	cr_assert_eq(narrate_event(tl, packet(2), small, 0), 0);
+	cr_assert_eq(small[0], 'T');
+}
+
+Test(narrate, past_the_end_is_empty)
+{
+	out[0] = 'x';
+	cr_assert_eq(narrate_event(tl, 12345, out, sizeof out), 0);
+	cr_assert_str_eq(out, "");
+}

@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# The terminal UI as a person sees it: synfin runs in a tmux pane of a
+# fixed size, the test sends keys, reads the screen back with
+# capture-pane and checks what is on it (as tmux's own regress tests do):
+# arrows in order, both endpoints' states beside their lifelines, the
+# narration, stepping back, help, resize, a too-small terminal, colours,
+# ASCII, playback, a live feed with classroom pacing, and a terminal left
+# as it was found after q, Ctrl-C, SIGTERM and SIGHUP.  Needs tmux (the
+# Debian package); without it the whole file is skipped.
+set -u
+: "${SYNFIN:?}" "${top_srcdir:?}"
+if ! command -v tmux >/dev/null; then
+	echo "1..0 # SKIP tmux is not installed (Debian package tmux)"
+	[ "${SYNFIN_REQUIRE_TOOLS:-}" = 1 ] && exit 99
+	exit 0
+fi
+caps="$top_srcdir/captures"
+feedprog=$(dirname "$SYNFIN")/tests/ui_feed
+tmp=$(mktemp -d) || exit 99
+sock="synfin-ui-$$"
+export LANG=C.UTF-8 LC_ALL=
+unset NO_COLOR TMUX
+T() { tmux -S "$tmp/$sock" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+pass=0 fail=0 n=0 nstart=0
+
+ok() { pass=$((pass + 1)); n=$((n + 1)); echo "ok $n - $1"; }
+bad() {
+	fail=$((fail + 1)); n=$((n + 1)); echo "not ok $n - $1"
+	screen | sed 's/^/#   |/'
+}
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+# start COLS ROWS ENV... -- ARGS...: run a command in a fresh pane; when
+# it ends, the pane prints its exit status and the terminal's modes.
+start() {
+	local cols=$1 rows=$2; shift 2
+	local envs=()
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	# A fresh server each time: reusing a socket races with its death.
+	T kill-server 2>/dev/null
+	nstart=$((nstart + 1))
+	sock="synfin-ui-$$-$nstart"
+	rm -f "$tmp/stty"
+	T new-session -d -x "$cols" -y "$rows" \
+	    "env ${envs[*]} $*; echo __EXIT=\$?__; stty -a >$tmp/stty; sleep 120"
+	T set-option -g window-size manual >/dev/null 2>&1
+}
+screen() { T capture-pane -p -t 0 2>/dev/null; }
+# wait_for REGEX [SECONDS]: until the screen matches (grep -E).
+wait_for() {
+	local i limit=$(( ${2:-3} * 20 ))
+	for ((i = 0; i < limit; i++)); do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# wait_gone REGEX: until the screen no longer matches.
+wait_gone() {
+	local i
+	for ((i = 0; i < 60; i++)); do
+		screen | grep -Eq -- "$1" || return 0
+		sleep 0.05
+	done
+	return 1
+}
+keys() { T send-keys -t 0 "$@"; }
+# The narration box's text as one line.
+narration() {
+	screen | sed -n '/┌─/,/└─/p' | sed '1d;$d' |
+	    sed 's/^│ *//; s/ *│$//' | tr '\n' ' ' | tr -s ' '
+}
+line_of() { screen | grep -nE -- "$1" | head -1 | cut -d: -f1; }
+app_pid() { ps -o pid= --ppid "$(T display -p -t 0 '#{pane_pid}')" | head -1 | tr -d ' '; }
+restored() {
+	wait_for "__EXIT=$1__" 5 &&
+	[ "$(T display -p -t 0 '#{alternate_on}')" = 0 ] &&
+	! screen | grep -q 'synfin ·' &&
+	for ((i = 0; i < 40; i++)); do [ -s "$tmp/stty" ] && break; sleep 0.05; done &&
+	grep -Eq '(^| )icanon( |$)' "$tmp/stty" &&
+	grep -Eq '(^| )echo( |$)' "$tmp/stty"
+}
+# What the text output says of a capture, to check the screen against
+# (the captures are re-recorded from time to time: ports change).
+conn_line() { "$SYNFIN" replay --text "$caps/$1.pcap" | head -1; }
+npackets() { "$SYNFIN" replay --summary "$caps/$1.pcap" | head -1 |
+    sed 's/.*: \([0-9]*\) packets.*/\1/'; }
+set -- $(conn_line handshake)
+hs_cli=$4 hs_srv=$6
+
+# ------------------------------------------------------------ handshake
+start 80 24 -- "$SYNFIN" replay "$caps/handshake.pcap"
+check "80x24: the UI opens paused on the first step" \
+    "wait_for 'PAUSED.*step 1/10'"
+check "80x24: the SYN leaves the client, which is SYN_SENT" \
+    "screen | grep -Eq 'SYN_SENT │── SYN seq=0 .*▶│'"
+check "80x24: the lifelines start CLOSED and LISTEN" \
+    "screen | grep -Eq 'CLOSED │ +│ LISTEN'"
+check "80x24: endpoints are named above the lifelines" \
+    "screen | grep -Eq 'CLIENT $hs_cli +SERVER $hs_srv'"
+check "80x24: later segments are not shown yet" \
+    "! screen | grep -q 'SYN-ACK seq'"
+check "80x24: the first step is narrated" \
+    "narration | grep -q 'The client opens the connection'"
+keys Right
+check "Right: the SYN-ACK comes back, server SYN_RECEIVED, client ESTABLISHED" \
+    "wait_for 'ESTABLISHED │◀─ SYN-ACK seq=0 ack=1 .*│ SYN_RECEIVED'"
+check "Right: the SYN-ACK is narrated as the textbook says" \
+    "narration | grep -q \"The server acknowledges the client's SYN and sends its own: SYN-ACK. It is now SYN_RECEIVED, waiting for the final ACK.\""
+keys l
+check "l: the handshake's ACK makes the server ESTABLISHED" \
+    "wait_for '│── ACK seq=1 ack=1 .*▶│ ESTABLISHED'"
+check "SYN, SYN-ACK and ACK are drawn in that order" \
+    "[ \$(line_of '── SYN seq') -lt \$(line_of 'SYN-ACK seq') ] && [ \$(line_of 'SYN-ACK seq') -lt \$(line_of '── ACK seq=1 ack=1') ]"
+check "the status line says step 3 of 10" "screen | grep -q 'step 3/10'"
+keys End
+check "End: the client ends in TIME_WAIT after the server's FIN" \
+    "wait_for 'TIME_WAIT │◀─ FIN-ACK seq=14 ack=7'"
+check "End: the close is drawn with both sides' states" \
+    "screen | grep -Eq 'FIN_WAIT_1 │── FIN-ACK seq=6 ack=14 .*│ CLOSE_WAIT' && screen | grep -Eq '│── ACK seq=7 ack=15 .*│ CLOSED'"
+check "End: step 10 of 10, narrated" \
+    "screen | grep -q 'step 10/10' && narration | grep -q 'The server receives the ACK of its FIN'"
+keys Left Left Left Left Left Left Left
+check "stepping back takes the close off the ladder again" \
+    "wait_for 'step 3/10' && ! screen | grep -q TIME_WAIT && ! screen | grep -q FIN-ACK"
+keys Tab
+check "Tab: the state diagram marks both endpoints after step 3" \
+    "wait_for 'C client: ESTABLISHED' && screen | grep -q 'S server: SYN_RECEIVED → ESTABLISHED' && screen | grep -q 'CLOSE_WAIT'"
+keys Tab
+check "Tab: the detail view decodes the selected segment" \
+    "wait_for 'Flags +ACK \\(0x010\\)' && screen | grep -Eq 'Seq +1 \\(absolute' && screen | grep -Eq 'States +server SYN_RECEIVED → ESTABLISHED'"
+keys Tab g
+check "Tab back to the ladder, g: only the SYN again, client SYN_SENT" \
+    "wait_for 'step 1/10' && screen | grep -q 'SYN_SENT │── SYN' && ! screen | grep -q 'SYN-ACK seq'"
+keys '?'
+check "?: the help overlay lists every key" \
+    "wait_for '─ Keys ─' && screen | grep -q 'Space .*play / pause' && screen | grep -q 'q .*quit' && screen | grep -q 'Mouse'"
+keys x
+check "any key closes the help" "wait_gone '─ Keys ─'"
+T resize-window -t 0 -x 160 -y 48
+check "resize to 160x48: the state diagram and detail appear beside" \
+    "wait_for 'FIN_WAIT_2' && screen | grep -q 'Flags' && screen | grep -q 'SYN_SENT │── SYN'"
+T resize-window -t 0 -x 50 -y 12
+check "resize below the minimum: a clear enlarge message" \
+    "wait_for 'enlarge to 60×16' && screen | grep -q 'now 50×12'"
+T resize-window -t 0 -x 80 -y 24
+check "resize back: the ladder returns" "wait_for 'SYN_SENT │── SYN'"
+keys q
+check "q restores the terminal (normal screen, echo, canonical mode)" \
+    "restored 0"
+
+# ------------------------------------------------ 160x48 from the start
+start 160 48 -- "$SYNFIN" replay "$caps/handshake.pcap"
+wait_for 'step 1/10'
+keys G
+check "160x48: ladder, diagram and detail side by side at the end" \
+    "wait_for 'step 10/10' && screen | grep -Eq 'TIME_WAIT │◀─ FIN-ACK.*LAST_ACK' && screen | grep -q 'CTIME_WAIT' && screen | grep -q 'CLOSEDS' && screen | grep -q 'States   server LAST_ACK → CLOSED'"
+check "160x48: the transition just taken is written under the diagram" \
+    "screen | grep -q 'S server: LAST_ACK → CLOSED'"
+keys C-c
+check "Ctrl-C restores the terminal (exit 130)" "restored 130"
+
+# ------------------------------------------------------------- playback
+start 80 24 -- "$SYNFIN" replay "$caps/handshake.pcap"
+wait_for 'step 1/10'
+keys Space
+check "Space plays the replay" "wait_for 'REPLAY'"
+keys Space
+check "Space again pauses it" "wait_for 'PAUSED'"
+keys + + + + + Space
+check "+ speeds it up; it plays to the end and pauses" \
+    "wait_for '1000x' && wait_for 'PAUSED.*step 10/10' 5"
+keys - -
+check "- slows it down" "wait_for ' 10x '"
+pid=$(app_pid)
+t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
+sleep 1
+t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)
+check "paused, it uses no CPU (no busy loop)" \
+    "[ -n \"$t0\" ] && [ \$(( ${t1:-999} - ${t0:-0} )) -le 1 ]"
+kill -TERM "$pid"
+check "SIGTERM restores the terminal (exit 143)" "restored 143"
+
+# ------------------------------------------------- other captures, SIGHUP
+start 80 24 -- "$SYNFIN" replay "$caps/refused.pcap"
+wait_for 'step 1/2'
+keys Right
+check "refused: the server's RST-ACK closes the client" \
+    "wait_for 'CLOSED │◀─ RST-ACK seq=1 ack=1' && narration | grep -q 'refused'"
+kill -HUP "$(app_pid)"
+check "SIGHUP restores the terminal (exit 129)" "restored 129"
+
+nu=$(npackets udp)
+nreply=$("$SYNFIN" replay --text "$caps/udp.pcap" | grep -c 'reply to')
+lastreq=$("$SYNFIN" replay --text "$caps/udp.pcap" | grep 'reply to' |
+    tail -1 | sed 's/.*reply to //')
+start 80 24 -- "$SYNFIN" replay "$caps/udp.pcap"
+wait_for "step 1/$nu"
+check "udp: a datagram with no states and no handshake" \
+    "screen | grep -q '│── UDP len=' && narration | grep -q 'no handshake'"
+keys End
+check "udp: replies come back on the same ladder, paired with requests" \
+    "wait_for 'step $nu/$nu' && [ \$(screen | grep -c '│◀─ UDP len=') = $nreply ] && narration | grep -q 'a reply to frame $lastreq'"
+keys q
+restored 0 >/dev/null
+
+start 80 24 -- "$SYNFIN" replay "$caps/udp-unreachable.pcap"
+wait_for 'step 1/2'
+keys Right
+check "udp-unreachable: the ICMP error is drawn on the same ladder" \
+    "wait_for '│◀┈ ICMP port unreachable' && narration | grep -q 'nothing listens on that port'"
+keys q
+restored 0 >/dev/null
+
+if [ -f "$caps/many.pcap" ]; then
+	nconn=$("$SYNFIN" replay --summary "$caps/many.pcap" | grep -c '^conn')
+	start 80 24 -- "$SYNFIN" replay "$caps/many.pcap"
+	check "several conversations: the UI opens on their list" \
+	    "wait_for '# +proto +client' && [ \$(screen | grep -Ec '^[ >] [0-9]+ +TCP ') = $nconn ]"
+	keys Down Down Enter
+	check "Enter shows the chosen conversation's ladder" \
+	    "wait_for 'conn 3/$nconn' && screen | grep -q 'SYN_SENT │── SYN'"
+	keys Tab Tab Tab
+	check "Tab reaches the list again, the shown one marked" \
+	    "wait_for '^> 3 '"
+	keys q
+	restored 0 >/dev/null
+fi
+
+# ------------------------------------------------------ ASCII and colour
+start 80 24 LANG=C LC_ALL=C -- "$SYNFIN" replay "$caps/handshake.pcap"
+wait_for 'step 1/10'
+keys Right
+check "LANG=C: clean ASCII lines and arrows" \
+    "wait_for 'ESTABLISHED \\|<- SYN-ACK seq=0 ack=1 -+\\| SYN_RECEIVED' && screen | grep -q 'SYN_SENT |-- SYN seq=0.*->|' && ! screen | LC_ALL=C grep -q '[^ -~]'"
+check "LANG=C: the box and status are ASCII too" \
+    "screen | grep -q '^+- 2 - SYN-ACK server -> client -' && screen | grep -q 'PAUSED ||'"
+keys q
+restored 0 >/dev/null
+
+start 80 24 -- "$SYNFIN" replay "$caps/handshake.pcap"
+wait_for 'step 1/10'
+check "colour terminals get colours" \
+    "T capture-pane -p -e -t 0 | grep -Eq $'\\e\\\\[([0-9;]*;)?3[0-7](;[0-9;]*)?m'"
+keys q
+restored 0 >/dev/null
+start 80 24 NO_COLOR=1 -- "$SYNFIN" replay "$caps/handshake.pcap"
+wait_for 'step 1/10'
+check "NO_COLOR: no colours, the selection still stands out" \
+    "! T capture-pane -p -e -t 0 | grep -Eq $'\\e\\\\[([0-9;]*;)?[34][0-7](;[0-9;]*)?m' && T capture-pane -p -e -t 0 | grep -Eq $'\\e\\\\[([0-9;]*;)?7(;[0-9;]*)?m'"
+keys q
+restored 0 >/dev/null
+
+# ------------------------------------------------------------ live feed
+if [ -x "$feedprog" ]; then
+	mkfifo "$tmp/fifo"
+	start 80 24 -- "$feedprog" "$caps/handshake.pcap" "$tmp/fifo"
+	check "live: an empty timeline waits for its first packet" \
+	    "wait_for 'LIVE.*step 0/0' && screen | grep -q 'no connection yet'"
+	printf f >"$tmp/fifo"
+	check "live: the first packet is drawn as it arrives" \
+	    "wait_for 'LIVE.*step 1/1' && screen | grep -q 'SYN_SENT │── SYN'"
+	printf ff >"$tmp/fifo"
+	check "live: it follows the newest packet" \
+	    "wait_for 'LIVE.*step 3/3' && screen | grep -q '│── ACK seq=1 ack=1'"
+	keys Left
+	check "live: stepping back holds the view" "wait_for 'PAUSED.*step 2/3'"
+	printf ff >"$tmp/fifo"
+	check "live: new packets wait and say so" \
+	    "wait_for 'step 2/5' && screen | grep -q '2 new steps wait: End' && ! screen | grep -q 'PSH-ACK'"
+	keys End
+	check "live: End returns to the newest and follows again" \
+	    "wait_for 'LIVE.*step 5/5' && screen | grep -q '◀─ ACK seq=1 ack=6'"
+	printf h >"$tmp/fifo"
+	check "live --step: a held call is announced" \
+	    "wait_for 'Next: the client calls close\\(\\)'"
+	keys Enter
+	check "live --step: Enter lets it happen; the call is drawn on its side" \
+	    "wait_gone 'Next: the client' && wait_for 'close\\(\\) +│' && narration | grep -q 'The client calls close()'"
+	printf ae >"$tmp/fifo"
+	check "live: when the source ends, the UI stays, paused" \
+	    "wait_for 'PAUSED.*step 1[0-9]/1[0-9]' && screen | grep -q 'TIME_WAIT'"
+	keys q
+	check "live: q restores the terminal" "restored 0"
+else
+	bad "tests/ui_feed was not built"
+fi
+
+echo "1..$n"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,626 @@
+/* SPDX-License-Identifier: ISC */
+/* Curses-free layout maths for the terminal UI (see layout.h). */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+#include "xmalloc.h"
+
+/* ------------------------------------------------------------- screen */
+
+void
+lay_screen(struct lay_screen *s, int cols, int rows)
+{
+	int narr_h, main_h, side_w;
+
+	memset(s, 0, sizeof *s);
+	if (cols < LAY_MIN_COLS || rows < LAY_MIN_ROWS) {
+		s->too_small = true;
+		return;
+	}
+	/* Borders and three to five lines of narration. */
+	narr_h = rows >= 40 ? 7 : rows >= 24 ? 6 : 5;
+	main_h = rows - 2 - narr_h;
+	s->title = (struct lay_rect){ 0, 0, cols, 1 };
+	s->main = (struct lay_rect){ 0, 1, cols, main_h };
+	s->narr = (struct lay_rect){ 0, 1 + main_h, cols, narr_h };
+	s->status = (struct lay_rect){ 0, rows - 1, cols, 1 };
+	if (cols >= LAY_SIDE_COLS && main_h >= LAY_FSM_H) {
+		s->side = true;
+		side_w = LAY_FSM_W + 2;
+		s->main.w = cols - side_w - 1;
+		s->side_fsm = (struct lay_rect){ cols - side_w + 1, 1,
+		    LAY_FSM_W, LAY_FSM_H };
+		if (main_h - LAY_FSM_H - 1 >= 6)
+			s->side_detail = (struct lay_rect){ cols - side_w + 1,
+			    1 + LAY_FSM_H + 1, side_w - 1,
+			    main_h - LAY_FSM_H - 1 };
+	}
+}
+
+/* ------------------------------------------------------------- ladder */
+
+void
+lay_ladder_cols(struct lay_ladder *l, int width)
+{
+	l->call_w = width >= 100 ? 12 : 9;
+	l->state_w = 12;		/* "SYN_RECEIVED" */
+	l->lcall_x = 0;
+	l->lstate_x = l->call_w + 1;
+	l->lx = l->lstate_x + l->state_w + 1;
+	l->rx = width - 1 - l->lx;
+	l->rstate_x = l->rx + 2;
+	l->rcall_x = l->rstate_x + l->state_w + 1;
+	/* "|--- LABEL --->|" or "|<-- LABEL ----|" */
+	l->label_x = l->lx + 4;
+	l->label_w = l->rx - 3 - l->label_x;
+	if (l->label_w < 0)
+		l->label_w = 0;
+}
+
+void
+lay_arrow(struct lay_arrow *a, const struct lay_ladder *l, bool c2s,
+    int label_len)
+{
+	a->x0 = l->lx + 1;
+	a->x1 = l->rx - 1;
+	a->head_x = c2s ? a->x1 : a->x0;
+	a->label_x = l->label_x;
+	a->label_w = label_len < l->label_w ? label_len : l->label_w;
+	if (a->label_w < 0)
+		a->label_w = 0;
+}
+
+int
+lay_label(char *buf, size_t len, int width, const char *const tok[],
+    const int prio[], size_t n)
+{
+	bool keep[16];
+	size_t i, used;
+	int total, worst, wi;
+
+	if (len == 0)
+		return 0;
+	buf[0] = '\0';
+	if (n == 0 || width <= 0)
+		return 0;
+	if (n > sizeof keep / sizeof keep[0])
+		n = sizeof keep / sizeof keep[0];
+	for (i = 0; i < n; i++)
+		keep[i] = tok[i] != NULL && tok[i][0] != '\0';
+	keep[0] = true;
+	for (;;) {
+		total = -1;
+		for (i = 0; i < n; i++) {
+			if (keep[i])
+				total += 1 + lay_width(tok[i], strlen(tok[i]));
+		}
+		if (total <= width)
+			break;
+		/* Drop the least important token still kept (not the
+		 * first); the later one of equals. */
+		worst = -1;
+		wi = 0;
+		for (i = 1; i < n; i++) {
+			if (keep[i] && prio[i] >= worst) {
+				worst = prio[i];
+				wi = (int)i;
+			}
+		}
+		if (wi == 0)
+			break;
+		keep[wi] = false;
+	}
+	used = 0;
+	for (i = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    used > 0 ? " " : "", tok[i]);
+		if (used >= len) {
+			used = len - 1;
+			break;
+		}
+	}
+	/* Still too wide: only the first token is left; cut it. */
+	if (lay_width(buf, used) > width) {
+		used = (size_t)width < len ? (size_t)width : len - 1;
+		buf[used] = '\0';
+	}
+	return lay_width(buf, used);
+}
+
+/* ------------------------------------------------------- ladder rows */
+
+void
+lay_rows_init(struct lay_rows *r, uint32_t conn)
+{
+	memset(r, 0, sizeof *r);
+	r->conn = conn;
+}
+
+void
+lay_rows_clear(struct lay_rows *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+static struct lay_row *
+lay_rows_add(struct lay_rows *r, const struct ev *e, size_t i,
+    enum lay_row_kind kind, enum ev_side side)
+{
+	struct lay_row *row;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+	}
+	row = &r->v[r->n];
+	memset(row, 0, sizeof *row);
+	row->ev = (uint32_t)i;
+	row->call = -1;
+	row->kind = (uint8_t)kind;
+	row->side = (uint8_t)side;
+	if (r->n > 0) {
+		row->st[0] = r->v[r->n - 1].st[0];
+		row->st[1] = r->v[r->n - 1].st[1];
+		row->gap = e->ts_ns - r->last_ts > LAY_GAP_NS;
+	} else {
+		row->st[0] = r->init[0];
+		row->st[1] = r->init[1];
+	}
+	row->line = r->lines + (row->gap ? 1 : 0);
+	r->lines = row->line + 1;
+	r->last_ts = e->ts_ns;
+	r->n++;
+	return row;
+}
+
+/* Which side sent an ICMP error: the one whose address it comes from. */
+static enum ev_side
+lay_icmp_side(const struct ev *e)
+{
+	if (e->conn != NULL && pkt_addr_cmp(&e->u.icmp.src,
+	    &e->conn->caddr) == 0 && pkt_addr_cmp(&e->u.icmp.src,
+	    &e->conn->saddr) != 0)
+		return EV_CLIENT;
+	return EV_SERVER;
+}
+
+size_t
+lay_rows_update(struct lay_rows *r, const struct timeline *tl)
+{
+	const struct ev *e;
+	struct lay_row *row, *last;
+	size_t before = r->n, len = timeline_len(tl);
+	enum ev_side side;
+	bool mine;
+
+	for (; r->scanned < len; r->scanned++) {
+		e = timeline_at(tl, r->scanned);
+		mine = e->conn != NULL && e->conn->id == r->conn;
+		if (e->conn == NULL && (e->type == EV_CALL ||
+		    e->type == EV_WARNING))
+			mine = true;
+		if (!mine)
+			continue;
+		switch (e->type) {
+		case EV_CONN:
+			if (r->n == 0) {
+				r->init[0] = (uint8_t)e->conn->init[0];
+				r->init[1] = (uint8_t)e->conn->init[1];
+			}
+			break;
+		case EV_PACKET:
+			side = e->u.pkt.dir == EV_C2S ? EV_CLIENT : EV_SERVER;
+			last = r->n > 0 ? &r->v[r->n - 1] : NULL;
+			/* A call waiting for its segment: they share a row. */
+			if (last != NULL && last->kind == LAY_ROW_CALL &&
+			    last->side == side && last->call < 0 &&
+			    e->ts_ns - r->last_ts <= LAY_GAP_NS) {
+				row = last;
+				row->call = (int32_t)row->ev;
+				row->ev = (uint32_t)r->scanned;
+				row->kind = LAY_ROW_PKT;
+				r->last_ts = e->ts_ns;
+			} else
+				row = lay_rows_add(r, e, r->scanned,
+				    LAY_ROW_PKT, side);
+			if (e->conn->proto == 6) {
+				row->st[0] = (uint8_t)e->u.pkt.st_after[0];
+				row->st[1] = (uint8_t)e->u.pkt.st_after[1];
+			}
+			break;
+		case EV_ICMP:
+			lay_rows_add(r, e, r->scanned, LAY_ROW_ICMP,
+			    lay_icmp_side(e));
+			break;
+		case EV_CALL:
+			lay_rows_add(r, e, r->scanned, LAY_ROW_CALL,
+			    e->u.call.side);
+			break;
+		case EV_WARNING:
+			lay_rows_add(r, e, r->scanned, LAY_ROW_WARN,
+			    EV_CLIENT);
+			break;
+		default:
+			break;
+		}
+	}
+	return r->n - before;
+}
+
+long
+lay_rows_at_line(const struct lay_rows *r, uint32_t line)
+{
+	size_t lo = 0, hi = r->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->v[mid].line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->n && r->v[lo].line == line)
+		return (long)lo;
+	return -1;
+}
+
+/* ------------------------------------------------------ moving about */
+
+size_t
+lay_scroll(size_t top, size_t sel, size_t height, size_t total)
+{
+	if (height == 0)
+		return sel;
+	if (sel < top)
+		top = sel;
+	else if (sel >= top + height)
+		top = sel - height + 1;
+	if (total > height && top > total - height)
+		top = total - height;
+	if (total <= height)
+		top = 0;
+	return top;
+}
+
+static const int lay_speeds[] = { 10, 25, 50, 100, 200, 400, 1000, 10000,
+    100000 };
+
+int
+lay_speed(int idx)
+{
+	if (idx < 0)
+		idx = 0;
+	if (idx >= lay_speed_count())
+		idx = lay_speed_count() - 1;
+	return lay_speeds[idx];
+}
+
+int
+lay_speed_count(void)
+{
+	return (int)(sizeof lay_speeds / sizeof lay_speeds[0]);
+}
+
+void
+lay_speed_str(int idx, char *buf, size_t len)
+{
+	int pct = lay_speed(idx);
+
+	if (pct % 100 == 0)
+		snprintf(buf, len, "%dx", pct / 100);
+	else if (pct % 10 == 0)
+		snprintf(buf, len, "%d.%dx", pct / 100, pct / 10 % 10);
+	else
+		snprintf(buf, len, "%d.%02dx", pct / 100, pct % 100);
+}
+
+int64_t
+lay_play_delay(int64_t dt_ns, int pct)
+{
+	if (dt_ns > LAY_GAP_NS)
+		dt_ns = LAY_GAP_NS;
+	if (dt_ns < LAY_STEP_MIN_NS)
+		dt_ns = LAY_STEP_MIN_NS;
+	if (pct <= 0)
+		pct = 100;
+	return dt_ns * 100 / pct;
+}
+
+/* --------------------------------------------------------------- text */
+
+int
+lay_width(const char *s, size_t len)
+{
+	size_t i;
+	int w = 0;
+
+	for (i = 0; i < len && s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	}
+	return w;
+}
+
+/* Bytes of s that fill at most `cells` cells. */
+static size_t
+lay_bytes_for(const char *s, size_t len, int cells)
+{
+	size_t i;
+	int w = 0;
+
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (w == cells)
+				break;
+			w++;
+		}
+	}
+	return i;
+}
+
+size_t
+lay_wrap(const char *s, int width, struct lay_span *lines, size_t max)
+{
+	size_t n = 0, len = strlen(s), pos = 0, end, brk, k;
+
+	if (width <= 0)
+		return 0;
+	while (pos < len) {
+		while (pos < len && s[pos] == ' ')
+			pos++;
+		if (pos >= len)
+			break;
+		end = pos + lay_bytes_for(s + pos, len - pos, width);
+		if (end < len && s[end] != ' ') {
+			/* Back up to the last space, unless the word is
+			 * longer than the line. */
+			for (brk = end; brk > pos && s[brk] != ' '; brk--)
+				;
+			if (brk > pos)
+				end = brk;
+		}
+		k = end;
+		while (k > pos && s[k - 1] == ' ')
+			k--;
+		if (n < max) {
+			lines[n].off = pos;
+			lines[n].len = k - pos;
+		}
+		n++;
+		pos = end;
+	}
+	return n;
+}
+
+/* ---------------------------------------------------- state diagram */
+
+/*
+ * RFC 9293 figure 5, in three columns: opening at the top, the close
+ * that starts here on the left, the one that starts there on the right.
+ * Each label has a free cell on either side for the client's and the
+ * server's markers; horizontal heads stop one cell further out.
+ */
+#define LAY_NODE(st, cx, y) \
+	[TCP_ST_##st] = { (cx) - (int)(sizeof #st - 1) / 2, (y), \
+	    (int)sizeof #st - 1, #st }
+
+static const struct lay_node lay_nodes[LAY_NODES] = {
+	LAY_NODE(CLOSED, 30, 0),
+	LAY_NODE(LISTEN, 30, 2),
+	LAY_NODE(SYN_RECEIVED, 8, 4),
+	LAY_NODE(SYN_SENT, 52, 4),
+	LAY_NODE(ESTABLISHED, 30, 6),
+	LAY_NODE(FIN_WAIT_1, 8, 8),
+	LAY_NODE(CLOSE_WAIT, 52, 8),
+	LAY_NODE(FIN_WAIT_2, 8, 10),
+	LAY_NODE(CLOSING, 30, 10),
+	LAY_NODE(LAST_ACK, 52, 10),
+	LAY_NODE(TIME_WAIT, 30, 12),
+	[LAY_NODE_CLOSED_END] = { 52 - 3, 12, 6, "CLOSED" },
+};
+
+#define P(x, y)	{ (x), (y) }
+static const struct lay_point lay_e_closed_listen[] = { P(30, 1) };
+static const struct lay_point lay_e_closed_synsent[] = { P(34, 0), P(52, 0),
+    P(52, 3) };
+static const struct lay_point lay_e_listen_synrcvd[] = { P(25, 2), P(8, 2),
+    P(8, 3) };
+static const struct lay_point lay_e_listen_synsent[] = { P(34, 2), P(50, 2),
+    P(50, 3) };
+static const struct lay_point lay_e_synsent_synrcvd[] = { P(46, 4),
+    P(15, 4) };
+static const struct lay_point lay_e_synrcvd_estab[] = { P(8, 5), P(8, 6),
+    P(23, 6) };
+static const struct lay_point lay_e_synsent_estab[] = { P(52, 5), P(52, 6),
+    P(37, 6) };
+static const struct lay_point lay_e_synrcvd_finwait1[] = { P(8, 5),
+    P(8, 7) };
+static const struct lay_point lay_e_estab_finwait1[] = { P(28, 7), P(28, 8),
+    P(14, 8) };
+static const struct lay_point lay_e_estab_closewait[] = { P(32, 7),
+    P(32, 8), P(45, 8) };
+static const struct lay_point lay_e_finwait1_finwait2[] = { P(8, 9) };
+static const struct lay_point lay_e_finwait1_closing[] = { P(11, 9),
+    P(29, 9) };
+static const struct lay_point lay_e_closewait_closing[] = { P(50, 9),
+    P(35, 9), P(35, 10) };
+static const struct lay_point lay_e_closewait_lastack[] = { P(52, 9) };
+static const struct lay_point lay_e_finwait2_timewait[] = { P(8, 11),
+    P(8, 12), P(24, 12) };
+static const struct lay_point lay_e_closing_timewait[] = { P(30, 11) };
+static const struct lay_point lay_e_lastack_closed[] = { P(52, 11) };
+static const struct lay_point lay_e_timewait_closed[] = { P(36, 12),
+    P(47, 12) };
+static const struct lay_point lay_e_synsent_closed[] = { P(57, 4), P(58, 4),
+    P(58, 12), P(56, 12) };
+#undef P
+
+#define LAY_EDGE(f, t, pts, head) \
+	{ (f), (t), (pts), (int)(sizeof (pts) / sizeof (pts)[0]), (head) }
+
+static const struct lay_edge lay_edges[] = {
+	LAY_EDGE(TCP_ST_CLOSED, TCP_ST_LISTEN, lay_e_closed_listen, 'v'),
+	LAY_EDGE(TCP_ST_CLOSED, TCP_ST_SYN_SENT, lay_e_closed_synsent, 'v'),
+	LAY_EDGE(TCP_ST_LISTEN, TCP_ST_SYN_RECEIVED, lay_e_listen_synrcvd,
+	    'v'),
+	LAY_EDGE(TCP_ST_LISTEN, TCP_ST_SYN_SENT, lay_e_listen_synsent, 'v'),
+	LAY_EDGE(TCP_ST_SYN_SENT, TCP_ST_SYN_RECEIVED, lay_e_synsent_synrcvd,
+	    '<'),
+	LAY_EDGE(TCP_ST_SYN_RECEIVED, TCP_ST_ESTABLISHED, lay_e_synrcvd_estab,
+	    '>'),
+	LAY_EDGE(TCP_ST_SYN_SENT, TCP_ST_ESTABLISHED, lay_e_synsent_estab,
+	    '<'),
+	LAY_EDGE(TCP_ST_SYN_RECEIVED, TCP_ST_FIN_WAIT_1,
+	    lay_e_synrcvd_finwait1, 'v'),
+	LAY_EDGE(TCP_ST_ESTABLISHED, TCP_ST_FIN_WAIT_1, lay_e_estab_finwait1,
+	    '<'),
+	LAY_EDGE(TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT, lay_e_estab_closewait,
+	    '>'),
+	LAY_EDGE(TCP_ST_FIN_WAIT_1, TCP_ST_FIN_WAIT_2,
+	    lay_e_finwait1_finwait2, 'v'),
+	LAY_EDGE(TCP_ST_FIN_WAIT_1, TCP_ST_CLOSING, lay_e_finwait1_closing,
+	    'v'),
+	LAY_EDGE(TCP_ST_CLOSE_WAIT, TCP_ST_CLOSING, lay_e_closewait_closing,
+	    '<'),
+	LAY_EDGE(TCP_ST_CLOSE_WAIT, TCP_ST_LAST_ACK, lay_e_closewait_lastack,
+	    'v'),
+	LAY_EDGE(TCP_ST_FIN_WAIT_2, TCP_ST_TIME_WAIT, lay_e_finwait2_timewait,
+	    '>'),
+	LAY_EDGE(TCP_ST_CLOSING, TCP_ST_TIME_WAIT, lay_e_closing_timewait,
+	    'v'),
+	LAY_EDGE(TCP_ST_LAST_ACK, LAY_NODE_CLOSED_END, lay_e_lastack_closed,
+	    'v'),
+	LAY_EDGE(TCP_ST_TIME_WAIT, LAY_NODE_CLOSED_END, lay_e_timewait_closed,
+	    '>'),
+	LAY_EDGE(TCP_ST_SYN_SENT, LAY_NODE_CLOSED_END, lay_e_synsent_closed,
+	    '<'),
+};
+
+const struct lay_node *
+lay_fsm_node(int node)
+{
+	if (node < 0 || node >= LAY_NODES)
+		return NULL;
+	return &lay_nodes[node];
+}
+
+size_t
+lay_fsm_nedges(void)
+{
+	return sizeof lay_edges / sizeof lay_edges[0];
+}
+
+const struct lay_edge *
+lay_fsm_edge(size_t i)
+{
+	if (i >= lay_fsm_nedges())
+		return NULL;
+	return &lay_edges[i];
+}
+
+int
+lay_fsm_edge_find(int from, int to)
+{
+	size_t i;
+
+	for (i = 0; i < lay_fsm_nedges(); i++) {
+		if (lay_edges[i].from == from && lay_edges[i].to == to)
+			return (int)i;
+	}
+	return -1;
+}
+
+int
+lay_fsm_node_of(enum tcp_state st, bool ended)
+{
+	if (st == TCP_ST_CLOSED && ended)
+		return LAY_NODE_CLOSED_END;
+	if ((unsigned)st >= TCP_ST_COUNT)
+		return TCP_ST_CLOSED;
+	return (int)st;
+}
+
+static void
+lay_fsm_link(uint8_t grid[LAY_FSM_H][LAY_FSM_W], struct lay_point a,
+    struct lay_point b)
+{
+	uint8_t out, in;
+
+	if (a.x < b.x) {
+		out = LAY_RIGHT;
+		in = LAY_LEFT;
+	} else if (a.x > b.x) {
+		out = LAY_LEFT;
+		in = LAY_RIGHT;
+	} else if (a.y < b.y) {
+		out = LAY_DOWN;
+		in = LAY_UP;
+	} else {
+		out = LAY_UP;
+		in = LAY_DOWN;
+	}
+	grid[a.y][a.x] |= out;
+	grid[b.y][b.x] |= in;
+}
+
+static void
+lay_fsm_edge_cells(uint8_t grid[LAY_FSM_H][LAY_FSM_W],
+    const struct lay_edge *e)
+{
+	const struct lay_node *from = &lay_nodes[e->from];
+	struct lay_point a, b, p0 = e->pts[0], head = e->pts[e->npts - 1];
+	int i, dx, dy;
+
+	/* The first cell reaches back to the node it leaves. */
+	if (p0.y == from->y)
+		grid[p0.y][p0.x] |= p0.x < from->x ? LAY_RIGHT : LAY_LEFT;
+	else
+		grid[p0.y][p0.x] |= p0.y < from->y ? LAY_DOWN : LAY_UP;
+	for (i = 0; i + 1 < e->npts; i++) {
+		a = e->pts[i];
+		dx = e->pts[i + 1].x > a.x ? 1 : e->pts[i + 1].x < a.x ? -1 : 0;
+		dy = e->pts[i + 1].y > a.y ? 1 : e->pts[i + 1].y < a.y ? -1 : 0;
+		while (a.x != e->pts[i + 1].x || a.y != e->pts[i + 1].y) {
+			b.x = a.x + dx;
+			b.y = a.y + dy;
+			lay_fsm_link(grid, a, b);
+			a = b;
+		}
+	}
+	switch (e->head) {
+	case 'v':
+		grid[head.y][head.x] |= LAY_HEAD_DOWN;
+		break;
+	case '^':
+		grid[head.y][head.x] |= LAY_HEAD_UP;
+		break;
+	case '<':
+		grid[head.y][head.x] |= LAY_HEAD_LEFT;
+		break;
+	default:
+		grid[head.y][head.x] |= LAY_HEAD_RIGHT;
+		break;
+	}
+}
+
+void
+lay_fsm_cells(uint8_t grid[LAY_FSM_H][LAY_FSM_W], int edge)
+{
+	size_t i;
+
+	if (edge >= 0) {
+		if ((size_t)edge < lay_fsm_nedges())
+			lay_fsm_edge_cells(grid, &lay_edges[edge]);
+		return;
+	}
+	for (i = 0; i < lay_fsm_nedges(); i++)
+		lay_fsm_edge_cells(grid, &lay_edges[i]);
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Layout maths for the terminal UI, free of curses so tests reach it:
+ * where each region of the screen goes, the ladder's columns and arrows,
+ * which fields of a label fit, the rows of one conn's ladder (built
+ * incrementally from the timeline, live or not), scrolling, playback
+ * pacing, word wrap, and the coordinates of the RFC 9293 state diagram.
+ *
+ * Coordinates are cells, x from the left and y from the top, relative
+ * to the rectangle being laid out.  Widths count display cells; labels
+ * are ASCII, translated text is counted as one cell per character.
+ */
+#ifndef LAYOUT_H
+#define LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ev.h"
+#include "timeline.h"
+
+/* ------------------------------------------------------------- screen */
+
+#define LAY_MIN_COLS	60	/* below this: "enlarge to W x H" */
+#define LAY_MIN_ROWS	16
+#define LAY_SIDE_COLS	130	/* from here the state diagram sits beside
+				   the ladder */
+
+struct lay_rect {
+	int	x, y, w, h;
+};
+
+struct lay_screen {
+	bool		too_small;
+	bool		side;		/* diagram (and detail) beside */
+	struct lay_rect	title;		/* one line */
+	struct lay_rect	main;		/* the current view */
+	struct lay_rect	side_fsm;	/* valid when side */
+	struct lay_rect	side_detail;	/* h 0: no room */
+	struct lay_rect	narr;		/* narration box, borders included */
+	struct lay_rect	status;		/* one line */
+};
+
+void	lay_screen(struct lay_screen *, int cols, int rows);
+
+/* ------------------------------------------------------------- ladder */
+
+/*
+ * Columns of a ladder `width` cells wide: on each side a socket-call
+ * column and a state column, then the client's lifeline (lx) and the
+ * server's (rx); arrows run between them.
+ */
+struct lay_ladder {
+	int	lcall_x, call_w;	/* left call column */
+	int	lstate_x, state_w;	/* left states, right-aligned */
+	int	lx, rx;			/* the lifelines */
+	int	rstate_x;		/* right states, left-aligned */
+	int	rcall_x;		/* right call column */
+	int	label_x, label_w;	/* where an arrow's label may go */
+};
+
+void	lay_ladder_cols(struct lay_ladder *, int width);
+
+/* One arrow: its line cells, its head and where its label starts. */
+struct lay_arrow {
+	int	x0, x1;		/* line cells, inclusive, between lifelines */
+	int	head_x;		/* the arrowhead's cell */
+	int	label_x;	/* label text starts here ... */
+	int	label_w;	/* ... and is this wide (clipped) */
+};
+
+void	lay_arrow(struct lay_arrow *, const struct lay_ladder *, bool c2s,
+	    int label_len);
+
+/*
+ * Join up to `n` tokens with spaces, keeping them in order but dropping
+ * the least important (highest prio value) until the result fits in
+ * `width` cells.  The first token is always kept (cut if need be).
+ * Returns the width used.
+ */
+int	lay_label(char *buf, size_t len, int width, const char *const tok[],
+	    const int prio[], size_t n);
+
+/* ------------------------------------------------------- ladder rows */
+
+enum lay_row_kind {
+	LAY_ROW_PKT,		/* a segment or datagram (maybe with the
+				   socket call that caused it) */
+	LAY_ROW_ICMP,
+	LAY_ROW_CALL,		/* a socket call on its own */
+	LAY_ROW_WARN,
+};
+
+#define LAY_GAP_NS	1000000000LL	/* a longer idle is marked */
+
+struct lay_row {
+	uint32_t	ev;		/* the row's event (timeline index) */
+	int32_t		call;		/* the call that caused it, or -1 */
+	uint32_t	line;		/* its line in the ladder */
+	uint8_t		kind;		/* enum lay_row_kind */
+	uint8_t		side;		/* sender or caller (enum ev_side) */
+	bool		gap;		/* an idle line is drawn before it */
+	uint8_t		st[2];		/* TCP states after it, by side */
+};
+
+/*
+ * The rows of conn `conn` (0: none) of a timeline.  lay_rows_update()
+ * reads only the events appended since its last call, so a live view
+ * pays for each event once.  Calls and warnings no conn claims are shown
+ * on every ladder (a demo's socket() comes before its conn exists).
+ */
+struct lay_rows {
+	uint32_t	conn;
+	struct lay_row	*v;
+	size_t		n;
+	size_t		cap;
+	size_t		scanned;	/* timeline events read */
+	uint32_t	lines;		/* lines the rows take */
+	int64_t		last_ts;
+	uint8_t		init[2];	/* TCP states before the first row */
+};
+
+void	lay_rows_init(struct lay_rows *, uint32_t conn);
+void	lay_rows_clear(struct lay_rows *);
+/* Read new events; returns how many rows were added. */
+size_t	lay_rows_update(struct lay_rows *, const struct timeline *);
+/* The row drawn on ladder line `line`, or -1 (an idle mark, or none). */
+long	lay_rows_at_line(const struct lay_rows *, uint32_t line);
+
+/* ------------------------------------------------------ moving about */
+
+/*
+ * The first line to show so that line `sel` is visible in `height`
+ * lines, moving as little as possible from `top`; `total` lines exist.
+ */
+size_t	lay_scroll(size_t top, size_t sel, size_t height, size_t total);
+
+/* Playback speeds, in percent of real time. */
+#define LAY_SPEED_DEFAULT	3	/* index of 100 % */
+int	lay_speed(int idx);		/* percent */
+int	lay_speed_count(void);
+/* "1x", "0.25x", "100x" */
+void	lay_speed_str(int idx, char *buf, size_t len);
+
+#define LAY_STEP_MIN_NS	300000000LL	/* at 1x, steps are this far apart
+					   at least, so the eye can follow */
+
+/*
+ * How long to wait before showing a step that came `dt_ns` after the
+ * previous one, at `pct` percent of real time: idle gaps longer than
+ * LAY_GAP_NS are compressed to it, and steps closer than LAY_STEP_MIN_NS
+ * are spread to it, both before the speed applies.
+ */
+int64_t	lay_play_delay(int64_t dt_ns, int pct);
+
+/* --------------------------------------------------------------- text */
+
+struct lay_span {
+	size_t	off;
+	size_t	len;
+};
+
+/* Cells taken by UTF-8 text (one per character). */
+int	lay_width(const char *s, size_t len);
+/*
+ * Break text into lines of at most `width` cells at spaces (a word
+ * longer than a line is cut).  Returns the number of lines, which may
+ * exceed `max` (only `max` spans are written).
+ */
+size_t	lay_wrap(const char *s, int width, struct lay_span *lines,
+	    size_t max);
+
+/* ---------------------------------------------------- state diagram */
+
+#define LAY_FSM_W	59
+#define LAY_FSM_H	15	/* 13 diagram rows and 2 caption lines */
+#define LAY_FSM_CAPTION	13	/* the first caption line */
+
+/* Nodes: one per state, and a second CLOSED where connections end. */
+#define LAY_NODE_CLOSED_END	TCP_ST_COUNT
+#define LAY_NODES		(TCP_ST_COUNT + 1)
+
+struct lay_node {
+	int		 x, y;		/* the label's first cell */
+	int		 w;		/* its width */
+	const char	*name;
+};
+
+struct lay_point {
+	int	x, y;
+};
+
+struct lay_edge {
+	int			 from, to;	/* nodes */
+	const struct lay_point	*pts;		/* the last is the head */
+	int			 npts;
+	char			 head;		/* 'v' '^' '<' '>' */
+};
+
+const struct lay_node *lay_fsm_node(int node);
+size_t	lay_fsm_nedges(void);
+const struct lay_edge *lay_fsm_edge(size_t i);
+/* The edge from node to node, or -1 when the diagram draws none. */
+int	lay_fsm_edge_find(int from, int to);
+/* The node of a state; `ended`: a CLOSED that follows another state. */
+int	lay_fsm_node_of(enum tcp_state st, bool ended);
+
+/* Cell masks: lines leave a cell up, down, left or right; or a head. */
+#define LAY_UP		0x01
+#define LAY_DOWN	0x02
+#define LAY_LEFT	0x04
+#define LAY_RIGHT	0x08
+#define LAY_HEAD_UP	0x10
+#define LAY_HEAD_DOWN	0x20
+#define LAY_HEAD_LEFT	0x40
+#define LAY_HEAD_RIGHT	0x80
+#define LAY_HEADS	0xf0
+
+/* OR the cells of edge `edge` (-1: every edge) into grid. */
+void	lay_fsm_cells(uint8_t grid[LAY_FSM_H][LAY_FSM_W], int edge);
+
+#endif

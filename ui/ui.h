@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The full-screen terminal UI: a view over a timeline.  It draws one
+ * conn's ladder, both endpoints' RFC 9293 states, narration and decoded
+ * detail for the selected step, and lets a person step through time.
+ *
+ * A finished replay passes feed NULL.  A live source (a demo, a live
+ * capture) passes a feed: the UI polls feed->fd together with the
+ * keyboard and, when it is readable, calls on_ready(), which reads what
+ * is there and feeds it to the engine that appends to the same timeline.
+ * The UI then draws the new steps.  Nothing is called from a signal
+ * handler and nothing blocks but poll().
+ */
+#ifndef UI_H
+#define UI_H
+
+#include <stdbool.h>
+
+struct timeline;
+
+enum ui_start {
+	UI_START_REPLAY,	/* paused at the first step */
+	UI_START_LIVE,		/* following the newest step */
+};
+
+struct ui_opts {
+	const char	*title;		/* "replay handshake.pcap" */
+	enum ui_start	 start;
+};
+
+struct ui_feed {
+	int		  fd;		/* readable when on_ready has work */
+	/*
+	 * Feed what is ready into the engine.  Returns 0 to go on, 1 when
+	 * the source has finished (the UI stops polling fd; what was fed
+	 * stays on screen), -1 on an error (likewise).
+	 */
+	int		(*on_ready)(void *arg);
+	/*
+	 * Classroom pacing (may be NULL): the announcement of a socket call
+	 * that waits to be released ("Next: the client calls connect()"),
+	 * or NULL when nothing waits.  Asked after every on_ready() and
+	 * every key; the string must stay valid until the next call.
+	 */
+	const char	*(*held)(void *arg);
+	/* Let the held call happen (Enter, or Space/-> at the newest step). */
+	void		 (*release)(void *arg);
+	void		 *arg;
+};
+
+/* ui_main() could not set up the terminal (no TERM, not a tty ...). */
+#define UI_NO_TERMINAL	(-1)
+
+/*
+ * Run the UI until the user quits.  Returns 0 after q, 128 + the signal
+ * number after SIGINT, SIGTERM or SIGHUP (the terminal is restored in
+ * every case), or UI_NO_TERMINAL before anything was drawn.
+ */
+int	ui_main(struct timeline *tl, const struct ui_opts *opts,
+	    const struct ui_feed *feed);
+
+#endif

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: ISC */
+/* The detail view (every decoded field of a step) and the narration box. */
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "narrate.h"
+#include "ui_int.h"
+
+#define VD_KEY_W	9	/* the field-name column */
+
+struct view_detail_out {
+	const struct lay_rect *r;
+	int		 y;
+};
+
+static void
+view_detail_line(struct view_detail_out *o, const char *key, const char *val)
+{
+	const struct lay_rect *r = o->r;
+
+	if (o->y >= r->y + r->h)
+		return;
+	attrset(theme_attr(TH_KEY));
+	ui_put(o->y, r->x + 1, VD_KEY_W, key);
+	attrset(A_NORMAL);
+	ui_put(o->y, r->x + 1 + VD_KEY_W, r->w - 2 - VD_KEY_W, val);
+	o->y++;
+}
+
+static void
+view_detail_time(char *buf, size_t len, int64_t ns)
+{
+	const char *sign = ns < 0 ? "-" : "";
+
+	if (ns < 0)
+		ns = -ns;
+	snprintf(buf, len, "%s%" PRId64 ".%06" PRId64 " s", sign,
+	    ns / 1000000000, (ns % 1000000000) / 1000);
+}
+
+static void
+view_detail_opts(const struct tcp_opts *t, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned i;
+
+#define VD_ADD(...) do {						\
+	if (used < len)							\
+		used += (size_t)snprintf(buf + used, len - used,	\
+		    __VA_ARGS__);					\
+} while (0)
+	buf[0] = '\0';
+	if (t->present & TCPOPT_F_MSS)
+		VD_ADD("%smss %u", used ? ", " : "", t->mss);
+	if (t->present & TCPOPT_F_SACK_PERM)
+		VD_ADD("%ssackOK", used ? ", " : "");
+	if (t->present & TCPOPT_F_SACK)
+		VD_ADD("%ssack %u blocks", used ? ", " : "", t->nsack);
+	if (t->present & TCPOPT_F_TS)
+		VD_ADD("%sTS val %" PRIu32 " ecr %" PRIu32, used ? ", " : "",
+		    t->ts_val, t->ts_ecr);
+	if (t->present & TCPOPT_F_WSCALE)
+		VD_ADD("%swscale %u", used ? ", " : "", t->wscale);
+	if (t->present & TCPOPT_F_TFO)
+		VD_ADD("%stfo %s", used ? ", " : "", t->tfo_len == 0 ?
+		    "cookie request" : "cookie");
+	if (t->present & TCPOPT_F_MPTCP)
+		VD_ADD("%smptcp", used ? ", " : "");
+	if (t->present & TCPOPT_F_MD5)
+		VD_ADD("%smd5", used ? ", " : "");
+	if (t->present & TCPOPT_F_AO)
+		VD_ADD("%stcp-ao", used ? ", " : "");
+	for (i = 0; i < t->nunknown && i < TCPOPT_MAX_UNKNOWN; i++)
+		VD_ADD("%skind %u", used ? ", " : "", t->unknown[i]);
+	if (t->present & TCPOPT_F_MALFORMED)
+		VD_ADD("%smalformed", used ? ", " : "");
+	if (used == 0)
+		VD_ADD("%s", _("none"));
+#undef VD_ADD
+}
+
+static void
+view_detail_packet(struct ui *ui, struct view_detail_out *o,
+    const struct lay_row *row, const struct ev *e)
+{
+	const struct ev_packet *p = &e->u.pkt;
+	const struct ev *s;
+	char buf[256], t[32];
+	size_t used, j;
+	unsigned i;
+
+	if (e->conn->proto == 6) {
+		used = 0;
+		for (i = 0; ev_flag_name(i) != NULL; i++) {
+			if (p->flags & (1U << i))
+				used += (size_t)snprintf(buf + used,
+				    sizeof buf - used, "%s ", ev_flag_name(i));
+		}
+		snprintf(buf + used, sizeof buf - used, "(0x%03x)", p->flags);
+		view_detail_line(o, _("Flags"), buf);
+		snprintf(buf, sizeof buf, _("%" PRIu32 " (absolute %" PRIu32
+		    ")"), p->rseq, p->seq);
+		view_detail_line(o, _("Seq"), buf);
+		if (p->flags & TCP_ACK)
+			snprintf(buf, sizeof buf, _("%" PRIu32 " (absolute %"
+			    PRIu32 ")"), p->rack, p->ack);
+		else
+			snprintf(buf, sizeof buf, "%s", _("- (no ACK flag)"));
+		view_detail_line(o, _("Ack"), buf);
+		snprintf(buf, sizeof buf, "%" PRIu32, p->win);
+		view_detail_line(o, _("Window"), buf);
+	}
+	snprintf(buf, sizeof buf, _("%" PRIu32 " bytes of payload, %" PRIu32
+	    " bytes of frame captured"), p->len, p->caplen);
+	view_detail_line(o, _("Length"), buf);
+	if (e->conn->proto == 6) {
+		view_detail_opts(&p->opt, buf, sizeof buf);
+		view_detail_line(o, _("Options"), buf);
+	} else if (p->reply_to != 0) {
+		snprintf(buf, sizeof buf, _("a reply to frame %" PRIu64),
+		    p->reply_to);
+		view_detail_line(o, _("Reply"), buf);
+	}
+	used = 0;
+	buf[0] = '\0';
+	for (i = 0; i < AN_COUNT; i++) {
+		if ((p->analysis & (1U << i)) && used < sizeof buf)
+			used += (size_t)snprintf(buf + used, sizeof buf - used,
+			    "%s%s", used ? ", " : "",
+			    ev_analysis_name(1U << i));
+	}
+	view_detail_line(o, _("Notes"), used ? buf : _("none"));
+	if (ui->sel > 0 && row == &ui->rows.v[ui->sel]) {
+		view_detail_time(t, sizeof t, e->ts_ns - timeline_at(ui->tl,
+		    ui->rows.v[ui->sel - 1].ev)->ts_ns);
+		snprintf(buf, sizeof buf, _("+%s since the step before"), t);
+	} else
+		snprintf(buf, sizeof buf, "%s", _("the first step"));
+	view_detail_line(o, _("Time"), buf);
+	if (e->conn->proto != 6)
+		return;
+	used = 0;
+	buf[0] = '\0';
+	for (j = row->ev + 1; (s = timeline_at(ui->tl, j)) != NULL &&
+	    s->type == EV_STATE && s->conn == e->conn &&
+	    s->u.state.frame == p->frame && used < sizeof buf; j++)
+		used += (size_t)snprintf(buf + used, sizeof buf - used,
+		    "%s%s %s %s %s", used ? "; " : "",
+		    s->u.state.endpoint == EV_CLIENT ? _("client") :
+		    _("server"), tcp_state_name(s->u.state.from), ui->g->to,
+		    tcp_state_name(s->u.state.to));
+	view_detail_line(o, _("States"), used ? buf : _("no change"));
+}
+
+static void
+view_detail_draw(struct ui *ui, const struct lay_rect *r)
+{
+	const struct lay_row *row = ui_row(ui);
+	struct view_detail_out o = { r, r->y };
+	const struct ev *e, *c;
+	char buf[256], a[64];
+
+	if (row == NULL) {
+		ui_put(r->y + 1, r->x + 1, r->w - 2, _("No step to show."));
+		return;
+	}
+	e = timeline_at(ui->tl, row->ev);
+	attrset(A_BOLD);
+	switch (row->kind) {
+	case LAY_ROW_PKT:
+		snprintf(buf, sizeof buf, _("Step %zu of %zu %s frame %" PRIu64
+		    " %s %s"), ui->sel + 1, ui->rows.n, ui->g->sep,
+		    e->u.pkt.frame, ui->g->sep, e->u.pkt.dir == EV_C2S ?
+		    _("client to server") : _("server to client"));
+		break;
+	case LAY_ROW_ICMP:
+		snprintf(buf, sizeof buf, _("Step %zu of %zu %s frame %" PRIu64
+		    " %s ICMP error"), ui->sel + 1, ui->rows.n, ui->g->sep,
+		    e->u.icmp.frame, ui->g->sep);
+		break;
+	default:
+		snprintf(buf, sizeof buf, _("Step %zu of %zu"), ui->sel + 1,
+		    ui->rows.n);
+		break;
+	}
+	ui_put(o.y++, r->x + 1, r->w - 2, buf);
+	attrset(A_NORMAL);
+	if (row->call >= 0 || row->kind == LAY_ROW_CALL) {
+		c = timeline_at(ui->tl, row->call >= 0 ? (size_t)row->call :
+		    row->ev);
+		snprintf(buf, sizeof buf, "%s %s(%s) = %" PRId64 "%s%s",
+		    c->u.call.side == EV_CLIENT ? _("client") : _("server"),
+		    c->u.call.name, c->u.call.args, c->u.call.ret,
+		    c->u.call.err ? " " : "", c->u.call.err ?
+		    ev_errno_name(c->u.call.err) : "");
+		view_detail_line(&o, _("Call"), buf);
+	}
+	switch (row->kind) {
+	case LAY_ROW_PKT:
+		view_detail_packet(ui, &o, row, e);
+		break;
+	case LAY_ROW_ICMP:
+		pkt_addr_str(&e->u.icmp.src, a, sizeof a);
+		snprintf(buf, sizeof buf, "%s (type %u code %u)",
+		    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
+		    e->u.icmp.icmp_code), e->u.icmp.icmp_type,
+		    e->u.icmp.icmp_code);
+		view_detail_line(&o, _("ICMP"), buf);
+		view_detail_line(&o, _("From"), a);
+		if (e->u.icmp.cause != 0) {
+			snprintf(buf, sizeof buf, _("frame %" PRIu64),
+			    e->u.icmp.cause);
+			view_detail_line(&o, _("Answers"), buf);
+		}
+		break;
+	case LAY_ROW_WARN:
+		view_detail_line(&o, _("Warning"), _(e->u.warn.message));
+		break;
+	default:
+		break;
+	}
+}
+
+/* "2 · SYN-ACK server → client" */
+static void
+view_detail_title(struct ui *ui, const struct lay_row *row, char *buf,
+    size_t len)
+{
+	const struct ev *e = timeline_at(ui->tl, row->ev);
+	char fl[48];
+
+	switch (row->kind) {
+	case LAY_ROW_PKT:
+		if (e->conn->proto == 6)
+			ev_flags_label(e->u.pkt.flags, fl, sizeof fl);
+		else
+			snprintf(fl, sizeof fl, "UDP");
+		snprintf(buf, len, "%zu %s %s %s %s %s", ui->sel + 1,
+		    ui->g->sep, fl, e->u.pkt.dir == EV_C2S ? _("client") :
+		    _("server"), ui->g->to, e->u.pkt.dir == EV_C2S ?
+		    _("server") : _("client"));
+		break;
+	case LAY_ROW_ICMP:
+		snprintf(buf, len, "%zu %s ICMP %s", ui->sel + 1, ui->g->sep,
+		    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
+		    e->u.icmp.icmp_code));
+		break;
+	case LAY_ROW_CALL:
+		snprintf(buf, len, "%zu %s %s %s()", ui->sel + 1, ui->g->sep,
+		    e->u.call.side == EV_CLIENT ? _("client") : _("server"),
+		    e->u.call.name);
+		break;
+	default:
+		snprintf(buf, len, "%zu %s %s", ui->sel + 1, ui->g->sep,
+		    _("warning"));
+		break;
+	}
+}
+
+void
+view_detail_narration(struct ui *ui, const struct lay_rect *r)
+{
+	const struct lay_row *row = ui_row(ui);
+	const char *held = NULL;
+	char text[2 * NARRATE_MAX], title[192];
+	struct lay_span sp[16];
+	size_t n, i, used = 0, max = (size_t)(r->h - 2);
+	int w = r->w - 4;
+
+	if (ui->feed != NULL && ui->feed->held != NULL && ui->follow)
+		held = ui->feed->held(ui->feed->arg);
+	text[0] = '\0';
+	title[0] = '\0';
+	if (ui->view == UI_VIEW_CONNS) {
+		const struct tl_conn *c = timeline_conn(ui->tl, ui->conns_sel);
+
+		if (c != NULL && c->nsteps > 0)
+			narrate_event(ui->tl, c->steps[c->over ?
+			    c->nsteps - 1 : 0].ev, text, sizeof text);
+		snprintf(title, sizeof title, _("conversation %zu"),
+		    ui->conns_sel + 1);
+	} else if (row != NULL) {
+		if (row->call >= 0)
+			used = narrate_event(ui->tl, (size_t)row->call, text,
+			    sizeof text);
+		if (used > 0 && used + 1 < sizeof text)
+			text[used++] = ' ';
+		narrate_event(ui->tl, row->ev, text + used, sizeof text - used);
+		view_detail_title(ui, row, title, sizeof title);
+	} else
+		snprintf(text, sizeof text, "%s", _("Nothing has happened "
+		    "yet."));
+	if (held != NULL)
+		snprintf(title, sizeof title, _("%s (Enter)"), held);
+	ui_frame(r, title);
+	if (held != NULL)
+		mvchgat(r->y, r->x + 2, lay_width(title, strlen(title)) + 2,
+		    A_REVERSE | A_BOLD, 0, NULL);
+	if (max > sizeof sp / sizeof sp[0])
+		max = sizeof sp / sizeof sp[0];
+	n = lay_wrap(text, w, sp, max);
+	for (i = 0; i < n && i < max; i++) {
+		if (i + 1 == max && n > max) {
+			/* Say that there is more than fits. */
+			ui_put(r->y + 1 + (int)i, r->x + 2, w - 3,
+			    text + sp[i].off);
+			addstr("...");
+			break;
+		}
+		mvaddnstr(r->y + 1 + (int)i, r->x + 2, text + sp[i].off,
+		    (int)sp[i].len);
+	}
+}
+
+const struct ui_view view_detail = {
+	.name = "detail",
+	.draw = view_detail_draw,
+	.key = NULL,
+	.resize = NULL,
+};

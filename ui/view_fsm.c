@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: ISC */
+/* The state-diagram view: RFC 9293 figure 5 with both endpoints on it. */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "ui_int.h"
+
+/*
+ * The diagram's coordinates come from layout.c.  Each endpoint's current
+ * state is marked in its colour, with a C (client) left of the label and
+ * an S (server) right of it so that the marks survive without colour.
+ * The transitions the selected step caused are lit in the colour of the
+ * endpoint that took them and written out under the diagram.
+ */
+
+struct view_fsm_change {
+	enum ev_side	side;
+	enum tcp_state	from, to;
+};
+
+/* The state changes the selected row caused (at most a few). */
+static size_t
+view_fsm_changes(const struct ui *ui, struct view_fsm_change *ch, size_t max)
+{
+	const struct lay_row *row = ui_row(ui);
+	const struct ev *p, *s;
+	size_t j, n = 0;
+
+	if (row == NULL || row->kind != LAY_ROW_PKT)
+		return 0;
+	p = timeline_at(ui->tl, row->ev);
+	for (j = row->ev + 1; n < max && (s = timeline_at(ui->tl, j)) != NULL;
+	    j++) {
+		if (s->type != EV_STATE || s->conn != p->conn ||
+		    s->u.state.frame != p->u.pkt.frame)
+			break;
+		ch[n].side = s->u.state.endpoint;
+		ch[n].from = s->u.state.from;
+		ch[n].to = s->u.state.to;
+		n++;
+	}
+	return n;
+}
+
+static void
+view_fsm_edge(const struct ui *ui, int ox, int oy, int edge, attr_t at)
+{
+	static uint8_t grid[LAY_FSM_H][LAY_FSM_W];
+	int x, y;
+
+	memset(grid, 0, sizeof grid);
+	lay_fsm_cells(grid, edge);
+	attrset(at);
+	for (y = 0; y < LAY_FSM_H; y++) {
+		for (x = 0; x < LAY_FSM_W; x++) {
+			if (grid[y][x] != 0)
+				mvaddstr(oy + y, ox + x, theme_box(grid[y][x]));
+		}
+	}
+	attrset(A_NORMAL);
+}
+
+/* Without room for the diagram: the two states in words. */
+static void
+view_fsm_compact(struct ui *ui, const struct lay_rect *r,
+    const uint8_t st[2], const struct view_fsm_change *ch, size_t nch)
+{
+	char buf[128];
+	size_t i;
+	int y = r->y;
+
+	attrset(theme_attr(TH_CLIENT));
+	snprintf(buf, sizeof buf, "%s %s", _("client"), tcp_state_name(st[0]));
+	ui_put(y++, r->x + 1, r->w - 2, buf);
+	attrset(theme_attr(TH_SERVER));
+	snprintf(buf, sizeof buf, "%s %s", _("server"), tcp_state_name(st[1]));
+	ui_put(y++, r->x + 1, r->w - 2, buf);
+	for (i = 0; i < nch && y < r->y + r->h; i++) {
+		attrset(theme_attr(ch[i].side == EV_CLIENT ? TH_CLIENT :
+		    TH_SERVER));
+		snprintf(buf, sizeof buf, "%s %s %s %s", ch[i].side ==
+		    EV_CLIENT ? _("client") : _("server"),
+		    tcp_state_name(ch[i].from), ui->g->to,
+		    tcp_state_name(ch[i].to));
+		ui_put(y++, r->x + 1, r->w - 2, buf);
+	}
+	attrset(A_NORMAL);
+}
+
+static void
+view_fsm_draw(struct ui *ui, const struct lay_rect *r)
+{
+	const struct lay_row *row = ui_row(ui);
+	const struct tl_conn *c = NULL;
+	const struct lay_node *n;
+	struct view_fsm_change ch[4];
+	uint8_t st[2];
+	int node[2], i, ox, oy, e, side;
+	size_t nch, k;
+	char buf[128];
+
+	if (ui->conn >= 0)
+		c = timeline_conn(ui->tl, (size_t)ui->conn);
+	if (c == NULL || c->info.proto != 6) {
+		ui_put(r->y + 1, r->x + 1, r->w - 2, c == NULL ?
+		    _("No connection yet.") : _("UDP keeps no state: there is "
+		    "no state machine to show."));
+		return;
+	}
+	if (row != NULL) {
+		st[0] = row->st[0];
+		st[1] = row->st[1];
+	} else {
+		st[0] = ui->rows.init[0];
+		st[1] = ui->rows.init[1];
+	}
+	nch = view_fsm_changes(ui, ch, 4);
+	if (r->w < LAY_FSM_W || r->h < LAY_FSM_H) {
+		view_fsm_compact(ui, r, st, ch, nch);
+		return;
+	}
+	ox = r->x + (r->w - LAY_FSM_W) / 2;
+	oy = r->y + (ui->view == UI_VIEW_FSM ? (r->h - LAY_FSM_H) / 2 : 0);
+
+	view_fsm_edge(ui, ox, oy, -1, theme_attr(TH_DIM));
+	for (k = 0; k < nch; k++) {
+		/* Leaving CLOSED is an opening; entering it, an end. */
+		side = ch[k].side;
+		e = lay_fsm_edge_find(lay_fsm_node_of(ch[k].from, false),
+		    lay_fsm_node_of(ch[k].to, true));
+		if (e >= 0)
+			view_fsm_edge(ui, ox, oy, e, theme_attr(side ==
+			    EV_CLIENT ? TH_CLIENT : TH_SERVER) | A_BOLD);
+	}
+	for (i = 0; i < 2; i++)
+		node[i] = lay_fsm_node_of(st[i], ui_ended(ui, ui->sel, i));
+	for (i = 0; i < LAY_NODES; i++) {
+		n = lay_fsm_node(i);
+		if (i == node[0] && i == node[1])
+			attrset(A_REVERSE | A_BOLD);
+		else if (i == node[0])
+			attrset(theme_attr(TH_CLIENT) | A_REVERSE);
+		else if (i == node[1])
+			attrset(theme_attr(TH_SERVER) | A_REVERSE);
+		else
+			attrset(A_NORMAL);
+		mvaddstr(oy + n->y, ox + n->x, n->name);
+	}
+	attrset(theme_attr(TH_CLIENT));
+	n = lay_fsm_node(node[0]);
+	mvaddstr(oy + n->y, ox + n->x - 1, "C");
+	attrset(theme_attr(TH_SERVER));
+	n = lay_fsm_node(node[1]);
+	mvaddstr(oy + n->y, ox + n->x + n->w, "S");
+
+	/* Captions: what each side did on this step. */
+	for (i = 0; i < 2; i++) {
+		size_t used = 0;
+
+		used = (size_t)snprintf(buf, sizeof buf, "%s ", i == 0 ?
+		    _("C client:") : _("S server:"));
+		for (k = 0; k < nch && used < sizeof buf; k++) {
+			if ((int)ch[k].side != i)
+				continue;
+			used += (size_t)snprintf(buf + used, sizeof buf - used,
+			    "%s %s ", tcp_state_name(ch[k].from), ui->g->to);
+		}
+		if (used < sizeof buf)
+			snprintf(buf + used, sizeof buf - used, "%s",
+			    tcp_state_name(st[i]));
+		attrset(theme_attr(i == 0 ? TH_CLIENT : TH_SERVER));
+		ui_put(oy + LAY_FSM_CAPTION + i, ox, LAY_FSM_W, buf);
+	}
+	attrset(A_NORMAL);
+}
+
+const struct ui_view view_fsm = {
+	.name = "states",
+	.draw = view_fsm_draw,
+	.key = NULL,
+	.resize = NULL,
+};

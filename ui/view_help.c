@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: ISC */
+/* The help overlay: every key from the key table, over the current view. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "i18n.h"
+#include "ui_int.h"
+
+#define VH_KEYS_W	13
+
+static void
+view_help_draw(struct ui *ui, const struct lay_rect *r)
+{
+	struct lay_rect box;
+	const char *keys, *what;
+	int n, i, y;
+
+	for (n = 0; keys_help(n, &keys, &what); n++)
+		;
+	box.w = r->w < 76 ? r->w : 76;
+	box.h = n + 4 < r->h ? n + 4 : r->h;
+	box.x = r->x + (r->w - box.w) / 2;
+	box.y = r->y + (r->h - box.h) / 2;
+	for (y = box.y; y < box.y + box.h; y++)
+		ui_fill(y, box.x, box.w, " ");
+	ui_frame(&box, _("Keys"));
+	y = box.y + 1;
+	for (i = 0; i < n && y < box.y + box.h - 2; i++, y++) {
+		keys_help(i, &keys, &what);
+		attrset(theme_attr(TH_KEY));
+		ui_put(y, box.x + 2, VH_KEYS_W, keys);
+		attrset(A_NORMAL);
+		ui_put(y, box.x + 2 + VH_KEYS_W + 1, box.w - VH_KEYS_W - 5,
+		    what);
+	}
+	if (y < box.y + box.h - 1)
+		ui_put(box.y + box.h - 2, box.x + 2, box.w - 4,
+		    _("Press any key to close this help."));
+}
+
+const struct ui_view view_help = {
+	.name = "help",
+	.draw = view_help_draw,
+	.key = NULL,
+	.resize = NULL,
+};

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: ISC */
+/* The ladder view: two lifelines, an arrow per segment, states beside. */
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "ui_int.h"
+
+/*
+ * Rows are revealed up to the selected step, as time goes: stepping back
+ * takes later arrows off the screen again.  The first two lines name the
+ * endpoints and the states they start in; a state is written beside its
+ * lifeline on the row where it changes.
+ */
+#define VL_HEAD	2
+
+/* Where the ladder was last drawn, for mouse clicks. */
+static struct lay_rect view_ladder_rect;
+static size_t view_ladder_top;
+
+static void
+view_ladder_label(const struct ev *e, char *buf, size_t len, int width)
+{
+	const struct ev_packet *p = &e->u.pkt;
+	char fl[48], seq[24], ack[24], plen[24], notes[96], opts[64];
+	const char *tok[6];
+	int prio[6] = { 0, 3, 4, 1, 2, 5 };
+	const char *name;
+	size_t used = 0;
+	unsigned i;
+
+	seq[0] = ack[0] = plen[0] = opts[0] = '\0';
+	if (e->conn->proto != 6) {
+		snprintf(fl, sizeof fl, "UDP");
+		snprintf(plen, sizeof plen, "len=%" PRIu32, p->len);
+	} else {
+		ev_flags_label(p->flags, fl, sizeof fl);
+		snprintf(seq, sizeof seq, "seq=%" PRIu32, p->rseq);
+		if (p->flags & TCP_ACK)
+			snprintf(ack, sizeof ack, "ack=%" PRIu32, p->rack);
+		if (p->len > 0)
+			snprintf(plen, sizeof plen, "len=%" PRIu32, p->len);
+		if (p->opt.present & TCPOPT_F_MSS)
+			used += (size_t)snprintf(opts + used, sizeof opts -
+			    used, "mss=%u", p->opt.mss);
+		if ((p->opt.present & TCPOPT_F_WSCALE) && used < sizeof opts)
+			snprintf(opts + used, sizeof opts - used, "%sws=%u",
+			    used > 0 ? " " : "", p->opt.wscale);
+	}
+	notes[0] = '\0';
+	used = 0;
+	for (i = 0; i < AN_COUNT && used < sizeof notes; i++) {
+		if (!(p->analysis & (1U << i)) ||
+		    (name = ev_analysis_name(1U << i)) == NULL)
+			continue;
+		used += (size_t)snprintf(notes + used, sizeof notes - used,
+		    "%s%s", used > 0 ? ", " : "[", name);
+	}
+	if (used > 0 && used + 1 < sizeof notes) {
+		notes[used] = ']';
+		notes[used + 1] = '\0';
+	}
+	for (i = 0; notes[i] != '\0'; i++) {
+		if (notes[i] == '_')
+			notes[i] = ' ';
+	}
+	tok[0] = fl;
+	tok[1] = seq;
+	tok[2] = ack;
+	tok[3] = plen;
+	tok[4] = notes;
+	tok[5] = opts;
+	lay_label(buf, len, width, tok, prio, 6);
+}
+
+static void
+view_ladder_arrow(struct ui *ui, const struct lay_ladder *l, int y, int ox,
+    bool c2s, const char *line, const char *label, attr_t at)
+{
+	const struct theme_glyphs *g = ui->g;
+	struct lay_arrow a;
+
+	lay_arrow(&a, l, c2s, lay_width(label, strlen(label)));
+	attrset(at);
+	ui_fill(y, ox + a.x0, a.x1 - a.x0 + 1, line);
+	mvaddstr(y, ox + a.head_x, c2s ? g->head_r : g->head_l);
+	if (a.label_w > 0) {
+		mvaddstr(y, ox + a.label_x - 1, " ");
+		ui_put(y, ox + a.label_x, a.label_w, label);
+		addstr(" ");
+	}
+	attrset(A_NORMAL);
+}
+
+static void
+view_ladder_call(const struct ui *ui, const struct lay_ladder *l, int y,
+    int ox, const struct ev *call)
+{
+	char buf[32];
+	int x;
+
+	snprintf(buf, sizeof buf, "%s()", call->u.call.name);
+	if (call->u.call.side == EV_CLIENT)
+		x = ox + l->lcall_x;
+	else
+		x = ox + l->rcall_x;
+	attrset(theme_attr(call->u.call.err != 0 ? TH_NOTE : TH_CALL));
+	ui_put(y, x, l->call_w, buf);
+	attrset(A_NORMAL);
+}
+
+static void
+view_ladder_states(const struct ui *ui, const struct lay_ladder *l, int y,
+    int ox, const uint8_t before[2], const uint8_t after[2], bool force)
+{
+	const char *name;
+	int w;
+
+	if (force || before[0] != after[0]) {
+		name = tcp_state_name(after[0]);
+		w = (int)strlen(name);
+		attrset(theme_attr(TH_CLIENT));
+		ui_put(y, ox + l->lstate_x + l->state_w - w, l->state_w, name);
+	}
+	if (force || before[1] != after[1]) {
+		attrset(theme_attr(TH_SERVER));
+		ui_put(y, ox + l->rstate_x, l->state_w,
+		    tcp_state_name(after[1]));
+	}
+	attrset(A_NORMAL);
+}
+
+static void
+view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
+    size_t i)
+{
+	const struct lay_row *row = &ui->rows.v[i];
+	const struct ev *e = timeline_at(ui->tl, row->ev);
+	const struct theme_glyphs *g = ui->g;
+	const uint8_t *before = i > 0 ? ui->rows.v[i - 1].st : ui->rows.init;
+	char label[160], desc[128];
+	bool tcp = e->conn != NULL && e->conn->proto == 6;
+	attr_t at;
+
+	attrset(A_NORMAL);
+	mvaddstr(y, ox + l->lx, g->v);
+	mvaddstr(y, ox + l->rx, g->v);
+	switch (row->kind) {
+	case LAY_ROW_PKT:
+		view_ladder_label(e, label, sizeof label, l->label_w);
+		at = theme_attr(e->u.pkt.analysis & (AN_RETRANSMISSION |
+		    AN_FAST_RETRANSMISSION | AN_SPURIOUS_RETRANSMISSION |
+		    AN_DUP_ACK | AN_ZERO_WINDOW | AN_LOST_SEGMENT) ? TH_NOTE :
+		    (e->u.pkt.flags & TCP_RST) ? TH_WARN : TH_ARROW);
+		view_ladder_arrow(ui, l, y, ox, e->u.pkt.dir == EV_C2S, g->h,
+		    label, at);
+		if (row->call >= 0)
+			view_ladder_call(ui, l, y, ox,
+			    timeline_at(ui->tl, (size_t)row->call));
+		break;
+	case LAY_ROW_ICMP:
+		snprintf(desc, sizeof desc, "ICMP %s",
+		    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
+		    e->u.icmp.icmp_code));
+		view_ladder_arrow(ui, l, y, ox, row->side == EV_CLIENT,
+		    g->dot_h, desc, theme_attr(TH_NOTE));
+		break;
+	case LAY_ROW_CALL:
+		view_ladder_call(ui, l, y, ox, e);
+		break;
+	case LAY_ROW_WARN:
+		snprintf(desc, sizeof desc, "! %s", _(e->u.warn.message));
+		attrset(theme_attr(TH_WARN));
+		ui_put(y, ox + l->lx + 2, l->rx - l->lx - 3, desc);
+		attrset(A_NORMAL);
+		break;
+	}
+	if (tcp)
+		view_ladder_states(ui, l, y, ox, before, row->st, false);
+}
+
+static void
+view_ladder_idle(struct ui *ui, const struct lay_ladder *l, int y, int ox,
+    size_t i)
+{
+	const struct ev *a = timeline_at(ui->tl, ui->rows.v[i - 1].ev);
+	const struct ev *b = timeline_at(ui->tl, ui->rows.v[i].ev);
+	int64_t dt = b->ts_ns - a->ts_ns;
+	char buf[64];
+	int w;
+
+	attrset(theme_attr(TH_DIM));
+	mvaddstr(y, ox + l->lx, ui->g->idle_v);
+	mvaddstr(y, ox + l->rx, ui->g->idle_v);
+	snprintf(buf, sizeof buf, _("%" PRId64 ".%01" PRId64 " s idle"),
+	    dt / 1000000000, (dt % 1000000000) / 100000000);
+	w = lay_width(buf, strlen(buf));
+	ui_put(y, ox + l->lx + (l->rx - l->lx - w) / 2, l->rx - l->lx - 1, buf);
+	attrset(A_NORMAL);
+}
+
+static void
+view_ladder_header(struct ui *ui, const struct lay_ladder *l,
+    const struct lay_rect *r)
+{
+	const struct tl_conn *c = timeline_conn(ui->tl, (size_t)ui->conn);
+	char cli[96], srv[96], ep[64];
+	int w;
+
+	pkt_endpoint_str(&c->info.caddr, c->info.cport, ep, sizeof ep);
+	snprintf(cli, sizeof cli, "%s %s", _("CLIENT"), ep);
+	pkt_endpoint_str(&c->info.saddr, c->info.sport, ep, sizeof ep);
+	snprintf(srv, sizeof srv, "%s %s", _("SERVER"), ep);
+	attrset(theme_attr(TH_CLIENT));
+	ui_put(r->y, r->x, r->w / 2, cli);
+	attrset(theme_attr(TH_SERVER));
+	w = lay_width(srv, strlen(srv));
+	if (w > r->w / 2 - 1)
+		w = r->w / 2 - 1;
+	ui_put(r->y, r->x + r->w - w, w, srv);
+	attrset(A_NORMAL);
+	mvaddstr(r->y + 1, r->x + l->lx, ui->g->v);
+	mvaddstr(r->y + 1, r->x + l->rx, ui->g->v);
+	if (c->info.proto == 6)
+		view_ladder_states(ui, l, r->y + 1, r->x, ui->rows.init,
+		    ui->rows.init, true);
+}
+
+static void
+view_ladder_draw(struct ui *ui, const struct lay_rect *r)
+{
+	struct lay_ladder l;
+	size_t i, total, height, first;
+	uint32_t sel_line;
+	int y;
+
+	view_ladder_rect = *r;
+	if (ui->conn < 0 && ui->rows.n == 0) {
+		ui_put(r->y + 1, r->x + 2, r->w - 4, _("No TCP or UDP "
+		    "conversation yet."));
+		return;
+	}
+	lay_ladder_cols(&l, r->w);
+	if (ui->conn >= 0)
+		view_ladder_header(ui, &l, r);
+	if (ui->rows.n == 0 || r->h <= VL_HEAD)
+		return;
+	height = (size_t)(r->h - VL_HEAD);
+	sel_line = ui->rows.v[ui->sel].line;
+	total = (size_t)sel_line + 1;
+	if (ui->manual_top) {
+		if (ui->top + height > total)
+			ui->top = total > height ? total - height : 0;
+	} else
+		ui->top = lay_scroll(ui->top, sel_line, height, total);
+	view_ladder_top = ui->top;
+
+	/* The first row at or after the top line. */
+	first = 0;
+	{
+		size_t lo = 0, hi = ui->sel + 1, mid;
+
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (ui->rows.v[mid].line < ui->top)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		first = lo;
+	}
+	for (i = first; i <= ui->sel; i++) {
+		const struct lay_row *row = &ui->rows.v[i];
+
+		if (row->line >= ui->top + height)
+			break;
+		y = r->y + VL_HEAD + (int)(row->line - ui->top);
+		if (row->gap && row->line > ui->top)
+			view_ladder_idle(ui, &l, y - 1, r->x, i);
+		view_ladder_row(ui, &l, y, r->x, i);
+		if (i == ui->sel)
+			mvchgat(y, r->x, r->w, theme_colour() ? A_BOLD :
+			    A_REVERSE, theme_colour() ? (short)TH_SEL : 0,
+			    NULL);
+	}
+}
+
+long
+view_ladder_row_at(const struct ui *ui, int y)
+{
+	const struct lay_rect *r = &view_ladder_rect;
+	long row;
+
+	if (y < r->y + VL_HEAD || y >= r->y + r->h)
+		return -1;
+	row = lay_rows_at_line(&ui->rows,
+	    (uint32_t)(view_ladder_top + (size_t)(y - r->y - VL_HEAD)));
+	if (row < 0 || (size_t)row > ui->sel)
+		return -1;
+	return row;
+}
+
+const struct ui_view view_ladder = {
+	.name = "ladder",
+	.draw = view_ladder_draw,
+	.key = NULL,
+	.resize = NULL,
+};
