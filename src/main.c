@@ -402,17 +402,18 @@ main_sink(enum main_mode mode)
 
 /* What to do when capturing is not allowed: the exact fix. */
 static void
-main_capture_fix(void)
+main_capture_fix(bool demo)
 {
 	fputs("synfin: to capture, run it with sudo, or give the binary the "
 	    "capabilities:\n"
 	    "    sudo setcap cap_net_raw,cap_net_admin+ep \"$(command -v "
-	    "synfin)\"\n"
-	    "  or allow unprivileged user namespaces (then no privilege is "
-	    "needed):\n"
-	    "    sudo sysctl -w kernel.unprivileged_userns_clone=1\n"
-	    "  Meanwhile, replay a lesson recorded from real traffic:\n"
-	    "    synfin replay captures/handshake.pcap\n", stderr);
+	    "synfin)\"\n", stderr);
+	if (demo)
+		fputs("  or allow unprivileged user namespaces (then the demo "
+		    "needs no privilege):\n"
+		    "    sudo sysctl -w kernel.unprivileged_userns_clone=1\n"
+		    "  Meanwhile, replay a lesson recorded from real traffic:\n"
+		    "    synfin replay captures/handshake.pcap\n", stderr);
 }
 
 static int
@@ -515,7 +516,7 @@ main_demo(const struct main_opts *o, int argc, char **argv)
 	if ((demo = demo_new(&d, &perm, err, sizeof err)) == NULL) {
 		fprintf(stderr, "synfin: demo: %s\n", err);
 		if (perm)
-			main_capture_fix();
+			main_capture_fix(true);
 		return EXIT_INPUT;
 	}
 	if (o->mode == MAIN_MODE_AUTO && isatty(STDOUT_FILENO))
@@ -561,7 +562,7 @@ main_live(const struct main_opts *o, const char *filter)
 	    sizeof err)) == NULL) {
 		fprintf(stderr, "synfin: %s: %s\n", o->iface, err);
 		if (perm)
-			main_capture_fix();
+			main_capture_fix(false);
 		return EXIT_INPUT;
 	}
 	if (filter != NULL && capture_set_filter(cap, filter, err,

@@ -105,5 +105,26 @@ big="$top_srcdir/../shared/pcaps/public/zeek__tcp_timestamp.pcap"
 rc=${PIPESTATUS[0]}
 [ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && ok "a closed pipe ends quietly with 0" || { echo "# rc=$rc"; bad "a closed pipe ends quietly with 0"; }
 
+# --help and the man page name the same options.
+man="$top_srcdir/doc/synfin.1"
+"$SYNFIN" --help >"$tmp/help"
+help_opts=$(grep -oE '^  (-[a-zA-Z], )?--?[a-zA-Z][a-z-]*' "$tmp/help" |
+	grep -oE -- '--?[a-zA-Z][a-z-]*' | sort -u)
+man_opts=$({ grep -oE '\\-\\-[a-z]([a-z]|\\-[a-z])*' "$man";
+	grep -oE '^\.(B|BI|BR) \\-[a-zA-Z]( |$)' "$man" | sed 's/^\.[A-Z]* //'; } |
+	sed 's/\\-/-/g; s/ $//' | sort -u)
+missing=
+for o in $help_opts; do
+	grep -qx -- "$o" <<<"$man_opts" || missing="$missing $o"
+done
+[ -z "$missing" ] && ok "every option of --help is in synfin(1)" ||
+	{ echo "# missing in synfin(1):$missing"; bad "every option of --help is in synfin(1)"; }
+missing=
+for o in $man_opts; do
+	grep -q -- "$o\b" "$tmp/help" || missing="$missing $o"
+done
+[ -z "$missing" ] && ok "every option of synfin(1) is in --help" ||
+	{ echo "# missing in --help:$missing"; bad "every option of synfin(1) is in --help"; }
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
