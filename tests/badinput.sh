@@ -7,7 +7,6 @@
 # the frames come out as they would from a well-formed file.
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
-caps="$top_srcdir/captures"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0 skip=0
@@ -45,8 +44,25 @@ patch() {
 		dd of="$f" bs=1 seek="$off" conv=notrunc status=none
 }
 
-udp="$caps/udp.pcap"
+# A capture of known layout, whatever captures/ holds: 4 UDP frames of
+# 47 bytes over Ethernet, so records start at 24, 87, 150 and 213, and
+# the file is 276 bytes.
+udp="$tmp/udp.pcap"
+python3 - "$udp" <<'PY'
+import struct, sys
+ip = bytes.fromhex("450000210001000040110000" "7f000001" "7f000001")
+out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)
+for i in range(4):
+    sport, dport = (1234, 53) if i % 2 == 0 else (53, 1234)
+    frame = b"\0" * 12 + b"\x08\x00" + ip + \
+        struct.pack(">HHHH", sport, dport, 13, 0) + b"hello"
+    out += struct.pack("<IIII", 1700000000, i * 1000, len(frame), len(frame))
+    out += frame
+open(sys.argv[1], "wb").write(out)
+PY
 "$SYNFIN" replay --summary "$udp" >"$tmp/udp.sum" 2>&1
+grep -q '^conn 1 udp 127.0.0.1:1234 -> 127.0.0.1:53: 4 packets' "$tmp/udp.sum" ||
+	{ echo "# the test capture does not decode:"; cat "$tmp/udp.sum"; exit 99; }
 
 # ------------------------------------------------------- unreadable
 cp "$udp" "$tmp/locked.pcap"
@@ -90,18 +106,13 @@ expect "a capture with no records is empty, exit 0" 0 "" -- \
 # ----------------------------------------------- truncated records
 # Cut inside the last record's header: the three frames before are
 # shown, then the reason with how far it got.
-# Where the 4th record starts, whatever the capture's sizes.
-rec4=$(python3 -c 'import struct,sys
-b=open(sys.argv[1],"rb").read(); o=24
-for i in range(3): o+=16+struct.unpack_from("<I",b,o+8)[0]
-print(o)' "$top_srcdir/captures/handshake.pcap")
-head -c $((rec4 + 8)) "$top_srcdir/captures/handshake.pcap" >"$tmp/rechdr.pcap"
+head -c 221 "$udp" >"$tmp/rechdr.pcap"
 expect "a cut record header names the file, the reason, the frames read" 1 \
     "^synfin: $tmp/rechdr.pcap: truncated .*\(after 3 frames\)$" -- \
     replay --text "$tmp/rechdr.pcap"
 [ "$(grep -Ec '^ +[0-9]+ ' "$tmp/out")" -eq 3 ] && ok "... and shows the 3 frames before it" ||
 	bad "... and shows the 3 frames before it"
-head -c $((rec4 + 16 + 10)) "$top_srcdir/captures/handshake.pcap" >"$tmp/recdata.pcap"
+head -c 271 "$udp" >"$tmp/recdata.pcap"
 expect "a cut last record, in JSON, ends with a warning and summaries" 1 \
     "^synfin: $tmp/recdata.pcap: truncated .*\(after 3 frames\)$" -- \
     replay --json "$tmp/recdata.pcap"
@@ -115,17 +126,17 @@ fi
 # ------------------------------------------------------- snaplen
 # libpcap reads records longer than the header's snaplen (up to its own
 # limit, 262144), as tcpdump does: the frames are as in the original.
-cp "$udp" "$tmp/snap64.pcap"
-patch "$tmp/snap64.pcap" 16 40 00 00 00		# snaplen 64 < records
+cp "$udp" "$tmp/snap32.pcap"
+patch "$tmp/snap32.pcap" 16 20 00 00 00		# snaplen 32 < 47
 expect "records longer than the snaplen are read" 0 "" -- \
-    replay --summary "$tmp/snap64.pcap"
+    replay --summary "$tmp/snap32.pcap"
 cmp -s "$tmp/out" "$tmp/udp.sum" && ok "... and decode as in the original" ||
 	bad "... and decode as in the original"
 # Beyond libpcap's limit the file is refused at that record.
-patch "$tmp/snap64.pcap" 32 e0 93 04 00		# record 1: 300000 bytes
+patch "$tmp/snap32.pcap" 32 e0 93 04 00		# record 1: 300000 bytes
 expect "a record longer than any snaplen is refused" 1 \
-    "^synfin: $tmp/snap64.pcap: invalid packet capture length 300000.*\(after 0 frames\)$" -- \
-    replay "$tmp/snap64.pcap"
+    "^synfin: $tmp/snap32.pcap: invalid packet capture length 300000.*\(after 0 frames\)$" -- \
+    replay "$tmp/snap32.pcap"
 
 for v in ff:ff:ff:ff 00:00:00:00 00:00:00:80; do
 	cp "$udp" "$tmp/absurd.pcap"

@@ -337,6 +337,25 @@ def main():
                        "" if ok else repr(why))
     if tracer:
         open(tracer + "/enable", "w").write("0")
+
+    # -w: what the demo saw, as a pcap that replay reads back the same.
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        w = os.path.join(d, "h.pcap")
+        rc, ev, err, wall = run("handshake", 47098, ["-w", w])
+        pk = [e for e in ev if e["type"] == "packet"]
+        rp = subprocess.run([SYNFIN, "replay", "--json", w],
+                            capture_output=True, text=True)
+        rev = [json.loads(l) for l in rp.stdout.splitlines() if l]
+        rpk = [e for e in rev if e["type"] == "packet"]
+        report(rc == 0 and rp.returncode == 0 and len(pk) > 0 and
+               [(e["frame"], e["flags"]) for e in pk] ==
+               [(e["frame"], e["flags"]) for e in rpk],
+               "-w writes a pcap that replays to the same packets",
+               (len(pk), len(rpk)))
+        report(path(ev, "client") == path(rev, "client") and
+               path(ev, "server") == path(rev, "server"),
+               "... and to the same states", "")
     print("%d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 

@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# synfin live on lo: a real connection made by another program is tracked
+# with both endpoints' states, -w writes what was seen, Ctrl-C (SIGINT)
+# ends it cleanly with the summary and libpcap's counts.
+set -u
+: "${SYNFIN:?}" "${top_srcdir:?}"
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: live capture on the host's lo needs root here"
+	exit 77
+fi
+command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/#   /' "$tmp/err" | tail -5; }
+port=47931
+
+"$SYNFIN" live -i lo --json -w "$tmp/live.pcap" "tcp port $port" \
+    >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+python3 - "$port" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port)); s.listen(1)
+c = socket.create_connection(("127.0.0.1", port)); a, _ = s.accept()
+c.sendall(b"hello"); a.recv(10); a.sendall(b"Hello, world!"); c.recv(20)
+c.close(); time.sleep(0.05); a.recv(10); a.close(); s.close()
+PY
+sleep 0.5
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 0 ] && ok "Ctrl-C ends it with status 0" || bad "Ctrl-C ends it with status 0 (got $rc)"
+grep -q 'packets received, 0 dropped' "$tmp/err" && ok "it prints libpcap's counts" || bad "it prints libpcap's counts"
+python3 - "$tmp/out" <<'PY' && ok "the connection, both endpoints' states, the summary" || bad "the connection, both endpoints' states, the summary"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+st = lambda side: [e["to"] for e in ev if e["type"] == "state" and e["endpoint"] == side]
+assert any(e["type"] == "conn" and e["server"].endswith(":47931") for e in ev)
+assert "ESTABLISHED" in st("client") and "TIME_WAIT" in st("client"), st("client")
+assert "SYN_RECEIVED" in st("server") and st("server")[-1] == "CLOSED", st("server")
+s = [e for e in ev if e["type"] == "summary"]
+assert s and s[0]["packets"] >= 10 and s[0]["bytes_c2s"] == 5, s
+open(sys.argv[1] + ".n", "w").write(str(s[0]["packets"]))
+PY
+n=$("$SYNFIN" replay --summary "$tmp/live.pcap" 2>/dev/null |
+	grep -c " $(cat "$tmp/out.n" 2>/dev/null) packets")
+[ "$n" = 1 ] && ok "-w wrote every frame, readable by replay" || bad "-w wrote every frame, readable by replay"
+"$SYNFIN" live -i nosuchif0 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q '^synfin: nosuchif0: no such interface' "$tmp/err" &&
+	ok "an interface that does not exist is named, exit 1" ||
+	bad "an interface that does not exist is named, exit 1"
+"$SYNFIN" live >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'live needs -i IFACE' "$tmp/err" && ok "live without -i is a usage error" ||
+	bad "live without -i is a usage error"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
