@@ -338,6 +338,8 @@ demo_flush(struct demo *d, bool all)
 		free(it->data);
 		k++;
 	}
+	if (k == 0)
+		return;
 	memmove(d->items, d->items + k, (d->nitems - k) * sizeof *d->items);
 	d->nitems -= k;
 }

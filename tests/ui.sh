@@ -11,9 +11,9 @@
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
 if ! command -v tmux >/dev/null; then
-	echo "1..0 # SKIP tmux is not installed (Debian package tmux)"
+	echo "SKIP: tmux is not installed (Debian package tmux)"
 	[ "${SYNFIN_REQUIRE_TOOLS:-}" = 1 ] && exit 99
-	exit 0
+	exit 77
 fi
 caps="$top_srcdir/captures"
 feedprog=$(dirname "$SYNFIN")/tests/ui_feed

@@ -226,7 +226,7 @@ static void
 ui_draw_title(struct ui *ui)
 {
 	const struct tl_conn *c = NULL;
-	char buf[512], cli[64], srv[64], right[64];
+	char buf[512], cli[64], srv[64], right[96];
 	int rw;
 
 	attrset(theme_attr(TH_TITLE));
@@ -249,6 +249,13 @@ ui_draw_title(struct ui *ui)
 		snprintf(buf, sizeof buf, " synfin %s %s", ui->g->sep,
 		    ui->opts->title);
 		snprintf(right, sizeof right, _("no connection yet "));
+	}
+	if (timeline_dropped(ui->tl) > 0) {
+		/* The memory cap was reached: say what is missing. */
+		size_t k = strlen(right);
+
+		snprintf(right + k, sizeof right - k, _("%zu events not kept "),
+		    timeline_dropped(ui->tl));
 	}
 	rw = lay_width(right, strlen(right));
 	ui_put(0, 0, ui->cols - rw - 1, buf);
