@@ -249,6 +249,27 @@ diagram_select(const struct timeline *tl, uint32_t id, size_t *first)
 	return 1;
 }
 
+size_t
+diagram_each(const struct timeline *tl, uint32_t id, FILE *fp,
+    void (*one)(FILE *, const struct diagram *))
+{
+	struct diagram d;
+	const struct tl_conn *c;
+	size_t i, n, first, drawn = 0;
+
+	n = diagram_select(tl, id, &first);
+	for (i = 0; i < n; i++) {
+		if ((c = timeline_conn(tl, first + i)) == NULL)
+			continue;
+		diagram_build(&d, tl, c);
+		if (drawn++ > 0)
+			fputc('\n', fp);
+		one(fp, &d);
+		diagram_clear(&d);
+	}
+	return drawn;
+}
+
 void
 diagram_time(int64_t rel, char *buf, size_t len)
 {

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "ev.h"
@@ -73,6 +74,13 @@ void		 diagram_clear(struct diagram *);
  */
 size_t		 diagram_select(const struct timeline *tl, uint32_t id,
 		     size_t *first);
+
+/*
+ * Build and hand each selected conn's diagram to `one`, a blank line
+ * between two.  Returns how many were drawn.
+ */
+size_t		 diagram_each(const struct timeline *tl, uint32_t id, FILE *fp,
+		     void (*one)(FILE *, const struct diagram *));
 
 /* "2.000018": seconds with microseconds, as the text output writes. */
 void		 diagram_time(int64_t rel_ns, char *buf, size_t len);

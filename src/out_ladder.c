@@ -207,21 +207,7 @@ out_ladder_one(FILE *fp, const struct diagram *d)
 int
 out_ladder_write(const struct timeline *tl, uint32_t id, FILE *fp)
 {
-	struct diagram d;
-	const struct tl_conn *c;
-	size_t i, n, first;
-
-	n = diagram_select(tl, id, &first);
-	for (i = 0; i < n; i++) {
-		if ((c = timeline_conn(tl, first + i)) == NULL)
-			continue;
-		diagram_build(&d, tl, c);
-		if (i > 0)
-			fputc('\n', fp);
-		out_ladder_one(fp, &d);
-		diagram_clear(&d);
-	}
-	if (n == 0)
+	if (diagram_each(tl, id, fp, out_ladder_one) == 0)
 		fputs("no connections\n", fp);
 	return ferror(fp) ? -1 : 0;
 }
