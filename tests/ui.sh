@@ -289,5 +289,34 @@ else
 	bad "tests/ui_feed was not built"
 fi
 
+# ------------------------------------------------ a real demo, drawn live
+# synfin demo itself: real peers, real capture, the UI following it.
+# Capture needs root or an unprivileged user namespace; without either
+# the demo says so and these checks are skipped.
+if "$SYNFIN" demo refused --text --pace 0 >/dev/null 2>&1; then
+	start 100 30 -- "$SYNFIN" demo --pace 60
+	check "demo: drawn live, the handshake's arrows in order" \
+	    "wait_for 'SYN_SENT │── SYN' 10 && wait_for '◀─ SYN-ACK' 5 && wait_for '│── ACK seq=1 ack=1' 5"
+	check "demo: the socket calls on the caller's side" \
+	    "screen | grep -Eq '^connect\\(\\) ' && screen | grep -q 'listen()'"
+	check "demo: the client reaches TIME_WAIT, the server CLOSED" \
+	    "wait_for 'TIME_WAIT' 10 && wait_for '│ CLOSED' 5"
+	keys q
+	check "demo: q restores the terminal" "restored 0"
+	start 100 30 -- "$SYNFIN" demo refused --step --pace 0
+	check "demo --step: the first call waits, announced" \
+	    "wait_for 'Next: the client calls socket\\(\\)' 10"
+	keys Enter
+	check "demo --step: Enter lets it happen, the next is announced" \
+	    "wait_for 'Next: the client calls connect\\(\\)' 5"
+	keys Enter
+	check "demo --step: connect() is refused on screen" \
+	    "wait_for 'RST-ACK' 5 && wait_for 'Next: the client calls close\\(\\)' 5"
+	keys q
+	check "demo --step: q in the middle restores the terminal" "restored 0"
+else
+	echo "# the demo cannot capture here (no root, no user namespace): live demo checks skipped"
+fi
+
 echo "1..$n"
 [ "$fail" -eq 0 ]
