@@ -669,8 +669,13 @@ main(int argc, char **argv)
 	signal(SIGPIPE, main_sigpipe);
 
 	/* A subcommand comes first, unless tcpdump's -r is used. */
+	static char progname[] = "synfin";
+
+	/* getopt names argv[0] in its messages: make them "synfin: ...". */
+	argv[0] = progname;
 	if (argc > 1 && argv[1][0] != '-') {
 		o.cmd = argv[1];
+		argv[1] = argv[0];
 		argv++;
 		argc--;
 	}

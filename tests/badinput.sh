@@ -209,7 +209,7 @@ fi
 
 # ------------------------------------------------------- options
 # The option is named (cli.sh checks the usage text and exit code).
-expect "an unknown short option is named" 2 "invalid option -- 'x'" -- \
+expect "an unknown short option is named" 2 "^synfin: invalid option -- 'x'" -- \
     replay -x "$udp"
 expect "an unknown long option is named" 2 "unrecognized option '--frobnicate'" -- \
     replay --frobnicate "$udp"
