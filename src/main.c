@@ -573,7 +573,8 @@ main_live(const struct main_opts *o, const char *filter)
 	}
 	if (o->wfile != NULL && capture_dump_open(cap, o->wfile, err,
 	    sizeof err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", o->wfile, err);
+		/* libpcap's message already names the file. */
+		fprintf(stderr, "synfin: %s\n", err);
 		capture_close(cap);
 		return EXIT_INPUT;
 	}

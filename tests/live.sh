@@ -58,5 +58,26 @@ rc=$?
 "$SYNFIN" live >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q 'live needs -i IFACE' "$tmp/err" && ok "live without -i is a usage error" ||
 	bad "live without -i is a usage error"
+# -w where it cannot write: one line naming the file and the reason,
+# exit 1, and no output file.
+"$SYNFIN" live -i lo -w "$tmp/missing/x.pcap" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+	grep -q "^synfin: $tmp/missing/x.pcap: No such file or directory$" "$tmp/err" &&
+	ok "live -w into a missing directory: the file and the reason, exit 1" ||
+	bad "live -w into a missing directory: the file and the reason, exit 1"
+"$SYNFIN" demo --text --pace 0 -w "$tmp/missing/x.pcap" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "^synfin: demo: $tmp/missing/x.pcap: No such file or directory$" "$tmp/err" &&
+	[ ! -s "$tmp/out" ] &&
+	ok "demo -w into a missing directory: the file and the reason, exit 1" ||
+	bad "demo -w into a missing directory: the file and the reason, exit 1"
+mkdir "$tmp/adir"
+"$SYNFIN" demo --text --pace 0 -w "$tmp/adir" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "^synfin: demo: $tmp/adir: Is a directory$" "$tmp/err" &&
+	ok "demo -w onto a directory is refused, exit 1" ||
+	bad "demo -w onto a directory is refused, exit 1"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
