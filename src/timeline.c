@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,84 +12,238 @@
 
 /*
  * Events live in fixed-size chunks so that growing the log never moves
- * what a view holds a pointer to.  Strings an event points to (warning
- * messages) are copied into memory the timeline owns; conn pointers are
- * rewritten to the timeline's own copies.
+ * what a view holds a pointer to, and so that the memory cap frees the
+ * oldest events a chunk at a time.  chunks[k] holds the events from
+ * first + k * csz; first is always a multiple of csz.  Strings an event
+ * points to (warning messages) are copied into memory the timeline owns
+ * and freed with their event; conn pointers are rewritten to the
+ * timeline's own copies.  conns[] holds the conns still held, in id
+ * order.
  */
 #define TL_CHUNK	4096
 
 struct timeline {
 	struct sink	sink;
-	size_t		max;
-	size_t		n;
-	size_t		dropped;
+	size_t		max;		/* events held at most; 0: no cap */
+	size_t		csz;		/* events per chunk */
+	size_t		first;		/* oldest index held */
+	size_t		n;		/* next index */
 	struct ev	**chunks;
 	size_t		nchunks;
-	struct tl_conn	**conns;	/* by id - 1 */
+	size_t		capchunks;
+	struct ev	*spare;		/* an evicted chunk, for reuse */
+	struct tl_conn	**conns;	/* held, ascending id */
 	size_t		nconns;
 	size_t		capconns;
-	char		**strings;
-	size_t		nstrings;
+	uint32_t	maxid;		/* highest id seen */
+	size_t		conns_evicted;
 };
 
-static struct ev *
-timeline_slot(struct timeline *tl, size_t i)
+static struct tl_conn *
+timeline_conn_of(const struct ev *e)
 {
-	size_t c = i / TL_CHUNK;
+	/* Stored events point at a tl_conn's info. */
+	return (struct tl_conn *)(void *)((char *)(uintptr_t)e->conn -
+	    offsetof(struct tl_conn, info));
+}
 
-	if (c >= tl->nchunks) {
-		tl->chunks = xreallocarray(tl->chunks, c + 1,
-		    sizeof *tl->chunks);
-		tl->chunks[c] = xreallocarray(NULL, TL_CHUNK, sizeof (struct ev));
-		tl->nchunks = c + 1;
+/* The slot of the next event, in a new chunk when the last is full. */
+static struct ev *
+timeline_slot(struct timeline *tl)
+{
+	size_t k = (tl->n - tl->first) / tl->csz;
+
+	if (k >= tl->nchunks) {
+		if (tl->nchunks == tl->capchunks) {
+			tl->capchunks = tl->capchunks ? tl->capchunks * 2 : 8;
+			tl->chunks = xreallocarray(tl->chunks, tl->capchunks,
+			    sizeof *tl->chunks);
+		}
+		if (tl->spare != NULL) {
+			tl->chunks[tl->nchunks] = tl->spare;
+			tl->spare = NULL;
+		} else
+			tl->chunks[tl->nchunks] = xreallocarray(NULL, tl->csz,
+			    sizeof (struct ev));
+		tl->nchunks++;
 	}
-	return &tl->chunks[c][i % TL_CHUNK];
+	return &tl->chunks[k][tl->n % tl->csz];
+}
+
+/* Index in conns[] of the first held conn with an id >= id. */
+static size_t
+timeline_conn_pos(const struct timeline *tl, uint32_t id)
+{
+	size_t lo = 0, hi = tl->nconns, mid;
+
+	/* Without evictions conns[id - 1] is it; the newest is common. */
+	if (id - 1 < tl->nconns && tl->conns[id - 1]->info.id == id)
+		return id - 1;
+	if (tl->nconns > 0 && tl->conns[tl->nconns - 1]->info.id == id)
+		return tl->nconns - 1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (tl->conns[mid]->info.id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static struct tl_conn *
 timeline_find(const struct timeline *tl, uint32_t id)
 {
-	if (id == 0 || id > tl->nconns)
+	size_t i;
+
+	if (id == 0 || id > tl->maxid)
 		return NULL;
-	return tl->conns[id - 1];
+	i = timeline_conn_pos(tl, id);
+	if (i < tl->nconns && tl->conns[i]->info.id == id)
+		return tl->conns[i];
+	return NULL;
 }
 
 static struct tl_conn *
 timeline_add_conn(struct timeline *tl, const struct conn_info *ci)
 {
 	struct tl_conn *c;
+	size_t i;
 
-	/* Ids come in order from 1, one conn event each. */
-	while (tl->nconns < ci->id) {
-		if (tl->nconns == tl->capconns) {
-			tl->capconns = tl->capconns ? tl->capconns * 2 : 16;
-			tl->conns = xreallocarray(tl->conns, tl->capconns,
-			    sizeof *tl->conns);
-		}
-		tl->conns[tl->nconns++] = NULL;
+	if (ci->id == 0)
+		return NULL;
+	/* Ids come in order from 1, one conn event each: append. */
+	i = ci->id > tl->maxid ? tl->nconns : timeline_conn_pos(tl, ci->id);
+	if (i < tl->nconns && tl->conns[i]->info.id == ci->id)
+		return tl->conns[i];
+	if (tl->nconns == tl->capconns) {
+		tl->capconns = tl->capconns ? tl->capconns * 2 : 16;
+		tl->conns = xreallocarray(tl->conns, tl->capconns,
+		    sizeof *tl->conns);
 	}
-	if ((c = tl->conns[ci->id - 1]) != NULL)
-		return c;
+	memmove(&tl->conns[i + 1], &tl->conns[i],
+	    (tl->nconns - i) * sizeof *tl->conns);
 	c = xcalloc(1, sizeof *c);
 	c->info = *ci;
-	c->st[0] = ci->init[0];
-	c->st[1] = ci->init[1];
-	tl->conns[ci->id - 1] = c;
+	c->st[0] = c->st0[0] = ci->init[0];
+	c->st[1] = c->st0[1] = ci->init[1];
+	tl->conns[i] = c;
+	tl->nconns++;
+	if (ci->id > tl->maxid)
+		tl->maxid = ci->id;
 	return c;
 }
 
 static void
 timeline_add_step(struct tl_conn *c, size_t ev)
 {
-	if (c->nsteps == c->capsteps) {
-		c->capsteps = c->capsteps ? c->capsteps * 2 : 16;
-		c->steps = xreallocarray(c->steps, c->capsteps,
-		    sizeof *c->steps);
+	size_t off = 0;
+
+	if (c->stepbuf != NULL)
+		off = (size_t)(c->steps - c->stepbuf);
+	if (off + c->nsteps == c->capsteps) {
+		if (off > 0 && off >= c->capsteps / 2) {
+			/* Half the buffer is evicted steps: slide down. */
+			memmove(c->stepbuf, c->steps,
+			    c->nsteps * sizeof *c->steps);
+		} else {
+			c->capsteps = c->capsteps ? c->capsteps * 2 : 16;
+			c->stepbuf = xreallocarray(c->stepbuf, c->capsteps,
+			    sizeof *c->stepbuf);
+			if (off > 0)
+				memmove(c->stepbuf, c->stepbuf + off,
+				    c->nsteps * sizeof *c->stepbuf);
+		}
+		off = 0;
 	}
-	c->steps[c->nsteps].ev = (uint32_t)ev;
+	c->steps = c->stepbuf + off;
+	c->steps[c->nsteps].ev = ev;
 	c->steps[c->nsteps].st[0] = c->st[0];
 	c->steps[c->nsteps].st[1] = c->st[1];
 	c->nsteps++;
+}
+
+/* Conn c's oldest step was evicted.  Returns true when nothing is left. */
+static bool
+timeline_evict_step(struct tl_conn *c)
+{
+	struct tl_step *buf;
+	size_t off;
+
+	c->st0[0] = c->steps[0].st[0];
+	c->st0[1] = c->steps[0].st[1];
+	c->steps++;
+	c->nsteps--;
+	c->nevicted++;
+	if (c->nsteps == 0) {
+		free(c->stepbuf);
+		c->stepbuf = c->steps = NULL;
+		c->capsteps = 0;
+		return c->over;
+	}
+	/* Give memory back when most of the buffer is dead. */
+	off = (size_t)(c->steps - c->stepbuf);
+	if (c->capsteps > 64 && off >= c->capsteps / 2 &&
+	    c->nsteps <= c->capsteps / 4) {
+		buf = xreallocarray(NULL, c->capsteps / 2, sizeof *buf);
+		memcpy(buf, c->steps, c->nsteps * sizeof *buf);
+		free(c->stepbuf);
+		c->stepbuf = c->steps = buf;
+		c->capsteps /= 2;
+	}
+	return false;
+}
+
+static void
+timeline_conn_free(struct tl_conn *c)
+{
+	if (c != NULL)
+		free(c->stepbuf);
+	free(c);
+}
+
+/* Forget conns that are over and have no event left. */
+static void
+timeline_evict_conns(struct timeline *tl)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < tl->nconns; i++) {
+		if (tl->conns[i]->over && tl->conns[i]->nsteps == 0) {
+			timeline_conn_free(tl->conns[i]);
+			tl->conns_evicted++;
+		} else
+			tl->conns[j++] = tl->conns[i];
+	}
+	tl->nconns = j;
+}
+
+/* The cap is reached: the oldest chunk goes, whole. */
+static void
+timeline_evict_chunk(struct timeline *tl)
+{
+	struct ev *ch = tl->chunks[0], *e;
+	bool gone = false;
+	size_t i;
+
+	for (i = 0; i < tl->csz; i++) {
+		e = &ch[i];
+		if (e->conn != NULL &&
+		    timeline_evict_step(timeline_conn_of(e)))
+			gone = true;
+		if (e->type == EV_WARNING)
+			free((char *)(uintptr_t)e->u.warn.message);
+	}
+	tl->first += tl->csz;
+	tl->nchunks--;
+	memmove(&tl->chunks[0], &tl->chunks[1],
+	    tl->nchunks * sizeof *tl->chunks);
+	if (tl->spare == NULL)
+		tl->spare = ch;
+	else
+		free(ch);
+	if (gone)
+		timeline_evict_conns(tl);
 }
 
 static void
@@ -98,12 +253,14 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	struct tl_conn *c = NULL;
 	struct ev *slot;
 
+	/* First, so that no conn this event names is freed under it. */
+	if (tl->max != 0 && tl->n - tl->first >= tl->max)
+		timeline_evict_chunk(tl);
 	if (e->type == EV_CONN && e->conn != NULL)
 		c = timeline_add_conn(tl, e->conn);
 	else if (e->conn != NULL)
 		c = timeline_find(tl, e->conn->id);
 
-	/* Per-conn figures stay right even when the log is full. */
 	if (c != NULL) {
 		switch (e->type) {
 		case EV_PACKET:
@@ -123,20 +280,17 @@ timeline_emit(struct sink *sink, const struct ev *e)
 			break;
 		}
 	}
-	if (tl->max != 0 && tl->n >= tl->max) {
-		tl->dropped++;
-		return;
-	}
-	slot = timeline_slot(tl, tl->n);
+	slot = timeline_slot(tl);
 	*slot = *e;
-	if (c != NULL)
-		slot->conn = &c->info;
-	if (e->type == EV_WARNING) {
-		tl->strings = xreallocarray(tl->strings, tl->nstrings + 1,
-		    sizeof *tl->strings);
-		tl->strings[tl->nstrings] = xstrdup(e->u.warn.message);
-		slot->u.warn.message = tl->strings[tl->nstrings++];
-	}
+	/*
+	 * The engine's conn info lives only during this call: an event of a
+	 * conn the timeline does not know (its conn event never came) keeps
+	 * no conn rather than a pointer that will dangle.
+	 */
+	slot->conn = c != NULL ? &c->info : NULL;
+	if (e->type == EV_WARNING)
+		slot->u.warn.message = xstrdup(e->u.warn.message != NULL ?
+		    e->u.warn.message : "");
 	if (c != NULL)
 		timeline_add_step(c, tl->n);
 	tl->n++;
@@ -150,28 +304,33 @@ timeline_new(size_t max_events)
 	tl->sink.emit = timeline_emit;
 	tl->sink.close = NULL;
 	tl->max = max_events;
+	/* A small cap still evicts in steps of an eighth of it. */
+	tl->csz = TL_CHUNK;
+	if (max_events != 0 && max_events / 8 < TL_CHUNK)
+		tl->csz = max_events / 8 > 0 ? max_events / 8 : 1;
 	return tl;
 }
 
 void
 timeline_free(struct timeline *tl)
 {
+	const struct ev *e;
 	size_t i;
 
 	if (tl == NULL)
 		return;
+	for (i = tl->first; i < tl->n; i++) {
+		e = timeline_at(tl, i);
+		if (e->type == EV_WARNING)
+			free((char *)(uintptr_t)e->u.warn.message);
+	}
 	for (i = 0; i < tl->nchunks; i++)
 		free(tl->chunks[i]);
 	free(tl->chunks);
-	for (i = 0; i < tl->nconns; i++) {
-		if (tl->conns[i] != NULL)
-			free(tl->conns[i]->steps);
-		free(tl->conns[i]);
-	}
+	free(tl->spare);
+	for (i = 0; i < tl->nconns; i++)
+		timeline_conn_free(tl->conns[i]);
 	free(tl->conns);
-	for (i = 0; i < tl->nstrings; i++)
-		free(tl->strings[i]);
-	free(tl->strings);
 	free(tl);
 }
 
@@ -187,32 +346,72 @@ timeline_len(const struct timeline *tl)
 	return tl->n;
 }
 
+size_t
+timeline_first(const struct timeline *tl)
+{
+	return tl->first;
+}
+
 const struct ev *
 timeline_at(const struct timeline *tl, size_t i)
 {
-	if (i >= tl->n)
+	if (i < tl->first || i >= tl->n)
 		return NULL;
-	return &tl->chunks[i / TL_CHUNK][i % TL_CHUNK];
+	return &tl->chunks[(i - tl->first) / tl->csz][i % tl->csz];
 }
 
 size_t
-timeline_dropped(const struct timeline *tl)
+timeline_evicted(const struct timeline *tl)
 {
-	return tl->dropped;
+	return tl->first;
 }
 
 size_t
 timeline_nconns(const struct timeline *tl)
 {
+	return tl->maxid;
+}
+
+size_t
+timeline_conn_first(const struct timeline *tl)
+{
+	if (tl->nconns == 0)
+		return tl->maxid;
+	return tl->conns[0]->info.id - 1;
+}
+
+size_t
+timeline_conns_evicted(const struct timeline *tl)
+{
+	return tl->conns_evicted;
+}
+
+size_t
+timeline_conns_held(const struct timeline *tl)
+{
 	return tl->nconns;
+}
+
+const struct tl_conn *
+timeline_conn_held(const struct timeline *tl, size_t k)
+{
+	return k < tl->nconns ? tl->conns[k] : NULL;
+}
+
+size_t
+timeline_conn_rank(const struct timeline *tl, size_t idx)
+{
+	if (idx >= tl->maxid)
+		return tl->nconns;
+	return timeline_conn_pos(tl, (uint32_t)(idx + 1));
 }
 
 const struct tl_conn *
 timeline_conn(const struct timeline *tl, size_t idx)
 {
-	if (idx >= tl->nconns)
+	if (idx >= tl->maxid)
 		return NULL;
-	return tl->conns[idx];
+	return timeline_find(tl, (uint32_t)(idx + 1));
 }
 
 const struct tl_conn *
@@ -226,8 +425,8 @@ timeline_states_before(const struct tl_conn *c, size_t n,
     enum tcp_state st[2])
 {
 	if (n == 0 || c->nsteps == 0) {
-		st[0] = c->info.init[0];
-		st[1] = c->info.init[1];
+		st[0] = c->st0[0];
+		st[1] = c->st0[1];
 		return;
 	}
 	if (n > c->nsteps)

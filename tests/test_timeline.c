@@ -5,7 +5,10 @@
 
 #include <criterion/criterion.h>
 
+#include <stdio.h>
+
 #include "engine.h"
+#include "narrate.h"
 #include "pktbuild.h"
 #include "timeline.h"
 
@@ -94,10 +97,263 @@ Test(timeline, a_refused_server_is_closed_after_the_rst)
 	cr_assert_eq(c->st[0], TCP_ST_CLOSED);
 }
 
-Test(timeline, a_cap_drops_later_events_but_keeps_counting)
+/* ------------------------------------------------ the memory cap */
+
+/* One engine feeds a capped timeline and an uncapped one alike. */
+struct tee {
+	struct sink	 sink;
+	struct sink	*a, *b;
+};
+
+static void
+tee_emit(struct sink *s, const struct ev *ev)
 {
-	struct timeline *small = timeline_new(3);
-	struct engine *e2 = engine_new(NULL, timeline_sink(small));
+	struct tee *t = (struct tee *)s;
+
+	sink_emit(t->a, ev);
+	sink_emit(t->b, ev);
+}
+
+#define CAP	80		/* chunks of 10 */
+
+static struct timeline *capped, *whole;
+static struct engine *ce;
+static struct tee tee;
+static uint64_t cframe;
+
+static void
+cap_setup(void)
+{
+	struct engine_config cfg;
+
+	capped = timeline_new(CAP);
+	whole = timeline_new(0);
+	tee.sink.emit = tee_emit;
+	tee.a = timeline_sink(capped);
+	tee.b = timeline_sink(whole);
+	engine_config_default(&cfg);
+	cfg.closed_linger_ns = 1;	/* a closed conn's summary comes next */
+	ce = engine_new(&cfg, &tee.sink);
+	cframe = 0;
+}
+
+static void
+cap_teardown(void)
+{
+	engine_free(ce);
+	timeline_free(capped);
+	timeline_free(whole);
+}
+
+static void
+cseg(bool cli, uint16_t port, uint16_t flags, uint32_t seq, uint32_t ack,
+    size_t len)
+{
+	static const uint8_t data[64];
+	uint8_t buf[PB_MAX];
+	struct pb_tcp t = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
+		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
+		.sport = cli ? port : 80, .dport = cli ? 80 : port,
+		.seq = seq, .ack = ack, .flags = flags,
+		.payload = data, .paylen = len,
+	};
+	size_t n = pb_tcp(buf, sizeof buf, &t);
+
+	cframe++;
+	engine_frame(ce, cframe, (int64_t)cframe * 1000, DEC_LT_RAW, buf, n,
+	    n);
+	/* The cap holds at every moment, not just at the end. */
+	cr_assert_leq(timeline_len(capped) - timeline_first(capped), CAP);
+}
+
+/* A short conn from `port`: handshake, one request, reset. */
+static void
+short_conn(uint16_t port)
+{
+	cseg(true, port, TCP_SYN, 100, 0, 0);
+	cseg(false, port, TCP_SYN | TCP_ACK, 500, 101, 0);
+	cseg(true, port, TCP_ACK, 101, 501, 0);
+	cseg(true, port, TCP_PSH | TCP_ACK, 101, 501, 10);
+	cseg(true, port, TCP_RST | TCP_ACK, 111, 501, 0);
+}
+
+/* One long-lived conn (port 1000) open from the start, and 60 short ones. */
+static void
+flood(void)
+{
+	uint32_t cseq = 101;
+	int i;
+
+	cseg(true, 1000, TCP_SYN, 100, 0, 0);
+	cseg(false, 1000, TCP_SYN | TCP_ACK, 500, 101, 0);
+	cseg(true, 1000, TCP_ACK, 101, 501, 0);
+	for (i = 0; i < 60; i++) {
+		short_conn((uint16_t)(2000 + i));
+		cseg(true, 1000, TCP_PSH | TCP_ACK, cseq, 501, 5);
+		cseq += 5;
+	}
+}
+
+TestSuite(timeline_cap, .init = cap_setup, .fini = cap_teardown);
+
+Test(timeline_cap, evicts_the_oldest_whole_chunks_and_counts_them)
+{
+	size_t first, len, i;
+
+	flood();
+	first = timeline_first(capped);
+	len = timeline_len(capped);
+	cr_assert_eq(len, timeline_len(whole), "indices are absolute");
+	cr_assert_gt(first, 0);
+	cr_assert_eq(first % 10, 0, "whole chunks go (first %zu)", first);
+	cr_assert_eq(timeline_evicted(capped), first);
+	cr_assert_leq(len - first, CAP);
+	cr_assert_gt(len - first, CAP - 10, "only what the cap needs goes");
+	/* The newest are kept, at the same indices as without a cap. */
+	for (i = first; i < len; i++) {
+		const struct ev *a = timeline_at(capped, i);
+		const struct ev *b = timeline_at(whole, i);
+
+		cr_assert_not_null(a);
+		cr_assert_eq(a->type, b->type, "event %zu", i);
+		cr_assert_eq(a->ts_ns, b->ts_ns, "event %zu", i);
+		cr_assert_eq(a->conn == NULL, b->conn == NULL);
+		if (a->conn != NULL)
+			cr_assert_eq(a->conn->id, b->conn->id);
+	}
+	cr_assert_null(timeline_at(capped, first - 1));
+	cr_assert_null(timeline_at(capped, 0));
+	cr_assert_null(timeline_at(capped, len));
+	cr_assert_eq(timeline_evicted(whole), 0);
+}
+
+Test(timeline_cap, evicts_in_order_as_it_grows)
+{
+	size_t last_first = 0, first;
+	int i;
+
+	cseg(true, 1000, TCP_SYN, 100, 0, 0);
+	for (i = 0; i < 40; i++) {
+		short_conn((uint16_t)(2000 + i));
+		first = timeline_first(capped);
+		cr_assert_geq(first, last_first, "first never goes back");
+		last_first = first;
+		if (first > 0)
+			cr_assert_geq(timeline_len(capped) - first, CAP - 10);
+	}
+	cr_assert_gt(last_first, 0);
+}
+
+Test(timeline_cap, a_conns_steps_drop_their_evicted_entries)
+{
+	size_t first, i, k, held;
+	const struct tl_conn *c, *w;
+	enum tcp_state st[2];
+
+	flood();
+	engine_finish(ce);
+	first = timeline_first(capped);
+	for (i = timeline_conn_first(capped); i < timeline_nconns(capped);
+	    i++) {
+		if ((c = timeline_conn(capped, i)) == NULL)
+			continue;
+		w = timeline_conn(whole, i);
+		cr_assert_not_null(w);
+		held = 0;
+		for (k = 0; k < w->nsteps; k++)
+			held += w->steps[k].ev >= first;
+		cr_assert_eq(c->nsteps, held, "conn %zu", i);
+		cr_assert_eq(c->nevicted, w->nsteps - held);
+		for (k = 0; k < c->nsteps; k++) {
+			cr_assert_eq(c->steps[k].ev,
+			    w->steps[c->nevicted + k].ev);
+			cr_assert_not_null(timeline_at(capped, c->steps[k].ev));
+		}
+		/* Figures stay whole; states before the oldest held step. */
+		cr_assert_eq(c->packets, w->packets);
+		timeline_states_before(c, 0, st);
+		if (c->nevicted > 0) {
+			cr_assert_eq(st[0], w->steps[c->nevicted - 1].st[0]);
+			cr_assert_eq(st[1], w->steps[c->nevicted - 1].st[1]);
+		}
+	}
+}
+
+Test(timeline_cap, conns_over_and_gone_are_evicted_open_ones_stay)
+{
+	const struct tl_conn *c;
+	size_t i, gone = 0;
+
+	flood();
+	/* The long-lived conn 1 is still open: kept, however old. */
+	c = timeline_conn(capped, 0);
+	cr_assert_not_null(c);
+	cr_assert_not(c->over);
+	cr_assert_gt(c->nevicted, 0);
+	cr_assert_eq(c->packets, timeline_conn(whole, 0)->packets);
+	for (i = 1; i < timeline_nconns(capped); i++) {
+		c = timeline_conn(capped, i);
+		if (c == NULL) {
+			gone++;
+			cr_assert_null(timeline_conn_by_id(capped,
+			    (uint32_t)i + 1));
+			cr_assert(timeline_conn(whole, i)->over);
+		} else
+			cr_assert(!c->over || c->nsteps > 0);
+	}
+	cr_assert_gt(gone, 0);
+	cr_assert_eq(timeline_conns_evicted(capped), gone);
+	cr_assert_eq(timeline_nconns(capped), timeline_nconns(whole));
+	cr_assert_eq(timeline_conn_first(capped), 0);
+	cr_assert_eq(timeline_conn_first(whole), 0);
+}
+
+Test(timeline_cap, the_oldest_conn_index_moves_on_when_it_goes)
+{
+	int i;
+
+	for (i = 0; i < 40; i++)
+		short_conn((uint16_t)(2000 + i));
+	cr_assert_gt(timeline_conn_first(capped), 0);
+	cr_assert_null(timeline_conn(capped, 0));
+	cr_assert_not_null(timeline_conn(capped,
+	    timeline_conn_first(capped)));
+}
+
+Test(timeline_cap, narration_of_an_evicted_event_is_empty)
+{
+	char buf[512] = "x";
+
+	flood();
+	cr_assert_eq(narrate_event(capped, 0, buf, sizeof buf), 0);
+	cr_assert_str_empty(buf);
+	cr_assert_gt(narrate_event(capped, timeline_first(capped), buf,
+	    sizeof buf), 0);
+	/* Looking ahead past the newest stops there. */
+	narrate_event(capped, timeline_len(capped) - 1, buf, sizeof buf);
+}
+
+Test(timeline_cap, warnings_are_copied_and_freed_with_their_event)
+{
+	char msg[32];
+	int i;
+
+	for (i = 0; i < 3 * CAP; i++) {
+		snprintf(msg, sizeof msg, "note %d", i);
+		engine_warn(ce, 0, i, msg);
+	}
+	cr_assert_str_eq(timeline_at(capped, timeline_len(capped) - 1)->
+	    u.warn.message, "note 239");
+	cr_assert_leq(timeline_len(capped) - timeline_first(capped), CAP);
+	/* Leaks of the evicted copies show under ASan (make check-asan). */
+}
+
+Test(timeline_cap, a_cap_below_a_chunk_still_holds)
+{
+	struct timeline *tiny = timeline_new(3);
+	struct engine *e2 = engine_new(NULL, timeline_sink(tiny));
 	uint8_t buf[PB_MAX];
 	struct pb_tcp t = {
 		.link = { .linktype = DEC_LT_RAW },
@@ -109,9 +365,11 @@ Test(timeline, a_cap_drops_later_events_but_keeps_counting)
 
 	for (i = 0; i < 5; i++)
 		engine_frame(e2, (uint64_t)i + 1, i, DEC_LT_RAW, buf, n, n);
-	cr_assert_eq(timeline_len(small), 3);
-	cr_assert_gt(timeline_dropped(small), 0);
-	cr_assert_eq(timeline_conn(small, 0)->packets, 5);
+	cr_assert_eq(timeline_len(tiny) - timeline_first(tiny), 3);
+	cr_assert_gt(timeline_evicted(tiny), 0);
+	cr_assert_eq(timeline_at(tiny, timeline_len(tiny) - 1)->type,
+	    EV_PACKET);
+	cr_assert_eq(timeline_conn(tiny, 0)->packets, 5);
 	engine_free(e2);
-	timeline_free(small);
+	timeline_free(tiny);
 }

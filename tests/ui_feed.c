@@ -11,6 +11,7 @@
  *	h	hold a socket call: the UI announces "Next: the client calls
  *		close()" until it releases it, which adds the call
  *	e	the source ends
+ * SYNFIN_MAX_EVENTS caps its timeline as it does synfin's.
  * tests/ui.sh uses it to check following, stepping back while frames
  * arrive, and classroom pacing, without privileges or a network.
  */
@@ -105,6 +106,7 @@ main(int argc, char **argv)
 	struct ui_feed feed = { .on_ready = ui_feed_ready,
 	    .held = ui_feed_held, .release = ui_feed_release, .arg = &t };
 	struct timeline *tl;
+	const char *cap;
 	char err[256];
 	int rc;
 
@@ -122,7 +124,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	feed.fd = t.fd;
-	tl = timeline_new(0);
+	/* As synfin: SYNFIN_MAX_EVENTS caps the timeline (tests/memcap.sh). */
+	cap = getenv("SYNFIN_MAX_EVENTS");
+	tl = timeline_new(cap != NULL ? strtoul(cap, NULL, 10) : 0);
 	t.e = engine_new(NULL, timeline_sink(tl));
 	rc = ui_main(tl, &o, &feed);
 	engine_free(t.e);

@@ -50,17 +50,25 @@ fuzz_core_tee_emit(struct sink *s, const struct ev *e)
 
 static FILE *fuzz_core_null;
 
-/* Walk the timeline as a view would, through its accessors only. */
+/*
+ * Walk the timeline as a view would, through its accessors only: what the
+ * memory cap evicted reads as NULL, everything held is there, and no held
+ * step names an evicted event.
+ */
 static void
 fuzz_core_walk(const struct timeline *tl)
 {
 	const struct tl_conn *c;
 	const struct ev *e;
 	enum tcp_state st[2];
-	size_t i, n, len = timeline_len(tl);
+	size_t i, n, len = timeline_len(tl), first = timeline_first(tl);
 	unsigned sum = 0;
 
-	for (i = 0; i < len; i++) {
+	if (first > len || timeline_evicted(tl) != first)
+		abort();
+	if (first > 0 && timeline_at(tl, first - 1) != NULL)
+		abort();
+	for (i = first; i < len; i++) {
 		e = timeline_at(tl, i);
 		if (e == NULL)
 			abort();
@@ -70,12 +78,20 @@ fuzz_core_walk(const struct timeline *tl)
 		abort();
 	for (i = 0; i < timeline_nconns(tl); i++) {
 		c = timeline_conn(tl, i);
-		if (c == NULL || timeline_conn_by_id(tl, c->info.id) != c)
+		if (c == NULL) {
+			if (i >= timeline_conn_first(tl) &&
+			    timeline_evicted(tl) == 0)
+				abort();	/* only the cap drops conns */
+			continue;
+		}
+		if (timeline_conn_by_id(tl, c->info.id) != c ||
+		    timeline_conn_held(tl, timeline_conn_rank(tl, i)) != c)
 			abort();
 		for (n = 0; n <= c->nsteps; n++) {
 			timeline_states_before(c, n, st);
 			sum += st[0] + st[1];
-			if (n < c->nsteps && c->steps[n].ev >= len)
+			if (n < c->nsteps && (c->steps[n].ev >= len ||
+			    c->steps[n].ev < first))
 				abort();
 		}
 	}
@@ -93,6 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t ts = 1700000000LL * 1000000000LL, step;
 	size_t off, caplen, wirelen;
 	uint8_t knobs, dt, *buf;
+	size_t cap;
 	int lt;
 
 	if (size < FUZZ_CORE_HDR)
@@ -106,7 +123,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	engine_config_default(&cfg);
 	if (knobs & 0x80)
 		cfg.max_flows = 1 + (knobs & 0x07);
-	tl = timeline_new((knobs & 0x40) ? 1 + 8 * ((knobs >> 3) & 0x07) : 0);
+	cap = (knobs & 0x40) ? 1 + 8 * ((knobs >> 3) & 0x07) : 0;
+	tl = timeline_new(cap);
 	memset(&tee, 0, sizeof tee);
 	tee.sink.emit = fuzz_core_tee_emit;
 	tee.out[tee.nout++] = out_text_new(fuzz_core_null,
@@ -158,6 +176,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sink_close(tee.out[0]);
 	sink_close(tee.out[1]);
 	fuzz_core_walk(tl);
+	if (cap != 0 && timeline_len(tl) - timeline_first(tl) > cap)
+		abort();		/* the memory cap holds */
 	timeline_free(tl);
 	fflush(fuzz_core_null);
 	return 0;
