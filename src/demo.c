@@ -20,6 +20,7 @@
 #include "capture.h"
 #include "demo.h"
 #include "engine.h"
+#include "i18n.h"
 #include "peer.h"
 #include "sandbox.h"
 #include "timeline.h"
@@ -61,6 +62,9 @@ struct demo {
 	struct capture	*cap;
 	struct peer	peer[2];
 	bool		peer_up[2];
+	bool		peer_eof[2];	/* its message pipe hung up */
+	bool		peer_reaped[2];
+	bool		peer_died;	/* during the lesson: d->err says */
 	int		epfd;
 	int		tfd;
 	struct engine	*e;
@@ -154,7 +158,7 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 		d->peer_up[i] = true;
 	}
 	if (sandbox_drop(derr, sizeof derr) != 0) {
-		snprintf(err, len, "cannot drop privileges: %s", derr);
+		snprintf(err, len, _("cannot drop privileges: %s"), derr);
 		goto fail;
 	}
 	dropped = true;
@@ -170,13 +174,16 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 	demo_epoll_add(d, d->tfd);
 	for (i = 0; i < 2; i++)
 		demo_epoll_add(d, d->peer[i].msg_fd);
-	if (!o->quiet)
-		fprintf(stderr, "synfin demo %s: capturing on lo in %s%s%s\n",
-		    o->scn->name, sandbox_describe(d->where),
-		    d->where == SANDBOX_HOST ? " (" : "",
-		    d->where == SANDBOX_HOST ? why : "");
 	if (!o->quiet && d->where == SANDBOX_HOST)
-		fputs(")\n", stderr);
+		/* TRANSLATORS: the lesson's name, where the demo runs (e.g.
+		   "the host's loopback, ..."), and why not in a namespace. */
+		fprintf(stderr, _("synfin demo %s: capturing on lo in %s "
+		    "(%s)\n"), o->scn->name, sandbox_describe(d->where), why);
+	else if (!o->quiet)
+		/* TRANSLATORS: the lesson's name, then where the demo
+		   runs (e.g. "a private network namespace (root)"). */
+		fprintf(stderr, _("synfin demo %s: capturing on lo in %s\n"),
+		    o->scn->name, sandbox_describe(d->where));
 	return d;
 fail:
 	if (!dropped && d->cap != NULL)
@@ -209,8 +216,10 @@ demo_free(struct demo *d)
 	demo_peers_end(d);
 	for (j = 0; j < 2; j++) {
 		if (d->peer[j].pid > 0) {
-			kill(d->peer[j].pid, SIGTERM);
-			waitpid(d->peer[j].pid, &st, 0);
+			if (!d->peer_reaped[j]) {
+				kill(d->peer[j].pid, SIGTERM);
+				waitpid(d->peer[j].pid, &st, 0);
+			}
 			close(d->peer[j].msg_fd);
 		}
 	}
@@ -274,6 +283,64 @@ demo_read_frames(struct demo *d)
 	return rc == CAPTURE_ERROR ? -1 : 0;
 }
 
+/*
+ * A peer's message pipe hung up: it died (killed, crashed).  Say which
+ * and how in d->err, stop issuing steps and drain what the kernel still
+ * sends (a killed process's sockets are closed for it: FIN or RST), so
+ * the lesson ends within moments with what happened on screen.
+ */
+static void
+demo_peer_gone(struct demo *d, int side)
+{
+	struct timespec ms = { 0, 1000000 };
+	pid_t pid = d->peer[side].pid;
+	int st = 0, i;
+
+	d->peer_eof[side] = true;
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->peer[side].msg_fd, NULL);
+	if (d->phase == DEMO_DONE)
+		return;		/* the lesson is over: it was told to go */
+	/* The pipe closes as it exits: its status follows at once. */
+	for (i = 0; i < 200; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			d->peer_reaped[side] = true;
+			break;
+		}
+		nanosleep(&ms, NULL);
+	}
+	if (d->peer_reaped[side] && WIFSIGNALED(st))
+		snprintf(d->err, sizeof d->err, side == EV_CLIENT ?
+		    /* TRANSLATORS: pid, signal number and its name, the
+		       last step done and the lesson's number of steps. */
+		    _("the client peer (pid %ld) was killed by signal %d "
+		    "(%s); the lesson stopped after step %d of %d") :
+		    _("the server peer (pid %ld) was killed by signal %d "
+		    "(%s); the lesson stopped after step %d of %d"),
+		    (long)pid, WTERMSIG(st), strsignal(WTERMSIG(st)), d->next,
+		    d->o.scn->nsteps);
+	else if (d->peer_reaped[side] && WIFEXITED(st))
+		snprintf(d->err, sizeof d->err, side == EV_CLIENT ?
+		    /* TRANSLATORS: pid, exit status, the last step done
+		       and the lesson's number of steps. */
+		    _("the client peer (pid %ld) exited with status %d; the "
+		    "lesson stopped after step %d of %d") :
+		    _("the server peer (pid %ld) exited with status %d; the "
+		    "lesson stopped after step %d of %d"), (long)pid,
+		    WEXITSTATUS(st), d->next, d->o.scn->nsteps);
+	else
+		snprintf(d->err, sizeof d->err, side == EV_CLIENT ?
+		    _("the client peer (pid %ld) stopped answering; the "
+		    "lesson stopped after step %d of %d") :
+		    _("the server peer (pid %ld) stopped answering; the "
+		    "lesson stopped after step %d of %d"), (long)pid, d->next,
+		    d->o.scn->nsteps);
+	d->peer_died = true;
+	d->held = false;
+	d->waiting = -1;
+	d->phase = DEMO_DRAIN;
+	d->quiet_since = demo_now(CLOCK_REALTIME);
+}
+
 static void
 demo_read_msgs(struct demo *d, int side)
 {
@@ -283,10 +350,14 @@ demo_read_msgs(struct demo *d, int side)
 	size_t i;
 	struct pollfd p = { .fd = d->peer[side].msg_fd, .events = POLLIN };
 
+	if (d->peer_eof[side])
+		return;
 	while (poll(&p, 1, 0) > 0) {
 		n = read(d->peer[side].msg_fd, &m, sizeof m);
-		if (n != (ssize_t)sizeof m)
-			return;		/* the peer has gone */
+		if (n != (ssize_t)sizeof m) {
+			demo_peer_gone(d, side);
+			return;
+		}
 		if (m.kind == PEER_END && m.step >= 0) {
 			if (m.step == d->waiting)
 				d->waiting = -1;
@@ -356,14 +427,39 @@ demo_calls_open(const struct demo *d)
 	return d->waiting >= 0;
 }
 
+/*
+ * Write to a peer's command pipe.  A dead peer must not raise SIGPIPE
+ * (synfin's handler ends quietly, as for `| head`): block it, and drop
+ * the one the write left pending; its EOF tells the rest.
+ */
+static ssize_t
+demo_write_cmd(int fd, const struct peer_cmd *cmd)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t pipe, old;
+	ssize_t n;
+	int saved;
+
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe, &old);
+	n = write(fd, cmd, sizeof *cmd);
+	saved = errno;
+	if (n < 0 && errno == EPIPE)
+		sigtimedwait(&pipe, NULL, &zero);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return n;
+}
+
 static void
 demo_send(struct demo *d, int step, int64_t at)
 {
 	const struct scn_step *st = &d->o.scn->steps[step];
 	struct peer_cmd cmd = { .step = step, .at_mono_ns = at };
 
-	if (!d->peer_up[st->side] ||
-	    write(d->peer[st->side].cmd_fd, &cmd, sizeof cmd) != sizeof cmd)
+	if (!d->peer_up[st->side] || d->peer_eof[st->side] ||
+	    demo_write_cmd(d->peer[st->side].cmd_fd, &cmd) != sizeof cmd)
 		return;
 	if (!(st->flags & SCN_NOWAIT))
 		d->waiting = step;
@@ -394,8 +490,11 @@ demo_advance(struct demo *d)
 		if (d->o.step && !d->released) {
 			d->held = true;
 			snprintf(d->heldmsg, sizeof d->heldmsg,
-			    "Next: the %s calls %s()",
-			    st->side == EV_CLIENT ? "client" : "server",
+			    st->side == EV_CLIENT ?
+			    /* TRANSLATORS: %s is a socket call (connect). */
+			    _("Next: the client calls %s()") :
+			    /* TRANSLATORS: %s is a socket call (connect). */
+			    _("Next: the server calls %s()"),
 			    scenario_op_name(st->op));
 			return;
 		}
@@ -413,6 +512,12 @@ demo_advance(struct demo *d)
 		demo_send(d, d->next, at);
 		d->next++;
 		d->next_at = now + (int64_t)d->o.pace_ms * 1000000;
+		if (st->op == SCN_DROP && st->arg != 0) {
+			/* A drop window is short: the call it is for goes
+			 * at once, whatever the pace, and is not held. */
+			d->next_at = now;
+			d->released = d->o.step;
+		}
 	}
 }
 
@@ -465,7 +570,7 @@ demo_service(struct demo *d)
 
 	/* Level-triggered: whatever is ready is read below. */
 	if (d->phase == DEMO_DONE)
-		return 1;
+		return d->peer_died ? -1 : 1;
 	if (read(d->tfd, &ticks, sizeof ticks) < 0 && errno != EAGAIN)
 		return -1;
 	if (demo_read_frames(d) != 0)
@@ -482,11 +587,22 @@ demo_service(struct demo *d)
 	    d->quiet_since >= DEMO_DRAIN_NS) {
 		demo_flush(d, true);
 		d->phase = DEMO_DONE;
+		if (d->peer_died) {
+			/* On the ladder and in the narration, too. */
+			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME), d->err);
+			return -1;
+		}
 		return 1;
 	}
 	demo_flush(d, false);
 	demo_arm(d);
 	return 0;
+}
+
+const char *
+demo_error(const struct demo *d)
+{
+	return d->peer_died ? d->err : NULL;
 }
 
 const char *
@@ -557,7 +673,10 @@ demo_wait_loop(struct demo *d, char *err, size_t len)
 		if ((rc = demo_service(d)) != 0)
 			break;
 		if (demo_held(d) != NULL) {
-			fprintf(stderr, "%s -- press Enter\n", demo_held(d));
+			/* TRANSLATORS: %s is "Next: the client calls
+			   connect()"; Enter is the key's name. */
+			fprintf(stderr, _("%s -- press Enter\n"),
+			    demo_held(d));
 			if ((tty = fopen("/dev/tty", "r")) != NULL) {
 				if (fgets(line, sizeof line, tty) == NULL)
 					demo_stop = SIGINT;
@@ -572,7 +691,8 @@ demo_wait_loop(struct demo *d, char *err, size_t len)
 		}
 	}
 	if (rc < 0) {
-		snprintf(err, len, "%s", d->err[0] ? d->err : "capture failed");
+		snprintf(err, len, "%s", d->err[0] ? d->err :
+		    _("capture failed"));
 		return -1;
 	}
 	return 0;
@@ -610,13 +730,17 @@ demo_run(struct demo *d, struct sink *sink, char *err, size_t len)
 		if (demo_fins_crossed(tl) || demo_stop ||
 		    d->attempts >= DEMO_RACE_TRIES) {
 			if (!demo_fins_crossed(tl))
-				fprintf(stderr, "synfin: the FINs did not cross "
-				    "in %d tries (each side's FIN arrived "
+				fprintf(stderr, P_("synfin: the FINs did not "
+				    "cross in %d try (each side's FIN arrived "
 				    "after the other had seen none): showing "
-				    "the last try\n", d->attempts);
+				    "the last try\n", "synfin: the FINs did "
+				    "not cross in %d tries (each side's FIN "
+				    "arrived after the other had seen none): "
+				    "showing the last try\n", d->attempts),
+				    d->attempts);
 			else if (d->attempts > 1)
-				fprintf(stderr, "synfin: the FINs crossed on "
-				    "try %d\n", d->attempts);
+				fprintf(stderr, _("synfin: the FINs crossed "
+				    "on try %d\n"), d->attempts);
 			for (i = 0; i < timeline_len(tl); i++)
 				sink_emit(sink, timeline_at(tl, i));
 			break;

@@ -44,6 +44,13 @@ int		 demo_run(struct demo *, struct sink *sink, char *err,
 int		 demo_fd(const struct demo *);
 int		 demo_start(struct demo *, struct engine *);
 int		 demo_service(struct demo *);	/* 0 go on, 1 done, -1 */
+/*
+ * Why the lesson stopped early (a peer died: killed, crashed), as one
+ * sentence, or NULL.  demo_service() then returns -1 and demo_run()
+ * fails with it, once what the kernel still sent is drained and a
+ * warning event says it on the ladder.
+ */
+const char	*demo_error(const struct demo *);
 /* --step: the call waiting to be released, as a sentence, or NULL. */
 const char	*demo_held(const struct demo *);
 void		 demo_release(struct demo *);

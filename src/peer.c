@@ -17,10 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "peer.h"
 #include "sandbox.h"
 
@@ -466,7 +468,7 @@ peer_spawn(struct peer *p, enum ev_side side, const struct peer_env *env,
 	struct peer_state ps;
 	int cmd[2], msg[2], i;
 	char derr[256];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	if (pipe2(cmd, O_CLOEXEC) != 0) {
 		snprintf(err, len, "pipe: %s", strerror(errno));
@@ -495,10 +497,16 @@ peer_spawn(struct peer *p, enum ev_side side, const struct peer_env *env,
 			peer_realtime(side);
 		if (sandbox_drop_except((env->scn->flags & SCN_DROPS) ?
 		    CAP_NET_ADMIN : 0, derr, sizeof derr) != 0) {
-			fprintf(stderr, "synfin: %s peer: %s\n",
-			    side == EV_CLIENT ? "client" : "server", derr);
+			fprintf(stderr, side == EV_CLIENT ?
+			    _("synfin: client peer: %s\n") :
+			    _("synfin: server peer: %s\n"), derr);
 			_exit(1);
 		}
+		/* synfin killed outright: do not linger, blocked in a call.
+		 * (Set after the drop: changing the uid clears it.) */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() != parent)
+			_exit(1);
 		memset(&ps, 0, sizeof ps);
 		ps.env = env;
 		ps.side = side;

@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "sandbox.h"
 
 static int
@@ -67,7 +68,8 @@ sandbox_enter(char *why, size_t len)
 		 * here, which the simultaneous close needs. */
 		if (unshare(CLONE_NEWNET) == 0 && sandbox_lo_up() == 0)
 			return SANDBOX_NETNS;
-		snprintf(why, len, "network namespace: %s", strerror(errno));
+		snprintf(why, len, _("network namespace: %s"),
+		    strerror(errno));
 	}
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0) {
 		sandbox_write("/proc/self/setgroups", "deny");
@@ -78,11 +80,11 @@ sandbox_enter(char *why, size_t len)
 			if (sandbox_lo_up() == 0)
 				return SANDBOX_USERNS;
 		}
-		snprintf(why, len, "user namespace: cannot set it up (%s)",
-		    strerror(errno));
+		snprintf(why, len, _("user namespace: cannot set it up "
+		    "(%s)"), strerror(errno));
 	} else if (why[0] == '\0')
-		snprintf(why, len, "user namespace: %s (see sysctl "
-		    "kernel.unprivileged_userns_clone)", strerror(errno));
+		snprintf(why, len, _("user namespace: %s (see sysctl "
+		    "kernel.unprivileged_userns_clone)"), strerror(errno));
 	return SANDBOX_HOST;
 }
 
@@ -91,11 +93,14 @@ sandbox_describe(enum sandbox_kind k)
 {
 	switch (k) {
 	case SANDBOX_NETNS:
-		return "a private network namespace (root)";
+		/* TRANSLATORS: where the demo captures: "capturing on lo
+		   in %s". */
+		return _("a private network namespace (root)");
 	case SANDBOX_USERNS:
-		return "a private user and network namespace (no root needed)";
+		return _("a private user and network namespace (no root "
+		    "needed)");
 	case SANDBOX_HOST:
-		return "the host's loopback, filtered to the demo's ports";
+		return _("the host's loopback, filtered to the demo's ports");
 	}
 	return "?";
 }
@@ -145,6 +150,25 @@ sandbox_target(uid_t *uid, gid_t *gid)
 	}
 }
 
+/*
+ * Empty the bounding set too (but `keep`) while CAP_SETPCAP still works,
+ * before the uid changes: nothing this process execs could regain a
+ * capability.  Without CAP_SETPCAP (a setcap'd binary) each drop fails
+ * with EPERM and the bounding set stays; no_new_privs covers that case.
+ */
+static void
+sandbox_bounding_drop(int keep)
+{
+	int c;
+
+	for (c = 0; c < 64; c++) {
+		if (keep > 0 && c == keep)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno == EINVAL)
+			break;		/* past the kernel's last capability */
+	}
+}
+
 int
 sandbox_drop(char *err, size_t len)
 {
@@ -165,6 +189,7 @@ sandbox_drop_except(int keep, char *err, size_t len)
 		snprintf(err, len, "keepcaps: %s", strerror(errno));
 		return -1;
 	}
+	sandbox_bounding_drop(keep);
 	if (getuid() == 0 && uid != 0) {
 		/* In a user namespace only uid 0 is mapped: stay it there,
 		 * without capabilities; elsewhere become the target user. */
@@ -175,8 +200,8 @@ sandbox_drop_except(int keep, char *err, size_t len)
 		if (setresgid(gid, gid, gid) != 0 ||
 		    setresuid(uid, uid, uid) != 0) {
 			if (errno != EINVAL) {
-				snprintf(err, len, "cannot become uid %u: %s",
-				    (unsigned)uid, strerror(errno));
+				snprintf(err, len, _("cannot become uid %u: "
+				    "%s"), (unsigned)uid, strerror(errno));
 				return -1;
 			}
 		}

@@ -292,6 +292,151 @@ def kernel_checks(name, ev, kpaths, port):
     return out
 
 
+def proc_status(pid):
+    """The identity fields of /proc/PID/status, or {} once it is gone."""
+    out = {}
+    try:
+        for line in open("/proc/%d/status" % pid):
+            k, _, v = line.partition(":")
+            if k in ("Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff",
+                     "CapBnd", "CapAmb", "NoNewPrivs"):
+                out[k] = v.split()
+    except OSError:
+        pass
+    return out
+
+
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def privilege_checks(port):
+    """As root the demo parses as nobody, or as sudo's invoking user, with
+    no capability left (the peers keep only what their lesson needs)."""
+    import pwd
+    try:
+        nob = pwd.getpwnam("nobody")
+        nobody = (nob.pw_uid, nob.pw_gid)
+    except KeyError:
+        nobody = (65534, 65534)
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("SUDO_UID", "SUDO_GID", "SUDO_USER")}
+    for label, env, want in (
+            ("as root", base, nobody),
+            ("with SUDO_UID=1000 SUDO_GID=1000", dict(base, SUDO_UID="1000",
+                                                      SUDO_GID="1000"),
+             (1000, 1000))):
+        p = subprocess.Popen([SYNFIN, "demo", "handshake", "--text",
+                              "--pace", "300", "--port", str(port)],
+                             env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+        st = {}
+        for _ in range(100):    # until the drop, before the first packet
+            time.sleep(0.02)
+            st = proc_status(p.pid)
+            if st.get("Uid", ["0"])[0] != "0":
+                break
+        for _ in range(100):    # each peer drops on its own at its start
+            peers = [proc_status(c) for c in children(p.pid)]
+            if all(q.get("Uid", ["0"])[0] != "0" for q in peers):
+                break
+            time.sleep(0.02)
+        p.wait(timeout=30)
+        uid, gid = [str(want[0])] * 4, [str(want[1])] * 4
+        report(st.get("Uid") == uid and st.get("Gid") == gid and
+               st.get("Groups") == [],
+               "demo %s: it parses as uid/gid %d/%d (real, effective, "
+               "saved, fs) with no groups" % (label, want[0], want[1]), repr(st))
+        report(all(int(st.get(k, ["1"])[0], 16) == 0 for k in
+                   ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")) and
+               st.get("NoNewPrivs") == ["1"],
+               "demo %s: no capability, none to regain (bounding set "
+               "empty, no_new_privs)" % label, repr(st))
+        report(len(peers) == 2 and all(
+            q.get("Uid") == uid and int(q.get("CapEff", ["1"])[0], 16) == 0
+            for q in peers),
+               "demo %s: both peers run as %d with no capability" %
+               (label, want[0]), repr(peers))
+
+
+def peer_death_checks(port):
+    """A peer killed mid-lesson: one clear line, exit 1, within moments."""
+    for victim in ("client", "server"):
+        p = subprocess.Popen([SYNFIN, "demo", "handshake", "--text",
+                              "--pace", "300", "--port", str(port)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        kids = []
+        for _ in range(100):
+            time.sleep(0.02)
+            kids = sorted(children(p.pid))
+            if len(kids) == 2:
+                break
+        # The client is forked first; kill it before it connects, the
+        # server once the connection is up.
+        time.sleep(0.5 if victim == "client" else 2.3)
+        t = time.monotonic()
+        if len(kids) == 2:
+            os.kill(kids[0 if victim == "client" else 1], 9)
+        try:
+            out, err = p.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+        took = time.monotonic() - t
+        out, err = out.decode(), err.decode()
+        lines = [l for l in err.splitlines() if "peer" in l]
+        report(len(kids) == 2 and p.returncode == 1 and took < 3 and
+               len(lines) == 1 and
+               lines[0].startswith("synfin: demo: the %s peer (pid %d) was "
+                                   "killed by signal 9" %
+                                   (victim, kids[0 if victim == "client"
+                                                 else 1])),
+               "demo: a killed %s peer is reported in one line, exit 1, "
+               "in %.1f s" % (victim, took), repr((p.returncode, err)))
+        report("warning: the %s peer" % victim in out and
+               "packets captured" in err,
+               "demo: ... the output ends with it, and the closing line",
+               repr(out[-300:]))
+        if victim == "server":
+            report("S->C FIN" in out,
+                   "demo: ... the kernel's FIN for the killed server shows",
+                   repr(out[-400:]))
+
+
+def orphan_checks(port):
+    """synfin killed outright: its peers do not linger, blocked in a call."""
+    p = subprocess.Popen([SYNFIN, "demo", "handshake", "--text", "--pace",
+                          "300", "--port", str(port)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kids = []
+    for _ in range(100):
+        time.sleep(0.02)
+        kids = children(p.pid)
+        if len(kids) == 2:
+            break
+    time.sleep(0.5)
+    p.kill()
+    p.wait()
+
+    def alive(pid):
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+    for _ in range(50):
+        if not any(alive(k) for k in kids):
+            break
+        time.sleep(0.02)
+    report(len(kids) == 2 and not any(alive(k) for k in kids),
+           "demo: synfin killed outright takes its peers with it",
+           repr(kids))
+
+
 def main():
     names = [l.split()[0] for l in subprocess.run(
         [SYNFIN, "demo", "--list"], capture_output=True,
@@ -356,6 +501,23 @@ def main():
         report(path(ev, "client") == path(rev, "client") and
                path(ev, "server") == path(rev, "server"),
                "... and to the same states", "")
+    # At the default pace the drop window still catches its segment: the
+    # call it is for goes at once, not 400 ms later.
+    for name in ("loss", "syn-retry"):
+        p = subprocess.run([SYNFIN, "demo", name, "--json", "--port",
+                            "47096"], capture_output=True, timeout=60)
+        ev = [json.loads(l) for l in p.stdout.decode().splitlines() if l]
+        rx = [e for e in ev if e["type"] == "packet" and
+              "retransmission" in e.get("analysis", [])]
+        report(p.returncode == 0 and len(rx) > 0,
+               "%s at the default pace: a retransmission shows" % name,
+               (p.returncode, len(rx)))
+    if os.geteuid() == 0:
+        privilege_checks(47094)
+    else:
+        print("# privilege drop from root: not root, skipped")
+    peer_death_checks(47092)
+    orphan_checks(47090)
     print("%d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 

@@ -79,5 +79,40 @@ rc=$?
 	ok "demo -w onto a directory is refused, exit 1" ||
 	bad "demo -w onto a directory is refused, exit 1"
 
+# Privileges: once the capture is open, before the first packet, live
+# runs as nobody (plain root) or as sudo's invoking user, every uid and
+# gid field, no groups, no capability in any set, no_new_privs.
+nobody=$(getent passwd nobody | cut -d: -f3,4)
+nobody=${nobody:-65534:65534}
+for who in root sudo; do
+	if [ $who = root ]; then
+		want=$nobody
+		env -u SUDO_UID -u SUDO_GID -u SUDO_USER "$SYNFIN" live -i lo \
+		    --text "tcp port 1" >"$tmp/out" 2>"$tmp/err" &
+	else
+		want=1000:1000
+		SUDO_UID=1000 SUDO_GID=1000 "$SYNFIN" live -i lo --text \
+		    "tcp port 1" >"$tmp/out" 2>"$tmp/err" &
+	fi
+	pid=$!
+	for i in $(seq 50); do
+		grep -Eq '^Uid:[[:space:]]+0[[:space:]]' "/proc/$pid/status" 2>/dev/null || break
+		sleep 0.05
+	done
+	cp "/proc/$pid/status" "$tmp/status" 2>/dev/null
+	kill -INT $pid
+	wait $pid
+	u=${want%:*} g=${want#*:}
+	grep -Eq "^Uid:[[:space:]]+$u[[:space:]]+$u[[:space:]]+$u[[:space:]]+$u\$" "$tmp/status" &&
+	    grep -Eq "^Gid:[[:space:]]+$g[[:space:]]+$g[[:space:]]+$g[[:space:]]+$g\$" "$tmp/status" &&
+	    grep -Eq '^Groups:[[:space:]]*$' "$tmp/status" &&
+	    ok "live as $who: it parses as $u/$g (real, effective, saved, fs), no groups" ||
+	    { bad "live as $who: it parses as $u/$g (real, effective, saved, fs), no groups"; grep -E '^(Uid|Gid|Groups)' "$tmp/status" | sed 's/^/#   /'; }
+	[ "$(grep -Ec '^Cap(Inh|Prm|Eff|Bnd|Amb):[[:space:]]+0+$' "$tmp/status")" = 5 ] &&
+	    grep -Eq '^NoNewPrivs:[[:space:]]+1$' "$tmp/status" &&
+	    ok "live as $who: no capability in any set, none to regain" ||
+	    { bad "live as $who: no capability in any set, none to regain"; grep -E '^(Cap|NoNew)' "$tmp/status" | sed 's/^/#   /'; }
+done
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
