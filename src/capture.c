@@ -15,6 +15,7 @@
 
 #include "capture.h"
 #include "engine.h"
+#include "i18n.h"
 #include "xmalloc.h"
 
 /* libpcap's default 4 KiB stdio buffer doubles the cost of a read. */
@@ -64,30 +65,32 @@ capture_check_file(FILE *fp, char *err, size_t len)
 		return -1;
 	}
 	if (S_ISDIR(sb.st_mode)) {
-		snprintf(err, len, "is a directory, not a capture file");
+		snprintf(err, len, "%s",
+		    _("is a directory, not a capture file"));
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode))
 		return 0;
 	if (sb.st_size == 0) {
-		snprintf(err, len, "empty file, not a capture");
+		snprintf(err, len, "%s", _("empty file, not a capture"));
 		return -1;
 	}
 	n = fread(magic, 1, sizeof magic, fp);
 	if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-		snprintf(err, len, "gzip-compressed: decompress it first "
-		    "(zcat FILE | synfin replay -)");
+		/* TRANSLATORS: keep the command as it is typed. */
+		snprintf(err, len, "%s", _("gzip-compressed: decompress it "
+		    "first (zcat FILE | synfin replay -)"));
 		return -1;
 	}
 	/* libpcap says "unknown file format" or miscounts the bytes. */
 	if (n == 4 && memcmp(magic, pcapng, 4) == 0 && sb.st_size < 28) {
-		snprintf(err, len, "truncated: %lld bytes, less than the "
-		    "28-byte pcapng section header", (long long)sb.st_size);
+		snprintf(err, len, _("truncated: %lld bytes, less than the "
+		    "28-byte pcapng section header"), (long long)sb.st_size);
 		return -1;
 	}
 	if (n == 4 && sb.st_size < 24 && capture_is_pcap_magic(magic)) {
-		snprintf(err, len, "truncated: %lld bytes, less than the "
-		    "24-byte pcap file header", (long long)sb.st_size);
+		snprintf(err, len, _("truncated: %lld bytes, less than the "
+		    "24-byte pcap file header"), (long long)sb.st_size);
 		return -1;
 	}
 	rewind(fp);
@@ -118,7 +121,7 @@ capture_open_file(const char *path, char *err, size_t len)
 	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (c->pcap == NULL) {
 		snprintf(err, len, "%s", ebuf[0] != '\0' ? ebuf :
-		    "not a pcap or pcapng capture");
+		    _("not a pcap or pcapng capture"));
 		if (fp != stdin)
 			fclose(fp);
 		free(c->buf);
@@ -155,7 +158,8 @@ capture_set_filter(struct capture *c, const char *expr, char *err, size_t len)
 	}
 	if (pcap_compile(c->pcap, &c->prog, expr, 1,
 	    PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(err, len, "bad filter expression: %s",
+		/* TRANSLATORS: %s is libpcap's own message, in English. */
+		snprintf(err, len, _("bad filter expression: %s"),
 		    pcap_geterr(c->pcap));
 		return -1;
 	}
@@ -178,7 +182,7 @@ capture_linktype_desc(int linktype, char *buf, size_t len)
 	if (name != NULL && desc != NULL)
 		snprintf(buf, len, "%s (%s, %d)", name, desc, linktype);
 	else
-		snprintf(buf, len, "link type %d", linktype);
+		snprintf(buf, len, _("link type %d"), linktype);
 }
 
 int
@@ -194,7 +198,9 @@ capture_next(struct capture *c, struct capture_frame *f, char *err,
 		if (rc == PCAP_ERROR_BREAK)
 			return CAPTURE_END;
 		if (rc == PCAP_ERROR) {
-			snprintf(err, len, "%s (after %llu frames)",
+			/* TRANSLATORS: libpcap's message (in English), then
+			   how many frames were read before it. */
+			snprintf(err, len, _("%s (after %llu frames)"),
 			    pcap_geterr(c->pcap), (unsigned long long)c->frame);
 			return CAPTURE_ERROR;
 		}
@@ -277,7 +283,7 @@ capture_open_live(const char *iface, int *perm, char *err, size_t len)
 		if (rc == PCAP_ERROR_PERM_DENIED)
 			*perm = 1;
 		if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
-			snprintf(err, len, "no such interface");
+			snprintf(err, len, "%s", _("no such interface"));
 		else
 			snprintf(err, len, "%s", pcap_geterr(p));
 		pcap_close(p);

@@ -5,6 +5,8 @@
  *
  * Invariant: dec_frame() leaves p->why non-NULL exactly when p->status
  * is not DEC_OK, and every pointer it stores points inside the frame.
+ * The `why` strings are static English marked N_(): the engine passes
+ * them through _() when it turns them into a warning.
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "dec.h"
+#include "i18n.h"
 
 enum dec_status
 dec_fail(struct pkt *p, enum dec_status st, const char *why)
@@ -31,8 +34,8 @@ dec_trunc(struct pkt *p)
 {
 	if (dec_missing(p) > 0)
 		return dec_fail(p, DEC_TRUNC,
-		    "frame cut short by the capture's snaplen");
-	return dec_fail(p, DEC_TRUNC, "frame ends inside a header");
+		    N_("frame cut short by the capture's snaplen"));
+	return dec_fail(p, DEC_TRUNC, N_("frame ends inside a header"));
 }
 
 size_t
@@ -71,11 +74,12 @@ dec_frame(struct pkt *p, int linktype, const uint8_t *b, size_t caplen,
 	p->wirelen = wirelen < caplen ? caplen : wirelen;
 
 	if (!dec_link_supported(linktype))
-		return dec_fail(p, DEC_UNSUPPORTED, "unsupported link type");
+		return dec_fail(p, DEC_UNSUPPORTED,
+		    N_("unsupported link type"));
 	rd_init(&r, b, caplen);
 	dec_link(p, &r);
 	if (p->status != DEC_OK && p->why == NULL)
-		p->why = "malformed frame";
+		p->why = N_("malformed frame");
 	return p->status;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dec.h"
+#include "i18n.h"
 
 #define DEC_ICMP_MAX_EXT	16
 
@@ -166,7 +167,7 @@ dec_icmp_common(struct pkt *p, struct rd *r, uint32_t len, bool error)
 		if (r->len < len)
 			return dec_trunc(p);
 		return dec_fail(p, DEC_INVALID,
-		    "ICMP header beyond the IP payload");
+		    N_("ICMP header beyond the IP payload"));
 	}
 	if (error)
 		dec_icmp_inner(&p->inner, r);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "dec.h"
+#include "i18n.h"
 
 #define DEC_IP6_HOPOPTS		0
 #define DEC_IP6_ROUTING		43
@@ -69,7 +70,7 @@ dec_ip(struct pkt *p, struct rd *r)
 		return dec_ip4(p, r);
 	if (v == 6)
 		return dec_ip6(p, r);
-	return dec_fail(p, DEC_INVALID, "IP version neither 4 nor 6");
+	return dec_fail(p, DEC_INVALID, N_("IP version neither 4 nor 6"));
 }
 
 /* RFC 791 3.1 */
@@ -90,12 +91,12 @@ dec_ip4(struct pkt *p, struct rd *r)
 		return dec_trunc(p);
 	if (vihl >> 4 != 4)
 		return dec_fail(p, DEC_INVALID,
-		    "IPv4 header with a version other than 4");
+		    N_("IPv4 header with a version other than 4"));
 	p->ipver = 4;
 	ihl = (vihl & 0x0fU) * 4;
 	if (ihl < 20)
 		return dec_fail(p, DEC_INVALID,
-		    "IPv4 header length below 20 bytes");
+		    N_("IPv4 header length below 20 bytes"));
 
 	rd_skip(r, 1);		/* DSCP, ECN */
 	tot = rd_be16(r);
@@ -125,7 +126,7 @@ dec_ip4(struct pkt *p, struct rd *r)
 		len = wire - ihl;
 	} else if (tot < ihl) {
 		return dec_fail(p, DEC_INVALID,
-		    "IPv4 total length below its header length");
+		    N_("IPv4 total length below its header length"));
 	} else {
 		len = tot - ihl;
 		beyond = tot > wire;
@@ -139,7 +140,7 @@ dec_ip4(struct pkt *p, struct rd *r)
 		dec_ip_transport(p, &pl, (uint32_t)len);
 	if (beyond)
 		dec_fail(p, DEC_TRUNC,
-		    "IPv4 total length beyond the end of the frame");
+		    N_("IPv4 total length beyond the end of the frame"));
 	return p->status;
 }
 
@@ -187,7 +188,7 @@ dec_ip6_ext_cut(struct pkt *p, const struct rd *pl, size_t len)
 	if (pl->len < len)
 		return dec_trunc(p);
 	return dec_fail(p, DEC_INVALID,
-	    "IPv6 extension header beyond the payload length");
+	    N_("IPv6 extension header beyond the payload length"));
 }
 
 /* RFC 8200 3 and 4 */
@@ -208,7 +209,7 @@ dec_ip6(struct pkt *p, struct rd *r)
 		return dec_trunc(p);
 	if (rd_ptr(r)[0] >> 4 != 6)
 		return dec_fail(p, DEC_INVALID,
-		    "IPv6 header with a version other than 6");
+		    N_("IPv6 header with a version other than 6"));
 	p->ipver = 6;
 	rd_skip(r, 4);		/* version, traffic class, flow label */
 	plen = rd_be16(r);
@@ -242,7 +243,7 @@ dec_ip6(struct pkt *p, struct rd *r)
 	for (n = 0; dec_ip6_is_ext(nh); n++) {
 		if (n == DEC_IP6_MAX_EXT)
 			return dec_fail(p, DEC_UNSUPPORTED,
-			    "IPv6 extension header chain too long");
+			    N_("IPv6 extension header chain too long"));
 		nnh = rd_u8(&pl);
 		hl = rd_u8(&pl);
 		if (rd_trunc(&pl))
@@ -278,8 +279,8 @@ dec_ip6(struct pkt *p, struct rd *r)
 				used = pl.pos;
 				if (used > len)
 					return dec_fail(p, DEC_INVALID,
-					    "IPv6 jumbo payload length below "
-					    "its extension headers");
+					    N_("IPv6 jumbo payload length "
+					    "below its extension headers"));
 				rd_init(&pl, start, len < cap ? len : cap);
 				rd_skip(&pl, used);
 			}
@@ -295,6 +296,6 @@ dec_ip6(struct pkt *p, struct rd *r)
 done:
 	if (beyond)
 		dec_fail(p, DEC_TRUNC,
-		    "IPv6 payload length beyond the end of the frame");
+		    N_("IPv6 payload length beyond the end of the frame"));
 	return p->status;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "dec.h"
+#include "i18n.h"
 
 #define DEC_ETH_IP4		0x0800
 #define DEC_ETH_IP6		0x86dd
@@ -86,7 +87,8 @@ dec_link(struct pkt *p, struct rd *r)
 	const struct dec_link_entry	*e;
 
 	if ((e = dec_link_find(p->linktype)) == NULL)
-		return dec_fail(p, DEC_UNSUPPORTED, "unsupported link type");
+		return dec_fail(p, DEC_UNSUPPORTED,
+		    N_("unsupported link type"));
 	return e->fn(p, r);
 }
 
@@ -289,12 +291,13 @@ dec_link_nflog(struct pkt *p, struct rd *r)
 			return dec_trunc(p);
 		if (tlen < 4)
 			return dec_fail(p, DEC_INVALID,
-			    "NFLOG TLV length below 4 bytes");
+			    N_("NFLOG TLV length below 4 bytes"));
 		if ((size_t)tlen - 4 > rd_left(r)) {
 			/* Past the frame: a snaplen cut, or a bad length. */
 			if ((size_t)tlen - 4 > rd_left(r) + dec_missing(p))
 				return dec_fail(p, DEC_INVALID,
-				    "NFLOG TLV beyond the end of the frame");
+				    N_("NFLOG TLV beyond the end of the "
+				    "frame"));
 			if (type != DEC_NFLOG_PAYLOAD)
 				return dec_trunc(p);
 		}

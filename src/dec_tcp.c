@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dec.h"
+#include "i18n.h"
 
 #define DEC_TCPOPT_EOL		0
 #define DEC_TCPOPT_NOP		1
@@ -172,8 +173,8 @@ dec_tcp_cut(struct pkt *p, const struct rd *r, uint32_t len)
 		return dec_trunc(p);
 	if (p->frag_more)
 		return dec_fail(p, DEC_UNSUPPORTED,
-		    "TCP header split across IP fragments");
-	return dec_fail(p, DEC_INVALID, "TCP header beyond the IP payload");
+		    N_("TCP header split across IP fragments"));
+	return dec_fail(p, DEC_INVALID, N_("TCP header beyond the IP payload"));
 }
 
 enum dec_status
@@ -198,7 +199,7 @@ dec_tcp(struct pkt *p, struct rd *r, uint32_t len)
 		p->flags = x & 0x01ff;	/* 0x0e00 are reserved */
 		if (doff < 20)
 			return dec_fail(p, DEC_INVALID,
-			    "TCP data offset below 20 bytes");
+			    N_("TCP data offset below 20 bytes"));
 	}
 	p->win = rd_be16(r);
 	rd_skip(r, 2);		/* checksum */
@@ -208,9 +209,9 @@ dec_tcp(struct pkt *p, struct rd *r, uint32_t len)
 	if (doff > len) {
 		if (p->frag_more)
 			return dec_fail(p, DEC_UNSUPPORTED,
-			    "TCP header split across IP fragments");
+			    N_("TCP header split across IP fragments"));
 		return dec_fail(p, DEC_INVALID,
-		    "TCP data offset beyond the IP payload");
+		    N_("TCP data offset beyond the IP payload"));
 	}
 
 	p->l4_ok = true;

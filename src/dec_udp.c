@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dec.h"
+#include "i18n.h"
 
 #define DEC_VXLAN_PORT		4789	/* RFC 7348 5 */
 #define DEC_VXLAN_FLAG_I	0x08
@@ -57,18 +58,19 @@ dec_udp(struct pkt *p, struct rd *r, uint32_t len)
 		if (r->len < len)
 			return dec_trunc(p);
 		return dec_fail(p, DEC_INVALID,
-		    "UDP header beyond the IP payload");
+		    N_("UDP header beyond the IP payload"));
 	}
 
 	/* RFC 2675 4: a jumbogram's UDP length is 0. */
 	if (ulen == 0 && p->ipver == 6 && len > 0xffff)
 		ulen = len;
 	if (ulen < 8)
-		return dec_fail(p, DEC_INVALID, "UDP length below 8 bytes");
+		return dec_fail(p, DEC_INVALID, N_("UDP length below 8 bytes"));
 	p->l4_ok = true;
 	if (ulen > len && !p->frag_more) {
 		p->paylen = len - 8;
-		dec_fail(p, DEC_INVALID, "UDP length beyond the IP payload");
+		dec_fail(p, DEC_INVALID,
+		    N_("UDP length beyond the IP payload"));
 	} else
 		p->paylen = ulen - 8;
 

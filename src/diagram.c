@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "diagram.h"
+#include "i18n.h"
 #include "out.h"
+#include "u8.h"
 #include "xmalloc.h"
 
 #define DIAGRAM_RETRANS	(AN_RETRANSMISSION | AN_FAST_RETRANSMISSION | \
@@ -151,18 +153,23 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 	size_t i, open = SIZE_MAX;
 	int64_t t0;
 	char a[64];
+	int n;
 
 	memset(d, 0, sizeof *d);
 	d->id = c->info.id;
 	d->tcp = c->info.proto == 6;
 	out_endpoint(&c->info, EV_CLIENT, d->client, sizeof d->client);
 	out_endpoint(&c->info, EV_SERVER, d->server, sizeof d->server);
-	snprintf(d->title, sizeof d->title, "conn %" PRIu32 " %s %s -> %s%s",
-	    d->id, d->tcp ? "tcp" : "udp", d->client, d->server,
-	    c->info.guessed ? " (roles guessed)" : "");
-	d->init[0] = cur[0] = c->info.init[0];
-	d->init[1] = cur[1] = c->info.init[1];
-	first = timeline_at(tl, 0);
+	n = snprintf(d->title, sizeof d->title, _("conn %" PRIu32 " %s %s -> "
+	    "%s"), d->id, d->tcp ? "tcp" : "udp", d->client, d->server);
+	if (c->info.guessed && n > 0 && (size_t)n < sizeof d->title)
+		snprintf(d->title + n, sizeof d->title - (size_t)n, "%s",
+		    _(" (roles guessed)"));
+	/* Before its oldest event held (the memory cap may evict some). */
+	timeline_states_before(c, 0, cur);
+	d->init[0] = cur[0];
+	d->init[1] = cur[1];
+	first = timeline_at(tl, timeline_first(tl));
 	t0 = first != NULL ? first->ts_ns : 0;
 
 	for (i = 0; i < c->nsteps; i++) {
@@ -195,9 +202,9 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 			pkt_addr_str(&e->u.icmp.src, a, sizeof a);
 			snprintf(r->label, sizeof r->label, "ICMP%s %s",
 			    e->u.icmp.family == 6 ? "v6" : "",
-			    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
-			    e->u.icmp.icmp_code));
-			snprintf(r->notes, sizeof r->notes, "from %s", a);
+			    _(ev_icmp_desc(e->u.icmp.family,
+			    e->u.icmp.icmp_type, e->u.icmp.icmp_code)));
+			snprintf(r->notes, sizeof r->notes, _("from %s"), a);
 			last = r;
 			break;
 		case EV_CALL:
@@ -217,7 +224,7 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 		case EV_WARNING:
 			r = diagram_add(d, DIAGRAM_NOTE, e->ts_ns - t0,
 			    e->u.warn.frame, EV_CLIENT);
-			snprintf(r->label, sizeof r->label, "warning: %s",
+			snprintf(r->label, sizeof r->label, _("warning: %s"),
 			    e->u.warn.message);
 			last = r;
 			break;
@@ -240,9 +247,12 @@ diagram_clear(struct diagram *d)
 size_t
 diagram_select(const struct timeline *tl, uint32_t id, size_t *first)
 {
+	if (id == 0) {
+		/* Conns before the first held went with their events. */
+		*first = timeline_conn_first(tl);
+		return timeline_nconns(tl) - *first;
+	}
 	*first = 0;
-	if (id == 0)
-		return timeline_nconns(tl);
 	if (timeline_conn_by_id(tl, id) == NULL)
 		return 0;
 	*first = id - 1;
@@ -279,22 +289,11 @@ diagram_time(int64_t rel, char *buf, size_t len)
 	    u / 1000000000U, (u % 1000000000U) / 1000U);
 }
 
-/* The East Asian wide ranges a ladder label is likely to hold. */
+/* East Asian wide: u8.c's table, the one every layout uses. */
 static int
 diagram_wide(uint32_t cp)
 {
-	return (cp >= 0x1100 && cp <= 0x115f) ||
-	    (cp >= 0x2e80 && cp <= 0x303e) ||
-	    (cp >= 0x3041 && cp <= 0x33ff) ||
-	    (cp >= 0x3400 && cp <= 0x4dbf) ||
-	    (cp >= 0x4e00 && cp <= 0x9fff) ||
-	    (cp >= 0xa000 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) ||
-	    (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-	    (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) ||
-	    (cp >= 0x20000 && cp <= 0x3fffd);
+	return u8_cp_width(cp) == 2;
 }
 
 /* One UTF-8 character at p: its length; *cp is -1 for a bad byte. */

@@ -10,6 +10,7 @@
 
 #include "engine.h"
 #include "flow.h"
+#include "i18n.h"
 #include "seq.h"
 #include "tcp_analysis.h"
 #include "xmalloc.h"
@@ -115,11 +116,28 @@ engine_stats(const struct engine *e, struct engine_stats *st)
 	*st = e->stats;
 }
 
+/* A warning's message is already in the user's language (_()); the shell
+ * makes it English when the output is a contract (--json). */
 static void
 engine_emit_warning(struct engine *e, uint64_t frame, int64_t ts,
     const char *message)
 {
 	struct ev ev = { .type = EV_WARNING, .ts_ns = ts };
+
+	ev.u.warn.frame = frame;
+	ev.u.warn.message = message;
+	sink_emit(e->sink, &ev);
+}
+
+/*
+ * A warning about one conn goes on its own ladder; a conn-less one is
+ * shown on every ladder, which a flood of evictions would bury.
+ */
+static void
+engine_emit_conn_warning(struct engine *e, const struct conn_info *ci,
+    uint64_t frame, int64_t ts, const char *message)
+{
+	struct ev ev = { .type = EV_WARNING, .ts_ns = ts, .conn = ci };
 
 	ev.u.warn.frame = frame;
 	ev.u.warn.message = message;
@@ -208,12 +226,13 @@ engine_make_room(struct engine *e, uint64_t frame, int64_t ts)
 	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
 		if ((f = flow_oldest(e->ft, order[i])) == NULL)
 			continue;
-		snprintf(e->msg, sizeof e->msg, "more than %" PRIu32
+		snprintf(e->msg, sizeof e->msg, _("more than %" PRIu32
 		    " conversations at once: the least recently active one "
-		    "(conn %" PRIu32 ") was closed early",
+		    "(conn %" PRIu32 ") was closed early"),
 		    e->cfg.max_flows, ((struct conn *)f->data)->info.id);
 		e->stats.evicted++;
-		engine_emit_warning(e, frame, ts, e->msg);
+		engine_emit_conn_warning(e, &((struct conn *)f->data)->info,
+		    frame, ts, e->msg);
 		engine_finalize(e, f, true);
 		return;
 	}
@@ -683,14 +702,14 @@ engine_frame(struct engine *e, uint64_t frame, int64_t ts_ns, int linktype,
 		if (!usable || p.status != DEC_TRUNC || caplen >= wirelen) {
 			e->stats.malformed++;
 			engine_emit_warning(e, frame, ts_ns, p.why != NULL ?
-			    p.why : "malformed frame");
+			    _(p.why) : _("malformed frame"));
 		}
 		if (!usable)
 			return;
 	}
 	if (p.frag && p.frag_off != 0) {
-		snprintf(e->msg, sizeof e->msg, "IPv%u fragment at offset %u "
-		    "is not reassembled", p.ipver, p.frag_off);
+		snprintf(e->msg, sizeof e->msg, _("IPv%u fragment at offset "
+		    "%u is not reassembled"), p.ipver, p.frag_off);
 		engine_emit_warning(e, frame, ts_ns, e->msg);
 		return;
 	}

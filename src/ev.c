@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ev.h"
+#include "i18n.h"
 
 static const char *ev_an_names[AN_COUNT] = {
 	"retransmission", "fast_retransmission", "spurious_retransmission",
@@ -68,42 +69,46 @@ ev_flags_label(uint16_t flags, char *buf, size_t len)
 		memcpy(buf, "NONE", 5);
 }
 
+/* English, marked N_(): a view that shows it to people passes it through
+ * _() (narrate.c has its own words for it, in context). */
 const char *
 ev_icmp_desc(uint8_t family, uint8_t type, uint8_t code)
 {
-	static const char *unreach4[] = { "network unreachable",
-	    "host unreachable", "protocol unreachable", "port unreachable",
-	    "fragmentation needed", "source route failed" };
-	static const char *unreach6[] = { "no route to destination",
-	    "administratively prohibited", "beyond scope of source address",
-	    "address unreachable", "port unreachable" };
+	static const char *unreach4[] = { N_("network unreachable"),
+	    N_("host unreachable"), N_("protocol unreachable"),
+	    N_("port unreachable"), N_("fragmentation needed"),
+	    N_("source route failed") };
+	static const char *unreach6[] = { N_("no route to destination"),
+	    N_("administratively prohibited"),
+	    N_("beyond scope of source address"), N_("address unreachable"),
+	    N_("port unreachable") };
 
 	if (family == 6) {
 		switch (type) {
 		case 1:
-			return code < 5 ? unreach6[code] : "unreachable";
+			return code < 5 ? unreach6[code] : N_("unreachable");
 		case 2:
-			return "packet too big";
+			return N_("packet too big");
 		case 3:
-			return "time exceeded";
+			return N_("time exceeded");
 		case 4:
-			return "parameter problem";
+			return N_("parameter problem");
 		}
-		return "error";
+		return N_("error");
 	}
 	switch (type) {
 	case 3:
-		return code < 6 ? unreach4[code] : "unreachable";
+		return code < 6 ? unreach4[code] : N_("unreachable");
 	case 4:
-		return "source quench";
+		return N_("source quench");
 	case 5:
-		return "redirect";
+		return N_("redirect");
 	case 11:
-		return "time exceeded";
+		return N_("time exceeded");
 	case 12:
-		return "parameter problem";
+		return N_("parameter problem");
 	}
-	return "error";
+	return N_("error");
 }
 
 const char *

@@ -4,16 +4,23 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "i18n.h"
 #include "narrate.h"
+#include "u8.h"
 
 /*
  * Sentences are templates with named holes ("The {who} sends ...") so a
- * translation can move the words around; narrate_put() fills the holes
- * from a struct narrate_vars.  A hole with no value is left empty.
+ * translation can move the words around, or use a hole twice or not at
+ * all; narrate_put() fills the holes from a struct narrate_vars.  A hole
+ * with no value is left empty.  Every template is a whole sentence (or
+ * several): nothing here glues English fragments in an order a
+ * translation could not change.  Sentences are joined by a space, except
+ * after a wide (CJK) character: Chinese puts none after "。".
  */
 struct narrate_vars {
 	const char	*who;		/* "client": who acts */
@@ -37,6 +44,7 @@ struct narrate_vars {
 	const char	*proto;
 	const char	*cstate;
 	const char	*sstate;
+	const char	*data;		/* a filled sub-template (counts) */
 };
 
 static const struct {
@@ -51,6 +59,7 @@ static const struct {
 	NARRATE_HOLE(desc), NARRATE_HOLE(addr), NARRATE_HOLE(msg),
 	NARRATE_HOLE(label), NARRATE_HOLE(cli), NARRATE_HOLE(srv),
 	NARRATE_HOLE(proto), NARRATE_HOLE(cstate), NARRATE_HOLE(sstate),
+	NARRATE_HOLE(data),
 #undef NARRATE_HOLE
 };
 
@@ -58,18 +67,60 @@ struct narrate_out {
 	char		*buf;
 	size_t		 len;
 	size_t		 used;
+	bool		 cut;		/* full: nothing more is added */
 };
 
+/* Append n bytes; when they do not fit, cut at a character boundary. */
 static void
 narrate_addn(struct narrate_out *o, const char *s, size_t n)
 {
-	if (o->len == 0)
+	if (o->len == 0 || o->cut)
 		return;
-	if (o->used + n >= o->len)
+	if (o->used + n >= o->len) {
 		n = o->len - 1 - o->used;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		o->cut = true;
+	}
 	memcpy(o->buf + o->used, s, n);
 	o->used += n;
 	o->buf[o->used] = '\0';
+}
+
+/* Whether the text so far ends with a wide character ("。"). */
+static bool
+narrate_ends_wide(const struct narrate_out *o)
+{
+	size_t k = o->used - 1;
+	uint32_t cp;
+
+	while (k > 0 && ((unsigned char)o->buf[k] & 0xc0) == 0x80)
+		k--;
+	u8_decode(o->buf + k, o->used - k, &cp);
+	return u8_cp_breakable(cp);
+}
+
+/* The space between two sentences, none after a wide character. */
+static void
+narrate_sep(struct narrate_out *o)
+{
+	if (o->used > 0 && !narrate_ends_wide(o))
+		narrate_addn(o, " ", 1);
+}
+
+/* gettext, but never for "": that would return the catalogue header. */
+static const char *
+narrate_tr(const char *s)
+{
+	return *s == '\0' ? s : _(s);
+}
+
+/* A count as ngettext takes it (the gettext manual's advice past ULONG_MAX). */
+static unsigned long
+narrate_count(uint64_t n)
+{
+	return n <= ULONG_MAX ? (unsigned long)n :
+	    (unsigned long)(n % 1000000 + 1000000);
 }
 
 static const char *
@@ -89,17 +140,14 @@ narrate_hole(const struct narrate_vars *v, const char *name, size_t n)
 	return "";
 }
 
-/* Append one sentence (or more), a space before it unless first. */
+/* Append a template with its holes filled. */
 static void
-narrate_put(struct narrate_out *o, const char *tmpl,
+narrate_fill(struct narrate_out *o, const char *tmpl,
     const struct narrate_vars *v)
 {
 	const char *p = tmpl, *close, *val;
+	size_t run;
 
-	if (*tmpl == '\0')
-		return;
-	if (o->used > 0)
-		narrate_addn(o, " ", 1);
 	while (*p != '\0') {
 		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
 			val = narrate_hole(v, p + 1, (size_t)(close - p - 1));
@@ -107,15 +155,43 @@ narrate_put(struct narrate_out *o, const char *tmpl,
 			p = close + 1;
 			continue;
 		}
-		narrate_addn(o, p, 1);
-		p++;
+		/* Whole runs, so a cut never splits a character. */
+		run = 1 + strcspn(p + 1, "{");
+		narrate_addn(o, p, run);
+		p += run;
 	}
 }
 
+/* Append one sentence (or more), after the space between sentences. */
+static void
+narrate_put(struct narrate_out *o, const char *tmpl,
+    const struct narrate_vars *v)
+{
+	if (*tmpl == '\0')
+		return;
+	narrate_sep(o);
+	narrate_fill(o, tmpl, v);
+}
+
+/* Append sentences already filled (no holes are read in them). */
+static void
+narrate_say(struct narrate_out *o, const char *text)
+{
+	if (*text == '\0')
+		return;
+	narrate_sep(o);
+	narrate_addn(o, text, strlen(text));
+}
+
+/* The words that fill {who} and {peer}. */
 static const char *
 narrate_side(enum ev_side side)
 {
-	return side == EV_CLIENT ? _("client") : _("server");
+	/* TRANSLATORS: fills {who} or {peer} in the narration: "The {who}
+	   sends ...", "the {peer}'s SYN".  A noun as it stands inside a
+	   sentence (not a column title). */
+	return side == EV_CLIENT ? C_("narration", "client") :
+	    C_("narration", "server");
 }
 
 /* ------------------------------------------------------- state changes */
@@ -123,6 +199,12 @@ narrate_side(enum ev_side side)
 /* RFC 9293 3.3.2 figure 5, one sentence per arc; who = who moved. */
 static const char *narrate_why_text[TCP_WHY_COUNT] = {
 	[TCP_WHY_NONE] = "",
+	/* TRANSLATORS: the narration's {holes} are filled by synfin: keep
+	   each name as it is ({who}, not a translation of it); they may
+	   move, repeat or go.  {who} is the endpoint that acts, "client" or
+	   "server" (translated); {peer} is the other one.  State names
+	   (SYN_SENT), flag names (SYN-ACK) and socket calls (connect())
+	   stay in English. */
 	[TCP_WHY_ACTIVE_OPEN] = N_("The {who} opens the connection: it "
 	    "sends a SYN carrying its initial sequence number. It is now "
 	    "SYN_SENT, waiting for the {peer}'s SYN-ACK."),
@@ -189,7 +271,7 @@ static const char *narrate_why_text[TCP_WHY_COUNT] = {
 size_t
 narrate_why(enum tcp_why why, enum ev_side side, char *buf, size_t len)
 {
-	struct narrate_out o = { buf, len, 0 };
+	struct narrate_out o = { buf, len, 0, false };
 	struct narrate_vars v = { 0 };
 
 	if (len > 0)
@@ -198,7 +280,7 @@ narrate_why(enum tcp_why why, enum ev_side side, char *buf, size_t len)
 		return 0;
 	v.who = narrate_side(side);
 	v.peer = narrate_side(side == EV_CLIENT ? EV_SERVER : EV_CLIENT);
-	narrate_put(&o, _(narrate_why_text[why]), &v);
+	narrate_put(&o, narrate_tr(narrate_why_text[why]), &v);
 	return o.used;
 }
 
@@ -243,7 +325,7 @@ narrate_notes(struct narrate_out *o, uint32_t an,
 
 	for (i = 0; i < AN_COUNT; i++) {
 		if (an & (1U << i))
-			narrate_put(o, _(narrate_an_text[i]), v);
+			narrate_put(o, narrate_tr(narrate_an_text[i]), v);
 	}
 }
 
@@ -256,7 +338,8 @@ narrate_first_packet(const struct timeline *tl, size_t i,
 	const struct ev *e;
 	size_t k;
 
-	if (c == NULL)
+	/* More evicted than its conn event: an earlier packet was one. */
+	if (c == NULL || c->nevicted > 1)
 		return 0;
 	for (k = 0; k < c->nsteps; k++) {
 		e = timeline_at(tl, c->steps[k].ev);
@@ -276,17 +359,27 @@ narrate_udp(struct narrate_out *o, const struct timeline *tl, size_t i,
 	if (p->reply_to != 0) {
 		snprintf(frame, sizeof frame, "%" PRIu64, p->reply_to);
 		v->frame = frame;
-		narrate_put(o, _("The {who} answers with a datagram of {n} "
+		/* TRANSLATORS: {n} is a count of bytes, {frame} a frame
+		   number. */
+		narrate_put(o, P_("The {who} answers with a datagram of {n} "
+		    "byte, a reply to frame {frame}. UDP keeps no connection: "
+		    "only the addresses and ports pair the reply with its "
+		    "request.", "The {who} answers with a datagram of {n} "
 		    "bytes, a reply to frame {frame}. UDP keeps no connection: "
 		    "only the addresses and ports pair the reply with its "
-		    "request."), v);
+		    "request.", p->len), v);
 	} else if (narrate_first_packet(tl, i, e->conn))
-		narrate_put(o, _("The {who} sends a UDP datagram of {n} "
+		narrate_put(o, P_("The {who} sends a UDP datagram of {n} "
+		    "byte. There is no handshake: UDP just sends, and nothing "
+		    "on the wire says whether anyone is listening.",
+		    "The {who} sends a UDP datagram of {n} "
 		    "bytes. There is no handshake: UDP just sends, and nothing "
-		    "on the wire says whether anyone is listening."), v);
+		    "on the wire says whether anyone is listening.", p->len),
+		    v);
 	else
-		narrate_put(o, _("The {who} sends another datagram, of {n} "
-		    "bytes."), v);
+		narrate_put(o, P_("The {who} sends another datagram, of {n} "
+		    "byte.", "The {who} sends another datagram, of {n} "
+		    "bytes.", p->len), v);
 	narrate_notes(o, p->analysis, v);
 }
 
@@ -298,6 +391,7 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 	const struct ev *s;
 	char seq[16], end[16], ack[16], label[64], why[NARRATE_MAX];
 	size_t j, nstates = 0;
+	uint32_t first;
 
 	for (j = i + 1; (s = timeline_at(tl, j)) != NULL; j++) {
 		if (s->type != EV_STATE || s->conn != e->conn ||
@@ -305,8 +399,10 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 			break;
 		nstates++;
 	}
-	snprintf(seq, sizeof seq, "%" PRIu32, p->rseq);
-	snprintf(end, sizeof end, "%" PRIu32, p->rseq + p->len - 1);
+	/* A SYN takes one sequence number before its data (TCP Fast Open). */
+	first = p->rseq + ((p->flags & TCP_SYN) != 0);
+	snprintf(seq, sizeof seq, "%" PRIu32, first);
+	snprintf(end, sizeof end, "%" PRIu32, first + p->len - 1);
 	snprintf(ack, sizeof ack, "%" PRIu32, p->rack);
 	ev_flags_label(p->flags, label, sizeof label);
 	v->seq = seq;
@@ -314,16 +410,31 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 	v->ack = ack;
 	v->label = label;
 
-	if (p->len > 0)
-		narrate_put(o, _("The {who} sends {n} bytes of data, bytes "
-		    "{seq} to {end} of its stream."), v);
-	else if (nstates == 0) {
+	if (p->len == 1) {
+		/* TRANSLATORS: {seq} numbers the byte, counting from 1 in
+		   the sender's stream. */
+		narrate_put(o, _("The {who} sends 1 byte of data, byte {seq} "
+		    "of its stream."), v);
+	} else if (p->len > 1) {
+		/* TRANSLATORS: {n} (2 or more) bytes; {seq} and {end} number
+		   the first and the last, counting from 1 in the sender's
+		   stream.  English never shows the first form (one byte
+		   has a sentence of its own). */
+		narrate_put(o, P_("The {who} sends {n} byte of data, bytes "
+		    "{seq} to {end} of its stream.", "The {who} sends {n} bytes "
+		    "of data, bytes {seq} to {end} of its stream.", p->len), v);
+	} else if (nstates == 0) {
 		if (p->flags & TCP_RST)
+			/* TRANSLATORS: {label} is the segment's flags as the
+			   ladder writes them: "RST", "RST-ACK", "SYN",
+			   "FIN-ACK". */
 			narrate_put(o, _("The {who} sends a reset: {label}."),
 			    v);
 		else if (p->flags & (TCP_SYN | TCP_FIN))
 			narrate_put(o, _("The {who} sends {label} again."), v);
 		else if (p->flags & TCP_ACK)
+			/* TRANSLATORS: keep "ack={ack}" as it is: it is the
+			   field the packet line shows. */
 			narrate_put(o, _("The {who} acknowledges: ack={ack} "
 			    "means it has everything the {peer} sent before "
 			    "byte {ack}, and expects that byte next."), v);
@@ -335,7 +446,7 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 		s = timeline_at(tl, j);
 		narrate_why(s->u.state.why, s->u.state.endpoint, why,
 		    sizeof why);
-		narrate_put(o, why, v);
+		narrate_say(o, why);
 	}
 	narrate_notes(o, p->analysis, v);
 }
@@ -367,6 +478,9 @@ static const struct {
 	const char	*text;
 	int		 says_ret;	/* the return value is a byte count */
 } narrate_calls[] = {
+	/* TRANSLATORS: the socket calls stay as written (socket(),
+	   bind(...)); {args} is what the program passed, as C would write
+	   it ("10.0.0.2:80", "SHUT_WR"). */
 	{ "socket", N_("The {who} calls socket(): it asks its kernel for a "
 	    "new socket. Nothing goes on the wire yet."), 0 },
 	{ "bind", N_("The {who} calls bind({args}): it claims that address "
@@ -397,11 +511,57 @@ static const struct {
 	    "left unread)."), 0 },
 };
 
+/* The same calls on a UDP socket, where they differ. */
+static const struct {
+	const char	*name;
+	const char	*text;
+} narrate_udp_calls[] = {
+	{ "connect", N_("The {who} calls connect({args}): for UDP this only "
+	    "sets where its datagrams go by default. Nothing goes on the "
+	    "wire: UDP has no handshake.") },
+	{ "send", N_("The {who} calls send({args}): the datagram leaves at "
+	    "once, with no handshake before it.") },
+	{ "write", N_("The {who} calls write({args}): the datagram leaves at "
+	    "once, with no handshake before it.") },
+	{ "recv", N_("The {who} calls recv(): it reads a datagram its kernel "
+	    "has received. Nobody acknowledges it: UDP has no ACKs.") },
+	{ "read", N_("The {who} calls read(): it reads a datagram its kernel "
+	    "has received. Nobody acknowledges it: UDP has no ACKs.") },
+	{ "close", N_("The {who} calls close(): the socket is gone. Nothing "
+	    "goes on the wire: UDP has no FIN.") },
+};
+
+/*
+ * Whether the call at index i is made on a UDP socket: its conn says so,
+ * or, before there is one, the caller's latest socket() call.
+ */
+static bool
+narrate_call_udp(const struct timeline *tl, size_t i, const struct ev *e)
+{
+	const struct ev *p;
+	size_t k;
+
+	if (e->conn != NULL)
+		return e->conn->proto == 17;
+	for (k = i; k-- > timeline_first(tl);) {
+		p = timeline_at(tl, k);
+		if (p == NULL || p->type != EV_CALL ||
+		    p->u.call.side != e->u.call.side ||
+		    strcmp(p->u.call.name, "socket") != 0)
+			continue;
+		return strstr(p->u.call.args, "SOCK_DGRAM") != NULL;
+	}
+	return false;
+}
+
 static void
-narrate_call(struct narrate_out *o, const struct ev *e)
+narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
+    const struct ev *e)
 {
 	const struct ev_call *c = &e->u.call;
 	struct narrate_vars v = { 0 };
+	/* TRANSLATORS: a socket call synfin has no sentence for: {name} is
+	   its name (setsockopt), {args} its arguments. */
 	const char *text = N_("The {who} calls {name}({args}).");
 	char ret[24];
 	int says_ret = 0;
@@ -418,19 +578,86 @@ narrate_call(struct narrate_out *o, const struct ev *e)
 			break;
 		}
 	}
+	if (narrate_call_udp(tl, idx, e)) {
+		for (i = 0; i < sizeof narrate_udp_calls /
+		    sizeof narrate_udp_calls[0]; i++) {
+			if (strcmp(narrate_udp_calls[i].name, c->name) == 0)
+				text = narrate_udp_calls[i].text;
+		}
+	}
 	narrate_put(o, _(text), &v);
 	if (c->err != 0) {
 		v.err = ev_errno_name(c->err);
 		v.errstr = strerror(c->err);
+		/* TRANSLATORS: {err} is the errno name (ECONNREFUSED), kept
+		   as is; {errstr} is the C library's words for it
+		   ("Connection refused", in the user's language if the C
+		   library has it). */
 		narrate_put(o, _("It fails: {err} ({errstr})."), &v);
 	} else if (says_ret) {
 		snprintf(ret, sizeof ret, "%" PRId64, c->ret);
 		v.ret = ret;
+		/* TRANSLATORS: {ret} is the call's return value: the
+		   number of bytes sent or read. */
 		narrate_put(o, _("It returns {ret}."), &v);
 	}
 }
 
 /* --------------------------------------------------------- the others */
+
+/*
+ * ev_icmp_desc()'s English words, said in the learner's language (the
+ * ladder and --json keep the English).
+ */
+static const char *
+narrate_icmp_desc(const char *desc)
+{
+	const char *const words[][2] = {
+		{ "network unreachable",
+		    /* TRANSLATORS: what an ICMP error reports; fills
+		       {desc} in "{addr} sends an ICMP error: {desc}." */
+		    C_("ICMP error", "network unreachable") },
+		{ "host unreachable",
+		    C_("ICMP error", "host unreachable") },
+		{ "protocol unreachable",
+		    C_("ICMP error", "protocol unreachable") },
+		{ "port unreachable",
+		    C_("ICMP error", "port unreachable") },
+		{ "fragmentation needed",
+		    C_("ICMP error", "fragmentation needed") },
+		{ "source route failed",
+		    C_("ICMP error", "source route failed") },
+		{ "no route to destination",
+		    C_("ICMP error", "no route to destination") },
+		{ "administratively prohibited",
+		    C_("ICMP error", "administratively prohibited") },
+		{ "beyond scope of source address",
+		    C_("ICMP error", "beyond scope of source address") },
+		{ "address unreachable",
+		    C_("ICMP error", "address unreachable") },
+		{ "unreachable",
+		    C_("ICMP error", "unreachable") },
+		{ "packet too big",
+		    C_("ICMP error", "packet too big") },
+		{ "time exceeded",
+		    C_("ICMP error", "time exceeded") },
+		{ "parameter problem",
+		    C_("ICMP error", "parameter problem") },
+		{ "source quench",
+		    C_("ICMP error", "source quench") },
+		{ "redirect",
+		    C_("ICMP error", "redirect") },
+		{ "error",
+		    C_("ICMP error", "error") },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		if (strcmp(words[i][0], desc) == 0)
+			return words[i][1];
+	}
+	return desc;
+}
 
 static int
 narrate_port_unreachable(const struct ev_icmp *ic)
@@ -449,7 +676,8 @@ narrate_icmp(struct narrate_out *o, const struct ev *e)
 
 	pkt_addr_str(&ic->src, addr, sizeof addr);
 	v.addr = addr;
-	v.desc = ev_icmp_desc(ic->family, ic->icmp_type, ic->icmp_code);
+	v.desc = narrate_icmp_desc(ev_icmp_desc(ic->family, ic->icmp_type,
+	    ic->icmp_code));
 	snprintf(frame, sizeof frame, "%" PRIu64, ic->cause);
 	v.frame = frame;
 	if (narrate_port_unreachable(ic)) {
@@ -459,6 +687,8 @@ narrate_icmp(struct narrate_out *o, const struct ev *e)
 		    "sees it as ECONNREFUSED."), &v);
 		return;
 	}
+	/* TRANSLATORS: {addr} is an IP address; {desc} what the error
+	   says ("host unreachable", translated). */
 	narrate_put(o, _("{addr} sends an ICMP error: {desc}. It reports a "
 	    "problem with an earlier packet."), &v);
 	if (ic->cause != 0)
@@ -476,6 +706,8 @@ narrate_conn(struct narrate_out *o, const struct ev *e)
 	v.cli = cli;
 	v.srv = srv;
 	v.proto = e->conn->proto == 6 ? "TCP" : "UDP";
+	/* TRANSLATORS: {cli} and {srv} are address:port; {proto} is TCP
+	   or UDP. */
 	narrate_put(o, _("A new conversation: the client {cli} talks to the "
 	    "server {srv} over {proto}."), &v);
 	if (e->conn->guessed)
@@ -488,7 +720,8 @@ narrate_summary(struct narrate_out *o, const struct ev *e)
 {
 	const struct ev_summary *s = &e->u.sum;
 	struct narrate_vars v = { 0 };
-	char n[24], cb[24], sb[24];
+	char n[24], cb[24], sb[24], data[256];
+	struct narrate_out d = { data, sizeof data, 0, false };
 
 	snprintf(n, sizeof n, "%" PRIu64, s->packets);
 	snprintf(cb, sizeof cb, "%" PRIu64, s->bytes_c2s);
@@ -496,11 +729,25 @@ narrate_summary(struct narrate_out *o, const struct ev *e)
 	v.n = n;
 	v.cli = cb;
 	v.srv = sb;
-	narrate_put(o, _("The conversation is over: {n} packets, {cli} bytes "
-	    "of data from the client and {srv} from the server."), &v);
+	data[0] = '\0';
+	/* TRANSLATORS: fills {data} in "The conversation is over: {n}
+	   packets, {data}."; {cli} and {srv} count the bytes of data each
+	   side sent (the form follows {cli}). */
+	narrate_fill(&d, P_("{cli} byte of data from the client and {srv} "
+	    "from the server", "{cli} bytes of data from the client and {srv} "
+	    "from the server", narrate_count(s->bytes_c2s)), &v);
+	v.data = data;
+	/* TRANSLATORS: {n} counts packets; {data} is the sentence part
+	   "{cli} bytes of data from the client and {srv} from the
+	   server", translated on its own. */
+	narrate_put(o, P_("The conversation is over: {n} packet, {data}.",
+	    "The conversation is over: {n} packets, {data}.",
+	    narrate_count(s->packets)), &v);
 	if (e->conn != NULL && e->conn->proto == 6) {
 		v.cstate = tcp_state_name(s->client_state);
 		v.sstate = tcp_state_name(s->server_state);
+		/* TRANSLATORS: {cstate} and {sstate} are state names
+		   (ESTABLISHED, TIME_WAIT), kept in English. */
 		narrate_put(o, _("The client ends in {cstate}, the server in "
 		    "{sstate}."), &v);
 	}
@@ -512,7 +759,7 @@ narrate_summary(struct narrate_out *o, const struct ev *e)
 size_t
 narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 {
-	struct narrate_out o = { buf, len, 0 };
+	struct narrate_out o = { buf, len, 0, false };
 	struct narrate_vars v = { 0 };
 	const struct ev *e;
 	char why[NARRATE_MAX];
@@ -533,20 +780,22 @@ narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 	case EV_STATE:
 		narrate_why(e->u.state.why, e->u.state.endpoint, why,
 		    sizeof why);
-		narrate_put(&o, why, &v);
+		narrate_say(&o, why);
 		break;
 	case EV_ICMP:
 		narrate_icmp(&o, e);
 		break;
 	case EV_WARNING:
-		v.msg = _(e->u.warn.message);
+		v.msg = narrate_tr(e->u.warn.message);
+		/* TRANSLATORS: {msg} is the warning itself, often in
+		   English (it may come from the capture library). */
 		narrate_put(&o, _("Warning: {msg}."), &v);
 		break;
 	case EV_SUMMARY:
 		narrate_summary(&o, e);
 		break;
 	case EV_CALL:
-		narrate_call(&o, e);
+		narrate_call(&o, tl, i, e);
 		break;
 	}
 	return o.used;

@@ -19,6 +19,8 @@ enum out_text_mode {
 };
 
 struct sink	*out_text_new(FILE *, enum out_text_mode);
+/* Print the line a text sink holds for state changes still to come. */
+void		 out_text_end_line(struct sink *);
 struct sink	*out_json_new(FILE *);
 
 /* "ADDR:PORT" / "[ADDR]:PORT" of a conn's client or server. */

@@ -2,8 +2,12 @@
 /*
  * The ladder diagram as plain text, for terminals, e-mail and tests: one
  * line per segment with both endpoints' states beside their lifelines.
- * ASCII only: any other byte is written as '?', so pipes and golden files
- * stay stable whatever the input names.
+ * What synfin writes itself may be translated, so UTF-8 (Chinese takes
+ * two columns): every pad, centre and cut counts columns (u8.h), never
+ * bytes.  What a program names (a socket call's arguments) is written
+ * ASCII only, any other byte as '?'; control characters and bytes that
+ * are not UTF-8 are '?' everywhere.  So pipes and golden files stay
+ * stable whatever the input names.
  */
 
 #include "config.h"
@@ -13,37 +17,120 @@
 #include <string.h>
 
 #include "diagram.h"
+#include "i18n.h"
 #include "out.h"
+#include "u8.h"
 
 #define LADDER_MIN_ARROW	40
 #define LADDER_MAX_ARROW	100
 #define LADDER_STATE_W		12	/* "SYN_RECEIVED" */
+#define LADDER_FRAME_W		6
+#define LADDER_TIME_W		8
+#define LADDER_BUF		(LADDER_MAX_ARROW * 4 + 8)	/* UTF-8 */
 
 struct out_ladder {
 	FILE		*fp;
+	int		 fw;		/* frame column */
 	int		 tw;		/* time column */
 	int		 cw;		/* client state column */
 	int		 aw;		/* between the lifelines */
 };
 
-/* `s` as printable ASCII, cut to `max` characters with "...". */
-static void
-out_ladder_clean(const char *s, size_t max, char *buf, size_t len)
+/*
+ * The character at s (n bytes left) as the ladder writes it: *out, *olen
+ * bytes wide on the page *w columns.  `ascii`: any byte that is not
+ * printable ASCII is a '?'.  Returns the bytes of s it took.
+ */
+static size_t
+out_ladder_char(const char *s, size_t n, bool ascii, const char **out,
+    size_t *olen, size_t *w)
 {
-	size_t i, n = strlen(s);
+	unsigned char c = (unsigned char)*s;
+	uint32_t cp;
+	size_t k;
+
+	*olen = 1;
+	*w = 1;
+	if (ascii || c < 0x80) {
+		*out = (c >= 0x20 && c < 0x7f) ? s : "?";
+		return 1;
+	}
+	k = u8_decode(s, n, &cp);
+	/* C1 controls, bad bytes and the bidi controls that would turn a
+	 * terminal line around. */
+	if (cp < 0xa0 || cp == 0xfffd || (cp >= 0x200e && cp <= 0x200f) ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
+		*out = "?";
+		return k;
+	}
+	*out = s;
+	*olen = k;
+	*w = (size_t)u8_cp_width(cp);
+	return k;
+}
+
+/* Columns `s` takes once cleaned. */
+static size_t
+out_ladder_cols(const char *s, bool ascii)
+{
+	size_t i, k, n = strlen(s), ol, w, cols = 0;
+	const char *o;
+
+	for (i = 0; i < n; i += k) {
+		k = out_ladder_char(s + i, n - i, ascii, &o, &ol, &w);
+		cols += w;
+	}
+	return cols;
+}
+
+/* `s` cleaned (see out_ladder_char), cut to `max` columns with "...",
+ * into buf (len bytes).  Returns the columns written. */
+static size_t
+out_ladder_clean(const char *s, size_t max, bool ascii, char *buf,
+    size_t len)
+{
+	size_t i, k, n = strlen(s), ol, w, used = 0, cols = 0, lim;
+	const char *o;
+	bool cut;
 
 	if (len == 0)
-		return;
-	if (max > len - 1)
-		max = len - 1;
-	for (i = 0; i < n && i < max; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		buf[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+		return 0;
+	buf[0] = '\0';
+	if (len < 4)
+		return 0;
+	cut = out_ladder_cols(s, ascii) > max;
+	lim = cut && max >= 3 ? max - 3 : max;
+	for (i = 0; i < n; i += k) {
+		k = out_ladder_char(s + i, n - i, ascii, &o, &ol, &w);
+		/* Cleaning never lengthens text: a buffer longer than s
+		 * holds it; this only guards a short one. */
+		if (cols + w > lim || used + ol + (cut ? 4 : 1) > len)
+			break;
+		memcpy(buf + used, o, ol);
+		used += ol;
+		cols += w;
 	}
-	buf[i] = '\0';
-	if (n > max && max >= 3)
-		memcpy(buf + max - 3, "...", 3);
+	if (cut && max >= 3) {
+		memcpy(buf + used, "...", 3);
+		used += 3;
+		cols += 3;
+	}
+	buf[used] = '\0';
+	return cols;
+}
+
+/* `s` in `w` columns: align < 0 left, > 0 right, 0 centred. */
+static void
+out_ladder_pad(FILE *fp, const char *s, int w, int align)
+{
+	int n = (int)u8_strwidth(s), gap = w > n ? w - n : 0;
+
+	if (align > 0)
+		fprintf(fp, "%*s%s", gap, "", s);
+	else if (align < 0)
+		fprintf(fp, "%s%*s", s, gap, "");
+	else
+		fprintf(fp, "%*s%s%*s", gap / 2, "", s, gap - gap / 2, "");
 }
 
 /* The start of a row: frame, time and the client's state column. */
@@ -55,7 +142,8 @@ out_ladder_left(struct out_ladder *o, uint64_t frame, const char *time,
 
 	if (frame != 0)
 		snprintf(f, sizeof f, "%" PRIu64, frame);
-	fprintf(o->fp, "%6s %-*s %*s |", f, o->tw, time, o->cw, cstate);
+	fprintf(o->fp, "%*s %-*s %*s |", o->fw, f, o->tw, time, o->cw,
+	    cstate);
 }
 
 static void
@@ -71,43 +159,45 @@ out_ladder_right(struct out_ladder *o, const char *sstate)
 static void
 out_ladder_arrow(struct out_ladder *o, const struct diagram_row *r)
 {
-	char body[LADDER_MAX_ARROW + 1], label[LADDER_MAX_ARROW + 1];
+	char head[LADDER_MAX_ARROW + 1], tail[LADDER_MAX_ARROW + 1];
+	char label[LADDER_BUF];
 	char shaft = r->kind == DIAGRAM_ICMP ? '~' : '-';
-	size_t n, at;
-	int w = o->aw;
+	size_t n, at, w = (size_t)o->aw;
 
-	out_ladder_clean(r->label, (size_t)w - 6, label, sizeof label);
-	memset(body, shaft, (size_t)w);
-	body[w] = '\0';
-	n = strlen(label);
-	at = ((size_t)w - n) / 2;
-	body[at - 1] = ' ';
-	memcpy(body + at, label, n);
-	body[at + n] = ' ';
+	/* Columns: shafts [0, at - 1), a space, the label, a space, shafts
+	 * to w, with the head at the receiver's end; at >= 3. */
+	n = out_ladder_clean(r->label, w - 6, false, label, sizeof label);
+	at = (w - n) / 2;
+	memset(head, shaft, at - 1);
+	head[at - 1] = '\0';
+	memset(tail, shaft, w - at - n - 1);
+	tail[w - at - n - 1] = '\0';
 	if (r->from == EV_CLIENT)
-		body[w - 1] = '>';
+		tail[w - at - n - 2] = '>';
 	else
-		body[0] = '<';
-	fputs(body, o->fp);
+		head[0] = '<';
+	fprintf(o->fp, "%s %s %s", head, label, tail);
 }
 
+/* Text between the lifelines; `ascii` for what a program named. */
 static void
-out_ladder_middle(struct out_ladder *o, const char *text, int align)
+out_ladder_middle(struct out_ladder *o, const char *text, int align,
+    bool ascii)
 {
-	char buf[LADDER_MAX_ARROW + 1];
-	int n, w = o->aw;
+	char buf[LADDER_BUF];
+	int w = o->aw;
 
-	out_ladder_clean(text, (size_t)w - 2, buf, sizeof buf);
-	n = (int)strlen(buf);
-	if (n == 0)
+	if (out_ladder_clean(text, (size_t)w - 2, ascii, buf,
+	    sizeof buf) == 0)
 		fprintf(o->fp, "%*s", w, "");
-	else if (align < 0)
-		fprintf(o->fp, " %-*s", w - 1, buf);
-	else if (align > 0)
-		fprintf(o->fp, "%*s ", w - 1, buf);
-	else
-		fprintf(o->fp, "%*s%s%*s", (w - n) / 2, "", buf,
-		    w - n - (w - n) / 2, "");
+	else if (align < 0) {
+		fputc(' ', o->fp);
+		out_ladder_pad(o->fp, buf, w - 1, -1);
+	} else if (align > 0) {
+		out_ladder_pad(o->fp, buf, w - 1, 1);
+		fputc(' ', o->fp);
+	} else
+		out_ladder_pad(o->fp, buf, w, 0);
 }
 
 static const char *
@@ -126,13 +216,14 @@ out_ladder_row(struct out_ladder *o, const struct diagram_row *r)
 	switch (r->kind) {
 	case DIAGRAM_NOTE:
 		out_ladder_left(o, r->frame, time, "");
-		out_ladder_clean(r->label, sizeof notes - 1, notes,
+		out_ladder_clean(r->label, sizeof notes, false, notes,
 		    sizeof notes);
 		fprintf(o->fp, " %s\n", notes);
 		return;
 	case DIAGRAM_CALL:
 		out_ladder_left(o, 0, time, "");
-		out_ladder_middle(o, r->label, r->from == EV_CLIENT ? -1 : 1);
+		out_ladder_middle(o, r->label, r->from == EV_CLIENT ? -1 : 1,
+		    true);
 		out_ladder_right(o, "");
 		return;
 	case DIAGRAM_MSG:
@@ -142,7 +233,7 @@ out_ladder_row(struct out_ladder *o, const struct diagram_row *r)
 	}
 	out_ladder_left(o, r->frame, time, out_ladder_st(r, 0, 0));
 	if (r->kind == DIAGRAM_STATE)
-		out_ladder_middle(o, "", 0);
+		out_ladder_middle(o, "", 0, false);
 	else
 		out_ladder_arrow(o, r);
 	out_ladder_right(o, out_ladder_st(r, 1, 0));
@@ -156,9 +247,9 @@ out_ladder_row(struct out_ladder *o, const struct diagram_row *r)
 		out_ladder_left(o, 0, "", out_ladder_st(r, 0, k + 1));
 		if (k == 0 && r->notes[0] != '\0') {
 			snprintf(notes, sizeof notes, "[%s]", r->notes);
-			out_ladder_middle(o, notes, 0);
+			out_ladder_middle(o, notes, 0, false);
 		} else
-			out_ladder_middle(o, "", 0);
+			out_ladder_middle(o, "", 0, false);
 		out_ladder_right(o, out_ladder_st(r, 1, k + 1));
 	}
 }
@@ -167,11 +258,21 @@ static void
 out_ladder_one(FILE *fp, const struct diagram *d)
 {
 	struct out_ladder o = { .fp = fp, .cw = LADDER_STATE_W };
+	const char *hframe = _("frame"), *htime = _("time");
+	const char *hclient = _("client"), *hserver = _("server");
 	char time[32], clean[sizeof d->title];
 	size_t i, w;
 	int left;
 
-	o.tw = 8;
+	/* Columns fit their heads too: a translation may be wider. */
+	o.fw = LADDER_FRAME_W;
+	if ((int)u8_strwidth(hframe) > o.fw)
+		o.fw = (int)u8_strwidth(hframe);
+	o.tw = LADDER_TIME_W;
+	if ((int)u8_strwidth(htime) > o.tw)
+		o.tw = (int)u8_strwidth(htime);
+	if ((int)u8_strwidth(hclient) > o.cw)
+		o.cw = (int)u8_strwidth(hclient);
 	o.aw = LADDER_MIN_ARROW;
 	for (i = 0; i < d->nrows; i++) {
 		const struct diagram_row *r = &d->rows[i];
@@ -179,22 +280,28 @@ out_ladder_one(FILE *fp, const struct diagram *d)
 		diagram_time(r->rel_ns, time, sizeof time);
 		if ((int)strlen(time) > o.tw)
 			o.tw = (int)strlen(time);
-		w = strlen(r->label) + (r->kind == DIAGRAM_CALL ? 2 : 8);
+		w = r->kind == DIAGRAM_CALL ? out_ladder_cols(r->label, true) +
+		    2 : out_ladder_cols(r->label, false) + 8;
 		if (r->kind != DIAGRAM_NOTE && (int)w > o.aw)
 			o.aw = w > LADDER_MAX_ARROW ? LADDER_MAX_ARROW : (int)w;
-		w = strlen(r->notes) + 4;
+		w = out_ladder_cols(r->notes, false) + 4;
 		if ((int)w > o.aw)
 			o.aw = w > LADDER_MAX_ARROW ? LADDER_MAX_ARROW : (int)w;
 	}
-	left = 6 + 1 + o.tw + 1 + o.cw;
+	left = o.fw + 1 + o.tw + 1 + o.cw;
 
-	out_ladder_clean(d->title, sizeof clean - 1, clean, sizeof clean);
+	out_ladder_clean(d->title, sizeof clean, false, clean, sizeof clean);
 	fprintf(fp, "%s\n", clean);
-	fprintf(fp, "%6s %-*s %*s |%*s| %s\n", "frame", o.tw, "time", o.cw,
-	    "client", o.aw, "", "server");
-	out_ladder_clean(d->client, sizeof clean - 1, clean, sizeof clean);
-	fprintf(fp, "%*s |%*s| ", left, clean, o.aw, "");
-	out_ladder_clean(d->server, sizeof clean - 1, clean, sizeof clean);
+	out_ladder_pad(fp, hframe, o.fw, 1);
+	fputc(' ', fp);
+	out_ladder_pad(fp, htime, o.tw, -1);
+	fputc(' ', fp);
+	out_ladder_pad(fp, hclient, o.cw, 1);
+	fprintf(fp, " |%*s| %s\n", o.aw, "", hserver);
+	out_ladder_clean(d->client, sizeof clean, false, clean, sizeof clean);
+	out_ladder_pad(fp, clean, left, 1);
+	fprintf(fp, " |%*s| ", o.aw, "");
+	out_ladder_clean(d->server, sizeof clean, false, clean, sizeof clean);
 	fprintf(fp, "%s\n", clean);
 	if (d->tcp) {
 		fprintf(fp, "%*s |%*s| %s\n", left, tcp_state_name(d->init[0]),
@@ -208,6 +315,6 @@ int
 out_ladder_write(const struct timeline *tl, uint32_t id, FILE *fp)
 {
 	if (diagram_each(tl, id, fp, out_ladder_one) == 0)
-		fputs("no connections\n", fp);
+		fprintf(fp, "%s\n", _("no connections"));
 	return ferror(fp) ? -1 : 0;
 }

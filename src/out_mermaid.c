@@ -13,8 +13,11 @@
 #include <string.h>
 
 #include "diagram.h"
+#include "i18n.h"
 #include "out.h"
 
+/* Participant ids, part of the syntax: never translated (the aliases
+ * shown, "client 10.0.0.1:5000", are). */
 static const char *out_mermaid_name[2] = { "Client", "Server" };
 
 /* Text as Mermaid reads it: entity codes for its syntax characters. */
@@ -93,9 +96,13 @@ out_mermaid_one(FILE *fp, const struct diagram *d)
 	fputs("```mermaid\nsequenceDiagram\n    %% ", fp);
 	for (p = (const unsigned char *)d->title; *p != '\0'; p++)
 		fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, fp);
-	fputs("\n    participant Client as client ", fp);
+	fputs("\n    participant Client as ", fp);
+	out_mermaid_text(fp, _("client"));
+	fputc(' ', fp);
 	out_mermaid_text(fp, d->client);
-	fputs("\n    participant Server as server ", fp);
+	fputs("\n    participant Server as ", fp);
+	out_mermaid_text(fp, _("server"));
+	fputc(' ', fp);
 	out_mermaid_text(fp, d->server);
 	fputc('\n', fp);
 	if (d->tcp) {

@@ -9,8 +9,10 @@
  * Readable in black and white: nothing is told by colour alone (a
  * retransmission is a dashed arrow and says so, an ICMP error a dotted
  * one with an open head).  All text is in a monospaced font list that
- * covers CJK, so widths are known here without measuring: every label's
- * box is computed, and out_svg_layout() hands the boxes to tests.
+ * covers CJK (a longer one when the document holds CJK: translations), so
+ * widths are known here without measuring: a cell is 0.6 em, a wide
+ * character two cells (u8.h), every label's box is computed, and
+ * out_svg_layout() hands the boxes to tests.
  * Numbers are written with integer arithmetic, so the locale's decimal
  * point never reaches the file.
  */
@@ -24,12 +26,20 @@
 #include <string.h>
 
 #include "diagram.h"
+#include "i18n.h"
 #include "out.h"
+#include "u8.h"
 #include "xmalloc.h"
 
 #define SVG_FONTS	"DejaVu Sans Mono, Noto Sans Mono CJK SC, " \
 			"Noto Sans CJK SC, WenQuanYi Micro Hei Mono, " \
 			"WenQuanYi Micro Hei, monospace"
+/* With Chinese text: the same, then more CJK fonts (Adobe's, macOS's and
+ * Windows's) before the generic family. */
+#define SVG_FONTS_CJK	"DejaVu Sans Mono, Noto Sans Mono CJK SC, " \
+			"Noto Sans CJK SC, Source Han Sans SC, " \
+			"WenQuanYi Micro Hei Mono, WenQuanYi Micro Hei, " \
+			"PingFang SC, Microsoft YaHei, SimHei, monospace"
 #define SVG_FS		12.0	/* labels */
 #define SVG_FS_SMALL	11.0	/* time, states, notes, calls */
 #define SVG_FS_TITLE	14.0
@@ -402,23 +412,23 @@ svg_conn(struct svg *g, const struct diagram *d)
 
 	/* Column heads and the two participants. */
 	svg_text(g, SVG_MARGIN + g->fw * SVG_EM * SVG_FS_SMALL, top + hb - 10,
-	    SVG_END, SVG_FS_SMALL, " fill=\"#444\"", false, "frame");
+	    SVG_END, SVG_FS_SMALL, " fill=\"#444\"", false, _("frame"));
 	svg_text(g, SVG_MARGIN + (g->fw + 1) * SVG_EM * SVG_FS_SMALL,
-	    top + hb - 10, SVG_START, SVG_FS_SMALL, "", false, "time (s)");
+	    top + hb - 10, SVG_START, SVG_FS_SMALL, "", false, _("time (s)"));
 	for (k = 0; k < 2; k++) {
 		const char *addr = k == 0 ? d->client : d->server;
+		const char *head = k == 0 ? _("client") : _("server");
 		double x = k == 0 ? g->xc : g->xs;
 
 		w = svg_text_w(addr, SVG_FS);
-		if (w < svg_text_w("server", SVG_FS))
-			w = svg_text_w("server", SVG_FS);
+		if (w < svg_text_w(head, SVG_FS))
+			w = svg_text_w(head, SVG_FS);
 		w += 16;
 		svg_out(g, "<rect x=\"%N\" y=\"%N\" width=\"%N\" height=\"%N\" "
 		    "fill=\"#eee\" stroke=\"#000\"/>\n", x - w / 2, top + g->y0,
 		    w, hb);
 		svg_text(g, x, top + hb / 4 + 2, SVG_MIDDLE, SVG_FS,
-		    " font-weight=\"bold\"", false, k == 0 ? "client" :
-		    "server");
+		    " font-weight=\"bold\"", false, head);
 		svg_text(g, x, top + 3 * hb / 4 - 2, SVG_MIDDLE, SVG_FS, "",
 		    false, addr);
 	}
@@ -458,8 +468,13 @@ svg_measure(struct svg *g, const struct diagram *ds, size_t n)
 	char buf[32];
 	size_t i, j;
 
+	/* The column heads fit, translated too ("frame", "time (s)"). */
 	g->fw = 5;
+	if ((int)diagram_width(_("frame")) > g->fw)
+		g->fw = (int)diagram_width(_("frame"));
 	g->tw = 8;
+	if ((int)diagram_width(_("time (s)")) > g->tw)
+		g->tw = (int)diagram_width(_("time (s)"));
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < ds[i].nrows; j++) {
 			const struct diagram_row *r = &ds[i].rows[j];
@@ -486,7 +501,10 @@ svg_measure(struct svg *g, const struct diagram *ds, size_t n)
 	left = SVG_MARGIN + (g->fw + 1 + g->tw + 2) * cs;
 	g->xc = left + SVG_STATE_W * cs + 2 * SVG_PAD + SVG_GAP + 6;
 	for (i = 0; i < n; i++) {
-		w = svg_text_w(ds[i].client, SVG_FS) / 2 + 8 + SVG_MARGIN;
+		w = svg_text_w(ds[i].client, SVG_FS);
+		if (w < svg_text_w(_("client"), SVG_FS))
+			w = svg_text_w(_("client"), SVG_FS);
+		w = w / 2 + 8 + SVG_MARGIN;
 		if (w > g->xc)
 			g->xc = w;
 	}
@@ -494,14 +512,57 @@ svg_measure(struct svg *g, const struct diagram *ds, size_t n)
 	g->width = g->xs + SVG_GAP + SVG_STATE_W * cs + 2 * SVG_PAD +
 	    SVG_MARGIN;
 	for (i = 0; i < n; i++) {
-		w = g->xs + svg_text_w(ds[i].server, SVG_FS) / 2 + 8 +
-		    SVG_MARGIN;
+		w = svg_text_w(ds[i].server, SVG_FS);
+		if (w < svg_text_w(_("server"), SVG_FS))
+			w = svg_text_w(_("server"), SVG_FS);
+		w = g->xs + w / 2 + 8 + SVG_MARGIN;
 		if (w > g->width)
 			g->width = w;
 		w = SVG_MARGIN * 2 + svg_text_w(ds[i].title, SVG_FS_TITLE);
 		if (w > g->width)
 			g->width = w;
 	}
+}
+
+/* Does s hold a double-width (CJK) character? */
+static bool
+svg_wide(const char *s)
+{
+	size_t i = 0, n = strlen(s);
+	uint32_t cp;
+
+	while (i < n) {
+		i += u8_decode(s + i, n - i, &cp);
+		if (u8_cp_width(cp) == 2)
+			return true;
+	}
+	return false;
+}
+
+/* The font list: the CJK one when any text of the document needs it. */
+static const char *
+svg_fonts(const struct diagram *ds, size_t n)
+{
+	static const char *heads[] = { N_("frame"), N_("time (s)"),
+	    N_("client"), N_("server"), N_("no connections"),
+	    N_("synfin ladder diagram") };
+	size_t i, j;
+
+	for (i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+		if (svg_wide(_(heads[i])))
+			return SVG_FONTS_CJK;
+	}
+	for (i = 0; i < n; i++) {
+		if (svg_wide(ds[i].title) || svg_wide(ds[i].client) ||
+		    svg_wide(ds[i].server))
+			return SVG_FONTS_CJK;
+		for (j = 0; j < ds[i].nrows; j++) {
+			if (svg_wide(ds[i].rows[j].label) ||
+			    svg_wide(ds[i].rows[j].notes))
+				return SVG_FONTS_CJK;
+		}
+	}
+	return SVG_FONTS;
 }
 
 static void
@@ -536,9 +597,9 @@ svg_document(struct svg *g, const struct timeline *tl, uint32_t id)
 		    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
 		    "width=\"%N\" height=\"%N\" viewBox=\"0 0 %N %N\" "
 		    "font-family=\"%s\" font-size=\"%N\">\n", g->width, height,
-		    g->width, height, SVG_FONTS, SVG_FS);
+		    g->width, height, svg_fonts(ds, m), SVG_FS);
 		svg_out(g, "<title>");
-		svg_esc(g, m == 1 ? ds[0].title : "synfin ladder diagram");
+		svg_esc(g, m == 1 ? ds[0].title : _("synfin ladder diagram"));
 		svg_out(g, "</title>\n<defs>\n"
 		    "<marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" "
 		    "refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
@@ -556,7 +617,7 @@ svg_document(struct svg *g, const struct timeline *tl, uint32_t id)
 		g->y0 += svg_conn(g, &ds[i]);
 	if (m == 0)
 		svg_text(g, SVG_MARGIN, 30, SVG_START, SVG_FS, "", false,
-		    "no connections");
+		    _("no connections"));
 	svg_out(g, "</svg>\n");
 	for (i = 0; i < m; i++)
 		diagram_clear(&ds[i]);

@@ -1,5 +1,17 @@
 /* SPDX-License-Identifier: ISC */
-/* Text output: one readable line per packet, then one per conversation. */
+/*
+ * Text output: one readable line per packet, then one per conversation.
+ *
+ * Translated (_()): the words for people ("conn", "client", "warning:",
+ * "packets", ICMP sentences, ...).  Kept in English, as tokens a reader
+ * greps for and tcpdump or tshark print them: C->S / S->C, tcp / udp,
+ * UDP, flag names, state names, seq= ack= win= len=, TCP option names in
+ * <...>, analysis names in [...] (tshark's vocabulary, and the JSON
+ * values), the completeness flags, socket-call and errno names, numbers,
+ * and the punctuation that structures a line ("  | ", " -> ", the "; "
+ * between a summary's fields), so a script splits it the same way in
+ * every language.
+ */
 
 #include "config.h"
 
@@ -9,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "out.h"
 #include "xmalloc.h"
 
@@ -160,7 +173,7 @@ out_text_options(struct out_text *o, const struct tcp_opts *t)
 		sep = ",";
 	}
 	if (t->present & TCPOPT_F_MALFORMED) {
-		out_text_add(o, "%sbad options", sep);
+		out_text_add(o, "%s%s", sep, _("bad options"));
 		sep = ",";
 	}
 	out_text_add(o, ">");
@@ -193,8 +206,10 @@ out_text_packet(struct out_text *o, const struct ev *e)
 	    p->dir == EV_C2S ? "C->S" : "S->C");
 	if (e->conn->proto != 6) {
 		out_text_add(o, "UDP len=%" PRIu32, p->len);
-		if (p->reply_to != 0)
-			out_text_add(o, " reply to %" PRIu64, p->reply_to);
+		if (p->reply_to != 0) {
+			out_text_add(o, " ");
+			out_text_add(o, _("reply to %" PRIu64), p->reply_to);
+		}
 		out_text_analysis(o, p->analysis);
 		return;
 	}
@@ -218,7 +233,7 @@ out_text_state(struct out_text *o, const struct ev *e)
 		out_text_add(o, " -> %s", tcp_state_name(s->to));
 	else
 		out_text_add(o, "%s%s %s -> %s", o->last_side < 0 ? "  | " :
-		    "; ", s->endpoint == EV_CLIENT ? "client" : "server",
+		    "; ", s->endpoint == EV_CLIENT ? _("client") : _("server"),
 		    tcp_state_name(s->from), tcp_state_name(s->to));
 	o->last_side = (int)s->endpoint;
 	o->last_to = s->to;
@@ -238,28 +253,32 @@ out_text_summary(struct out_text *o, const struct ev *e)
 	out_text_flush(o);
 	out_endpoint(ci, EV_CLIENT, c, sizeof c);
 	out_endpoint(ci, EV_SERVER, sv, sizeof sv);
-	fprintf(o->fp, "conn %" PRIu32 " %s %s -> %s: %" PRIu64 " packets, %"
-	    PRIu64 " bytes c2s, %" PRIu64 " bytes s2c", ci->id,
+	fprintf(o->fp, _("conn %" PRIu32 " %s %s -> %s: %" PRIu64 " packets, %"
+	    PRIu64 " bytes c2s, %" PRIu64 " bytes s2c"), ci->id,
 	    ci->proto == 6 ? "tcp" : "udp", c, sv, s->packets, s->bytes_c2s,
 	    s->bytes_s2c);
 	if (ci->proto == 6) {
-		fprintf(o->fp, "; client %s, server %s; ",
+		fputs("; ", o->fp);
+		fprintf(o->fp, _("client %s, server %s"),
 		    tcp_state_name(s->client_state),
 		    tcp_state_name(s->server_state));
+		fputs("; ", o->fp);
 		for (i = 0; i < 6; i++) {
 			if (s->completeness & (1U << i)) {
 				fprintf(o->fp, "%s%s", sep, cnames[i]);
 				sep = ",";
 			}
 		}
-		fprintf(o->fp, "%s(%u); %" PRIu64 " retransmissions",
-		    *sep != '\0' ? " " : "", s->completeness,
+		fprintf(o->fp, "%s(%u); ", *sep != '\0' ? " " : "",
+		    s->completeness);
+		fprintf(o->fp, _("%" PRIu64 " retransmissions"),
 		    s->retransmissions);
 	}
 	if (ci->guessed)
-		fputs("; roles guessed", o->fp);
+		fprintf(o->fp, "; %s", _("roles guessed"));
 	if (s->evicted)
-		fputs("; closed early (too many conversations)", o->fp);
+		fprintf(o->fp, "; %s",
+		    _("closed early (too many conversations)"));
 	fputc('\n', o->fp);
 }
 
@@ -279,9 +298,11 @@ out_text_emit(struct sink *sink, const struct ev *e)
 		out_text_flush(o);
 		out_endpoint(e->conn, EV_CLIENT, c, sizeof c);
 		out_endpoint(e->conn, EV_SERVER, sv, sizeof sv);
-		fprintf(o->fp, "conn %" PRIu32 " %s %s -> %s%s\n", e->conn->id,
-		    e->conn->proto == 6 ? "tcp" : "udp", c, sv,
-		    e->conn->guessed ? " (roles guessed)" : "");
+		fprintf(o->fp, _("conn %" PRIu32 " %s %s -> %s"), e->conn->id,
+		    e->conn->proto == 6 ? "tcp" : "udp", c, sv);
+		if (e->conn->guessed)
+			fputs(_(" (roles guessed)"), o->fp);
+		fputc('\n', o->fp);
 		break;
 	case EV_PACKET:
 		out_text_packet(o, e);
@@ -296,13 +317,13 @@ out_text_emit(struct sink *sink, const struct ev *e)
 			out_text_add(o, "%4" PRIu32 " ", e->conn->id);
 		else
 			out_text_add(o, "%4s ", "-");
-		out_text_add(o, "ICMP%s %s (type %u code %u) from %s",
+		out_text_add(o, _("ICMP%s %s (type %u code %u) from %s"),
 		    e->u.icmp.family == 6 ? "v6" : "",
-		    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
-		    e->u.icmp.icmp_code), e->u.icmp.icmp_type,
+		    _(ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
+		    e->u.icmp.icmp_code)), e->u.icmp.icmp_type,
 		    e->u.icmp.icmp_code, a);
 		if (e->u.icmp.cause != 0)
-			out_text_add(o, " (answers frame %" PRIu64 ")",
+			out_text_add(o, _(" (answers frame %" PRIu64 ")"),
 			    e->u.icmp.cause);
 		out_text_flush(o);
 		break;
@@ -315,7 +336,8 @@ out_text_emit(struct sink *sink, const struct ev *e)
 			o->used = 0;
 			out_text_add(o, "%6s", "-");
 		}
-		out_text_add(o, " warning: %s", e->u.warn.message);
+		out_text_add(o, " ");
+		out_text_add(o, _("warning: %s"), e->u.warn.message);
 		out_text_flush(o);
 		break;
 	case EV_SUMMARY:
@@ -327,15 +349,21 @@ out_text_emit(struct sink *sink, const struct ev *e)
 			out_text_add(o, "%4" PRIu32 " ", e->conn->id);
 		else
 			out_text_add(o, "%4s ", "-");
-		out_text_add(o, "%s %s(%s) = %" PRId64,
-		    e->u.call.side == EV_CLIENT ? "client" : "server",
-		    e->u.call.name, e->u.call.args, e->u.call.ret);
+		out_text_add(o, "%s %s(%s) = %" PRId64, e->u.call.side ==
+		    EV_CLIENT ? _("client") : _("server"), e->u.call.name,
+		    e->u.call.args, e->u.call.ret);
 		if (e->u.call.err != 0)
 			out_text_add(o, " %s (%s)", ev_errno_name(e->u.call.err),
 			    strerror(e->u.call.err));
 		out_text_flush(o);
 		break;
 	}
+}
+
+void
+out_text_end_line(struct sink *sink)
+{
+	out_text_flush((struct out_text *)sink);
 }
 
 static void

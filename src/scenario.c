@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "i18n.h"
 #include "scenario.h"
 
 #define C(op, fd, arg, data, fl) { EV_CLIENT, SCN_##op, fd, arg, data, fl }
@@ -218,31 +219,40 @@ static const struct scn_step scn_fastopen[] = {
 	{ name, summary, flags, steps, sizeof steps / sizeof steps[0] }
 
 static const struct scenario scn_table[] = {
-	SCN("handshake", "connect, request, \"Hello, world!\", close: the "
-	    "three-way handshake and the close", 0, scn_handshake),
-	SCN("server-close", "the server closes first", 0, scn_server_close),
-	SCN("half-close", "shutdown(SHUT_WR): the server goes on sending "
-	    "after the client's FIN", 0, scn_half_close),
-	SCN("simultaneous-close", "both sides shut down at the same instant:"
-	    " crossing FINs, CLOSING", SCN_RACE, scn_simultaneous_close),
-	SCN("abort", "SO_LINGER 0: close() sends RST", 0, scn_abort),
-	SCN("refused", "connect() to a closed port: RST, \"connection "
-	    "refused\"", 0, scn_refused),
-	SCN("unread-close", "close() with unread data sends RST", 0,
+	/*
+	 * TRANSLATORS: the lessons' one-line summaries (synfin demo --list).
+	 * Keep socket calls (connect(), close()), flags (SYN, FIN, RST),
+	 * states (CLOSING), options (SO_LINGER, SHUT_WR), errno names as
+	 * they are.
+	 */
+	SCN("handshake", N_("connect, request, \"Hello, world!\", close: the "
+	    "three-way handshake and the close"), 0, scn_handshake),
+	SCN("server-close", N_("the server closes first"), 0,
+	    scn_server_close),
+	SCN("half-close", N_("shutdown(SHUT_WR): the server goes on sending "
+	    "after the client's FIN"), 0, scn_half_close),
+	SCN("simultaneous-close", N_("both sides shut down at the same "
+	    "instant: crossing FINs, CLOSING"), SCN_RACE,
+	    scn_simultaneous_close),
+	SCN("abort", N_("SO_LINGER 0: close() sends RST"), 0, scn_abort),
+	SCN("refused", N_("connect() to a closed port: RST, \"connection "
+	    "refused\""), 0, scn_refused),
+	SCN("unread-close", N_("close() with unread data sends RST"), 0,
 	    scn_unread_close),
-	SCN("loss", "a segment is lost and retransmitted after the RTO",
+	SCN("loss", N_("a segment is lost and retransmitted after the RTO"),
 	    SCN_DROPS, scn_loss),
-	SCN("syn-retry", "the SYN-ACK is lost: SYN and SYN-ACK are sent "
-	    "again", SCN_DROPS, scn_syn_retry),
-	SCN("udp", "a UDP request and its response: no handshake, no "
-	    "teardown", 0, scn_udp),
-	SCN("udp-unreachable", "a datagram to a closed port: ICMP port "
-	    "unreachable, then ECONNREFUSED", 0, scn_udp_unreachable),
-	SCN("ipv6", "the handshake lesson over ::1", SCN_V6, scn_handshake),
-	SCN("many", "four connections at once, each ending its own way", 0,
-	    scn_many),
-	SCN("fastopen", "TCP Fast Open: a cookie first, then data in the SYN",
-	    SCN_TFO, scn_fastopen),
+	SCN("syn-retry", N_("the SYN-ACK is lost: SYN and SYN-ACK are sent "
+	    "again"), SCN_DROPS, scn_syn_retry),
+	SCN("udp", N_("a UDP request and its response: no handshake, no "
+	    "teardown"), 0, scn_udp),
+	SCN("udp-unreachable", N_("a datagram to a closed port: ICMP port "
+	    "unreachable, then ECONNREFUSED"), 0, scn_udp_unreachable),
+	SCN("ipv6", N_("the handshake lesson over ::1"), SCN_V6,
+	    scn_handshake),
+	SCN("many", N_("four connections at once, each ending its own way"),
+	    0, scn_many),
+	SCN("fastopen", N_("TCP Fast Open: a cookie first, then data in the "
+	    "SYN"), SCN_TFO, scn_fastopen),
 };
 
 const struct scenario *

@@ -53,7 +53,8 @@ struct scn_step {
 
 struct scenario {
 	const char		*name;
-	const char		*summary;	/* one line for --list */
+	const char		*summary;	/* one line for --list, N_():
+						   shown through _() */
 	unsigned		flags;
 	const struct scn_step	*steps;
 	int			nsteps;

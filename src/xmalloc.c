@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "xmalloc.h"
 
 static void (*xmalloc_fatal_hook)(void);
@@ -44,7 +45,7 @@ xmalloc(size_t n)
 	void *p = malloc(n == 0 ? 1 : n);
 
 	if (p == NULL)
-		fatal("out of memory (%zu bytes)", n);
+		fatal(_("out of memory (%zu bytes)"), n);
 	return p;
 }
 
@@ -54,7 +55,7 @@ xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb == 0 ? 1 : nmemb, size == 0 ? 1 : size);
 
 	if (p == NULL)
-		fatal("out of memory (%zu x %zu bytes)", nmemb, size);
+		fatal(_("out of memory (%zu x %zu bytes)"), nmemb, size);
 	return p;
 }
 
@@ -64,10 +65,11 @@ xreallocarray(void *old, size_t nmemb, size_t size)
 	void *p;
 
 	if (size != 0 && nmemb > SIZE_MAX / size)
-		fatal("allocation overflow (%zu x %zu bytes)", nmemb, size);
+		fatal(_("allocation overflow (%zu x %zu bytes)"), nmemb,
+		    size);
 	p = realloc(old, nmemb * size == 0 ? 1 : nmemb * size);
 	if (p == NULL)
-		fatal("out of memory (%zu x %zu bytes)", nmemb, size);
+		fatal(_("out of memory (%zu x %zu bytes)"), nmemb, size);
 	return p;
 }
 

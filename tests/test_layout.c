@@ -266,6 +266,67 @@ Test(layout, a_call_shares_the_row_of_the_segment_it_causes,
 	lay_rows_clear(&r);
 }
 
+static void
+rows_setup_capped(void)
+{
+	tl = timeline_new(40);		/* evicts 5 at a time */
+	eng = engine_new(NULL, timeline_sink(tl));
+	frame = 0;
+	now = 1000000000;
+}
+
+Test(layout, rows_drop_what_the_memory_cap_evicts,
+    .init = rows_setup_capped, .fini = rows_teardown)
+{
+	struct lay_rows r;
+	uint32_t lines;
+	size_t i, k, n0;
+	uint8_t st1;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	seg(true, 1000, TCP_ACK, 101, 501);
+	lay_rows_init(&r, 1);
+	lay_rows_update(&r, tl);
+	cr_assert_eq(lay_rows_trim(&r, timeline_first(tl), &lines), 0);
+	for (i = 0; i < 60; i++) {
+		seg(true, 1000, TCP_ACK, 101, 501);
+		if (i == 30)
+			now += 2 * LAY_GAP_NS;	/* an idle line */
+	}
+	lay_rows_update(&r, tl);
+	n0 = r.n;
+	st1 = r.v[n0 - 1].st[1];
+	cr_assert_gt(timeline_first(tl), 0);
+	k = lay_rows_trim(&r, timeline_first(tl), &lines);
+	cr_assert_gt(k, 0);
+	cr_assert_eq(r.n, n0 - k);
+	cr_assert_gt(lines, 0);
+	cr_assert_eq(r.v[0].line, 0, "lines count from 0 again");
+	cr_assert_not(r.v[0].gap);
+	cr_assert_eq(r.lines, r.v[r.n - 1].line + 1);
+	cr_assert_eq(r.init[1], TCP_ST_ESTABLISHED,
+	    "the states before the first row left are the last gone");
+	for (i = 0; i < r.n; i++) {
+		cr_assert_geq(r.v[i].ev, timeline_first(tl));
+		cr_assert_not_null(timeline_at(tl, r.v[i].ev));
+		cr_assert_eq(lay_rows_at_line(&r, r.v[i].line), (long)i);
+	}
+	cr_assert_eq(r.v[r.n - 1].st[1], st1);
+	/* Rows built afresh start at the oldest event held. */
+	lay_rows_clear(&r);
+	lay_rows_init(&r, 1);
+	lay_rows_update(&r, tl);
+	cr_assert_gt(r.n, 0);
+	cr_assert_geq(r.v[0].ev, timeline_first(tl));
+	/* All gone: no row is left, and the lines they took are said. */
+	k = lay_rows_trim(&r, timeline_len(tl), &lines);
+	cr_assert_eq(r.n, 0);
+	cr_assert_gt(k, 0);
+	cr_assert_eq(r.lines, 0);
+	lay_rows_clear(&r);
+}
+
 /* ------------------------------------------------------ moving about */
 
 Test(layout, scroll_keeps_the_selection_in_view_moving_little)
@@ -338,6 +399,151 @@ Test(layout, width_counts_utf8_characters)
 {
 	cr_assert_eq(lay_width("abc", 3), 3);
 	cr_assert_eq(lay_width("\xe2\x86\x92x", 4), 2);
+}
+
+/* Chinese (translated text) takes two columns a character. */
+Test(layout, width_counts_terminal_columns_of_chinese)
+{
+	/* "SYN-ACK 已发送" */
+	const char *s = "SYN-ACK \xe5\xb7\xb2\xe5\x8f\x91\xe9\x80\x81";
+
+	cr_assert_eq(lay_width("\xe8\xbf\x9e\xe6\x8e\xa5", 6), 4); /* 连接 */
+	cr_assert_eq(lay_width(s, strlen(s)), 7 + 1 + 6);
+	cr_assert_eq(lay_width(s, 100), 14, "stops at the end of the string");
+	cr_assert_eq(lay_width("\xef\xbc\x8c\xe3\x80\x82", 6), 4,
+	    "full-width punctuation is wide too");
+}
+
+Test(layout, label_cuts_wide_text_by_whole_characters)
+{
+	const char *tok[] = { "\xe5\x8d\x95\xe6\xad\xa5\xe6\x92\xad"
+	    "\xe6\x94\xbe", "SYN" };	/* 单步播放 */
+	const int prio[] = { 0, 1 };
+	char buf[64];
+
+	cr_assert_eq(lay_label(buf, sizeof buf, 12, tok, prio, 2), 12);
+	cr_assert_eq(lay_label(buf, sizeof buf, 9, tok, prio, 2), 8);
+	cr_assert_str_eq(buf, tok[0]);
+	cr_assert_eq(lay_label(buf, sizeof buf, 5, tok, prio, 2), 4);
+	cr_assert_str_eq(buf, "\xe5\x8d\x95\xe6\xad\xa5", "cut to 单步");
+	cr_assert_eq(lay_label(buf, sizeof buf, 1, tok, prio, 2), 0,
+	    "no half of a wide character");
+	cr_assert_str_eq(buf, "");
+}
+
+/* Every span holds whole characters and fits `width` columns. */
+static void
+assert_spans(const char *s, int width, const struct lay_span *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		cr_assert_leq(lay_width(s + l[i].off, l[i].len), width,
+		    "line %zu is %d columns wide", i,
+		    lay_width(s + l[i].off, l[i].len));
+		cr_assert_neq((unsigned char)s[l[i].off] & 0xc0, 0x80,
+		    "line %zu starts inside a character", i);
+		cr_assert_neq((unsigned char)s[l[i].off + l[i].len] & 0xc0,
+		    0x80, "line %zu ends inside a character", i);
+	}
+}
+
+Test(layout, wrap_breaks_chinese_between_characters)
+{
+	/* 服务器确认客户端的SYN，并发送自己的SYN-ACK。它现在处于
+	 * SYN_RECEIVED状态，等待最后的ACK。 */
+	const char *s = "\xe6\x9c\x8d\xe5\x8a\xa1\xe5\x99\xa8\xe7\xa1\xae"
+	    "\xe8\xae\xa4\xe5\xae\xa2\xe6\x88\xb7\xe7\xab\xaf\xe7\x9a\x84SYN"
+	    "\xef\xbc\x8c\xe5\xb9\xb6\xe5\x8f\x91\xe9\x80\x81\xe8\x87\xaa"
+	    "\xe5\xb7\xb1\xe7\x9a\x84SYN-ACK\xe3\x80\x82\xe5\xae\x83\xe7\x8e"
+	    "\xb0\xe5\x9c\xa8\xe5\xa4\x84\xe4\xba\x8eSYN_RECEIVED\xe7\x8a\xb6"
+	    "\xe6\x80\x81\xef\xbc\x8c\xe7\xad\x89\xe5\xbe\x85\xe6\x9c\x80"
+	    "\xe5\x90\x8e\xe7\x9a\x84" "ACK\xe3\x80\x82";
+	static const char *const whole[] = { "SYN-ACK", "SYN_RECEIVED" };
+	struct lay_span l[16];
+	char joined[512];
+	size_t n, i, k, used = 0;
+	int width;
+
+	for (width = 14; width <= 40; width++) {
+		n = lay_wrap(s, width, l, 16);
+		cr_assert(n > 1 && n <= 16, "width %d: %zu lines", width, n);
+		assert_spans(s, width, l, n);
+		used = 0;
+		for (i = 0; i < n; i++) {
+			memcpy(joined + used, s + l[i].off, l[i].len);
+			used += l[i].len;
+			/* Not before closing punctuation (，。). */
+			cr_assert(strncmp(s + l[i].off, "\xef\xbc\x8c", 3) &&
+			    strncmp(s + l[i].off, "\xe3\x80\x82", 3),
+			    "width %d: line %zu starts with punctuation",
+			    width, i);
+		}
+		joined[used] = '\0';
+		cr_assert_str_eq(joined, s, "width %d: nothing lost", width);
+		for (k = 0; k < 2; k++) {
+			for (i = 0; i < n; i++) {
+				if (memmem(s + l[i].off, l[i].len, whole[k],
+				    strlen(whole[k])) != NULL)
+					break;
+			}
+			cr_assert_lt(i, n, "width %d: %s is split", width,
+			    whole[k]);
+		}
+		/* Lines are filled, short only by a token kept whole
+		 * with its punctuation ("SYN-ACK。" is 9 columns). */
+		for (i = 0; i + 1 < n; i++)
+			cr_assert_geq(lay_width(s + l[i].off, l[i].len),
+			    width - 9, "width %d: line %zu is short", width,
+			    i);
+	}
+}
+
+Test(layout, wrap_moves_a_wide_character_off_the_edge)
+{
+	/* 连接已建立。 */
+	const char *s = "\xe8\xbf\x9e\xe6\x8e\xa5\xe5\xb7\xb2\xe5\xbb\xba"
+	    "\xe7\xab\x8b\xe3\x80\x82";
+	struct lay_span l[8];
+	size_t n;
+
+	n = lay_wrap(s, 5, l, 8);
+	cr_assert_eq(n, 3, "%zu lines", n);
+	assert_spans(s, 5, l, n);
+	cr_assert_eq(l[0].len, 6, "two characters (4 columns) on line 1");
+	/* At 10 columns 。 would start line 2: 立 goes with it. */
+	n = lay_wrap(s, 10, l, 8);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(lay_width(s + l[0].off, l[0].len), 8);
+	cr_assert_str_eq(s + l[1].off, "\xe7\xab\x8b\xe3\x80\x82");
+	/* "abc" then 连: a break before a wide character. */
+	n = lay_wrap("abc\xe8\xbf\x9e\xe6\x8e\xa5", 4, l, 8);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(l[0].len, 3);
+	cr_assert_eq(l[1].off, 3);
+	/* A line narrower than one character still makes progress. */
+	n = lay_wrap("\xe8\xbf\x9e\xe6\x8e\xa5", 1, l, 8);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(l[0].len, 3);
+}
+
+Test(layout, wrap_mixes_spaces_and_chinese)
+{
+	/* 客户端 调用 connect()，发送 SYN。 */
+	const char *s = "\xe5\xae\xa2\xe6\x88\xb7\xe7\xab\xaf \xe8\xb0\x83"
+	    "\xe7\x94\xa8 connect()\xef\xbc\x8c\xe5\x8f\x91\xe9\x80\x81 SYN"
+	    "\xe3\x80\x82";
+	struct lay_span l[8];
+	size_t n, i;
+
+	n = lay_wrap(s, 12, l, 8);
+	assert_spans(s, 12, l, n);
+	for (i = 0; i < n; i++) {
+		cr_assert_neq(s[l[i].off], ' ');
+		cr_assert_neq(s[l[i].off + l[i].len - 1], ' ');
+	}
+	cr_assert_eq(strncmp(s + l[1].off, "connect()", 9), 0,
+	    "connect() is not split");
 }
 
 /* ---------------------------------------------------- state diagram */

@@ -4,7 +4,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <libintl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -12,6 +17,7 @@
 #include "narrate.h"
 #include "pktbuild.h"
 #include "timeline.h"
+#include "u8.h"
 
 #define CISN	1000u
 #define SISN	5000u
@@ -380,4 +386,59 @@ Test(narrate, past_the_end_is_empty)
 	out[0] = 'x';
 	cr_assert_eq(narrate_event(tl, 12345, out, sizeof out), 0);
 	cr_assert_str_eq(out, "");
+}
+
+/*
+ * Chinese, from the catalogue the build compiles ($SYNFIN_LOCALEDIR, as
+ * make check sets it), when it and the zh_CN.UTF-8 locale are there.
+ * Each test runs in its own process, so the locale does not leak.
+ */
+static void
+chinese(void)
+{
+	const char *dir = getenv("SYNFIN_LOCALEDIR");
+	char mo[4096];
+
+	if (dir == NULL || *dir == '\0')
+		cr_skip_test("SYNFIN_LOCALEDIR is not set: no catalogue");
+	snprintf(mo, sizeof mo, "%s/zh_CN/LC_MESSAGES/synfin.mo", dir);
+	if (access(mo, R_OK) != 0)
+		cr_skip_test("no zh_CN catalogue at %s", mo);
+	if (setlocale(LC_ALL, "zh_CN.UTF-8") == NULL)
+		cr_skip_test("the zh_CN.UTF-8 locale is not installed");
+	setenv("LANGUAGE", "zh_CN", 1);
+	bindtextdomain("synfin", dir);
+	textdomain("synfin");
+}
+
+Test(narrate, handshake_reads_in_chinese)
+{
+	chinese();
+	handshake();
+	say(packet(3));
+	cr_assert_says(out, "三次握手");
+	cr_assert_says(out, "ESTABLISHED");
+	cr_assert(strstr(out, "{") == NULL, "unfilled hole: \"%s\"", out);
+	/* Sentences follow "。" with no space; holes are filled. */
+	cr_assert_says(say(packet(2)), "SYN_RECEIVED状态，等待最后一个ACK。"
+	    "客户端收到SYN-ACK");
+	cr_assert(strstr(out, "。 ") == NULL, "a space after 。: \"%s\"", out);
+}
+
+Test(narrate, chinese_is_cut_between_characters)
+{
+	char small[15];
+	uint32_t cp;
+	size_t n, i, k;
+
+	chinese();
+	handshake();
+	/* "服务器确认..." : 3 bytes a character, 14 bytes of room. */
+	n = narrate_event(tl, packet(2), small, sizeof small);
+	cr_assert_eq(n, 12, "cut at %zu bytes, not 12", n);
+	for (i = 0; i < n; i += k) {
+		k = u8_decode(small + i, n - i, &cp);
+		cr_assert_neq(cp, 0xfffd, "a character is split at byte %zu",
+		    i);
+	}
 }

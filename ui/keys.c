@@ -29,28 +29,29 @@ static const struct {
 	{ 'q', UI_A_QUIT }, { 'Q', UI_A_QUIT },
 };
 
-/* What the help overlay lists, in this order. */
+/* What the help overlay lists, in this order.  Key names stay as typed;
+ * the words are translated where they are shown. */
 static const struct {
 	enum ui_action	 action;
 	const char	*keys;
 	const char	*what;
 } keys_help_table[] = {
-	{ UI_A_PLAY, N_("Space"), N_("play / pause (live: follow / hold)") },
-	{ UI_A_NEXT, N_("Right l n"), N_("next step") },
-	{ UI_A_PREV, N_("Left h p"), N_("previous step") },
-	{ UI_A_FASTER, N_("+"), N_("faster playback") },
-	{ UI_A_SLOWER, N_("-"), N_("slower playback") },
-	{ UI_A_FIRST, N_("Home g"), N_("first step") },
-	{ UI_A_LAST, N_("End G"), N_("last step (live: follow again)") },
-	{ UI_A_VIEW, N_("Tab"), N_("next view: ladder, states, detail, "
+	{ UI_A_PLAY, "Space", N_("play / pause (live: follow / hold)") },
+	{ UI_A_NEXT, "Right l n", N_("next step") },
+	{ UI_A_PREV, "Left h p", N_("previous step") },
+	{ UI_A_FASTER, "+", N_("faster playback") },
+	{ UI_A_SLOWER, "-", N_("slower playback") },
+	{ UI_A_FIRST, "Home g", N_("first step") },
+	{ UI_A_LAST, "End G", N_("last step (live: follow again)") },
+	{ UI_A_VIEW, "Tab", N_("next view: ladder, states, detail, "
 	    "connections") },
-	{ UI_A_PICK, N_("Enter"), N_("show the chosen connection; let a "
+	{ UI_A_PICK, "Enter", N_("show the chosen connection; let a "
 	    "held call happen") },
-	{ UI_A_UP, N_("Up Down j k"), N_("move in the connection list") },
-	{ UI_A_PGUP, N_("PgUp PgDn"), N_("page through the list") },
-	{ UI_A_HELP, N_("?"), N_("this help (any key closes it)") },
-	{ UI_A_REDRAW, N_("Ctrl-L"), N_("redraw the screen") },
-	{ UI_A_QUIT, N_("q"), N_("quit") },
+	{ UI_A_UP, "Up Down j k", N_("move in the connection list") },
+	{ UI_A_PGUP, "PgUp PgDn", N_("page through the list") },
+	{ UI_A_HELP, "?", N_("this help (any key closes it)") },
+	{ UI_A_REDRAW, "Ctrl-L", N_("redraw the screen") },
+	{ UI_A_QUIT, "q", N_("quit") },
 	{ UI_A_NONE, N_("Mouse"), N_("click a step to select it, the "
 	    "wheel scrolls") },
 };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "u8.h"
 #include "xmalloc.h"
 
 /* ------------------------------------------------------------- screen */
@@ -128,7 +129,7 @@ lay_label(char *buf, size_t len, int width, const char *const tok[],
 	}
 	/* Still too wide: only the first token is left; cut it. */
 	if (lay_width(buf, used) > width) {
-		used = (size_t)width < len ? (size_t)width : len - 1;
+		used = u8_fit(buf, used, (size_t)width);
 		buf[used] = '\0';
 	}
 	return lay_width(buf, used);
@@ -162,7 +163,7 @@ lay_rows_add(struct lay_rows *r, const struct ev *e, size_t i,
 	}
 	row = &r->v[r->n];
 	memset(row, 0, sizeof *row);
-	row->ev = (uint32_t)i;
+	row->ev = i;
 	row->call = -1;
 	row->kind = (uint8_t)kind;
 	row->side = (uint8_t)side;
@@ -201,6 +202,9 @@ lay_rows_update(struct lay_rows *r, const struct timeline *tl)
 	enum ev_side side;
 	bool mine;
 
+	/* What the memory cap evicted is never read. */
+	if (r->scanned < timeline_first(tl))
+		r->scanned = timeline_first(tl);
 	for (; r->scanned < len; r->scanned++) {
 		e = timeline_at(tl, r->scanned);
 		mine = e->conn != NULL && e->conn->id == r->conn;
@@ -224,8 +228,8 @@ lay_rows_update(struct lay_rows *r, const struct timeline *tl)
 			    last->side == side && last->call < 0 &&
 			    e->ts_ns - r->last_ts <= LAY_GAP_NS) {
 				row = last;
-				row->call = (int32_t)row->ev;
-				row->ev = (uint32_t)r->scanned;
+				row->call = (int64_t)row->ev;
+				row->ev = r->scanned;
 				row->kind = LAY_ROW_PKT;
 				r->last_ts = e->ts_ns;
 			} else
@@ -253,6 +257,43 @@ lay_rows_update(struct lay_rows *r, const struct timeline *tl)
 		}
 	}
 	return r->n - before;
+}
+
+size_t
+lay_rows_trim(struct lay_rows *r, size_t first, uint32_t *lines)
+{
+	size_t k = 0, i;
+	uint32_t base;
+
+	*lines = 0;
+	while (k < r->n && r->v[k].ev < first)
+		k++;
+	if (k == 0 && (r->n == 0 || r->v[0].call < 0 ||
+	    (size_t)r->v[0].call >= first))
+		return 0;
+	if (k > 0) {
+		/* The states before the first row left are the last gone. */
+		r->init[0] = r->v[k - 1].st[0];
+		r->init[1] = r->v[k - 1].st[1];
+	}
+	if (k == r->n) {
+		*lines = r->lines;
+		r->n = 0;
+		r->lines = 0;
+		return k;
+	}
+	memmove(r->v, r->v + k, (r->n - k) * sizeof *r->v);
+	r->n -= k;
+	/* Only the first row left can name a call before it. */
+	if (r->v[0].call >= 0 && (size_t)r->v[0].call < first)
+		r->v[0].call = -1;
+	r->v[0].gap = false;
+	base = r->v[0].line;
+	for (i = 0; i < r->n; i++)
+		r->v[i].line -= base;
+	r->lines -= base;
+	*lines = base;
+	return k;
 }
 
 long
@@ -339,37 +380,71 @@ lay_play_delay(int64_t dt_ns, int pct)
 int
 lay_width(const char *s, size_t len)
 {
-	size_t i;
-	int w = 0;
-
-	for (i = 0; i < len && s[i] != '\0'; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	}
-	return w;
+	return (int)u8_width(s, strnlen(s, len));
 }
 
-/* Bytes of s that fill at most `cells` cells. */
+/* Bytes of s that fill at most `cells` columns, whole characters only. */
 static size_t
 lay_bytes_for(const char *s, size_t len, int cells)
 {
-	size_t i;
-	int w = 0;
+	return cells > 0 ? u8_fit(s, len, (size_t)cells) : 0;
+}
 
-	for (i = 0; i < len; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			if (w == cells)
-				break;
-			w++;
-		}
+/* Closing punctuation never starts a line, opening never ends one. */
+static bool
+lay_cp_in(uint32_t cp, const uint32_t *set, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (set[i] == cp)
+			return true;
 	}
-	return i;
+	return false;
+}
+
+static const uint32_t lay_no_start[] = { ',', '.', ';', ':', '!', '?', ')',
+    ']', '}', 0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff01,
+    0xff1f, 0xff09, 0x300b, 0x3009, 0x300d, 0x300f, 0x3011, 0x201d,
+    0x2019, 0x2026 };
+static const uint32_t lay_no_end[] = { '(', '[', '{', 0xff08, 0x300a,
+    0x3008, 0x300c, 0x300e, 0x3010, 0x201c, 0x2018 };
+
+/*
+ * May a line of s[start..len) end just before byte i?  At a space; and,
+ * as Chinese has none, on either side of a wide (CJK) character, but
+ * never before closing or after opening punctuation, nor inside a run of
+ * Latin letters ("SYN-ACK" stays whole).
+ */
+static bool
+lay_break_at(const char *s, size_t start, size_t len, size_t i)
+{
+	uint32_t a, b;
+	size_t j;
+
+	if (i <= start || i >= len)
+		return i >= len;
+	if (s[i] == ' ')
+		return true;
+	for (j = i - 1; j > start && ((unsigned char)s[j] & 0xc0) == 0x80;
+	    j--)
+		;
+	u8_decode(s + j, len - j, &a);
+	u8_decode(s + i, len - i, &b);
+	if (!u8_cp_breakable(a) && !u8_cp_breakable(b))
+		return false;
+	if (u8_cp_width(b) == 0)
+		return false;
+	return !lay_cp_in(b, lay_no_start, sizeof lay_no_start /
+	    sizeof lay_no_start[0]) && !lay_cp_in(a, lay_no_end,
+	    sizeof lay_no_end / sizeof lay_no_end[0]);
 }
 
 size_t
 lay_wrap(const char *s, int width, struct lay_span *lines, size_t max)
 {
 	size_t n = 0, len = strlen(s), pos = 0, end, brk, k;
+	uint32_t cp;
 
 	if (width <= 0)
 		return 0;
@@ -379,11 +454,19 @@ lay_wrap(const char *s, int width, struct lay_span *lines, size_t max)
 		if (pos >= len)
 			break;
 		end = pos + lay_bytes_for(s + pos, len - pos, width);
-		if (end < len && s[end] != ' ') {
-			/* Back up to the last space, unless the word is
-			 * longer than the line. */
-			for (brk = end; brk > pos && s[brk] != ' '; brk--)
-				;
+		if (end == pos) {
+			/* One character wider than the line: take it whole. */
+			end = pos + u8_decode(s + pos, len - pos, &cp);
+		} else if (!lay_break_at(s, pos, len, end)) {
+			/* Back up to the last place a line may end, unless
+			 * the word is longer than the line. */
+			for (brk = end; brk > pos &&
+			    !lay_break_at(s, pos, len, brk); ) {
+				brk--;
+				while (brk > pos &&
+				    ((unsigned char)s[brk] & 0xc0) == 0x80)
+					brk--;
+			}
 			if (brk > pos)
 				end = brk;
 		}

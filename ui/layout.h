@@ -7,8 +7,8 @@
  * pacing, word wrap, and the coordinates of the RFC 9293 state diagram.
  *
  * Coordinates are cells, x from the left and y from the top, relative
- * to the rectangle being laid out.  Widths count display cells; labels
- * are ASCII, translated text is counted as one cell per character.
+ * to the rectangle being laid out.  Widths count terminal columns, as
+ * u8.h does: a Chinese character (translated text) takes two.
  */
 #ifndef LAYOUT_H
 #define LAYOUT_H
@@ -95,8 +95,8 @@ enum lay_row_kind {
 #define LAY_GAP_NS	1000000000LL	/* a longer idle is marked */
 
 struct lay_row {
-	uint32_t	ev;		/* the row's event (timeline index) */
-	int32_t		call;		/* the call that caused it, or -1 */
+	size_t		ev;		/* the row's event (timeline index) */
+	int64_t		call;		/* the call that caused it, or -1 */
 	uint32_t	line;		/* its line in the ladder */
 	uint8_t		kind;		/* enum lay_row_kind */
 	uint8_t		side;		/* sender or caller (enum ev_side) */
@@ -125,6 +125,13 @@ void	lay_rows_init(struct lay_rows *, uint32_t conn);
 void	lay_rows_clear(struct lay_rows *);
 /* Read new events; returns how many rows were added. */
 size_t	lay_rows_update(struct lay_rows *, const struct timeline *);
+/*
+ * The timeline's memory cap evicted the events before `first`: drop
+ * their rows (a row's call before `first` is forgotten) and number the
+ * lines from 0 again.  Returns the rows dropped; *lines gets the lines
+ * they took.
+ */
+size_t	lay_rows_trim(struct lay_rows *, size_t first, uint32_t *lines);
 /* The row drawn on ladder line `line`, or -1 (an idle mark, or none). */
 long	lay_rows_at_line(const struct lay_rows *, uint32_t line);
 
@@ -161,12 +168,14 @@ struct lay_span {
 	size_t	len;
 };
 
-/* Cells taken by UTF-8 text (one per character). */
+/* Columns taken by UTF-8 text (two for a Chinese character). */
 int	lay_width(const char *s, size_t len);
 /*
- * Break text into lines of at most `width` cells at spaces (a word
- * longer than a line is cut).  Returns the number of lines, which may
- * exceed `max` (only `max` spans are written).
+ * Break text into lines of at most `width` columns at spaces or, as
+ * Chinese has none, beside a wide character (not before closing
+ * punctuation).  A word longer than a line is cut; a character is never
+ * split.  Returns the number of lines, which may exceed `max` (only
+ * `max` spans are written).
  */
 size_t	lay_wrap(const char *s, int width, struct lay_span *lines,
 	    size_t max);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "u8.h"
 #include "ui_int.h"
 #include "xmalloc.h"
 
@@ -97,6 +98,7 @@ void
 ui_pick_conn(struct ui *ui, size_t idx)
 {
 	const struct tl_conn *c = timeline_conn(ui->tl, idx);
+	enum tcp_state st[2];
 
 	if (c == NULL)
 		return;
@@ -104,6 +106,10 @@ ui_pick_conn(struct ui *ui, size_t idx)
 	ui->conns_sel = idx;
 	lay_rows_clear(&ui->rows);
 	lay_rows_init(&ui->rows, c->info.id);
+	/* Its first events may be evicted: start from what they left. */
+	timeline_states_before(c, 0, st);
+	ui->rows.init[0] = (uint8_t)st[0];
+	ui->rows.init[1] = (uint8_t)st[1];
 	lay_rows_update(&ui->rows, ui->tl);
 	ui->sel = 0;
 	ui->top = 0;
@@ -113,6 +119,41 @@ ui_pick_conn(struct ui *ui, size_t idx)
 		ui->sel = ui->rows.n - 1;
 }
 
+/*
+ * The memory cap evicted the oldest events: forget the rows that showed
+ * them.  When nothing of the conn shown is left (or the conn itself went),
+ * show another: live, the newest, following again; else the oldest held.
+ */
+static void
+ui_trim(struct ui *ui)
+{
+	size_t n = timeline_nconns(ui->tl), k;
+	uint32_t lines;
+
+	if (timeline_evicted(ui->tl) == 0)
+		return;
+	k = lay_rows_trim(&ui->rows, timeline_first(ui->tl), &lines);
+	if (ui->conn >= 0 && (timeline_conn(ui->tl, (size_t)ui->conn) == NULL ||
+	    (k > 0 && ui->rows.n == 0))) {
+		ui->conn = -1;
+		lay_rows_clear(&ui->rows);
+		lay_rows_init(&ui->rows, 0);
+		ui->sel = ui->top = ui->waiting = 0;
+		if (ui->source_live) {
+			ui->follow = true;
+			ui_pick_conn(ui, n - 1);
+		}
+		return;
+	}
+	ui->sel = ui->sel > k ? ui->sel - k : 0;
+	ui->top = ui->top > lines ? ui->top - lines : 0;
+	/* The steps waiting come after the selection; some may be gone. */
+	if (ui->rows.n == 0)
+		ui->waiting = 0;
+	else if (ui->waiting > ui->rows.n - 1 - ui->sel)
+		ui->waiting = ui->rows.n - 1 - ui->sel;
+}
+
 /* Read what the timeline gained: new conns, new rows. */
 void
 ui_sync(struct ui *ui)
@@ -120,8 +161,9 @@ ui_sync(struct ui *ui)
 	const struct tl_conn *c;
 	size_t added, n = timeline_nconns(ui->tl);
 
-	if (ui->conn < 0 && n > 0)
-		ui_pick_conn(ui, 0);
+	ui_trim(ui);
+	if (ui->conn < 0 && timeline_conn_first(ui->tl) < n)
+		ui_pick_conn(ui, timeline_conn_first(ui->tl));
 	/* Following a demo: when its conn is over, show the next one. */
 	if (ui->follow && ui->conn >= 0 && (size_t)ui->conn + 1 < n &&
 	    (c = timeline_conn(ui->tl, (size_t)ui->conn)) != NULL && c->over)
@@ -157,21 +199,11 @@ ui_ended(const struct ui *ui, size_t n, enum ev_side side)
 
 /* ----------------------------------------------------------- drawing */
 
-/* Bytes of s that fill at most `w` cells. */
+/* Bytes of s that fill at most `w` columns, whole characters only. */
 static size_t
 ui_clip(const char *s, int w)
 {
-	size_t i;
-	int cells = 0;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			if (cells == w)
-				break;
-			cells++;
-		}
-	}
-	return i;
+	return w > 0 ? u8_fit(s, strlen(s), (size_t)w) : 0;
 }
 
 void
@@ -250,12 +282,14 @@ ui_draw_title(struct ui *ui)
 		    ui->opts->title);
 		snprintf(right, sizeof right, _("no connection yet "));
 	}
-	if (timeline_dropped(ui->tl) > 0) {
-		/* The memory cap was reached: say what is missing. */
+	if (timeline_evicted(ui->tl) > 0) {
+		/* The memory cap was reached: say what is gone. */
 		size_t k = strlen(right);
 
-		snprintf(right + k, sizeof right - k, _("%zu events not kept "),
-		    timeline_dropped(ui->tl));
+		snprintf(right + k, sizeof right - k, P_("oldest %zu event "
+		    "dropped (memory cap) ", "oldest %zu events dropped "
+		    "(memory cap) ", timeline_evicted(ui->tl)),
+		    timeline_evicted(ui->tl));
 	}
 	rw = lay_width(right, strlen(right));
 	ui_put(0, 0, ui->cols - rw - 1, buf);
@@ -298,8 +332,8 @@ ui_draw_status(struct ui *ui)
 	if (held != NULL && ui->follow)
 		snprintf(hint, sizeof hint, _(" %s: Enter "), held);
 	else if (ui->source_live && !ui->follow && ui->waiting > 0)
-		snprintf(hint, sizeof hint, _(" %zu new steps wait: End "),
-		    ui->waiting);
+		snprintf(hint, sizeof hint, P_(" %zu new step waits: End ",
+		    " %zu new steps wait: End ", ui->waiting), ui->waiting);
 	else {
 		/* The most useful hints first, as many as fit. */
 		static const int prio[] = { 0, 0, 2, 3, 4, 1, 1 };
@@ -754,7 +788,11 @@ ui_main(struct timeline *tl, const struct ui_opts *opts,
 			return UI_NO_TERMINAL;
 		opened = true;
 	}
-	setlocale(LC_CTYPE, "");
+	/* main() chose the locale (i18n_init, maybe C.UTF-8 for --lang);
+	 * a program that did not (tests/ui_feed) gets the environment's. */
+	cs = setlocale(LC_CTYPE, NULL);
+	if (cs == NULL || strcmp(cs, "C") == 0 || strcmp(cs, "POSIX") == 0)
+		setlocale(LC_CTYPE, "");
 	cs = nl_langinfo(CODESET);
 	if ((scr = newterm(NULL, stdout, in)) == NULL) {
 		if (opened)

@@ -60,7 +60,8 @@ view_detail_opts(const struct tcp_opts *t, char *buf, size_t len)
 	if (t->present & TCPOPT_F_SACK_PERM)
 		VD_ADD("%ssackOK", used ? ", " : "");
 	if (t->present & TCPOPT_F_SACK)
-		VD_ADD("%ssack %u blocks", used ? ", " : "", t->nsack);
+		VD_ADD(P_("%ssack %u block", "%ssack %u blocks", t->nsack),
+		    used ? ", " : "", t->nsack);
 	if (t->present & TCPOPT_F_TS)
 		VD_ADD("%sTS val %" PRIu32 " ecr %" PRIu32, used ? ", " : "",
 		    t->ts_val, t->ts_ecr);
@@ -68,7 +69,7 @@ view_detail_opts(const struct tcp_opts *t, char *buf, size_t len)
 		VD_ADD("%swscale %u", used ? ", " : "", t->wscale);
 	if (t->present & TCPOPT_F_TFO)
 		VD_ADD("%stfo %s", used ? ", " : "", t->tfo_len == 0 ?
-		    "cookie request" : "cookie");
+		    _("cookie request") : _("cookie"));
 	if (t->present & TCPOPT_F_MPTCP)
 		VD_ADD("%smptcp", used ? ", " : "");
 	if (t->present & TCPOPT_F_MD5)
@@ -78,7 +79,7 @@ view_detail_opts(const struct tcp_opts *t, char *buf, size_t len)
 	for (i = 0; i < t->nunknown && i < TCPOPT_MAX_UNKNOWN; i++)
 		VD_ADD("%skind %u", used ? ", " : "", t->unknown[i]);
 	if (t->present & TCPOPT_F_MALFORMED)
-		VD_ADD("%smalformed", used ? ", " : "");
+		VD_ADD("%s%s", used ? ", " : "", _("malformed"));
 	if (used == 0)
 		VD_ADD("%s", _("none"));
 #undef VD_ADD
@@ -115,8 +116,9 @@ view_detail_packet(struct ui *ui, struct view_detail_out *o,
 		snprintf(buf, sizeof buf, "%" PRIu32, p->win);
 		view_detail_line(o, _("Window"), buf);
 	}
-	snprintf(buf, sizeof buf, _("%" PRIu32 " bytes of payload, %" PRIu32
-	    " bytes of frame captured"), p->len, p->caplen);
+	snprintf(buf, sizeof buf, P_("%" PRIu32 " byte of payload, %" PRIu32
+	    " bytes of frame captured", "%" PRIu32 " bytes of payload, %"
+	    PRIu32 " bytes of frame captured", p->len), p->len, p->caplen);
 	view_detail_line(o, _("Length"), buf);
 	if (e->conn->proto == 6) {
 		view_detail_opts(&p->opt, buf, sizeof buf);
@@ -206,7 +208,7 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 		break;
 	case LAY_ROW_ICMP:
 		pkt_addr_str(&e->u.icmp.src, a, sizeof a);
-		snprintf(buf, sizeof buf, "%s (type %u code %u)",
+		snprintf(buf, sizeof buf, _("%s (type %u code %u)"),
 		    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
 		    e->u.icmp.icmp_code), e->u.icmp.icmp_type,
 		    e->u.icmp.icmp_code);
@@ -298,9 +300,13 @@ view_detail_narration(struct ui *ui, const struct lay_rect *r)
 	if (held != NULL)
 		snprintf(title, sizeof title, _("%s (Enter)"), held);
 	ui_frame(r, title);
-	if (held != NULL)
-		mvchgat(r->y, r->x + 2, lay_width(title, strlen(title)) + 2,
+	if (held != NULL) {
+		/* The title and its two spaces, as ui_frame() clipped it. */
+		int tw = lay_width(title, strlen(title)) + 2;
+
+		mvchgat(r->y, r->x + 2, tw < r->w - 4 ? tw : r->w - 4,
 		    A_REVERSE | A_BOLD, 0, NULL);
+	}
 	if (max > sizeof sp / sizeof sp[0])
 		max = sizeof sp / sizeof sp[0];
 	n = lay_wrap(text, w, sp, max);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "u8.h"
 #include "ui_int.h"
 
 /*
@@ -122,7 +123,7 @@ view_ladder_states(const struct ui *ui, const struct lay_ladder *l, int y,
 
 	if (force || before[0] != after[0]) {
 		name = tcp_state_name(after[0]);
-		w = (int)strlen(name);
+		w = (int)u8_strwidth(name);
 		attrset(theme_attr(TH_CLIENT));
 		ui_put(y, ox + l->lstate_x + l->state_w - w, l->state_w, name);
 	}
@@ -211,6 +212,8 @@ view_ladder_header(struct ui *ui, const struct lay_ladder *l,
 	char cli[96], srv[96], ep[64];
 	int w;
 
+	if (c == NULL)
+		return;		/* evicted (ui_sync() moves off it first) */
 	pkt_endpoint_str(&c->info.caddr, c->info.cport, ep, sizeof ep);
 	snprintf(cli, sizeof cli, "%s %s", _("CLIENT"), ep);
 	pkt_endpoint_str(&c->info.saddr, c->info.sport, ep, sizeof ep);

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Start-up of the message catalogue (the shell calls it once; the core
+ * only uses the marks of i18n.h).
+ */
+#ifndef I18N_INIT_H
+#define I18N_INIT_H
+
+#include <stdbool.h>
+
+/* Whether lang looks like a language name (zh_CN, zh_CN.UTF-8, en). */
+bool	i18n_lang_valid(const char *lang);
+
+/*
+ * Set the locale from the environment, then the language from `lang`
+ * (--lang; NULL: the locale's), or English when `english` (--json).
+ * The catalogue is read from $SYNFIN_LOCALEDIR, else LOCALEDIR.  Returns
+ * -1 when lang has no catalogue (messages stay English), else 0.
+ */
+int	i18n_init(const char *lang, bool english);
+
+#endif
