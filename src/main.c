@@ -15,12 +15,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "atomic.h"
 #include "capture.h"
 #include "demo.h"
-#include "sandbox.h"
 #include "engine.h"
+#include "i18n.h"
+#include "i18n_init.h"
 #include "out.h"
+#include "output.h"
+#include "sandbox.h"
+#include "scenario.h"
 #include "timeline.h"
 #include "ui.h"
 #include "xmalloc.h"
@@ -30,25 +33,20 @@
 #define EXIT_INPUT	1	/* unreadable input, bad filter ... */
 #define EXIT_USAGE	2
 
-enum main_mode {
-	MAIN_MODE_AUTO,
-	MAIN_MODE_TEXT,
-	MAIN_MODE_JSON,
-	MAIN_MODE_SUMMARY,
-};
+static const char main_usage[] = N_(
+"usage: synfin demo [NAME] [--list] [--text [-v] | --json] [-w FILE]\n"
+"                   [--port N] [--pace MS] [--step] [DIAGRAM]\n"
+"       synfin replay [-c COUNT] [--text [-v] | --json | --summary]\n"
+"                     [DIAGRAM] FILE [FILTER...]\n"
+"       synfin -r FILE [-c COUNT] [--text [-v] | --json | --summary]\n"
+"                     [DIAGRAM] [FILTER...]\n"
+"       synfin live -i IFACE [-c COUNT] [-w FILE]\n"
+"                   [--text [-v] | --json | --summary] [DIAGRAM] [FILTER...]\n"
+"       synfin --help | --version\n"
+"DIAGRAM: [--svg FILE] [--mermaid | --ladder] [--conn N]\n"
+"Every command takes --lang LANG.\n");
 
-static const char main_usage[] =
-"usage: synfin demo [NAME] [--list] [--text | --json] [-w FILE] [--port N]\n"
-"                   [--pace MS] [--step]\n"
-"       synfin replay [-c COUNT] [--text | --json | --summary] FILE [FILTER...]\n"
-"       synfin replay [-c COUNT] [--svg FILE] [--mermaid | --ladder]\n"
-"                     [--conn N] FILE [FILTER...]\n"
-"       synfin -r FILE [-c COUNT] [--text | --json | --summary] [FILTER...]\n"
-"       synfin live -i IFACE [-c COUNT] [-w FILE] [--text | --json | --summary]\n"
-"                   [FILTER...]\n"
-"       synfin --help | --version\n";
-
-static const char main_help[] =
+static const char main_help[] = N_(
 "synfin makes TCP and UDP visible: every segment of every connection, and\n"
 "both endpoints' TCP states (RFC 9293) as the packets drive them.\n"
 "\n"
@@ -71,31 +69,38 @@ static const char main_help[] =
 "                  live); complete even after Ctrl-C\n"
 "  --text          one line per packet with state changes, then one summary\n"
 "                  line per connection (the default when standard output is\n"
-"                  not a terminal; on a terminal, replay opens the full-screen\n"
-"                  UI: ladder, both state machines, narration; ? lists keys)\n"
+"                  not a terminal; on a terminal, the commands open the\n"
+"                  full-screen UI: ladder, both state machines, narration;\n"
+"                  ? lists keys)\n"
+"  -v              with --text: the narration of each step under its line\n"
 "  --json          JSON Lines: one object per event (conn, packet, state,\n"
-"                  call, icmp, warning, summary); see synfin(1)\n"
+"                  call, icmp, warning, summary), always in English; see\n"
+"                  synfin(1)\n"
 "  --summary       only the per-connection summary lines\n"
 "  --list          list the demo's lessons\n"
 "  --port N        the demo server's port (default 8080)\n"
 "  --pace MS       the demo's delay between socket calls (default 400;\n"
 "                  0 for tests)\n"
 "  --step          hold each socket call of the demo until Enter is pressed\n"
-"  --svg FILE      write the ladder diagram as SVG to FILE (\"-\": standard\n"
-"                  output), whole or not at all; standard output still gets\n"
-"                  --text, --json or --summary when one is given\n"
+"  --svg FILE      when the input ends, write the ladder diagram as SVG to\n"
+"                  FILE (\"-\": standard output), whole or not at all;\n"
+"                  standard output still gets --text, --json or --summary\n"
+"                  when one is given\n"
 "  --mermaid       print the ladder as Mermaid sequenceDiagram blocks for\n"
 "                  Markdown, instead of the text output\n"
-"  --ladder        print the ladder as plain ASCII text with both endpoints'\n"
+"  --ladder        print the ladder as plain text with both endpoints'\n"
 "                  states, instead of the text output\n"
 "  --conn N        diagrams show only conn N (its id in the text output);\n"
 "                  the default is every conn, one after another\n"
+"  --lang LANG     the language of messages, narration and the UI (zh_CN,\n"
+"                  en); the default follows the locale (LANG, LC_ALL,\n"
+"                  LC_MESSAGES, LANGUAGE)\n"
 "  -h, --help      show this help and exit\n"
 "  -V, --version   show the version and exit\n"
 "\n"
 "Exit status: 0 success; 1 input problem (unreadable or truncated file,\n"
 "unsupported link type, bad filter, no such interface, no permission to\n"
-"capture); 2 usage error.\n";
+"capture); 2 usage error.\n");
 
 static void
 main_sigpipe(int sig)
@@ -117,7 +122,7 @@ main_usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	fputs(main_usage, stderr);
+	fputs(_(main_usage), stderr);
 	return EXIT_USAGE;
 }
 
@@ -141,116 +146,39 @@ main_join(int argc, char **argv)
 	return s;
 }
 
+/* Events the UI's timeline keeps; past it the oldest are evicted. */
+#define MAIN_TL_MAX	2000000
+
 /*
- * Diagram exports (--svg, --mermaid, --ladder): the engine feeds a
- * timeline as well as (or, for the exports that take standard output,
- * instead of) the stream output, and the exporters draw it once the
- * input has ended.  --svg FILE writes atomically.
+ * A memory cap, lowered through the environment for tests that prove
+ * the bounds in seconds (synfin(1), ENVIRONMENT): SYNFIN_MAX_EVENTS for
+ * the UI's timeline, SYNFIN_MAX_FLOWS for the conversations tracked at
+ * once.  Anything but a positive number leaves the default.
  */
-#define MAIN_TL_MAX	2000000	/* events a diagram keeps */
-
-struct main_export {
-	const char	*svg;		/* --svg FILE, "-": standard output */
-	bool		 mermaid;
-	bool		 ladder;
-	uint32_t	 conn;		/* --conn N; 0: every conn */
-};
-
-static bool
-main_export_any(const struct main_export *x)
+static size_t
+main_env_cap(const char *name, size_t dflt)
 {
-	return x->svg != NULL || x->mermaid || x->ladder;
-}
+	const char *s = getenv(name);
+	unsigned long long v;
+	char *end;
 
-/* Whether an export takes standard output (then nothing else does). */
-static bool
-main_export_stdout(const struct main_export *x)
-{
-	return x->mermaid || x->ladder ||
-	    (x->svg != NULL && strcmp(x->svg, "-") == 0);
-}
-
-/* Both the stream output and the timeline get every event. */
-struct main_tee {
-	struct sink	 sink;
-	struct sink	*a;
-	struct sink	*b;
-};
-
-static void
-main_tee_emit(struct sink *s, const struct ev *e)
-{
-	struct main_tee *t = (struct main_tee *)s;
-
-	sink_emit(t->a, e);
-	sink_emit(t->b, e);
+	if (s == NULL || *s < '0' || *s > '9')
+		return dflt;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > SIZE_MAX)
+		return dflt;
+	return (size_t)v;
 }
 
 static void
-main_tee_close(struct sink *s)
+main_engine_config(struct engine_config *cfg)
 {
-	struct main_tee *t = (struct main_tee *)s;
+	size_t v;
 
-	sink_close(t->a);
-	sink_close(t->b);
-	free(t);
-}
-
-static struct sink *
-main_tee_new(struct sink *a, struct sink *b)
-{
-	struct main_tee *t = xcalloc(1, sizeof *t);
-
-	t->sink.emit = main_tee_emit;
-	t->sink.close = main_tee_close;
-	t->a = a;
-	t->b = b;
-	return &t->sink;
-}
-
-struct main_svg_arg {
-	const struct timeline	*tl;
-	uint32_t		 conn;
-};
-
-static int
-main_svg_fill(FILE *fp, void *arg)
-{
-	const struct main_svg_arg *a = arg;
-
-	return out_svg_write(a->tl, a->conn, fp);
-}
-
-/* Draw what the timeline holds; `what` names the input in messages. */
-static int
-main_export_run(const struct main_export *x, const struct timeline *tl,
-    const char *what)
-{
-	struct main_svg_arg a = { tl, x->conn };
-	char err[512];
-	int rc = EXIT_OK;
-
-	if (x->conn != 0 && timeline_conn_by_id(tl, x->conn) == NULL) {
-		fprintf(stderr, "synfin: %s: no conn %" PRIu32
-		    " (it has %zu)\n", what, x->conn, timeline_nconns(tl));
-		return EXIT_INPUT;
-	}
-	if (timeline_dropped(tl) > 0)
-		fprintf(stderr, "synfin: %s: the diagram shows the first %zu "
-		    "events; %zu more were left out\n", what, timeline_len(tl),
-		    timeline_dropped(tl));
-	if (x->svg != NULL && strcmp(x->svg, "-") == 0)
-		out_svg_write(tl, x->conn, stdout);
-	else if (x->svg != NULL &&
-	    atomic_write(x->svg, main_svg_fill, &a, err, sizeof err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", x->svg, err);
-		rc = EXIT_INPUT;
-	}
-	if (x->mermaid)
-		out_mermaid_write(tl, x->conn, stdout);
-	if (x->ladder)
-		out_ladder_write(tl, x->conn, stdout);
-	return rc;
+	engine_config_default(cfg);
+	v = main_env_cap("SYNFIN_MAX_FLOWS", cfg->max_flows);
+	cfg->max_flows = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
 /*
@@ -270,8 +198,8 @@ main_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	size_t i;
 	int rc = EXIT_OK, urc;
 
-	tl = timeline_new(MAIN_TL_MAX);
-	engine_config_default(&cfg);
+	tl = timeline_new(main_env_cap("SYNFIN_MAX_EVENTS", MAIN_TL_MAX));
+	main_engine_config(&cfg);
 	e = engine_new(&cfg, timeline_sink(tl));
 	if (capture_run(cap, e, count, err, sizeof err) != 0) {
 		engine_warn(e, 0, 0, err);
@@ -288,7 +216,7 @@ main_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	urc = ui_main(tl, &uo, NULL);
 	if (urc == UI_NO_TERMINAL) {
 		text = out_text_new(stdout, OUT_TEXT_FULL);
-		for (i = 0; i < timeline_len(tl); i++)
+		for (i = timeline_first(tl); i < timeline_len(tl); i++)
 			sink_emit(text, timeline_at(tl, i));
 		sink_close(text);
 	} else if (urc != 0)
@@ -299,21 +227,29 @@ main_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	return rc;
 }
 
-static int
-main_replay(const char *path, const char *filter, enum main_mode mode,
-    uint64_t count, const struct main_export *x)
+/* Whether a command draws the UI: nothing else asked for, a terminal. */
+static bool
+main_wants_ui(const struct output *o)
 {
-	struct timeline *tl = NULL;
+	return o->mode == OUTPUT_AUTO && !o->explain &&
+	    !output_export_any(o) && isatty(STDOUT_FILENO);
+}
+
+static int
+main_replay(const char *path, const char *filter, uint64_t count,
+    struct output *o)
+{
+	struct output_run *run;
 	struct engine_config cfg;
 	struct engine *e;
 	struct capture *cap;
 	struct sink *sink;
-	char err[512], lt[128];
+	char err[512] = "", lt[128];
 	int rc = EXIT_OK;
 
 	if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO)) {
-		fprintf(stderr, "synfin: -: standard input is a terminal, not "
-		    "a capture (pipe one in, or name a file)\n");
+		fprintf(stderr, _("synfin: -: standard input is a terminal, "
+		    "not a capture (pipe one in, or name a file)\n"));
 		return EXIT_INPUT;
 	}
 	if ((cap = capture_open_file(path, err, sizeof err)) == NULL) {
@@ -322,8 +258,8 @@ main_replay(const char *path, const char *filter, enum main_mode mode,
 	}
 	if (!dec_linktype_supported(capture_linktype(cap))) {
 		capture_linktype_desc(capture_linktype(cap), lt, sizeof lt);
-		fprintf(stderr, "synfin: %s: unsupported link type %s\n", path,
-		    lt);
+		fprintf(stderr, _("synfin: %s: unsupported link type %s\n"),
+		    path, lt);
 		capture_close(cap);
 		return EXIT_INPUT;
 	}
@@ -335,23 +271,10 @@ main_replay(const char *path, const char *filter, enum main_mode mode,
 	}
 
 	/* A person at a terminal gets the UI; pipes and files get text. */
-	if (mode == MAIN_MODE_AUTO && !main_export_any(x) &&
-	    isatty(STDOUT_FILENO))
+	if (main_wants_ui(o))
 		return main_replay_ui(cap, path, count);
-	if (main_export_stdout(x) || (x->svg != NULL &&
-	    mode == MAIN_MODE_AUTO))
-		sink = NULL;
-	else if (mode == MAIN_MODE_JSON)
-		sink = out_json_new(stdout);
-	else
-		sink = out_text_new(stdout, mode == MAIN_MODE_SUMMARY ?
-		    OUT_TEXT_SUMMARY : OUT_TEXT_FULL);
-	if (main_export_any(x)) {
-		tl = timeline_new(MAIN_TL_MAX);
-		sink = sink == NULL ? timeline_sink(tl) :
-		    main_tee_new(sink, timeline_sink(tl));
-	}
-	engine_config_default(&cfg);
+	run = output_open(o, &sink);
+	main_engine_config(&cfg);
 	e = engine_new(&cfg, sink);
 	if (capture_run(cap, e, count, err, sizeof err) != 0) {
 		/* Show what was read, then say why it stopped. */
@@ -360,26 +283,16 @@ main_replay(const char *path, const char *filter, enum main_mode mode,
 	}
 	engine_finish(e);
 	engine_free(e);
-	sink_close(sink);
 	capture_close(cap);
-	if (rc != EXIT_OK)
+	if (output_close(run, path) != 0)
+		rc = EXIT_INPUT;
+	if (rc != EXIT_OK && err[0] != '\0')
 		fprintf(stderr, "synfin: %s: %s\n", path, err);
-	if (tl != NULL) {
-		if (main_export_run(x, tl, path) != EXIT_OK)
-			rc = EXIT_INPUT;
-		timeline_free(tl);
-	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "synfin: writing output: %s\n",
-		    strerror(errno));
-		return EXIT_INPUT;
-	}
 	return rc;
 }
 
 struct main_opts {
 	const char	*cmd;		/* "replay", "demo", "live" */
-	enum main_mode	mode;
 	const char	*file;		/* -r */
 	const char	*wfile;		/* -w */
 	const char	*iface;		/* -i */
@@ -388,32 +301,26 @@ struct main_opts {
 	long		port;
 	long		pace_ms;
 	bool		step;
-	struct main_export x;		/* --svg, --mermaid, --ladder */
+	struct output	out;		/* --text -v --json --summary, diagrams */
 };
-
-static struct sink *
-main_sink(enum main_mode mode)
-{
-	if (mode == MAIN_MODE_JSON)
-		return out_json_new(stdout);
-	return out_text_new(stdout, mode == MAIN_MODE_SUMMARY ?
-	    OUT_TEXT_SUMMARY : OUT_TEXT_FULL);
-}
 
 /* What to do when capturing is not allowed: the exact fix. */
 static void
 main_capture_fix(bool demo)
 {
-	fputs("synfin: to capture, run it with sudo, or give the binary the "
-	    "capabilities:\n"
-	    "    sudo setcap cap_net_raw,cap_net_admin+ep \"$(command -v "
+	fputs(_("synfin: to capture, run it with sudo, or give the binary the "
+	    "capabilities:\n"), stderr);
+	fputs("    sudo setcap cap_net_raw,cap_net_admin+ep \"$(command -v "
 	    "synfin)\"\n", stderr);
-	if (demo)
-		fputs("  or allow unprivileged user namespaces (then the demo "
-		    "needs no privilege):\n"
-		    "    sudo sysctl -w kernel.unprivileged_userns_clone=1\n"
-		    "  Meanwhile, replay a lesson recorded from real traffic:\n"
-		    "    synfin replay captures/handshake.pcap\n", stderr);
+	if (demo) {
+		fputs(_("  or allow unprivileged user namespaces (then the "
+		    "demo needs no privilege):\n"), stderr);
+		fputs("    sudo sysctl -w kernel.unprivileged_userns_clone=1\n",
+		    stderr);
+		fputs(_("  Meanwhile, replay a lesson recorded from real "
+		    "traffic:\n"), stderr);
+		fputs("    synfin replay captures/handshake.pcap\n", stderr);
+	}
 }
 
 static int
@@ -423,7 +330,7 @@ main_list(void)
 	int i;
 
 	for (i = 0; (s = scenario_at(i)) != NULL; i++)
-		printf("%-20s %s\n", s->name, s->summary);
+		printf("%-20s %s\n", s->name, _(s->summary));
 	return EXIT_OK;
 }
 
@@ -467,13 +374,15 @@ main_demo_ui(struct demo *demo, const char *name, char *err, size_t len)
 	struct main_demo_feed mf = { .demo = demo };
 	struct ui_feed feed = { .on_ready = main_demo_ready,
 	    .held = main_demo_held, .release = main_demo_release, .arg = &mf };
+	struct engine_config cfg;
 	struct ui_opts uo;
 	struct timeline *tl;
 	char title[128];
 	int urc;
 
-	tl = timeline_new(MAIN_TL_MAX);
-	mf.e = engine_new(NULL, timeline_sink(tl));
+	tl = timeline_new(main_env_cap("SYNFIN_MAX_EVENTS", MAIN_TL_MAX));
+	main_engine_config(&cfg);
+	mf.e = engine_new(&cfg, timeline_sink(tl));
 	feed.fd = demo_fd(demo);
 	snprintf(title, sizeof title, "demo %s", name);
 	uo.title = title;
@@ -485,7 +394,13 @@ main_demo_ui(struct demo *demo, const char *name, char *err, size_t len)
 	engine_free(mf.e);
 	timeline_free(tl);
 	if (urc == UI_NO_TERMINAL) {
-		snprintf(err, len, "cannot open the terminal UI (use --text)");
+		snprintf(err, len, "%s",
+		    _("cannot open the terminal UI (use --text)"));
+		return -1;
+	}
+	if (demo_error(demo) != NULL) {
+		/* A peer died: the UI showed it; say it once more here. */
+		snprintf(err, len, "%s", demo_error(demo));
 		return -1;
 	}
 	return 0;
@@ -496,42 +411,54 @@ main_demo(const struct main_opts *o, int argc, char **argv)
 {
 	struct demo_opts d = { .port = (uint16_t)o->port,
 	    .pace_ms = (int)o->pace_ms, .step = o->step, .wfile = o->wfile };
+	struct output out = o->out;
+	struct output_run *run;
 	struct demo_stats st;
 	struct demo *demo;
 	struct sink *sink;
-	char err[512];
+	char err[512], what[64];
 	int perm, rc;
 
 	if (o->list)
 		return main_list();
 	if (argc > 1)
-		return main_usage_error("demo takes one lesson name, not '%s'",
-		    argv[1]);
+		return main_usage_error(_("demo takes one lesson name, not "
+		    "'%s'"), argv[1]);
 	d.scn = scenario_find(argc == 1 ? argv[0] : "handshake");
 	if (d.scn == NULL)
-		return main_usage_error("unknown lesson '%s' (synfin demo "
-		    "--list shows them)", argv[0]);
-	if (o->mode == MAIN_MODE_SUMMARY)
-		return main_usage_error("%s", "--summary is for replay and live");
+		return main_usage_error(_("unknown lesson '%s' (synfin demo "
+		    "--list shows them)"), argv[0]);
+	if (o->out.mode == OUTPUT_SUMMARY)
+		return main_usage_error("%s",
+		    _("--summary is for replay and live"));
+	if (output_prepare(&out, err, sizeof err) != 0) {
+		fprintf(stderr, "synfin: %s: %s\n", out.svg, err);
+		return EXIT_INPUT;
+	}
 	if ((demo = demo_new(&d, &perm, err, sizeof err)) == NULL) {
+		output_release(&out);
 		fprintf(stderr, "synfin: demo: %s\n", err);
 		if (perm)
 			main_capture_fix(true);
 		return EXIT_INPUT;
 	}
-	if (o->mode == MAIN_MODE_AUTO && isatty(STDOUT_FILENO))
+	if (main_wants_ui(&out))
 		rc = main_demo_ui(demo, d.scn->name, err, sizeof err);
 	else {
-		sink = main_sink(o->mode);
+		run = output_open(&out, &sink);
 		rc = demo_run(demo, sink, err, sizeof err);
-		sink_close(sink);
+		snprintf(what, sizeof what, "demo %s", d.scn->name);
+		if (output_close(run, what) != 0 && rc == 0) {
+			rc = -1;
+			err[0] = '\0';
+		}
 	}
 	demo_stats(demo, &st);
-	if (rc != 0)
+	if (rc != 0 && err[0] != '\0')
 		fprintf(stderr, "synfin: demo: %s\n", err);
-	fprintf(stderr, "synfin demo %s: %" PRIu64 " packets captured, %"
+	fprintf(stderr, _("synfin demo %s: %" PRIu64 " packets captured, %"
 	    PRIu64 " dropped; first packet %" PRId64 " ms after the start; "
-	    "CapEff %llx while parsing\n", d.scn->name, st.received,
+	    "CapEff %llx while parsing\n"), d.scn->name, st.received,
 	    st.dropped, st.first_syn_ms, st.capeff);
 	demo_free(demo);
 	return rc == 0 ? EXIT_OK : EXIT_INPUT;
@@ -548,6 +475,9 @@ main_on_signal(int sig)
 static int
 main_live(const struct main_opts *o, const char *filter)
 {
+	struct output out = o->out;
+	struct output_run *run;
+	struct engine_config cfg;
 	struct engine *e;
 	struct capture *cap;
 	struct capture_frame f;
@@ -558,17 +488,23 @@ main_live(const struct main_opts *o, const char *filter)
 	char err[512], derr[256];
 	int perm, rc = EXIT_OK, n;
 
+	if (output_prepare(&out, err, sizeof err) != 0) {
+		fprintf(stderr, "synfin: %s: %s\n", out.svg, err);
+		return EXIT_INPUT;
+	}
 	if ((cap = capture_open_live(o->iface, &perm, err,
 	    sizeof err)) == NULL) {
 		fprintf(stderr, "synfin: %s: %s\n", o->iface, err);
 		if (perm)
 			main_capture_fix(false);
+		output_release(&out);
 		return EXIT_INPUT;
 	}
 	if (filter != NULL && capture_set_filter(cap, filter, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "synfin: %s: %s\n", o->iface, err);
 		capture_close(cap);
+		output_release(&out);
 		return EXIT_INPUT;
 	}
 	if (o->wfile != NULL && capture_dump_open(cap, o->wfile, err,
@@ -576,11 +512,14 @@ main_live(const struct main_opts *o, const char *filter)
 		/* libpcap's message already names the file. */
 		fprintf(stderr, "synfin: %s\n", err);
 		capture_close(cap);
+		output_release(&out);
 		return EXIT_INPUT;
 	}
 	if (sandbox_drop(derr, sizeof derr) != 0) {
-		fprintf(stderr, "synfin: cannot drop privileges: %s\n", derr);
+		fprintf(stderr, _("synfin: cannot drop privileges: %s\n"),
+		    derr);
 		capture_close(cap);
+		output_release(&out);
 		return EXIT_INPUT;
 	}
 	memset(&sa, 0, sizeof sa);
@@ -589,8 +528,9 @@ main_live(const struct main_opts *o, const char *filter)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	sink = main_sink(o->mode);
-	e = engine_new(NULL, sink);
+	run = output_open(&out, &sink);
+	main_engine_config(&cfg);
+	e = engine_new(&cfg, sink);
 	p.fd = capture_fd(cap);
 	p.events = POLLIN;
 	while (!main_stop && (o->count == 0 || fed < o->count)) {
@@ -604,7 +544,7 @@ main_live(const struct main_opts *o, const char *filter)
 			engine_frame(e, f.frame, f.ts_ns, f.linktype, f.data,
 			    f.caplen, f.wirelen);
 			fed++;
-			if (o->mode != MAIN_MODE_SUMMARY)
+			if (out.mode != OUTPUT_SUMMARY)
 				fflush(stdout);
 			continue;
 		}
@@ -614,10 +554,11 @@ main_live(const struct main_opts *o, const char *filter)
 	}
 	engine_finish(e);
 	engine_free(e);
-	sink_close(sink);
+	if (output_close(run, o->iface) != 0)
+		rc = EXIT_INPUT;
 	capture_stats(cap, &recv, &drop);
-	fprintf(stderr, "synfin: %s: %" PRIu64 " packets received, %" PRIu64
-	    " dropped by the kernel\n", o->iface, recv, drop);
+	fprintf(stderr, _("synfin: %s: %" PRIu64 " packets received, %"
+	    PRIu64 " dropped by the kernel\n"), o->iface, recv, drop);
 	if (capture_dump_close(cap, err, sizeof err) != 0) {
 		fprintf(stderr, "synfin: %s: %s\n", o->wfile, err);
 		rc = EXIT_INPUT;
@@ -635,9 +576,44 @@ main_number(const char *opt, const char *arg, long lo, long hi, long *out)
 	*out = strtol(arg, &end, 10);
 	if (errno != 0 || *end != '\0' || end == arg || *out < lo ||
 	    *out > hi)
-		return main_usage_error("%s wants a number from %ld to %ld, not "
-		    "'%s'", opt, lo, hi, arg);
+		return main_usage_error(_("%s wants a number from %ld to %ld, "
+		    "not '%s'"), opt, lo, hi, arg);
 	return 0;
+}
+
+/*
+ * The language is chosen before the first message, so --lang is taken
+ * out of argv (anywhere before "--", before or after the command) and
+ * --json looked for ahead of getopt, which may itself complain.  Returns
+ * the new argc; *lang is NULL without --lang, "" when it lacks a value.
+ */
+static int
+main_prescan(int argc, char **argv, const char **lang, bool *json)
+{
+	int i, n = 1;
+
+	*lang = NULL;
+	*json = false;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--lang") == 0) {
+			*lang = i + 1 < argc ? argv[++i] : "";
+			continue;
+		}
+		if (strncmp(argv[i], "--lang=", 7) == 0) {
+			*lang = argv[i] + 7;
+			continue;
+		}
+		if (strcmp(argv[i], "--json") == 0)
+			*json = true;
+		argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return n;
 }
 
 int
@@ -661,26 +637,36 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct main_opts o = { .mode = MAIN_MODE_AUTO, .port = 8080,
+	static char progname[] = "synfin";
+	struct main_opts o = { .out.mode = OUTPUT_AUTO, .port = 8080,
 	    .pace_ms = 400 };
+	const char *conflict, *lang;
 	char *filter = NULL, *end;
+	bool json;
 	long v;
 	int ch, rc;
 
 	signal(SIGPIPE, main_sigpipe);
-
-	/* A subcommand comes first, unless tcpdump's -r is used. */
-	static char progname[] = "synfin";
+	argc = main_prescan(argc, argv, &lang, &json);
+	if (lang != NULL && !i18n_lang_valid(lang)) {
+		i18n_init(NULL, json);
+		return main_usage_error(_("--lang wants a language such as "
+		    "zh_CN or en, not '%s'"), lang);
+	}
+	if (i18n_init(lang, json) != 0)
+		fprintf(stderr, _("synfin: no %s translation installed; "
+		    "messages stay in English\n"), lang);
 
 	/* getopt names argv[0] in its messages: make them "synfin: ...". */
 	argv[0] = progname;
+	/* A subcommand comes first, unless tcpdump's -r is used. */
 	if (argc > 1 && argv[1][0] != '-') {
 		o.cmd = argv[1];
 		argv[1] = argv[0];
 		argv++;
 		argc--;
 	}
-	while ((ch = getopt_long(argc, argv, "r:c:w:i:hV", longopts,
+	while ((ch = getopt_long(argc, argv, "r:c:w:i:vhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -697,17 +683,20 @@ main(int argc, char **argv)
 			o.count = strtoull(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || o.count == 0 ||
 			    optarg[0] == '-')
-				return main_usage_error("-c wants a positive "
-				    "number, not '%s'", optarg);
+				return main_usage_error(_("-c wants a positive "
+				    "number, not '%s'"), optarg);
 			break;
 		case 't':
-			o.mode = MAIN_MODE_TEXT;
+			o.out.mode = OUTPUT_TEXT;
+			break;
+		case 'v':
+			o.out.explain = true;
 			break;
 		case 'j':
-			o.mode = MAIN_MODE_JSON;
+			o.out.mode = OUTPUT_JSON;
 			break;
 		case 's':
-			o.mode = MAIN_MODE_SUMMARY;
+			o.out.mode = OUTPUT_SUMMARY;
 			break;
 		case OPT_LIST:
 			o.list = true;
@@ -726,81 +715,75 @@ main(int argc, char **argv)
 			o.step = true;
 			break;
 		case OPT_SVG:
-			o.x.svg = optarg;
+			o.out.svg = optarg;
 			break;
 		case OPT_MERMAID:
-			o.x.mermaid = true;
+			o.out.mermaid = true;
 			break;
 		case OPT_LADDER:
-			o.x.ladder = true;
+			o.out.ladder = true;
 			break;
 		case OPT_CONN:
 			if (main_number("--conn", optarg, 1, UINT32_MAX,
 			    &v) != 0)
 				return EXIT_USAGE;
-			o.x.conn = (uint32_t)v;
+			o.out.conn = (uint32_t)v;
 			break;
 		case 'h':
-			fputs(main_usage, stdout);
+			fputs(_(main_usage), stdout);
 			fputc('\n', stdout);
-			fputs(main_help, stdout);
+			fputs(_(main_help), stdout);
 			return EXIT_OK;
 		case 'V':
 			printf("synfin %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
 		default:
-			fputs(main_usage, stderr);
+			fputs(_(main_usage), stderr);
 			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
-	if (o.x.mermaid && o.x.ladder)
-		return main_usage_error("%s", "--mermaid and --ladder both "
-		    "write to standard output; pick one");
-	if (main_export_stdout(&o.x) && o.mode != MAIN_MODE_AUTO)
-		return main_usage_error("%s", "--mermaid, --ladder and --svg - "
-		    "take standard output; --text, --json and --summary "
-		    "cannot share it");
-	if (o.x.conn != 0 && !main_export_any(&o.x))
-		return main_usage_error("%s", "--conn picks the conn for "
-		    "--svg, --mermaid or --ladder");
+	o.out.max_events = main_env_cap("SYNFIN_MAX_EVENTS", MAIN_TL_MAX);
+	/* -v alone means --text -v. */
+	if (o.out.explain && o.out.mode == OUTPUT_AUTO &&
+	    !output_export_any(&o.out))
+		o.out.mode = OUTPUT_TEXT;
+	if ((conflict = output_conflict(&o.out)) != NULL)
+		return main_usage_error("%s", conflict);
 	if (o.cmd == NULL && o.file == NULL) {
 		if (argc > 0)
-			return main_usage_error("unknown command '%s'",
+			return main_usage_error(_("unknown command '%s'"),
 			    argv[0]);
-		return main_usage_error("%s", "no command given");
+		return main_usage_error("%s", _("no command given"));
 	}
 	if (o.cmd == NULL || strcmp(o.cmd, "replay") == 0) {
 		if (o.wfile != NULL || o.iface != NULL)
-			return main_usage_error("%s", "-w and -i are for demo "
-			    "and live, not replay");
+			return main_usage_error("%s", _("-w and -i are for "
+			    "demo and live, not replay"));
 		if (o.file == NULL) {
 			if (argc == 0)
 				return main_usage_error("%s",
-				    "replay needs a FILE");
+				    _("replay needs a FILE"));
 			o.file = argv[0];
 			argc--;
 			argv++;
 		}
 		if (argc > 0)
 			filter = main_join(argc, argv);
-		rc = main_replay(o.file, filter, o.mode, o.count, &o.x);
-	} else if (main_export_any(&o.x)) {
-		return main_usage_error("%s", "--svg, --mermaid and --ladder "
-		    "work with replay for now");
+		rc = main_replay(o.file, filter, o.count, &o.out);
 	} else if (strcmp(o.cmd, "demo") == 0) {
 		rc = main_demo(&o, argc, argv);
 	} else if (strcmp(o.cmd, "live") == 0) {
 		if (o.iface == NULL)
-			return main_usage_error("%s", "live needs -i IFACE "
-			    "(-i lo for programs on this machine)");
+			return main_usage_error("%s", _("live needs -i IFACE "
+			    "(-i lo for programs on this machine)"));
 		if (argc > 0)
 			filter = main_join(argc, argv);
 		rc = main_live(&o, filter);
 	} else
-		return main_usage_error("unknown command '%s'", o.cmd);
+		return main_usage_error(_("unknown command '%s'"), o.cmd);
 	free(filter);
 	return rc;
 }

@@ -36,7 +36,7 @@ expect "--conn without an export is a usage error" 2 "--conn picks" -- replay "$
 expect "--conn 0 is a usage error" 2 "--conn wants a number" -- replay "$h" --ladder --conn 0
 expect "--conn x is a usage error" 2 "--conn wants a number" -- replay "$h" --ladder --conn x
 expect "--conn of a conn the input lacks" 1 "^synfin: .*handshake.pcap: no conn 5 \(it has 1\)$" -- replay "$h" --ladder --conn 5
-expect "exports are for replay for now" 2 "work with replay" -- live -i lo --mermaid
+expect "-v with --json is a usage error" 2 "-v adds the narration" -- replay "$h" -v --json
 grep -q -- '--svg FILE' <("$SYNFIN" --help) && ok "--help names --svg FILE" || bad "--help names --svg FILE"
 
 expect "--ladder --conn 1" 0 "" -- replay "$h" --ladder --conn 1
@@ -70,6 +70,46 @@ if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
 else
 	echo "# rc=$rc; files: $(ls -A "$tmp/w" | tr '\n' ' ')"
 	bad "a failed write keeps the old file, leaves no temporary, says why"
+fi
+
+# Diagrams from the demo: the same exporters, drawn once the lesson is over
+# (the demo needs root or unprivileged user namespaces).
+if "$SYNFIN" demo handshake --pace 0 --ladder >"$tmp/d.ladder" 2>"$tmp/err"; then
+	if grep -Eq 'SYN_SENT \|-+ SYN seq=0 -+>\|' "$tmp/d.ladder" &&
+	    grep -q 'TIME_WAIT' "$tmp/d.ladder" &&
+	    grep -Eq '\| send\("hello"\) = 5 +\|' "$tmp/d.ladder"; then
+		ok "demo --ladder draws the lesson with its socket calls"
+	else
+		bad "demo --ladder draws the lesson with its socket calls"
+	fi
+	"$SYNFIN" demo half-close --pace 0 --svg "$tmp/d.svg" --text \
+	    >"$tmp/d.txt" 2>"$tmp/err"
+	if [ $? -eq 0 ] && python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); assert d.documentElement.tagName == "svg"' "$tmp/d.svg" 2>>"$tmp/err" &&
+	    grep -q 'shutdown' "$tmp/d.svg" && grep -q 'FIN_WAIT_2' "$tmp/d.svg" &&
+	    grep -Eq '^ +[0-9]+ .* C->S FIN' "$tmp/d.txt" &&
+	    [ -z "$(find "$tmp" -name '*.tmp*')" ]; then
+		ok "demo --svg FILE --text: a whole SVG and the text output"
+	else
+		bad "demo --svg FILE --text: a whole SVG and the text output"
+	fi
+	"$SYNFIN" demo refused --pace 0 --mermaid >"$tmp/d.md" 2>"$tmp/err"
+	if [ $? -eq 0 ] && head -1 "$tmp/d.md" | grep -q '^```mermaid' &&
+	    grep -q 'sequenceDiagram' "$tmp/d.md" && grep -q 'RST' "$tmp/d.md"; then
+		ok "demo --mermaid prints the lesson's sequenceDiagram"
+	else
+		bad "demo --mermaid prints the lesson's sequenceDiagram"
+	fi
+	"$SYNFIN" demo handshake --pace 0 -v >"$tmp/d.v" 2>"$tmp/err"
+	if [ $? -eq 0 ] && grep -q '^        # .*connect(127' "$tmp/d.v" &&
+	    grep -q '^        # .*three-way handshake' "$tmp/d.v"; then
+		ok "demo -v narrates each step under its line"
+	else
+		bad "demo -v narrates each step under its line"
+	fi
+elif grep -q 'to capture, run it with sudo' "$tmp/err"; then
+	echo "ok - demo diagrams # SKIP the demo cannot run here (no privilege, no user namespaces)"
+else
+	bad "demo --ladder runs"
 fi
 
 echo "$pass passed, $fail failed"

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "narrate.h"
+#include "out.h"
+#include "out_explain.h"
+#include "timeline.h"
+#include "xmalloc.h"
+
+/*
+ * Events kept for the narration to look at: printed ones are only history,
+ * and the timeline evicts the oldest, so a live run stays bounded.
+ */
+#define OUT_EXPLAIN_KEEP	4096
+
+struct out_explain {
+	struct sink	 sink;
+	FILE		*fp;
+	struct sink	*text;
+	struct timeline	*tl;
+	struct sink	*tl_sink;
+	size_t		 next;		/* first event not yet printed */
+	/* The last packet printed: its state changes are told with it.
+	 * By id: a conn the timeline evicted may be freed. */
+	uint32_t	 last_conn;
+	uint64_t	 last_frame;
+	size_t		 head;		/* first event of the step in print */
+	bool		 have_head;
+};
+
+static bool
+out_explain_told(const struct out_explain *o, const struct ev *e)
+{
+	return e->type == EV_STATE && e->conn != NULL &&
+	    e->conn->id == o->last_conn &&
+	    e->u.state.frame == o->last_frame;
+}
+
+/* Print the narration of the step that began at event `head`. */
+static void
+out_explain_tell(struct out_explain *o, size_t head)
+{
+	char buf[NARRATE_MAX];
+
+	out_text_end_line(o->text);
+	if (narrate_event(o->tl, head, buf, sizeof buf) > 0)
+		fprintf(o->fp, "        # %s\n", buf);
+}
+
+/*
+ * Print every complete step: an event, with the state changes its packet
+ * caused, then its narration.
+ */
+static void
+out_explain_flush(struct out_explain *o)
+{
+	const struct ev *e;
+	size_t n = timeline_len(o->tl);
+
+	for (; o->next < n; o->next++) {
+		if ((e = timeline_at(o->tl, o->next)) == NULL)
+			continue;
+		if (!out_explain_told(o, e)) {
+			if (o->have_head)
+				out_explain_tell(o, o->head);
+			o->head = o->next;
+			o->have_head = true;
+			if (e->type == EV_PACKET) {
+				o->last_conn = e->conn != NULL ?
+				    e->conn->id : 0;
+				o->last_frame = e->u.pkt.frame;
+			}
+		}
+		sink_emit(o->text, e);
+	}
+	if (o->have_head)
+		out_explain_tell(o, o->head);
+	o->have_head = false;
+}
+
+static void
+out_explain_emit(struct sink *s, const struct ev *e)
+{
+	struct out_explain *o = (struct out_explain *)s;
+
+	/* Anything but a state change ends the step before it. */
+	if (e->type != EV_STATE)
+		out_explain_flush(o);
+	sink_emit(o->tl_sink, e);
+}
+
+static void
+out_explain_close(struct sink *s)
+{
+	struct out_explain *o = (struct out_explain *)s;
+
+	out_explain_flush(o);
+	sink_close(o->text);
+	sink_close(o->tl_sink);
+	timeline_free(o->tl);
+	free(o);
+}
+
+struct sink *
+out_explain_new(FILE *fp)
+{
+	struct out_explain *o = xcalloc(1, sizeof *o);
+
+	o->sink.emit = out_explain_emit;
+	o->sink.close = out_explain_close;
+	o->fp = fp;
+	o->text = out_text_new(fp, OUT_TEXT_FULL);
+	o->tl = timeline_new(OUT_EXPLAIN_KEEP);
+	o->tl_sink = timeline_sink(o->tl);
+	return &o->sink;
+}

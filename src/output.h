@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What a run writes: the stream output on standard output (--text, -v,
+ * --json, --summary) and the diagrams drawn once the input has ended
+ * (--svg, --mermaid, --ladder).  replay, demo and live all go through
+ * here, so every output works with every command.
+ */
+#ifndef OUTPUT_H
+#define OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ev.h"
+
+enum output_mode {
+	OUTPUT_AUTO,		/* the UI on a terminal, else text */
+	OUTPUT_TEXT,
+	OUTPUT_JSON,
+	OUTPUT_SUMMARY,
+};
+
+struct output {
+	enum output_mode mode;
+	bool		 explain;	/* -v: narration under each line */
+	const char	*svg;		/* --svg FILE, "-": standard output */
+	bool		 mermaid;
+	bool		 ladder;
+	uint32_t	 conn;		/* --conn N; 0: every conn */
+	size_t		 max_events;	/* a diagram's timeline cap; 0: default */
+	struct output_writer *writer;	/* output_prepare()'s, or NULL */
+};
+
+/* Whether a diagram was asked for. */
+bool	output_export_any(const struct output *);
+
+/* Why these outputs cannot go together (a usage error), or NULL. */
+const char *output_conflict(const struct output *);
+
+struct output_run;
+struct output_writer;
+
+/*
+ * For a command that drops its privileges (demo, live): call it while
+ * they are still held.  An --svg FILE then goes through a writer process
+ * that keeps the caller's identity, takes the finished diagram over a pipe
+ * and writes it atomically; the process that parses packets can no longer
+ * create files where its caller could (as root it runs as nobody).
+ * Returns 0, or -1 with the reason in err.
+ */
+int	output_prepare(struct output *, char *err, size_t len);
+/* End output_prepare()'s writer without a diagram (output_close does). */
+void	output_release(struct output *);
+
+/*
+ * Start writing: *sink gets the events (never NULL).  Without a diagram
+ * and in OUTPUT_AUTO mode the stream output is text.
+ */
+struct output_run *output_open(struct output *, struct sink **sink);
+
+/*
+ * Close the sink, draw the diagrams (`what` names the input in
+ * messages), check standard output.  Returns 0, or -1 once it has said
+ * why on standard error.
+ */
+int	output_close(struct output_run *, const char *what);
+
+#endif
