@@ -202,6 +202,16 @@ capture_next(struct capture *c, struct capture_frame *f, char *err,
 			   how many frames were read before it. */
 			snprintf(err, len, _("%s (after %llu frames)"),
 			    pcap_geterr(c->pcap), (unsigned long long)c->frame);
+			/* libpcap 1.10 reads one link type and snaplen per
+			 * pcapng file; say what to do about it. */
+			if (strstr(err, "different from the") != NULL &&
+			    strstr(err, "first interface") != NULL)
+				snprintf(err + strlen(err), len - strlen(err),
+				    "%s", _("; libpcap reads pcapng files "
+				    "whose interfaces share one link type and "
+				    "snapshot length: split it by interface "
+				    "first (tshark -r FILE -w OUT -Y "
+				    "'frame.interface_id == 0')"));
 			return CAPTURE_ERROR;
 		}
 		if (rc == 0)

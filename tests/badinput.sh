@@ -185,10 +185,10 @@ grep -q '^conn 1 udp 127.0.0.1:1234 -> 127.0.0.1:53: 2 packets' "$tmp/out" &&
 	[ ! -s "$tmp/err" ] && ok "... and both frames around them are read" ||
 	bad "... and both frames around them are read"
 expect "pcapng with interfaces of different link types is refused" 1 \
-    "^synfin: $tmp/mixed.pcapng: .*interface has a type 101 different from the type of the first interface" -- \
+    "^synfin: $tmp/mixed.pcapng: .*interface has a type 101 different from the type of the first interface.*split it by interface first" -- \
     replay "$tmp/mixed.pcapng"
 expect "... also when the second interface comes after a frame" 1 \
-    "^synfin: $tmp/mixedlate.pcapng: .*type 101 different .*\(after 1 frames\)$" -- \
+    "^synfin: $tmp/mixedlate.pcapng: .*type 101 different .*\(after 1 frames\); libpcap reads pcapng files whose interfaces share" -- \
     replay --text "$tmp/mixedlate.pcapng"
 grep -Eq '^ +1 ' "$tmp/out" && ok "... showing the frame before it" ||
 	bad "... showing the frame before it"

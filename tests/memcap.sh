@@ -132,10 +132,27 @@ keys() { T send-keys -t 0 "$@"; }
 app_pid() { pgrep -P "$(T display -p -t 0 '#{pane_pid}')" -x "$1" | head -1; }
 # start CMD: in a fresh 100x30 pane; prints __EXIT=status__ when done.
 start() {
+	local try
 	T kill-server 2>/dev/null
+	# A fresh socket each time: reusing one races with its server's end.
+	nsock=$((${nsock:-0} + 1))
+	T_SOCK=$tmp/tmux-$nsock
 	rm -f "$tmp/stty"
-	T new-session -d -x 100 -y 30 \
-	    "$*; echo __EXIT=\$?__; stty -a >$tmp/stty; sleep 120"
+	# A server still shutting down makes new-session fail ("server
+	# exited unexpectedly") under load: wait, then try again.
+	for try in 1 2 3 4 5; do
+		T new-session -d -x 100 -y 30 \
+		    "$*; echo __EXIT=\$?__; stty -a >$tmp/stty; sleep 120" \
+		    2>/dev/null && T has-session 2>/dev/null && return 0
+		sleep 0.5
+	done
+	echo "# tmux would not start a session"
+	return 1
+}
+# feed TEXT: write to the live UI's fifo, never blocking the test if the
+# UI is gone.
+feed() {
+	timeout 10 sh -c 'printf "%s" "$1" >"$2"' sh "$1" "$tmp/fifo"
 }
 restored() {
 	wait_for "__EXIT=$1__" 5 &&
@@ -189,18 +206,18 @@ else
 	mkfifo "$tmp/fifo"
 	start "env SYNFIN_MAX_EVENTS=3000 $feedprog $tmp/small.pcap $tmp/fifo"
 	wait_for 'LIVE.*step 0/0'
-	for i in 1 2 3 4 5 6 7 8 9 10; do printf '%0200d' 0 | tr 0 f >"$tmp/fifo"; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do feed "$(printf '%0200d' 0 | tr 0 f)"; done
 	check "live UI: it follows the newest while the cap evicts the oldest" \
 	    "wait_for 'oldest [0-9]+ events dropped \\(memory cap\\)' && wait_for 'LIVE'"
 	keys Left Left
 	check "live UI: stepping back holds the view" "wait_for 'PAUSED'"
-	for i in 1 2 3 4 5 6 7 8 9 10; do printf '%0300d' 0 | tr 0 f >"$tmp/fifo"; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do feed "$(printf '%0300d' 0 | tr 0 f)"; done
 	sleep 0.5
 	check "live UI: its conn and rows evicted under it, it still draws" \
 	    "wait_for 'step [0-9]+/[0-9]+' && screen | grep -q 'memory cap'"
 	keys Home Right Right Tab Tab Tab Up Enter End
-	printf a >"$tmp/fifo"
-	printf e >"$tmp/fifo"
+	feed a
+	feed e
 	check "live UI: the source ends; held steps, keys, views still work" \
 	    "wait_for 'PAUSED' && screen | grep -q 'oldest'"
 	pid=$(app_pid ui_feed)

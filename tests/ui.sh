@@ -414,27 +414,27 @@ if [ -x "$feedprog" ]; then
 	start 80 24 -- "$feedprog" "$caps/handshake.pcap" "$tmp/fifo"
 	check "live: an empty timeline waits for its first packet" \
 	    "wait_for 'LIVE.*step 0/0' && screen | grep -q 'no connection yet'"
-	printf f >"$tmp/fifo"
+	timeout 10 sh -c "printf f >\"$tmp/fifo\""
 	check "live: the first packet is drawn as it arrives" \
 	    "wait_for 'LIVE.*step 1/1' && screen | grep -q 'SYN_SENT │── SYN'"
-	printf ff >"$tmp/fifo"
+	timeout 10 sh -c "printf ff >\"$tmp/fifo\""
 	check "live: it follows the newest packet" \
 	    "wait_for 'LIVE.*step 3/3' && screen | grep -q '│── ACK seq=1 ack=1'"
 	keys Left
 	check "live: stepping back holds the view" "wait_for 'PAUSED.*step 2/3'"
-	printf ff >"$tmp/fifo"
+	timeout 10 sh -c "printf ff >\"$tmp/fifo\""
 	check "live: new packets wait and say so" \
 	    "wait_for 'step 2/5' && screen | grep -q '2 new steps wait: End' && ! screen | grep -q 'PSH-ACK'"
 	keys End
 	check "live: End returns to the newest and follows again" \
 	    "wait_for 'LIVE.*step 5/5' && screen | grep -q '◀─ ACK seq=1 ack=6'"
-	printf h >"$tmp/fifo"
+	timeout 10 sh -c "printf h >\"$tmp/fifo\""
 	check "live --step: a held call is announced" \
 	    "wait_for 'Next: the client calls close\\(\\)'"
 	keys Enter
 	check "live --step: Enter lets it happen; the call is drawn on its side" \
 	    "wait_gone 'Next: the client' && wait_for 'close\\(\\) +│' && narration | grep -q 'The client calls close()'"
-	printf ae >"$tmp/fifo"
+	timeout 10 sh -c "printf ae >\"$tmp/fifo\""
 	check "live: when the source ends, the UI stays, paused" \
 	    "wait_for 'PAUSED.*step 1[0-9]/1[0-9]' && screen | grep -q 'TIME_WAIT'"
 	keys q

@@ -209,8 +209,8 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 	case LAY_ROW_ICMP:
 		pkt_addr_str(&e->u.icmp.src, a, sizeof a);
 		snprintf(buf, sizeof buf, _("%s (type %u code %u)"),
-		    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
-		    e->u.icmp.icmp_code), e->u.icmp.icmp_type,
+		    _(ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
+		    e->u.icmp.icmp_code)), e->u.icmp.icmp_type,
 		    e->u.icmp.icmp_code);
 		view_detail_line(&o, _("ICMP"), buf);
 		view_detail_line(&o, _("From"), a);
@@ -249,8 +249,8 @@ view_detail_title(struct ui *ui, const struct lay_row *row, char *buf,
 		break;
 	case LAY_ROW_ICMP:
 		snprintf(buf, len, "%zu %s ICMP %s", ui->sel + 1, ui->g->sep,
-		    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
-		    e->u.icmp.icmp_code));
+		    _(ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
+		    e->u.icmp.icmp_code)));
 		break;
 	case LAY_ROW_CALL:
 		snprintf(buf, len, "%zu %s %s %s()", ui->sel + 1, ui->g->sep,
@@ -290,7 +290,10 @@ view_detail_narration(struct ui *ui, const struct lay_rect *r)
 		if (row->call >= 0)
 			used = narrate_event(ui->tl, (size_t)row->call, text,
 			    sizeof text);
-		if (used > 0 && used + 1 < sizeof text)
+		/* Sentences part with a space, but not after a wide
+		 * full stop (Chinese: "。"). */
+		if (used > 0 && used + 1 < sizeof text &&
+		    (unsigned char)text[used - 1] < 0x80)
 			text[used++] = ' ';
 		narrate_event(ui->tl, row->ev, text + used, sizeof text - used);
 		view_detail_title(ui, row, title, sizeof title);

@@ -165,8 +165,8 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 		break;
 	case LAY_ROW_ICMP:
 		snprintf(desc, sizeof desc, "ICMP %s",
-		    ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
-		    e->u.icmp.icmp_code));
+		    _(ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
+		    e->u.icmp.icmp_code)));
 		view_ladder_arrow(ui, l, y, ox, row->side == EV_CLIENT,
 		    g->dot_h, desc, theme_attr(TH_NOTE));
 		break;
