@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: ISC */
-/* synfin's command line: subcommands, options and exit codes. */
+/*
+ * synfin's command line: the language, the options, the dispatch to the
+ * commands (cmd.h), and what the commands share.
+ */
 
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,23 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "demo.h"
-#include "engine.h"
+#include "cmd.h"
 #include "i18n.h"
 #include "i18n_init.h"
-#include "out.h"
 #include "output.h"
-#include "sandbox.h"
-#include "scenario.h"
-#include "timeline.h"
-#include "ui.h"
 #include "xmalloc.h"
-
-/* Exit codes: a contract for scripts (synfin(1), EXIT STATUS). */
-#define EXIT_OK		0
-#define EXIT_INPUT	1	/* unreadable input, bad filter ... */
-#define EXIT_USAGE	2
 
 static const char main_usage[] = N_(
 "usage: synfin demo [NAME] [--list] [--text [-v] | --json] [-w FILE]\n"
@@ -109,11 +98,11 @@ main_sigpipe(int sig)
 	_exit(EXIT_OK);
 }
 
-static int
-main_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int
+cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static int
-main_usage_error(const char *fmt, ...)
+int
+cmd_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -146,17 +135,14 @@ main_join(int argc, char **argv)
 	return s;
 }
 
-/* Events the UI's timeline keeps; past it the oldest are evicted. */
-#define MAIN_TL_MAX	2000000
-
 /*
  * A memory cap, lowered through the environment for tests that prove
  * the bounds in seconds (synfin(1), ENVIRONMENT): SYNFIN_MAX_EVENTS for
  * the UI's timeline, SYNFIN_MAX_FLOWS for the conversations tracked at
  * once.  Anything but a positive number leaves the default.
  */
-static size_t
-main_env_cap(const char *name, size_t dflt)
+size_t
+cmd_env_cap(const char *name, size_t dflt)
 {
 	const char *s = getenv(name);
 	unsigned long long v;
@@ -171,142 +157,39 @@ main_env_cap(const char *name, size_t dflt)
 	return (size_t)v;
 }
 
-static void
-main_engine_config(struct engine_config *cfg)
+void
+cmd_engine_config(struct engine_config *cfg)
 {
 	size_t v;
 
 	engine_config_default(cfg);
-	v = main_env_cap("SYNFIN_MAX_FLOWS", cfg->max_flows);
+	v = cmd_env_cap("SYNFIN_MAX_FLOWS", cfg->max_flows);
 	cfg->max_flows = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
-/*
- * The terminal UI over a timeline of the whole capture.  Without a usable
- * terminal (no TERM, say), the timeline is printed as --text would.
- */
 static int
-main_replay_ui(struct capture *cap, const char *path, uint64_t count)
+main_number(const char *opt, const char *arg, long lo, long hi, long *out)
 {
-	struct engine_config cfg;
-	struct ui_opts uo;
-	struct timeline *tl;
-	struct engine *e;
-	struct sink *text;
-	const char *base;
-	char err[512], title[256];
-	size_t i;
-	int rc = EXIT_OK, urc;
+	char *end;
 
-	tl = timeline_new(main_env_cap("SYNFIN_MAX_EVENTS", MAIN_TL_MAX));
-	main_engine_config(&cfg);
-	e = engine_new(&cfg, timeline_sink(tl));
-	if (capture_run(cap, e, count, err, sizeof err) != 0) {
-		engine_warn(e, 0, 0, err);
-		rc = EXIT_INPUT;
-	}
-	engine_finish(e);
-	engine_free(e);
-	capture_close(cap);
-	base = strrchr(path, '/');
-	snprintf(title, sizeof title, "replay %s", base != NULL ? base + 1 :
-	    path);
-	uo.title = title;
-	uo.start = UI_START_REPLAY;
-	urc = ui_main(tl, &uo, NULL);
-	if (urc == UI_NO_TERMINAL) {
-		text = out_text_new(stdout, OUT_TEXT_FULL);
-		for (i = timeline_first(tl); i < timeline_len(tl); i++)
-			sink_emit(text, timeline_at(tl, i));
-		sink_close(text);
-	} else if (urc != 0)
-		rc = urc;
-	if (rc == EXIT_INPUT)
-		fprintf(stderr, "synfin: %s: %s\n", path, err);
-	timeline_free(tl);
-	return rc;
+	errno = 0;
+	*out = strtol(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || end == arg || *out < lo ||
+	    *out > hi)
+		return cmd_usage_error(_("%s wants a number from %ld to %ld, "
+		    "not '%s'"), opt, lo, hi, arg);
+	return 0;
 }
 
-/* Whether a command draws the UI: nothing else asked for, a terminal. */
-static bool
-main_wants_ui(const struct output *o)
+bool
+cmd_wants_ui(const struct output *o)
 {
 	return o->mode == OUTPUT_AUTO && !o->explain &&
 	    !output_export_any(o) && isatty(STDOUT_FILENO);
 }
 
-static int
-main_replay(const char *path, const char *filter, uint64_t count,
-    struct output *o)
-{
-	struct output_run *run;
-	struct engine_config cfg;
-	struct engine *e;
-	struct capture *cap;
-	struct sink *sink;
-	char err[512] = "", lt[128];
-	int rc = EXIT_OK;
-
-	if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO)) {
-		fprintf(stderr, _("synfin: -: standard input is a terminal, "
-		    "not a capture (pipe one in, or name a file)\n"));
-		return EXIT_INPUT;
-	}
-	if ((cap = capture_open_file(path, err, sizeof err)) == NULL) {
-		fprintf(stderr, "synfin: %s: %s\n", path, err);
-		return EXIT_INPUT;
-	}
-	if (!dec_linktype_supported(capture_linktype(cap))) {
-		capture_linktype_desc(capture_linktype(cap), lt, sizeof lt);
-		fprintf(stderr, _("synfin: %s: unsupported link type %s\n"),
-		    path, lt);
-		capture_close(cap);
-		return EXIT_INPUT;
-	}
-	if (filter != NULL && capture_set_filter(cap, filter, err,
-	    sizeof err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", path, err);
-		capture_close(cap);
-		return EXIT_INPUT;
-	}
-
-	/* A person at a terminal gets the UI; pipes and files get text. */
-	if (main_wants_ui(o))
-		return main_replay_ui(cap, path, count);
-	run = output_open(o, &sink);
-	main_engine_config(&cfg);
-	e = engine_new(&cfg, sink);
-	if (capture_run(cap, e, count, err, sizeof err) != 0) {
-		/* Show what was read, then say why it stopped. */
-		engine_warn(e, 0, 0, err);
-		rc = EXIT_INPUT;
-	}
-	engine_finish(e);
-	engine_free(e);
-	capture_close(cap);
-	if (output_close(run, path) != 0)
-		rc = EXIT_INPUT;
-	if (rc != EXIT_OK && err[0] != '\0')
-		fprintf(stderr, "synfin: %s: %s\n", path, err);
-	return rc;
-}
-
-struct main_opts {
-	const char	*cmd;		/* "replay", "demo", "live" */
-	const char	*file;		/* -r */
-	const char	*wfile;		/* -w */
-	const char	*iface;		/* -i */
-	uint64_t	count;		/* -c */
-	bool		list;
-	long		port;
-	long		pace_ms;
-	bool		step;
-	struct output	out;		/* --text -v --json --summary, diagrams */
-};
-
-/* What to do when capturing is not allowed: the exact fix. */
-static void
-main_capture_fix(bool demo)
+void
+cmd_capture_fix(bool demo)
 {
 	fputs(_("synfin: to capture, run it with sudo, or give the binary the "
 	    "capabilities:\n"), stderr);
@@ -321,264 +204,6 @@ main_capture_fix(bool demo)
 		    "traffic:\n"), stderr);
 		fputs("    synfin replay captures/handshake.pcap\n", stderr);
 	}
-}
-
-static int
-main_list(void)
-{
-	const struct scenario *s;
-	int i;
-
-	for (i = 0; (s = scenario_at(i)) != NULL; i++)
-		printf("%-20s %s\n", s->name, _(s->summary));
-	return EXIT_OK;
-}
-
-/* The demo drawn live: its frames and calls land in the UI's timeline. */
-struct main_demo_feed {
-	struct demo	*demo;
-	struct engine	*e;
-	bool		 done;
-};
-
-static int
-main_demo_ready(void *arg)
-{
-	struct main_demo_feed *f = arg;
-	int rc;
-
-	if (f->done)
-		return 1;
-	if ((rc = demo_service(f->demo)) != 0) {
-		engine_finish(f->e);
-		f->done = true;
-	}
-	return rc;
-}
-
-static const char *
-main_demo_held(void *arg)
-{
-	return demo_held(((struct main_demo_feed *)arg)->demo);
-}
-
-static void
-main_demo_release(void *arg)
-{
-	demo_release(((struct main_demo_feed *)arg)->demo);
-}
-
-static int
-main_demo_ui(struct demo *demo, const char *name, char *err, size_t len)
-{
-	struct main_demo_feed mf = { .demo = demo };
-	struct ui_feed feed = { .on_ready = main_demo_ready,
-	    .held = main_demo_held, .release = main_demo_release, .arg = &mf };
-	struct engine_config cfg;
-	struct ui_opts uo;
-	struct timeline *tl;
-	char title[128];
-	int urc;
-
-	tl = timeline_new(main_env_cap("SYNFIN_MAX_EVENTS", MAIN_TL_MAX));
-	main_engine_config(&cfg);
-	mf.e = engine_new(&cfg, timeline_sink(tl));
-	feed.fd = demo_fd(demo);
-	snprintf(title, sizeof title, "demo %s", name);
-	uo.title = title;
-	uo.start = UI_START_LIVE;
-	demo_start(demo, mf.e);
-	urc = ui_main(tl, &uo, &feed);
-	if (!mf.done)
-		engine_finish(mf.e);
-	engine_free(mf.e);
-	timeline_free(tl);
-	if (urc == UI_NO_TERMINAL) {
-		snprintf(err, len, "%s",
-		    _("cannot open the terminal UI (use --text)"));
-		return -1;
-	}
-	if (demo_error(demo) != NULL) {
-		/* A peer died: the UI showed it; say it once more here. */
-		snprintf(err, len, "%s", demo_error(demo));
-		return -1;
-	}
-	return 0;
-}
-
-static int
-main_demo(const struct main_opts *o, int argc, char **argv)
-{
-	struct demo_opts d = { .port = (uint16_t)o->port,
-	    .pace_ms = (int)o->pace_ms, .step = o->step, .wfile = o->wfile };
-	struct output out = o->out;
-	struct output_run *run;
-	struct demo_stats st;
-	struct demo *demo;
-	struct sink *sink;
-	char err[512], what[64];
-	int perm, rc;
-
-	if (o->list)
-		return main_list();
-	if (argc > 1)
-		return main_usage_error(_("demo takes one lesson name, not "
-		    "'%s'"), argv[1]);
-	d.scn = scenario_find(argc == 1 ? argv[0] : "handshake");
-	if (d.scn == NULL)
-		return main_usage_error(_("unknown lesson '%s' (synfin demo "
-		    "--list shows them)"), argv[0]);
-	if (o->out.mode == OUTPUT_SUMMARY)
-		return main_usage_error("%s",
-		    _("--summary is for replay and live"));
-	if (output_prepare(&out, err, sizeof err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", out.svg, err);
-		return EXIT_INPUT;
-	}
-	if ((demo = demo_new(&d, &perm, err, sizeof err)) == NULL) {
-		output_release(&out);
-		fprintf(stderr, "synfin: demo: %s\n", err);
-		if (perm)
-			main_capture_fix(true);
-		return EXIT_INPUT;
-	}
-	if (main_wants_ui(&out))
-		rc = main_demo_ui(demo, d.scn->name, err, sizeof err);
-	else {
-		run = output_open(&out, &sink);
-		rc = demo_run(demo, sink, err, sizeof err);
-		snprintf(what, sizeof what, "demo %s", d.scn->name);
-		if (output_close(run, what) != 0 && rc == 0) {
-			rc = -1;
-			err[0] = '\0';
-		}
-	}
-	demo_stats(demo, &st);
-	if (rc != 0 && err[0] != '\0')
-		fprintf(stderr, "synfin: demo: %s\n", err);
-	fprintf(stderr, _("synfin demo %s: %" PRIu64 " packets captured, %"
-	    PRIu64 " dropped; first packet %" PRId64 " ms after the start; "
-	    "CapEff %llx while parsing\n"), d.scn->name, st.received,
-	    st.dropped, st.first_syn_ms, st.capeff);
-	demo_free(demo);
-	return rc == 0 ? EXIT_OK : EXIT_INPUT;
-}
-
-static volatile sig_atomic_t main_stop;
-
-static void
-main_on_signal(int sig)
-{
-	main_stop = sig;
-}
-
-static int
-main_live(const struct main_opts *o, const char *filter)
-{
-	struct output out = o->out;
-	struct output_run *run;
-	struct engine_config cfg;
-	struct engine *e;
-	struct capture *cap;
-	struct capture_frame f;
-	struct sigaction sa;
-	struct sink *sink;
-	struct pollfd p;
-	uint64_t fed = 0, recv, drop;
-	char err[512], derr[256];
-	int perm, rc = EXIT_OK, n;
-
-	if (output_prepare(&out, err, sizeof err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", out.svg, err);
-		return EXIT_INPUT;
-	}
-	if ((cap = capture_open_live(o->iface, &perm, err,
-	    sizeof err)) == NULL) {
-		fprintf(stderr, "synfin: %s: %s\n", o->iface, err);
-		if (perm)
-			main_capture_fix(false);
-		output_release(&out);
-		return EXIT_INPUT;
-	}
-	if (filter != NULL && capture_set_filter(cap, filter, err,
-	    sizeof err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", o->iface, err);
-		capture_close(cap);
-		output_release(&out);
-		return EXIT_INPUT;
-	}
-	if (o->wfile != NULL && capture_dump_open(cap, o->wfile, err,
-	    sizeof err) != 0) {
-		/* libpcap's message already names the file. */
-		fprintf(stderr, "synfin: %s\n", err);
-		capture_close(cap);
-		output_release(&out);
-		return EXIT_INPUT;
-	}
-	if (sandbox_drop(derr, sizeof derr) != 0) {
-		fprintf(stderr, _("synfin: cannot drop privileges: %s\n"),
-		    derr);
-		capture_close(cap);
-		output_release(&out);
-		return EXIT_INPUT;
-	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = main_on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	run = output_open(&out, &sink);
-	main_engine_config(&cfg);
-	e = engine_new(&cfg, sink);
-	p.fd = capture_fd(cap);
-	p.events = POLLIN;
-	while (!main_stop && (o->count == 0 || fed < o->count)) {
-		n = capture_next(cap, &f, err, sizeof err);
-		if (n == CAPTURE_ERROR) {
-			fprintf(stderr, "synfin: %s: %s\n", o->iface, err);
-			rc = EXIT_INPUT;
-			break;
-		}
-		if (n == CAPTURE_FRAME) {
-			engine_frame(e, f.frame, f.ts_ns, f.linktype, f.data,
-			    f.caplen, f.wirelen);
-			fed++;
-			if (out.mode != OUTPUT_SUMMARY)
-				fflush(stdout);
-			continue;
-		}
-		if (n == CAPTURE_END)
-			break;
-		poll(&p, 1, 200);
-	}
-	engine_finish(e);
-	engine_free(e);
-	if (output_close(run, o->iface) != 0)
-		rc = EXIT_INPUT;
-	capture_stats(cap, &recv, &drop);
-	fprintf(stderr, _("synfin: %s: %" PRIu64 " packets received, %"
-	    PRIu64 " dropped by the kernel\n"), o->iface, recv, drop);
-	if (capture_dump_close(cap, err, sizeof err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", o->wfile, err);
-		rc = EXIT_INPUT;
-	}
-	capture_close(cap);
-	return rc;
-}
-
-static int
-main_number(const char *opt, const char *arg, long lo, long hi, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(arg, &end, 10);
-	if (errno != 0 || *end != '\0' || end == arg || *out < lo ||
-	    *out > hi)
-		return main_usage_error(_("%s wants a number from %ld to %ld, "
-		    "not '%s'"), opt, lo, hi, arg);
-	return 0;
 }
 
 /*
@@ -638,7 +263,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static char progname[] = "synfin";
-	struct main_opts o = { .out.mode = OUTPUT_AUTO, .port = 8080,
+	struct cmd_opts o = { .out.mode = OUTPUT_AUTO, .port = 8080,
 	    .pace_ms = 400 };
 	const char *conflict, *lang;
 	char *filter = NULL, *end;
@@ -650,7 +275,7 @@ main(int argc, char **argv)
 	argc = main_prescan(argc, argv, &lang, &json);
 	if (lang != NULL && !i18n_lang_valid(lang)) {
 		i18n_init(NULL, json);
-		return main_usage_error(_("--lang wants a language such as "
+		return cmd_usage_error(_("--lang wants a language such as "
 		    "zh_CN or en, not '%s'"), lang);
 	}
 	if (i18n_init(lang, json) != 0)
@@ -683,7 +308,7 @@ main(int argc, char **argv)
 			o.count = strtoull(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || o.count == 0 ||
 			    optarg[0] == '-')
-				return main_usage_error(_("-c wants a positive "
+				return cmd_usage_error(_("-c wants a positive "
 				    "number, not '%s'"), optarg);
 			break;
 		case 't':
@@ -745,26 +370,26 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	o.out.max_events = main_env_cap("SYNFIN_MAX_EVENTS", MAIN_TL_MAX);
+	o.out.max_events = cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX);
 	/* -v alone means --text -v. */
 	if (o.out.explain && o.out.mode == OUTPUT_AUTO &&
 	    !output_export_any(&o.out))
 		o.out.mode = OUTPUT_TEXT;
 	if ((conflict = output_conflict(&o.out)) != NULL)
-		return main_usage_error("%s", conflict);
+		return cmd_usage_error("%s", conflict);
 	if (o.cmd == NULL && o.file == NULL) {
 		if (argc > 0)
-			return main_usage_error(_("unknown command '%s'"),
+			return cmd_usage_error(_("unknown command '%s'"),
 			    argv[0]);
-		return main_usage_error("%s", _("no command given"));
+		return cmd_usage_error("%s", _("no command given"));
 	}
 	if (o.cmd == NULL || strcmp(o.cmd, "replay") == 0) {
 		if (o.wfile != NULL || o.iface != NULL)
-			return main_usage_error("%s", _("-w and -i are for "
+			return cmd_usage_error("%s", _("-w and -i are for "
 			    "demo and live, not replay"));
 		if (o.file == NULL) {
 			if (argc == 0)
-				return main_usage_error("%s",
+				return cmd_usage_error("%s",
 				    _("replay needs a FILE"));
 			o.file = argv[0];
 			argc--;
@@ -772,18 +397,18 @@ main(int argc, char **argv)
 		}
 		if (argc > 0)
 			filter = main_join(argc, argv);
-		rc = main_replay(o.file, filter, o.count, &o.out);
+		rc = cmd_replay(o.file, filter, o.count, &o.out);
 	} else if (strcmp(o.cmd, "demo") == 0) {
-		rc = main_demo(&o, argc, argv);
+		rc = cmd_demo(&o, argc, argv);
 	} else if (strcmp(o.cmd, "live") == 0) {
 		if (o.iface == NULL)
-			return main_usage_error("%s", _("live needs -i IFACE "
+			return cmd_usage_error("%s", _("live needs -i IFACE "
 			    "(-i lo for programs on this machine)"));
 		if (argc > 0)
 			filter = main_join(argc, argv);
-		rc = main_live(&o, filter);
+		rc = cmd_live(&o, filter);
 	} else
-		return main_usage_error(_("unknown command '%s'"), o.cmd);
+		return cmd_usage_error(_("unknown command '%s'"), o.cmd);
 	free(filter);
 	return rc;
 }

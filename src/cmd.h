@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The commands: replay (cmd_replay.c), demo (cmd_demo.c) and live
+ * (cmd_live.c), each a thin run of the core between the options main.c
+ * parses and the outputs output.c builds.  What they share lives in
+ * main.c: exit codes, usage errors, the memory caps, the UI decision.
+ */
+#ifndef CMD_H
+#define CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "output.h"
+
+/* Exit codes: a contract for scripts (synfin(1), EXIT STATUS). */
+#define EXIT_OK		0
+#define EXIT_INPUT	1	/* unreadable input, bad filter ... */
+#define EXIT_USAGE	2
+
+/* Events the UI's timeline keeps; past it the oldest are evicted. */
+#define CMD_TL_MAX	2000000
+
+struct cmd_opts {
+	const char	*cmd;		/* "replay", "demo", "live" */
+	const char	*file;		/* -r */
+	const char	*wfile;		/* -w */
+	const char	*iface;		/* -i */
+	uint64_t	count;		/* -c */
+	bool		list;
+	long		port;
+	long		pace_ms;
+	bool		step;
+	struct output	out;		/* --text -v --json --summary, diagrams */
+};
+
+int	cmd_replay(const char *path, const char *filter, uint64_t count,
+	    struct output *);
+int	cmd_demo(const struct cmd_opts *, int argc, char **argv);
+int	cmd_live(const struct cmd_opts *, const char *filter);
+
+/* "synfin: " and the message, then the usage; returns EXIT_USAGE. */
+int	cmd_usage_error(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* A cap from the environment (SYNFIN_MAX_EVENTS ...), else dflt. */
+size_t	cmd_env_cap(const char *name, size_t dflt);
+/* The engine's defaults with the environment's flow cap. */
+void	cmd_engine_config(struct engine_config *);
+/* Whether a command draws the UI: nothing else asked for, a terminal. */
+bool	cmd_wants_ui(const struct output *);
+/* What to do when capturing is not allowed: the exact fix. */
+void	cmd_capture_fix(bool demo);
+
+#endif

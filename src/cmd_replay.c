@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: ISC */
+/* synfin replay FILE [FILTER...]: a capture file through the engine. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "cmd.h"
+#include "engine.h"
+#include "i18n.h"
+#include "out.h"
+#include "timeline.h"
+#include "ui.h"
+
+/*
+ * The terminal UI over a timeline of the whole capture.  Without a usable
+ * terminal (no TERM, say), the timeline is printed as --text would.
+ */
+static int
+cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
+{
+	struct engine_config cfg;
+	struct ui_opts uo;
+	struct timeline *tl;
+	struct engine *e;
+	struct sink *text;
+	const char *base;
+	char err[512], title[256];
+	size_t i;
+	int rc = EXIT_OK, urc;
+
+	tl = timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX));
+	cmd_engine_config(&cfg);
+	e = engine_new(&cfg, timeline_sink(tl));
+	if (capture_run(cap, e, count, err, sizeof err) != 0) {
+		engine_warn(e, 0, 0, err);
+		rc = EXIT_INPUT;
+	}
+	engine_finish(e);
+	engine_free(e);
+	capture_close(cap);
+	base = strrchr(path, '/');
+	snprintf(title, sizeof title, "replay %s", base != NULL ? base + 1 :
+	    path);
+	uo.title = title;
+	uo.start = UI_START_REPLAY;
+	urc = ui_main(tl, &uo, NULL);
+	if (urc == UI_NO_TERMINAL) {
+		text = out_text_new(stdout, OUT_TEXT_FULL);
+		for (i = timeline_first(tl); i < timeline_len(tl); i++)
+			sink_emit(text, timeline_at(tl, i));
+		sink_close(text);
+	} else if (urc != 0)
+		rc = urc;
+	if (rc == EXIT_INPUT)
+		fprintf(stderr, "synfin: %s: %s\n", path, err);
+	timeline_free(tl);
+	return rc;
+}
+
+int
+cmd_replay(const char *path, const char *filter, uint64_t count,
+    struct output *o)
+{
+	struct output_run *run;
+	struct engine_config cfg;
+	struct engine *e;
+	struct capture *cap;
+	struct sink *sink;
+	char err[512] = "", lt[128];
+	int rc = EXIT_OK;
+
+	if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO)) {
+		fprintf(stderr, _("synfin: -: standard input is a terminal, "
+		    "not a capture (pipe one in, or name a file)\n"));
+		return EXIT_INPUT;
+	}
+	if ((cap = capture_open_file(path, err, sizeof err)) == NULL) {
+		fprintf(stderr, "synfin: %s: %s\n", path, err);
+		return EXIT_INPUT;
+	}
+	if (!dec_linktype_supported(capture_linktype(cap))) {
+		capture_linktype_desc(capture_linktype(cap), lt, sizeof lt);
+		fprintf(stderr, _("synfin: %s: unsupported link type %s\n"),
+		    path, lt);
+		capture_close(cap);
+		return EXIT_INPUT;
+	}
+	if (filter != NULL && capture_set_filter(cap, filter, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "synfin: %s: %s\n", path, err);
+		capture_close(cap);
+		return EXIT_INPUT;
+	}
+
+	/* A person at a terminal gets the UI; pipes and files get text. */
+	if (cmd_wants_ui(o))
+		return cmd_replay_ui(cap, path, count);
+	run = output_open(o, &sink);
+	cmd_engine_config(&cfg);
+	e = engine_new(&cfg, sink);
+	if (capture_run(cap, e, count, err, sizeof err) != 0) {
+		/* Show what was read, then say why it stopped. */
+		engine_warn(e, 0, 0, err);
+		rc = EXIT_INPUT;
+	}
+	engine_finish(e);
+	engine_free(e);
+	capture_close(cap);
+	if (output_close(run, path) != 0)
+		rc = EXIT_INPUT;
+	if (rc != EXIT_OK && err[0] != '\0')
+		fprintf(stderr, "synfin: %s: %s\n", path, err);
+	return rc;
+}
