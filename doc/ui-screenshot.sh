@@ -4,11 +4,14 @@
 # captured with its colours (capture-pane -e), turned into HTML and
 # photographed by headless Chromium.
 #
-# usage: doc/ui-screenshot.sh [SYNFIN] [OUT.png]
+# usage: doc/ui-screenshot.sh [SYNFIN] [OUT.png] [LANG]
+#   doc/ui-screenshot.sh ./synfin doc/ui-handshake.zh_CN.png zh_CN
+# (an uninstalled build finds its catalogue with SYNFIN_LOCALEDIR=po/locale)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 synfin=${1:-$top/synfin}
 out=${2:-$top/doc/ui-handshake.png}
+lang=${3:-en}
 cols=140 rows=34
 chrome=$(command -v chromium || command -v chromium-browser) ||
 	{ echo "ui-screenshot: needs chromium" >&2; exit 1; }
@@ -19,7 +22,7 @@ trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 
 export LANG=C.UTF-8
 T new-session -d -x "$cols" -y "$rows" \
-    "env TERM=screen-256color $synfin replay $top/captures/handshake.pcap; sleep 60"
+    "env TERM=screen-256color $synfin --lang $lang replay $top/captures/handshake.pcap; sleep 60"
 sleep 1
 # The server's FIN: both sides move, three states change at once.
 T send-keys -t 0 End Left
@@ -27,7 +30,7 @@ sleep 0.5
 T capture-pane -p -e -N -t 0 >"$tmp/screen.ansi"
 
 python3 - "$tmp/screen.ansi" "$tmp/screen.html" "$cols" <<'EOF'
-import html, re, sys
+import html, re, sys, unicodedata
 src, dst, cols = sys.argv[1], sys.argv[2], int(sys.argv[3])
 pal = ["#1e1e1e", "#e06c75", "#98c379", "#e5c07b", "#61afef", "#c678dd",
        "#56b6c2", "#dcdfe4"]
@@ -71,7 +74,12 @@ def span(text):
     if st["b"]: style += ";font-weight:bold"
     if st["d"]: style += ";opacity:0.6"
     if st["u"]: style += ";text-decoration:underline"
-    return '<span style="%s">%s</span>' % (style, html.escape(text))
+    # A wide character takes two columns in the terminal: give it two
+    # cells here too, whatever the width of the font's glyph.
+    body = "".join('<span class="w">%s</span>' % html.escape(c)
+                   if unicodedata.east_asian_width(c) in "WF"
+                   else html.escape(c) for c in text)
+    return '<span style="%s">%s</span>' % (style, body)
 out = []
 for line in open(src, encoding="utf-8").read().split("\n"):
     parts = re.split(r"\x1b\[([0-9;]*)m", line)
@@ -83,8 +91,9 @@ for line in open(src, encoding="utf-8").read().split("\n"):
     st = reset()
 page = """<!doctype html><meta charset="utf-8"><style>
 body { margin: 0; background: %s; }
-pre { margin: 0; padding: 12px; font: 15px/1.2 'DejaVu Sans Mono', monospace;
-      color: %s; width: %dch; }
+pre { margin: 0; padding: 12px; color: %s; width: %dch;
+      font: 15px/1.2 'DejaVu Sans Mono', 'Noto Sans Mono CJK SC', monospace; }
+.w { display: inline-block; width: 2ch; text-align: center; }
 </style><pre>%s</pre>""" % (BG, FG, cols, "\n".join(out).rstrip("\n"))
 open(dst, "w", encoding="utf-8").write(page)
 EOF

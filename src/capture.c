@@ -182,7 +182,7 @@ capture_linktype_desc(int linktype, char *buf, size_t len)
 	if (name != NULL && desc != NULL)
 		snprintf(buf, len, "%s (%s, %d)", name, desc, linktype);
 	else
-		snprintf(buf, len, _("link type %d"), linktype);
+		snprintf(buf, len, "%d", linktype);
 }
 
 int

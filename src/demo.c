@@ -37,7 +37,7 @@
  */
 #define DEMO_WINDOW_NS	30000000LL
 #define DEMO_DRAIN_NS	150000000LL
-#define DEMO_RACE_TRIES	10
+#define DEMO_RACE_TRIES	30
 
 struct demo_item {
 	int64_t		ts;

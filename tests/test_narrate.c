@@ -287,6 +287,26 @@ Test(narrate, socket_calls_say_what_the_kernel_does)
 	cr_assert_says(out, "three-way handshake");
 }
 
+/* On a UDP socket connect, recv and close put nothing on the wire. */
+Test(narrate, udp_calls_are_told_as_udp)
+{
+	struct ev_call sock = { .side = EV_CLIENT, .name = "socket",
+	    .args = "AF_INET, SOCK_DGRAM", .ret = 3 };
+	struct ev_call conn = { .side = EV_CLIENT, .name = "connect",
+	    .args = "10.0.0.2:53", .ret = 0 };
+	struct ev_call cl = { .side = EV_CLIENT, .name = "close", .ret = 0 };
+	size_t i;
+
+	engine_call(e, 0, &sock, 17, NULL, 0, NULL, 0);
+	engine_call(e, 1, &conn, 17, NULL, 0, NULL, 0);
+	engine_call(e, 2, &cl, 17, NULL, 0, NULL, 0);
+	i = first_of(EV_CALL);
+	cr_assert_says(say(i + 1), "for UDP this only sets where");
+	cr_assert(strstr(out, "three-way handshake") == NULL, "%s", out);
+	cr_assert_says(say(i + 2), "UDP has no FIN");
+	cr_assert(strstr(out, "sends FIN") == NULL, "%s", out);
+}
+
 Test(narrate, failing_call_names_its_errno)
 {
 	struct ev_call c = { .side = EV_CLIENT, .name = "connect",
