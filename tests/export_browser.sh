@@ -4,7 +4,7 @@
 # diagram, inline in a page headless Chromium lays out with real fonts
 # (no two texts overlap, no line crosses a text, one arrow per segment or
 # ICMP error), then a screenshot whose pixels must show each arrow where
-# the SVG puts it.  Skips (77) only without Chromium; with
+# the SVG puts it; each in English and in Chinese (--lang zh_CN).  Skips (77) only without Chromium; with
 # SYNFIN_REQUIRE_TOOLS=1 (CI) a missing tool fails instead.
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
@@ -37,6 +37,11 @@ for cap in "$top_srcdir"/captures/*.pcap; do
 	n=$("$SYNFIN" replay --text "$cap" |
 	    awk '$1 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { n++ } END { print n + 0 }')
 	specs+=("$name:$n")
+	# The same diagram in Chinese: wider headings and labels, CJK fonts.
+	"$SYNFIN" --lang zh_CN replay "$cap" --svg "$tmp/$name.zh.svg" || exit 99
+	grep -q '客户端' "$tmp/$name.zh.svg" ||
+		bad "$name: the --lang zh_CN SVG is in Chinese"
+	specs+=("$name.zh:$n")
 done
 size=$(python3 "$top_srcdir/tests/svgcheck.py" pages "$tmp" "${specs[@]}") ||
 	exit 99
