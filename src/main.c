@@ -372,8 +372,7 @@ main(int argc, char **argv)
 
 	o.out.max_events = cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX);
 	/* -v alone means --text -v. */
-	if (o.out.explain && o.out.mode == OUTPUT_AUTO &&
-	    !output_export_any(&o.out))
+	if (o.out.explain && o.out.mode == OUTPUT_AUTO)
 		o.out.mode = OUTPUT_TEXT;
 	if ((conflict = output_conflict(&o.out)) != NULL)
 		return cmd_usage_error("%s", conflict);

@@ -114,5 +114,37 @@ for who in root sudo; do
 	    { bad "live as $who: no capability in any set, none to regain"; grep -E '^(Cap|NoNew)' "$tmp/status" | sed 's/^/#   /'; }
 done
 
+# Diagrams from live, drawn after -c frames: --svg FILE into a directory
+# only root may write (synfin parses as nobody; a writer keeps root), and
+# -v with the narration.
+port=47933
+mkdir -m 700 "$tmp/rootonly"
+"$SYNFIN" live -i lo -c 10 --svg "$tmp/rootonly/live.svg" -v \
+    "tcp port $port" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+python3 - "$port" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port)); s.listen(1)
+c = socket.create_connection(("127.0.0.1", port)); a, _ = s.accept()
+c.sendall(b"hello"); a.recv(10); a.sendall(b"Hello, world!"); c.recv(20)
+c.close(); time.sleep(0.05); a.recv(10); a.close(); s.close()
+PY
+for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $pid 2>/dev/null || break; sleep 0.5; done
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+if [ $rc -eq 0 ] && grep -q 'TIME_WAIT' "$tmp/rootonly/live.svg" &&
+    grep -q '</svg>' "$tmp/rootonly/live.svg" &&
+    [ "$(stat -c %U "$tmp/rootonly/live.svg")" = root ]; then
+	ok "live -c 10 --svg FILE: the diagram, written where only root may"
+else
+	bad "live -c 10 --svg FILE: the diagram, written where only root may (rc $rc)"
+fi
+grep -q '^        # .*three-way handshake' "$tmp/out" &&
+	ok "live -v narrates each step" || bad "live -v narrates each step"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
