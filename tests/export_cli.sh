@@ -106,6 +106,25 @@ if "$SYNFIN" demo handshake --pace 0 --ladder >"$tmp/d.ladder" 2>"$tmp/err"; the
 	else
 		bad "demo -v narrates each step under its line"
 	fi
+	# The parser killed mid-lesson: its --svg writer gets no diagram and
+	# writes nothing, and goes away.
+	"$SYNFIN" demo loss --svg "$tmp/k.svg" >/dev/null 2>&1 &
+	pid=$!
+	sleep 1
+	writer=$(pgrep -P $pid -x synfin | head -1)
+	kill -KILL $pid
+	wait $pid 2>/dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ -n "$writer" ] && kill -0 "$writer" 2>/dev/null || break
+		sleep 0.2
+	done
+	if [ -n "$writer" ] && ! kill -0 "$writer" 2>/dev/null &&
+	    [ -z "$(ls -A "$tmp" | grep '^k\.svg')" ]; then
+		ok "demo --svg: a killed run leaves no file and no writer behind"
+	else
+		echo "# writer=$writer; $(ls -A "$tmp" | grep '^k\.svg' | tr '\n' ' ')"
+		bad "demo --svg: a killed run leaves no file and no writer behind"
+	fi
 elif grep -q 'to capture, run it with sudo' "$tmp/err"; then
 	echo "ok - demo diagrams # SKIP the demo cannot run here (no privilege, no user namespaces)"
 else
