@@ -51,7 +51,8 @@ output_conflict(const struct output *o)
 		    "output; pick one");
 	if (output_export_stdout(o) && o->mode != OUTPUT_AUTO)
 		return _("--mermaid, --ladder and --svg - take standard "
-		    "output; --text, --json and --summary cannot share it");
+		    "output; --text, -v, --json and --summary cannot share "
+		    "it");
 	if (o->conn != 0 && !output_export_any(o))
 		return _("--conn picks the conn for --svg, --mermaid or "
 		    "--ladder");
