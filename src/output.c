@@ -18,6 +18,7 @@
 #include "out.h"
 #include "out_explain.h"
 #include "output.h"
+#include "sandbox.h"
 #include "timeline.h"
 #include "xmalloc.h"
 
@@ -216,9 +217,21 @@ output_writer_main(const char *path, int in, int out)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
-	if (output_read_all(in, &len, sizeof len) != 0 ||
-	    len > OUTPUT_WRITER_MAX || (p = malloc(len + 1)) == NULL)
+	signal(SIGPIPE, SIG_IGN);
+	/* Started with sudo: the file is the invoking user's, made as
+	 * them.  Plain root stays root, so it can write where root can. */
+	if (getenv("SUDO_UID") != NULL && geteuid() == 0 &&
+	    sandbox_drop(err, sizeof err) != 0) {
+		output_write_all(out, err, strlen(err));
 		_exit(0);
+	}
+	if (output_read_all(in, &len, sizeof len) != 0)
+		_exit(0);
+	if (len > OUTPUT_WRITER_MAX || (p = malloc(len + 1)) == NULL) {
+		snprintf(err, sizeof err, "%s", strerror(ENOMEM));
+		output_write_all(out, err, strlen(err));
+		_exit(0);
+	}
 	if (output_read_all(in, p, len) != 0)
 		_exit(0);
 	b.p = p;
@@ -276,9 +289,10 @@ output_writer_send(struct output_writer *w, const struct timeline *tl,
 	FILE *mem;
 	char *buf = NULL;
 	size_t size = 0;
+	void (*old)(int);
 	uint64_t n;
 	ssize_t got;
-	int rc = -1;
+	int rc = -1, failed = 0;
 
 	if ((mem = open_memstream(&buf, &size)) == NULL) {
 		snprintf(err, len, "%s", strerror(errno));
@@ -289,11 +303,13 @@ output_writer_send(struct output_writer *w, const struct timeline *tl,
 		goto out;
 	}
 	n = size;
+	/* A writer that is gone must not end synfin through SIGPIPE
+	 * (whose handler exits 0): its word, if any, says why. */
+	old = signal(SIGPIPE, SIG_IGN);
 	if (output_write_all(w->data, &n, sizeof n) != 0 ||
-	    output_write_all(w->data, buf, size) != 0) {
-		snprintf(err, len, "%s", strerror(errno != 0 ? errno : EPIPE));
-		goto out;
-	}
+	    output_write_all(w->data, buf, size) != 0)
+		failed = errno != 0 ? errno : EPIPE;
+	signal(SIGPIPE, old);
 	close(w->data);
 	w->data = -1;
 	got = 0;
@@ -307,7 +323,9 @@ output_writer_send(struct output_writer *w, const struct timeline *tl,
 		got += k;
 	}
 	err[got] = '\0';
-	rc = got == 0 ? 0 : -1;
+	if (got == 0 && failed != 0)
+		snprintf(err, len, "%s", strerror(failed));
+	rc = got == 0 && failed == 0 ? 0 : -1;
 out:
 	free(buf);
 	return rc;

@@ -106,6 +106,16 @@ if "$SYNFIN" demo handshake --pace 0 --ladder >"$tmp/d.ladder" 2>"$tmp/err"; the
 	else
 		bad "demo -v narrates each step under its line"
 	fi
+	# Started with sudo, the SVG is the invoking user's (here nobody's).
+	chmod 711 "$tmp"; mkdir -m 777 "$tmp/pub"
+	SUDO_UID=65534 SUDO_GID=65534 "$SYNFIN" demo refused --pace 0 \
+	    --svg "$tmp/pub/s.svg" >/dev/null 2>"$tmp/err"
+	if [ $? -eq 0 ] && [ "$(stat -c %u:%g "$tmp/pub/s.svg" 2>/dev/null)" = 65534:65534 ] &&
+	    grep -q '</svg>' "$tmp/pub/s.svg"; then
+		ok "demo --svg under sudo: the file is the invoking user's"
+	else
+		bad "demo --svg under sudo: the file is the invoking user's"
+	fi
 	# The parser killed mid-lesson: its --svg writer gets no diagram and
 	# writes nothing, and goes away.
 	"$SYNFIN" demo loss --svg "$tmp/k.svg" >/dev/null 2>&1 &
