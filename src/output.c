@@ -153,22 +153,30 @@ struct output_writer {
 /* A diagram bigger than this is refused by the writer. */
 #define OUTPUT_WRITER_MAX	((uint64_t)1 << 32)
 
-static int
-output_read_all(int fd, void *buf, size_t len)
+/* Read up to len bytes, stopping early only at the end of the input;
+ * returns how many came. */
+static size_t
+output_read_upto(int fd, void *buf, size_t len)
 {
 	char *p = buf;
+	size_t got = 0;
 	ssize_t n;
 
-	while (len > 0) {
-		n = read(fd, p, len);
+	while (got < len) {
+		n = read(fd, p + got, len - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
+			break;
+		got += (size_t)n;
 	}
-	return 0;
+	return got;
+}
+
+static int
+output_read_all(int fd, void *buf, size_t len)
+{
+	return output_read_upto(fd, buf, len) == len ? 0 : -1;
 }
 
 static int
@@ -291,7 +299,7 @@ output_writer_send(struct output_writer *w, const struct timeline *tl,
 	size_t size = 0;
 	void (*old)(int);
 	uint64_t n;
-	ssize_t got;
+	size_t got;
 	int rc = -1, failed = 0;
 
 	if ((mem = open_memstream(&buf, &size)) == NULL) {
@@ -312,16 +320,7 @@ output_writer_send(struct output_writer *w, const struct timeline *tl,
 	signal(SIGPIPE, old);
 	close(w->data);
 	w->data = -1;
-	got = 0;
-	while ((size_t)got < len - 1) {
-		ssize_t k = read(w->status, err + got, len - 1 - (size_t)got);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		got += k;
-	}
+	got = output_read_upto(w->status, err, len - 1);
 	err[got] = '\0';
 	if (got == 0 && failed != 0)
 		snprintf(err, len, "%s", strerror(failed));
