@@ -10,6 +10,7 @@
 #include "demo.h"
 #include "engine.h"
 #include "i18n.h"
+#include "i18n_init.h"
 #include "scenario.h"
 #include "timeline.h"
 #include "ui.h"
@@ -77,6 +78,7 @@ cmd_demo_ui(struct demo *demo, const char *name, char *err, size_t len)
 	feed.fd = demo_fd(demo);
 	snprintf(title, sizeof title, "demo %s", name);
 	uo.title = title;
+	uo.lang_missing = i18n_missing();
 	uo.start = UI_START_LIVE;
 	demo_start(demo, mf.e);
 	urc = ui_main(tl, &uo, &feed);

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "engine.h"
 #include "i18n.h"
+#include "i18n_init.h"
 #include "out.h"
 #include "timeline.h"
 #include "ui.h"
@@ -45,6 +46,7 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	snprintf(title, sizeof title, "replay %s", base != NULL ? base + 1 :
 	    path);
 	uo.title = title;
+	uo.lang_missing = i18n_missing();
 	uo.start = UI_START_REPLAY;
 	urc = ui_main(tl, &uo, NULL);
 	if (urc == UI_NO_TERMINAL) {

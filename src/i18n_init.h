@@ -14,9 +14,16 @@ bool	i18n_lang_valid(const char *lang);
 /*
  * Set the locale from the environment, then the language from `lang`
  * (--lang; NULL: the locale's), or English when `english` (--json).
- * The catalogue is read from $SYNFIN_LOCALEDIR, else LOCALEDIR.  Returns
- * -1 when lang has no catalogue (messages stay English), else 0.
+ * The catalogue is read from $SYNFIN_LOCALEDIR, else po/locale beside
+ * the executable (an uninstalled build), else LOCALEDIR.  Returns -1 when
+ * the language asked for (--lang, or a locale's language synfin ships)
+ * has no catalogue there (messages stay English), else 0.
  */
 int	i18n_init(const char *lang, bool english);
+
+/* The language i18n_init() could not load, or NULL. */
+const char *i18n_missing(void);
+/* The directory the catalogues are read from. */
+const char *i18n_localedir(void);
 
 #endif

@@ -279,8 +279,8 @@ main(int argc, char **argv)
 		    "zh_CN or en, not '%s'"), lang);
 	}
 	if (i18n_init(lang, json) != 0)
-		fprintf(stderr, _("synfin: no %s translation installed; "
-		    "messages stay in English\n"), lang);
+		fprintf(stderr, _("synfin: no %s translation in %s; messages "
+		    "stay in English\n"), i18n_missing(), i18n_localedir());
 
 	/* getopt names argv[0] in its messages: make them "synfin: ...". */
 	argv[0] = progname;

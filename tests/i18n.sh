@@ -58,6 +58,41 @@ check "LANG=C prints English narration" \
 "$SYNFIN" --lang xx_YY replay --text "$caps/handshake.pcap" >/dev/null 2>"$tmp/err"
 check "--lang with no catalogue says so and goes on in English" \
     "grep -q 'no xx_YY translation' '$tmp/err'"
+
+# --- where the catalogue is found ------------------------------------
+# The build puts it in po/locale beside the executable (in-tree and
+# out-of-tree alike); an uninstalled synfin reads it there without
+# SYNFIN_LOCALEDIR.  With none anywhere, a language synfin ships that
+# the locale asks for is said to be missing, and one it never had is not.
+beside=$(dirname "$SYNFIN")/po/locale/zh_CN/LC_MESSAGES/synfin.mo
+if [ ! -f "$beside" ]; then
+	skipped "the build's own catalogue" "no $beside (msgfmt missing at build time)"
+else
+	(cd "$tmp" && env -u SYNFIN_LOCALEDIR LANG=C LANGUAGE= LC_ALL= \
+	    "$SYNFIN" --lang zh_CN replay --text -v "$caps/handshake.pcap") \
+	    >"$tmp/beside.out" 2>"$tmp/err"
+	check "--lang zh_CN without SYNFIN_LOCALEDIR nor install: Chinese from the build" \
+	    "han '$tmp/beside.out' && ! grep -q translation '$tmp/err'"
+fi
+mkdir -p "$tmp/nocat"
+LANG=C.UTF-8 LANGUAGE= LC_ALL= SYNFIN_LOCALEDIR="$tmp/nocat" "$SYNFIN" \
+    --lang zh_CN replay --text -v "$caps/handshake.pcap" >"$tmp/nocat.out" 2>"$tmp/err"
+check "--lang zh_CN with no catalogue: English, and stderr names the directory" \
+    "! han '$tmp/nocat.out' && grep -q 'no zh_CN translation in $tmp/nocat' '$tmp/err'"
+LANG=zh_CN.UTF-8 LANGUAGE= LC_ALL= SYNFIN_LOCALEDIR="$tmp/nocat" "$SYNFIN" \
+    replay --text "$caps/handshake.pcap" >/dev/null 2>"$tmp/err"
+check "LANG=zh_CN.UTF-8 with no catalogue says so too" \
+    "grep -q 'no zh_CN.UTF-8 translation' '$tmp/err'"
+LANG=fr_FR.UTF-8 LANGUAGE= LC_ALL= "$SYNFIN" replay --text \
+    "$caps/handshake.pcap" >/dev/null 2>"$tmp/err"
+check "LANG=fr_FR.UTF-8 (no French in synfin): English without a warning" \
+    "! grep -q translation '$tmp/err'"
+# A locale that is not generated (LOCPATH hides them all but the built-in
+# C.UTF-8) still gives its language, as --lang would.
+LOCPATH="$tmp/nocat" LANG=zh_CN.UTF-8 LANGUAGE= LC_ALL= "$SYNFIN" \
+    replay --text -v "$caps/handshake.pcap" >"$tmp/noloc.out" 2>"$tmp/err"
+check "LANG=zh_CN.UTF-8 without the locale generated: Chinese all the same" \
+    "han '$tmp/noloc.out' && grep -q '三次握手' '$tmp/noloc.out'"
 "$SYNFIN" --lang '../../etc' replay --text "$caps/handshake.pcap" >/dev/null 2>"$tmp/err"
 check "--lang with a path in it is a usage error (exit 2)" "[ \$? -eq 2 ]"
 

@@ -167,9 +167,11 @@ check "Ctrl-C restores the terminal (exit 130)" "restored 130"
 start 80 24 -- "$SYNFIN" replay "$caps/handshake.pcap"
 wait_for 'step 1/10'
 keys Space
-check "Space plays the replay" "wait_for 'REPLAY'"
+check "Space plays the replay; the status line offers Space pause" \
+    "wait_for 'REPLAY.* Space pause ' && ! screen | grep -q 'Space play '"
 keys Space
-check "Space again pauses it" "wait_for 'PAUSED'"
+check "Space again pauses it; the status line offers Space play" \
+    "wait_for 'PAUSED.* Space play '"
 keys + + + + + Space
 check "+ speeds it up; it plays to the end and pauses" \
     "wait_for '1000x' && wait_for 'PAUSED.*step 10/10' 5"
@@ -407,6 +409,35 @@ else
 	keys q
 	restored 0 >/dev/null
 fi
+
+# ----------------------------------------------------- catalogue lookup
+# An uninstalled build finds its own catalogue (po/locale beside the
+# executable) without SYNFIN_LOCALEDIR; a language that cannot be loaded
+# is said on the status line, where the full screen cannot wipe it.
+if [ -f "$(dirname "$SYNFIN")/po/locale/zh_CN/LC_MESSAGES/synfin.mo" ]; then
+	start 80 24 -u SYNFIN_LOCALEDIR LANG=C.UTF-8 LANGUAGE= -- \
+	    "$SYNFIN" replay --lang zh_CN "$caps/handshake.pcap"
+	check "--lang zh_CN without SYNFIN_LOCALEDIR: the build's catalogue, Chinese" \
+	    "wait_for '暂停.*步骤 1/10' && ! screen | grep -q 'translation'"
+	keys q
+	restored 0 >/dev/null
+fi
+mkdir -p "$tmp/nocat"
+start 80 24 LANG=C.UTF-8 LANGUAGE= SYNFIN_LOCALEDIR=$tmp/nocat -- \
+    "$SYNFIN" replay --lang zh_CN "$caps/handshake.pcap"
+check "--lang zh_CN with no catalogue: the status line says so" \
+    "wait_for 'PAUSED.*step 1/10 .* no zh_CN translation: English'"
+keys Space
+check "... and keeps saying so while it plays" \
+    "wait_for 'REPLAY.* no zh_CN translation: English'"
+keys q
+restored 0 >/dev/null
+start 120 24 LANG=zh_CN.UTF-8 LC_MESSAGES= LANGUAGE= \
+    SYNFIN_LOCALEDIR=$tmp/nocat -- "$SYNFIN" replay "$caps/handshake.pcap"
+check "LANG=zh_CN.UTF-8 with no catalogue: said on the status line too" \
+    "wait_for 'PAUSED.*step 1/10 .* no zh_CN.UTF-8 translation: English .*q quit'"
+keys q
+restored 0 >/dev/null
 
 # ------------------------------------------------------------ live feed
 if [ -x "$feedprog" ]; then

@@ -302,9 +302,10 @@ ui_draw_status(struct ui *ui)
 {
 	const struct lay_row *row = ui_row(ui);
 	const char *held = NULL, *mode;
-	char left[256], speed[16], t[48], hint[256];
+	char left[256], speed[16], t[48], hint[256], lost[96];
 	int64_t rel;
 	int lw, y = ui->lines - 1;
+	bool running = ui->playing || (ui->source_live && ui->follow);
 
 	if (ui->feed != NULL && ui->feed->held != NULL)
 		held = ui->feed->held(ui->feed->arg);
@@ -329,6 +330,17 @@ ui_draw_status(struct ui *ui)
 	ui_fill(y, 0, ui->cols, " ");
 	ui_put(y, 0, ui->cols, left);
 	lw = lay_width(left, strlen(left));
+	if (ui->opts->lang_missing != NULL && lw < ui->cols) {
+		/* The stderr warning is gone under the full screen. */
+		snprintf(lost, sizeof lost, _(" no %s translation: English "),
+		    ui->opts->lang_missing);
+		attrset(theme_attr(TH_WARN) | A_BOLD);
+		ui_put(y, lw, ui->cols - lw, lost);
+		lw += lay_width(lost, strlen(lost));
+		if (lw > ui->cols)
+			lw = ui->cols;
+	}
+	attrset(theme_attr(TH_TITLE));
 	if (held != NULL && ui->follow)
 		snprintf(hint, sizeof hint, _(" %s: Enter "), held);
 	else if (ui->source_live && !ui->follow && ui->waiting > 0)
@@ -343,7 +355,7 @@ ui_draw_status(struct ui *ui)
 		snprintf(step, sizeof step, _(" %s/%s step"), ui->g->left,
 		    ui->g->right);
 		tok[0] = "";
-		tok[1] = _(" Space play");
+		tok[1] = running ? _(" Space pause") : _(" Space play");
 		tok[2] = step;
 		tok[3] = _(" +/- speed");
 		tok[4] = _(" Tab views");

@@ -26,6 +26,9 @@ enum ui_start {
 struct ui_opts {
 	const char	*title;		/* "replay handshake.pcap" */
 	enum ui_start	 start;
+	/* A language asked for that could not be loaded (i18n_missing()),
+	 * said on the status line; NULL when all is well. */
+	const char	*lang_missing;
 };
 
 struct ui_feed {
