@@ -1,5 +1,17 @@
 /* SPDX-License-Identifier: ISC */
-/* Packet sources over libpcap: saved files now, interfaces later. */
+/*
+ * Packet sources over libpcap: saved files and interfaces.
+ *
+ * A file's filter runs here, in user space, so that frame numbers stay
+ * those of the file.  An interface's filter F is compiled into the
+ * kernel as "(F) or icmp or icmp6", so that only what is asked for is
+ * copied up; here a frame is then kept when it matches F, or when it is
+ * an ICMP or ICMPv6 error whose quoted packet matches F: that packet is
+ * rebuilt from the quote's addresses, protocol and ports (and TCP
+ * sequence number) as a raw IP packet and F, compiled a second time for
+ * raw IP, is run over it.  A live capture numbers only the frames it
+ * keeps, as a -w file of them does.
+ */
 
 #include "config.h"
 
@@ -16,9 +28,11 @@
 #include "capture.h"
 #include "engine.h"
 #include "i18n.h"
+#include "pkt.h"
 #include "xmalloc.h"
 
 /* libpcap's default 4 KiB stdio buffer doubles the cost of a read. */
+#define CAPTURE_QUOTE_MAX	64	/* the packet rebuilt from a quote */
 #define CAPTURE_FILE_BUFFER	(1024 * 1024)
 
 struct capture {
@@ -32,6 +46,9 @@ struct capture {
 	bool		 filtered;
 	struct bpf_program prog;	/* applied per frame, so frame numbers
 					   stay those of the file */
+	bool		 quoting;	/* live: ICMP errors quoting F kept */
+	struct bpf_program quote;	/* F compiled for raw IP */
+	char		*expr;		/* F as given */
 };
 
 /* The pcap magic numbers: micro- or nanoseconds, either byte order. */
@@ -144,9 +161,66 @@ capture_close(struct capture *c)
 	}
 	if (c->filtered)
 		pcap_freecode(&c->prog);
+	if (c->quoting)
+		pcap_freecode(&c->quote);
+	free(c->expr);
 	pcap_close(c->pcap);
 	free(c->buf);
 	free(c);
+}
+
+/*
+ * F compiled for raw IP, to test the packets ICMP errors quote; false
+ * when F looks below IP (ether, arp ...) and so cannot be tested there.
+ */
+static bool
+capture_compile_quote(struct capture *c, const char *expr)
+{
+	pcap_t *raw;
+	bool ok;
+
+	if ((raw = pcap_open_dead(DLT_RAW, CAPTURE_QUOTE_MAX)) == NULL)
+		return false;
+	ok = pcap_compile(raw, &c->quote, expr, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	pcap_close(raw);
+	return ok;
+}
+
+/* F in the kernel, widened to the ICMP errors that may quote it. */
+static int
+capture_set_kernel(struct capture *c, const char *expr, char *err,
+    size_t len)
+{
+	struct bpf_program k;
+	char *wide;
+	size_t n;
+	int rc;
+
+	c->quoting = capture_compile_quote(c, expr);
+	if (c->quoting) {
+		n = strlen(expr) + 32;
+		wide = xmalloc(n);
+		snprintf(wide, n, "(%s) or icmp or icmp6", expr);
+		rc = pcap_compile(c->pcap, &k, wide, 1, PCAP_NETMASK_UNKNOWN);
+		free(wide);
+		if (rc != 0) {
+			pcap_freecode(&c->quote);
+			c->quoting = false;
+		}
+	}
+	if (!c->quoting && pcap_compile(c->pcap, &k, expr, 1,
+	    PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, len, _("bad filter expression: %s"),
+		    pcap_geterr(c->pcap));
+		return -1;
+	}
+	rc = pcap_setfilter(c->pcap, &k);
+	pcap_freecode(&k);
+	if (rc != 0) {
+		snprintf(err, len, "%s", pcap_geterr(c->pcap));
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -156,6 +230,10 @@ capture_set_filter(struct capture *c, const char *expr, char *err, size_t len)
 		pcap_freecode(&c->prog);
 		c->filtered = false;
 	}
+	if (c->quoting) {
+		pcap_freecode(&c->quote);
+		c->quoting = false;
+	}
 	if (pcap_compile(c->pcap, &c->prog, expr, 1,
 	    PCAP_NETMASK_UNKNOWN) != 0) {
 		/* TRANSLATORS: %s is libpcap's own message, in English. */
@@ -164,7 +242,101 @@ capture_set_filter(struct capture *c, const char *expr, char *err, size_t len)
 		return -1;
 	}
 	c->filtered = true;
+	if (c->live && capture_set_kernel(c, expr, err, len) != 0) {
+		pcap_freecode(&c->prog);
+		c->filtered = false;
+		return -1;
+	}
+	free(c->expr);
+	c->expr = xstrdup(expr);
 	return 0;
+}
+
+const char *
+capture_filter(const struct capture *c)
+{
+	return c->filtered ? c->expr : NULL;
+}
+
+bool
+capture_quotes_icmp(const struct capture *c)
+{
+	return c->quoting;
+}
+
+/* Big-endian stores into the packet capture_quote_match() builds. */
+static void
+capture_put16(uint8_t *b, uint16_t v)
+{
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
+static void
+capture_put32(uint8_t *b, uint32_t v)
+{
+	capture_put16(b, (uint16_t)(v >> 16));
+	capture_put16(b + 2, (uint16_t)v);
+}
+
+/*
+ * Build the packet an ICMP error quotes as raw IP (its addresses,
+ * protocol, ports and TCP sequence number; the rest zero) into b.
+ * Returns its length.
+ */
+static size_t
+capture_quote_packet(const struct pkt_inner *in, uint8_t *b, size_t len)
+{
+	size_t ip = in->ipver == 6 ? 40 : 20, l4, n;
+
+	l4 = in->proto == 6 ? 20 : in->proto == 17 ? 8 : 0;
+	n = ip + l4;
+	if (len < 60 || (in->ipver != 4 && in->ipver != 6))
+		return 0;
+	memset(b, 0, n);
+	if (in->ipver == 4) {
+		b[0] = 0x45;
+		capture_put16(b + 2, (uint16_t)n);
+		b[8] = 64;
+		b[9] = in->proto;
+		memcpy(b + 12, in->src.a, 4);
+		memcpy(b + 16, in->dst.a, 4);
+	} else {
+		b[0] = 0x60;
+		capture_put16(b + 4, (uint16_t)l4);
+		b[6] = in->proto;
+		b[7] = 64;
+		memcpy(b + 8, in->src.a, 16);
+		memcpy(b + 24, in->dst.a, 16);
+	}
+	if (l4 > 0) {
+		capture_put16(b + ip, in->sport);
+		capture_put16(b + ip + 2, in->dport);
+	}
+	if (in->proto == 6) {
+		capture_put32(b + ip + 4, in->seq);
+		b[ip + 12] = 0x50;	/* data offset 5 */
+	} else if (in->proto == 17)
+		capture_put16(b + ip + 4, 8);
+	return n;
+}
+
+/* Is this frame an ICMP error that quotes a packet F matches? */
+static bool
+capture_quote_match(struct capture *c, const struct pcap_pkthdr *h,
+    const u_char *data)
+{
+	struct pcap_pkthdr qh;
+	struct pkt p;
+	uint8_t q[64];
+
+	dec_frame(&p, pcap_datalink(c->pcap), data, h->caplen, h->len);
+	if (p.kind != PKT_ICMP || p.inner.ipver == 0)
+		return false;
+	memset(&qh, 0, sizeof qh);
+	qh.caplen = qh.len = (bpf_u_int32)capture_quote_packet(&p.inner, q,
+	    sizeof q);
+	return qh.caplen > 0 && pcap_offline_filter(&c->quote, &qh, q) != 0;
 }
 
 int
@@ -216,9 +388,19 @@ capture_next(struct capture *c, struct capture_frame *f, char *err,
 		}
 		if (rc == 0)
 			return CAPTURE_NONE;	/* live: nothing waiting */
-		c->frame++;
-		if (c->filtered && pcap_offline_filter(&c->prog, h, data) == 0)
-			continue;
+		if (c->live) {
+			/* The kernel ran "(F) or icmp or icmp6". */
+			if (c->filtered && pcap_offline_filter(&c->prog, h,
+			    data) == 0 && !(c->quoting &&
+			    capture_quote_match(c, h, data)))
+				continue;
+			c->frame++;
+		} else {
+			c->frame++;
+			if (c->filtered && pcap_offline_filter(&c->prog, h,
+			    data) == 0)
+				continue;
+		}
 		if (c->dump != NULL) {
 			pcap_dump((u_char *)c->dump, h, data);
 			/* Complete on disk after every frame, even if we die. */

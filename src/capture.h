@@ -7,6 +7,7 @@
 #ifndef CAPTURE_H
 #define CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -18,9 +19,19 @@ struct engine;
 struct capture	*capture_open_file(const char *path, char *err, size_t len);
 void		 capture_close(struct capture *);
 
-/* A BPF filter expression, as tcpdump takes it. */
+/*
+ * A BPF filter expression, as tcpdump takes it.  A file's runs in user
+ * space; an interface's in the kernel, widened to the ICMP and ICMPv6
+ * errors that quote a packet it matches (see capture.c).
+ */
 int		 capture_set_filter(struct capture *, const char *expr,
 		     char *err, size_t len);
+/* The filter set, or NULL. */
+const char	*capture_filter(const struct capture *);
+/* Live: whether ICMP errors quoting a packet the filter matches are kept
+ * (false when the filter looks below IP, as "ether host" does). */
+bool		 capture_quotes_icmp(const struct capture *);
+
 int		 capture_linktype(const struct capture *);
 /* "EN10MB (Ethernet)", or "linktype N" when libpcap has no name. */
 void		 capture_linktype_desc(int linktype, char *buf, size_t len);

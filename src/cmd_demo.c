@@ -67,7 +67,7 @@ cmd_demo_ui(struct demo *demo, const char *name, char *err, size_t len)
 	struct ui_feed feed = { .on_ready = cmd_demo_ready,
 	    .held = cmd_demo_held, .release = cmd_demo_release, .arg = &mf };
 	struct engine_config cfg;
-	struct ui_opts uo;
+	struct ui_opts uo = { .title = NULL };
 	struct timeline *tl;
 	char title[128];
 	int urc;

@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: ISC */
-/* synfin live -i IFACE [FILTER...]: an interface until Ctrl-C or -c. */
+/*
+ * synfin live -i IFACE [FILTER...]: an interface until q, Ctrl-C or -c.
+ * On a terminal the UI follows the newest conversation; otherwise text,
+ * JSON or a summary.  Either way each frame is shown as soon as the
+ * capture hands it over: the capture is in immediate mode, and whatever
+ * a sink holds back for the next event is flushed when nothing more is
+ * waiting.
+ */
 #include "config.h"
 
 #include <inttypes.h>
@@ -12,9 +19,25 @@
 #include "cmd.h"
 #include "engine.h"
 #include "i18n.h"
+#include "i18n_init.h"
 #include "sandbox.h"
+#include "timeline.h"
+#include "ui.h"
+
+/* Frames read in one go before the UI gets to draw and read keys. */
+#define CMD_LIVE_BATCH	4096
 
 static volatile sig_atomic_t cmd_live_stop;
+
+struct cmd_live {
+	const struct cmd_opts *o;
+	struct capture	*cap;
+	struct engine	*e;
+	uint64_t	 fed;
+	bool		 failed;
+	bool		 done;
+	char		 err[512];
+};
 
 static void
 cmd_live_on_signal(int sig)
@@ -22,97 +45,213 @@ cmd_live_on_signal(int sig)
 	cmd_live_stop = sig;
 }
 
-int
-cmd_live(const struct cmd_opts *o, const char *filter)
+/*
+ * Feed the frames waiting now, at most `max`.  Returns 0 when nothing
+ * more is waiting, 1 when -c is reached, -1 on a capture error (in
+ * l->err), 2 when `max` frames were fed and more may wait.
+ */
+static int
+cmd_live_drain(struct cmd_live *l, size_t max)
 {
-	struct output out = o->out;
-	struct output_run *run;
-	struct engine_config cfg;
-	struct engine *e;
-	struct capture *cap;
 	struct capture_frame f;
-	struct sigaction sa;
-	struct sink *sink;
-	struct pollfd p;
-	uint64_t fed = 0, recv, drop;
-	char err[512], derr[256];
-	int perm, rc = EXIT_OK, n;
+	size_t i;
+	int n;
 
-	if (output_prepare(&out, err, sizeof err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", out.svg, err);
-		return EXIT_INPUT;
+	for (i = 0; i < max; i++) {
+		if (l->o->count != 0 && l->fed >= l->o->count)
+			return 1;
+		n = capture_next(l->cap, &f, l->err, sizeof l->err);
+		if (n == CAPTURE_ERROR) {
+			l->failed = true;
+			return -1;
+		}
+		if (n == CAPTURE_END)
+			return 1;
+		if (n != CAPTURE_FRAME)
+			return 0;
+		engine_frame(l->e, f.frame, f.ts_ns, f.linktype, f.data,
+		    f.caplen, f.wirelen);
+		l->fed++;
 	}
-	if ((cap = capture_open_live(o->iface, &perm, err,
-	    sizeof err)) == NULL) {
-		fprintf(stderr, "synfin: %s: %s\n", o->iface, err);
-		if (perm)
-			cmd_capture_fix(false);
-		output_release(&out);
-		return EXIT_INPUT;
-	}
-	if (filter != NULL && capture_set_filter(cap, filter, err,
-	    sizeof err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", o->iface, err);
-		capture_close(cap);
-		output_release(&out);
-		return EXIT_INPUT;
-	}
-	if (o->wfile != NULL && capture_dump_open(cap, o->wfile, err,
-	    sizeof err) != 0) {
-		/* libpcap's message already names the file. */
-		fprintf(stderr, "synfin: %s\n", err);
-		capture_close(cap);
-		output_release(&out);
-		return EXIT_INPUT;
-	}
-	if (sandbox_drop(derr, sizeof derr) != 0) {
-		fprintf(stderr, _("synfin: cannot drop privileges: %s\n"),
-		    derr);
-		capture_close(cap);
-		output_release(&out);
-		return EXIT_INPUT;
-	}
+	return l->o->count != 0 && l->fed >= l->o->count ? 1 : 2;
+}
+
+/* What is captured, said before the first packet (stderr or the UI). */
+static void
+cmd_live_banner(const struct cmd_live *l, char *buf, size_t len)
+{
+	const char *filter = capture_filter(l->cap);
+	char lt[128];
+
+	capture_linktype_desc(capture_linktype(l->cap), lt, sizeof lt);
+	if (filter == NULL)
+		snprintf(buf, len, _("Capturing on %s, link type %s: every "
+		    "packet, no filter."), l->o->iface, lt);
+	else if (capture_quotes_icmp(l->cap))
+		snprintf(buf, len, _("Capturing on %s, link type %s, filter "
+		    "'%s' (run in the kernel); ICMP errors that quote a "
+		    "matching packet are kept too."), l->o->iface, lt, filter);
+	else
+		snprintf(buf, len, _("Capturing on %s, link type %s, filter "
+		    "'%s' (run in the kernel)."), l->o->iface, lt, filter);
+}
+
+/* The UI's feed: the capture's descriptor is readable. */
+static int
+cmd_live_ready(void *arg)
+{
+	struct cmd_live *l = arg;
+	int rc;
+
+	if (l->done)
+		return 1;
+	rc = cmd_live_drain(l, CMD_LIVE_BATCH);
+	if (rc == 0 || rc == 2)
+		return 0;
+	engine_finish(l->e);
+	l->done = true;
+	return rc < 0 ? -1 : 1;
+}
+
+static int
+cmd_live_ui(struct cmd_live *l, const char *banner)
+{
+	struct ui_feed feed = { .on_ready = cmd_live_ready, .arg = l };
+	struct ui_opts uo = { .start = UI_START_LIVE, .banner = banner,
+	    .newest = true };
+	struct engine_config cfg;
+	struct timeline *tl;
+	const char *filter = capture_filter(l->cap);
+	char title[256];
+	int urc;
+
+	tl = timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX));
+	cmd_engine_config(&cfg);
+	l->e = engine_new(&cfg, timeline_sink(tl));
+	feed.fd = capture_fd(l->cap);
+	if (filter != NULL)
+		snprintf(title, sizeof title, "live %s '%s'", l->o->iface,
+		    filter);
+	else
+		snprintf(title, sizeof title, "live %s", l->o->iface);
+	uo.title = title;
+	uo.lang_missing = i18n_missing();
+	urc = ui_main(tl, &uo, &feed);
+	if (!l->done)
+		engine_finish(l->e);
+	engine_free(l->e);
+	l->e = NULL;
+	timeline_free(tl);
+	return urc;
+}
+
+/* Text, JSON or a summary until Ctrl-C or -c. */
+static void
+cmd_live_stream(struct cmd_live *l, struct sink *sink)
+{
+	struct engine_config cfg;
+	struct sigaction sa;
+	struct pollfd p;
+	int n;
+
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = cmd_live_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	run = output_open(&out, &sink);
 	cmd_engine_config(&cfg);
-	e = engine_new(&cfg, sink);
-	p.fd = capture_fd(cap);
+	l->e = engine_new(&cfg, sink);
+	p.fd = capture_fd(l->cap);
 	p.events = POLLIN;
-	while (!cmd_live_stop && (o->count == 0 || fed < o->count)) {
-		n = capture_next(cap, &f, err, sizeof err);
-		if (n == CAPTURE_ERROR) {
-			fprintf(stderr, "synfin: %s: %s\n", o->iface, err);
-			rc = EXIT_INPUT;
-			break;
-		}
-		if (n == CAPTURE_FRAME) {
-			engine_frame(e, f.frame, f.ts_ns, f.linktype, f.data,
-			    f.caplen, f.wirelen);
-			fed++;
-			if (out.mode != OUTPUT_SUMMARY)
-				fflush(stdout);
+	while (!cmd_live_stop) {
+		n = cmd_live_drain(l, CMD_LIVE_BATCH);
+		if (n == 2)
 			continue;
-		}
-		if (n == CAPTURE_END)
+		/* Nothing more now: what the sink holds back goes out. */
+		sink_flush(sink);
+		if (n != 0)
 			break;
 		poll(&p, 1, 200);
 	}
-	engine_finish(e);
-	engine_free(e);
-	if (output_close(run, o->iface) != 0)
-		rc = EXIT_INPUT;
-	capture_stats(cap, &recv, &drop);
-	fprintf(stderr, _("synfin: %s: %" PRIu64 " packets received, %"
-	    PRIu64 " dropped by the kernel\n"), o->iface, recv, drop);
-	if (capture_dump_close(cap, err, sizeof err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", o->wfile, err);
+	engine_finish(l->e);
+	engine_free(l->e);
+	l->e = NULL;
+}
+
+int
+cmd_live(const struct cmd_opts *o, const char *filter)
+{
+	struct cmd_live l = { .o = o };
+	struct output out = o->out;
+	struct output_run *run;
+	struct sink *sink;
+	uint64_t recv, drop;
+	char banner[768], derr[256];
+	int perm, rc = EXIT_OK, urc;
+
+	if (output_prepare(&out, l.err, sizeof l.err) != 0) {
+		fprintf(stderr, "synfin: %s: %s\n", out.svg, l.err);
+		return EXIT_INPUT;
+	}
+	if ((l.cap = capture_open_live(o->iface, &perm, l.err,
+	    sizeof l.err)) == NULL) {
+		fprintf(stderr, "synfin: %s: %s\n", o->iface, l.err);
+		if (perm)
+			cmd_capture_fix(false);
+		output_release(&out);
+		return EXIT_INPUT;
+	}
+	if (filter != NULL && capture_set_filter(l.cap, filter, l.err,
+	    sizeof l.err) != 0) {
+		fprintf(stderr, "synfin: %s: %s\n", o->iface, l.err);
+		capture_close(l.cap);
+		output_release(&out);
+		return EXIT_INPUT;
+	}
+	if (o->wfile != NULL && capture_dump_open(l.cap, o->wfile, l.err,
+	    sizeof l.err) != 0) {
+		/* libpcap's message already names the file. */
+		fprintf(stderr, "synfin: %s\n", l.err);
+		capture_close(l.cap);
+		output_release(&out);
+		return EXIT_INPUT;
+	}
+	if (sandbox_drop(derr, sizeof derr) != 0) {
+		fprintf(stderr, _("synfin: cannot drop privileges: %s\n"),
+		    derr);
+		capture_close(l.cap);
+		output_release(&out);
+		return EXIT_INPUT;
+	}
+	cmd_live_banner(&l, banner, sizeof banner);
+	if (cmd_wants_ui(&out)) {
+		urc = cmd_live_ui(&l, banner);
+		if (urc == UI_NO_TERMINAL) {
+			fprintf(stderr, "synfin: %s\n", _("cannot open the "
+			    "terminal UI (use --text)"));
+			rc = EXIT_INPUT;
+		} else if (urc != 0)
+			rc = urc;
+		output_release(&out);
+	} else {
+		fprintf(stderr, "synfin: %s\n", banner);
+		run = output_open(&out, &sink);
+		cmd_live_stream(&l, sink);
+		if (output_close(run, o->iface) != 0)
+			rc = EXIT_INPUT;
+	}
+	if (l.failed) {
+		fprintf(stderr, "synfin: %s: %s\n", o->iface, l.err);
 		rc = EXIT_INPUT;
 	}
-	capture_close(cap);
+	capture_stats(l.cap, &recv, &drop);
+	fprintf(stderr, _("synfin: %s: %" PRIu64 " packets received, %"
+	    PRIu64 " dropped by the kernel\n"), o->iface, recv, drop);
+	if (capture_dump_close(l.cap, l.err, sizeof l.err) != 0) {
+		fprintf(stderr, "synfin: %s: %s\n", o->wfile, l.err);
+		rc = EXIT_INPUT;
+	}
+	capture_close(l.cap);
 	return rc;
 }

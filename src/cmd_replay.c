@@ -23,7 +23,7 @@ static int
 cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 {
 	struct engine_config cfg;
-	struct ui_opts uo;
+	struct ui_opts uo = { .title = NULL };
 	struct timeline *tl;
 	struct engine *e;
 	struct sink *text;

@@ -156,16 +156,29 @@ struct ev {
 	} u;
 };
 
-/* A consumer of events.  close() flushes and frees it. */
+/*
+ * A consumer of events.  close() flushes and frees it.  flush (may be
+ * NULL) writes out what a sink holds back waiting for the next event
+ * (text holds a packet's line for its state changes): a live source
+ * calls it once the input has nothing more for now.
+ */
 struct sink {
 	void	(*emit)(struct sink *, const struct ev *);
 	void	(*close)(struct sink *);
+	void	(*flush)(struct sink *);
 };
 
 static inline void
 sink_emit(struct sink *s, const struct ev *e)
 {
 	s->emit(s, e);
+}
+
+static inline void
+sink_flush(struct sink *s)
+{
+	if (s != NULL && s->flush != NULL)
+		s->flush(s);
 }
 
 static inline void

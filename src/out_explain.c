@@ -93,6 +93,15 @@ out_explain_emit(struct sink *s, const struct ev *e)
 }
 
 static void
+out_explain_flush_sink(struct sink *s)
+{
+	struct out_explain *o = (struct out_explain *)s;
+
+	out_explain_flush(o);
+	sink_flush(o->text);
+}
+
+static void
 out_explain_close(struct sink *s)
 {
 	struct out_explain *o = (struct out_explain *)s;
@@ -111,6 +120,7 @@ out_explain_new(FILE *fp)
 
 	o->sink.emit = out_explain_emit;
 	o->sink.close = out_explain_close;
+	o->sink.flush = out_explain_flush_sink;
 	o->fp = fp;
 	o->text = out_text_new(fp, OUT_TEXT_FULL);
 	o->tl = timeline_new(OUT_EXPLAIN_KEEP);

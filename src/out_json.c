@@ -249,6 +249,12 @@ out_json_emit(struct sink *sink, const struct ev *e)
 }
 
 static void
+out_json_flush(struct sink *sink)
+{
+	fflush(((struct out_json *)sink)->fp);
+}
+
+static void
 out_json_close(struct sink *sink)
 {
 	struct out_json *o = (struct out_json *)sink;
@@ -264,6 +270,7 @@ out_json_new(FILE *fp)
 
 	o->sink.emit = out_json_emit;
 	o->sink.close = out_json_close;
+	o->sink.flush = out_json_flush;
 	o->fp = fp;
 	return &o->sink;
 }

@@ -367,6 +367,15 @@ out_text_end_line(struct sink *sink)
 }
 
 static void
+out_text_flush_sink(struct sink *sink)
+{
+	struct out_text *o = (struct out_text *)sink;
+
+	out_text_flush(o);
+	fflush(o->fp);
+}
+
+static void
 out_text_close(struct sink *sink)
 {
 	struct out_text *o = (struct out_text *)sink;
@@ -383,6 +392,7 @@ out_text_new(FILE *fp, enum out_text_mode mode)
 
 	o->sink.emit = out_text_emit;
 	o->sink.close = out_text_close;
+	o->sink.flush = out_text_flush_sink;
 	o->fp = fp;
 	o->mode = mode;
 	return &o->sink;

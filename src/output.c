@@ -79,6 +79,15 @@ output_tee_emit(struct sink *s, const struct ev *e)
 }
 
 static void
+output_tee_flush(struct sink *s)
+{
+	struct output_tee *t = (struct output_tee *)s;
+
+	sink_flush(t->a);
+	sink_flush(t->b);
+}
+
+static void
 output_tee_close(struct sink *s)
 {
 	struct output_tee *t = (struct output_tee *)s;
@@ -95,6 +104,7 @@ output_tee_new(struct sink *a, struct sink *b)
 
 	t->sink.emit = output_tee_emit;
 	t->sink.close = output_tee_close;
+	t->sink.flush = output_tee_flush;
 	t->a = a;
 	t->b = b;
 	return &t->sink;

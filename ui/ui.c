@@ -168,6 +168,12 @@ ui_sync(struct ui *ui)
 	if (ui->follow && ui->conn >= 0 && (size_t)ui->conn + 1 < n &&
 	    (c = timeline_conn(ui->tl, (size_t)ui->conn)) != NULL && c->over)
 		ui_pick_conn(ui, n - 1);
+	/* Following live traffic: a new conn while the newest was shown
+	 * (not one picked from the list) is shown at once. */
+	if (ui->opts->newest && ui->follow && ui->conn >= 0 &&
+	    (size_t)ui->conn + 1 == ui->nconns_seen && n > ui->nconns_seen)
+		ui_pick_conn(ui, n - 1);
+	ui->nconns_seen = n;
 	added = lay_rows_update(&ui->rows, ui->tl);
 	if (ui->follow && ui->rows.n > 0)
 		ui->sel = ui->rows.n - 1;
@@ -717,6 +723,9 @@ ui_loop(struct ui *ui, int infd, int ttyfd)
 			wait = ui->due_ns - ui_now();
 			timeout = wait <= 0 ? 0 : (int)(wait / 1000000) + 1;
 		}
+		if (ui->source_live && ui->feed->tick_ms > 0 &&
+		    (timeout < 0 || timeout > ui->feed->tick_ms))
+			timeout = ui->feed->tick_ms;
 		p[0].fd = infd;
 		p[0].events = POLLIN;
 		p[1].fd = ui_sigpipe[0];
@@ -744,8 +753,9 @@ ui_loop(struct ui *ui, int infd, int ttyfd)
 			}
 			dirty = true;
 		}
-		if (n > 0 && nfds == 3 && (p[2].revents & (POLLIN | POLLHUP |
-		    POLLERR))) {
+		if ((n > 0 && nfds == 3 && (p[2].revents & (POLLIN | POLLHUP |
+		    POLLERR))) || (n == 0 && ui->source_live &&
+		    ui->feed->tick_ms > 0)) {
 			i = ui->feed->on_ready(ui->feed->arg);
 			ui_sync(ui);
 			if (i != 0) {

@@ -29,6 +29,12 @@ struct ui_opts {
 	/* A language asked for that could not be loaded (i18n_missing()),
 	 * said on the status line; NULL when all is well. */
 	const char	*lang_missing;
+	/* What the source is, said on the empty ladder until the first
+	 * conversation ("Capturing on lo ..."); may be NULL. */
+	const char	*banner;
+	/* Live: while following the newest conversation, show each new one
+	 * as it appears (a demo moves on only when its conn is over). */
+	bool		 newest;
 };
 
 struct ui_feed {
@@ -49,6 +55,9 @@ struct ui_feed {
 	/* Let the held call happen (Enter, or Space/-> at the newest step). */
 	void		 (*release)(void *arg);
 	void		 *arg;
+	/* When > 0, on_ready is also called after tick_ms without input
+	 * (for decisions that wait on time, not on packets). */
+	int		  tick_ms;
 };
 
 /* ui_main() could not set up the terminal (no TERM, not a tty ...). */

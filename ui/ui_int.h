@@ -110,6 +110,8 @@ struct ui {
 
 	long			 conn;		/* timeline_conn() index, or
 						   -1 before the first */
+	size_t			 nconns_seen;	/* timeline_nconns() at the
+						   last sync */
 	struct lay_rows		 rows;
 	size_t			 sel;		/* selected row */
 	size_t			 top;		/* first ladder line shown */

@@ -233,6 +233,30 @@ view_ladder_header(struct ui *ui, const struct lay_ladder *l,
 		    ui->rows.init, true);
 }
 
+/* The source's banner, wrapped at spaces; returns the line below it. */
+static int
+view_ladder_banner(const char *s, const struct lay_rect *r)
+{
+	int y = r->y + 1, w = r->w - 4;
+	size_t n, cut;
+
+	while (*s != '\0' && y < r->y + r->h - 2 && w > 0) {
+		n = u8_fit(s, strlen(s), (size_t)w);
+		cut = n;
+		if (s[n] != '\0') {
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = n;
+		}
+		mvaddnstr(y++, r->x + 2, s, (int)cut);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	return y + 1;
+}
+
 static void
 view_ladder_draw(struct ui *ui, const struct lay_rect *r)
 {
@@ -243,7 +267,10 @@ view_ladder_draw(struct ui *ui, const struct lay_rect *r)
 
 	view_ladder_rect = *r;
 	if (ui->conn < 0 && ui->rows.n == 0) {
-		ui_put(r->y + 1, r->x + 2, r->w - 4, _("No TCP or UDP "
+		y = r->y + 1;
+		if (ui->opts->banner != NULL)
+			y = view_ladder_banner(ui->opts->banner, r);
+		ui_put(y, r->x + 2, r->w - 4, _("No TCP or UDP "
 		    "conversation yet."));
 		return;
 	}
