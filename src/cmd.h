@@ -33,6 +33,8 @@ struct cmd_opts {
 	long		port;
 	long		pace_ms;
 	bool		step;
+	const char	*script;	/* lab --script */
+	const char	*ofile;		/* lab -o */
 	struct output	out;		/* --text -v --json --summary, diagrams */
 };
 
@@ -40,6 +42,10 @@ int	cmd_replay(const char *path, const char *filter, uint64_t count,
 	    struct output *);
 int	cmd_demo(const struct cmd_opts *, int argc, char **argv);
 int	cmd_live(const struct cmd_opts *, const char *filter);
+int	cmd_lab(const struct cmd_opts *, int argc, char **argv);
+struct demo;
+/* A demo or a lab drawn live in the UI, titled `title`. */
+int	cmd_demo_ui(struct demo *, const char *title, char *err, size_t len);
 
 /* "synfin: " and the message, then the usage; returns EXIT_USAGE. */
 int	cmd_usage_error(const char *fmt, ...)

@@ -60,8 +60,8 @@ cmd_demo_release(void *arg)
 	demo_release(((struct cmd_demo_feed *)arg)->demo);
 }
 
-static int
-cmd_demo_ui(struct demo *demo, const char *name, char *err, size_t len)
+int
+cmd_demo_ui(struct demo *demo, const char *title, char *err, size_t len)
 {
 	struct cmd_demo_feed mf = { .demo = demo };
 	struct ui_feed feed = { .on_ready = cmd_demo_ready,
@@ -69,14 +69,12 @@ cmd_demo_ui(struct demo *demo, const char *name, char *err, size_t len)
 	struct engine_config cfg;
 	struct ui_opts uo = { .title = NULL };
 	struct timeline *tl;
-	char title[128];
 	int urc;
 
 	tl = timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX));
 	cmd_engine_config(&cfg);
 	mf.e = engine_new(&cfg, timeline_sink(tl));
 	feed.fd = demo_fd(demo);
-	snprintf(title, sizeof title, "demo %s", name);
 	uo.title = title;
 	uo.lang_missing = i18n_missing();
 	uo.start = UI_START_LIVE;
@@ -135,8 +133,10 @@ cmd_demo(const struct cmd_opts *o, int argc, char **argv)
 			cmd_capture_fix(true);
 		return EXIT_INPUT;
 	}
-	if (cmd_wants_ui(&out))
-		rc = cmd_demo_ui(demo, d.scn->name, err, sizeof err);
+	if (cmd_wants_ui(&out)) {
+		snprintf(what, sizeof what, "demo %s", d.scn->name);
+		rc = cmd_demo_ui(demo, what, err, sizeof err);
+	}
 	else {
 		run = output_open(&out, &sink);
 		rc = demo_run(demo, sink, err, sizeof err);

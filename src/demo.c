@@ -38,6 +38,11 @@
 #define DEMO_WINDOW_NS	30000000LL
 #define DEMO_DRAIN_NS	150000000LL
 #define DEMO_RACE_TRIES	30
+/*
+ * A lab script waits for a side that is blocked in a call (a peer makes
+ * one call at a time) this long before it says which line is stuck.
+ */
+#define DEMO_LAB_STUCK_NS 5000000000LL
 
 struct demo_item {
 	int64_t		ts;
@@ -83,6 +88,12 @@ struct demo {
 	int64_t		first_frame_mono;
 	long long	capeff;
 	int		attempts;
+	/* A lab: the action each side is blocked in (-1: none). */
+	int		busy[2];
+	int64_t		busy_since[2];
+	char		busymsg[2][80];
+	uint16_t	lab_port;	/* where the server listens */
+	char		labnote[160];	/* a warning for the ladder's end */
 	char		err[256];
 };
 
@@ -92,6 +103,13 @@ static void
 demo_on_signal(int sig)
 {
 	demo_stop = sig;
+}
+
+/* The lesson's length: its steps, or a lab's actions so far. */
+static int
+demo_nsteps(const struct demo *d)
+{
+	return d->o.lab != NULL ? (int)d->o.lab->n : d->o.scn->nsteps;
 }
 
 static int64_t
@@ -125,6 +143,8 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 	d->t0_mono = demo_now(CLOCK_MONOTONIC);
 	d->epfd = d->tfd = -1;
 	d->waiting = -1;
+	d->busy[0] = d->busy[1] = -1;
+	d->lab_port = o->port;
 	d->where = sandbox_enter(why, sizeof why);
 	if (d->where != SANDBOX_HOST) {
 		/* A private port range, and Fast Open both ways. */
@@ -152,6 +172,7 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 	d->env.family = (o->scn->flags & SCN_V6) ? AF_INET6 : AF_INET;
 	d->env.port = o->port;
 	d->env.realtime = (o->scn->flags & SCN_RACE) != 0;
+	d->env.lab = o->lab != NULL;
 	for (i = 0; i < 2; i++) {
 		if (peer_spawn(&d->peer[i], i, &d->env, err, len) != 0)
 			goto fail;
@@ -174,7 +195,12 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 	demo_epoll_add(d, d->tfd);
 	for (i = 0; i < 2; i++)
 		demo_epoll_add(d, d->peer[i].msg_fd);
-	if (!o->quiet && d->where == SANDBOX_HOST)
+	if (!o->quiet && o->lab != NULL)
+		/* TRANSLATORS: where the lab runs (e.g. "a private network
+		   namespace (root)"). */
+		fprintf(stderr, _("synfin lab: capturing on lo in %s\n"),
+		    sandbox_describe(d->where));
+	else if (!o->quiet && d->where == SANDBOX_HOST)
 		/* TRANSLATORS: the lesson's name, where the demo runs (e.g.
 		   "the host's loopback, ..."), and why not in a namespace. */
 		fprintf(stderr, _("synfin demo %s: capturing on lo in %s "
@@ -317,7 +343,7 @@ demo_peer_gone(struct demo *d, int side)
 		    _("the server peer (pid %ld) was killed by signal %d "
 		    "(%s); the lesson stopped after step %d of %d"),
 		    (long)pid, WTERMSIG(st), strsignal(WTERMSIG(st)), d->next,
-		    d->o.scn->nsteps);
+		    demo_nsteps(d));
 	else if (d->peer_reaped[side] && WIFEXITED(st))
 		snprintf(d->err, sizeof d->err, side == EV_CLIENT ?
 		    /* TRANSLATORS: pid, exit status, the last step done
@@ -326,19 +352,53 @@ demo_peer_gone(struct demo *d, int side)
 		    "lesson stopped after step %d of %d") :
 		    _("the server peer (pid %ld) exited with status %d; the "
 		    "lesson stopped after step %d of %d"), (long)pid,
-		    WEXITSTATUS(st), d->next, d->o.scn->nsteps);
+		    WEXITSTATUS(st), d->next, demo_nsteps(d));
 	else
 		snprintf(d->err, sizeof d->err, side == EV_CLIENT ?
 		    _("the client peer (pid %ld) stopped answering; the "
 		    "lesson stopped after step %d of %d") :
 		    _("the server peer (pid %ld) stopped answering; the "
 		    "lesson stopped after step %d of %d"), (long)pid, d->next,
-		    d->o.scn->nsteps);
+		    demo_nsteps(d));
 	d->peer_died = true;
 	d->held = false;
 	d->waiting = -1;
 	d->phase = DEMO_DRAIN;
 	d->quiet_since = demo_now(CLOCK_REALTIME);
+}
+
+/*
+ * A lab's call reports are each placed at their own time: a call that
+ * blocks shows when it tried (EAGAIN, EINPROGRESS) and again when it
+ * returned, so nothing waits behind it.
+ */
+static void
+demo_lab_msg(struct demo *d, int side, const struct peer_msg *m)
+{
+	struct demo_item *it;
+
+	if (m->kind == PEER_BLOCKS) {
+		d->busy[side] = m->step;
+		d->busy_since[side] = demo_now(CLOCK_MONOTONIC);
+		/* TRANSLATORS: %s is a socket call (accept); the peer waits
+		   in it until it returns. */
+		snprintf(d->busymsg[side], sizeof d->busymsg[side],
+		    _("%s() waits..."), m->call.name);
+		if (d->waiting == m->step)
+			d->waiting = -1;
+	} else if (m->kind == PEER_END && m->step >= 0) {
+		if (d->waiting == m->step)
+			d->waiting = -1;
+		if (d->busy[side] == m->step)
+			d->busy[side] = -1;
+		if (strcmp(m->call.name, "pause") == 0)
+			return;
+	} else if (m->kind != PEER_END)
+		return;
+	it = demo_insert(d, m->ts_ns);
+	it->is_call = true;
+	it->msg = *m;
+	it->done = true;
 }
 
 static void
@@ -357,6 +417,10 @@ demo_read_msgs(struct demo *d, int side)
 		if (n != (ssize_t)sizeof m) {
 			demo_peer_gone(d, side);
 			return;
+		}
+		if (d->o.lab != NULL) {
+			demo_lab_msg(d, side, &m);
+			continue;
 		}
 		if (m.kind == PEER_END && m.step >= 0) {
 			if (m.step == d->waiting)
@@ -465,6 +529,116 @@ demo_send(struct demo *d, int step, int64_t at)
 		d->waiting = step;
 }
 
+/* An action's port (labscript.h): its own, the lab's plus N, or dflt. */
+static uint16_t
+demo_lab_port(const struct demo *d, int arg, uint16_t dflt)
+{
+	long p = arg > 0 ? arg : arg < 0 ? (long)d->o.port - arg : dflt;
+
+	return p > 65535 ? 65535 : (uint16_t)p;
+}
+
+static void
+demo_send_lab(struct demo *d, int i)
+{
+	const struct lab_action *a = &d->o.lab->act[i];
+	struct peer_cmd cmd;
+
+	memset(&cmd, 0, sizeof cmd);
+	cmd.step = i;
+	cmd.lab = *a;
+	if (a->op == LAB_LISTEN)
+		d->lab_port = demo_lab_port(d, a->arg, d->o.port);
+	cmd.port = a->op == LAB_CONNECT ? demo_lab_port(d, a->arg,
+	    d->lab_port) : d->lab_port;
+	if (!d->peer_up[a->side] || d->peer_eof[a->side] ||
+	    demo_write_cmd(d->peer[a->side].cmd_fd, &cmd) != sizeof cmd)
+		return;
+	d->waiting = i;
+}
+
+/* A script line waits for a side blocked too long: say which, stop. */
+static void
+demo_lab_stuck(struct demo *d, const struct lab_action *a)
+{
+	const struct lab_action *b = &d->o.lab->act[d->busy[a->side]];
+
+	snprintf(d->err, sizeof d->err, a->side == EV_CLIENT ?
+	    /* TRANSLATORS: line numbers of a lab script, the call the side
+	       is blocked in (recv), and seconds. */
+	    _("line %d: the client is still blocked in %s() from line %d "
+	    "after %d s; it makes one call at a time") :
+	    _("line %d: the server is still blocked in %s() from line %d "
+	    "after %d s; it makes one call at a time"), a->line,
+	    labscript_op_name(b->op), b->line,
+	    (int)(DEMO_LAB_STUCK_NS / 1000000000LL));
+	d->peer_died = true;
+	d->held = false;
+	d->phase = DEMO_DRAIN;
+	d->quiet_since = demo_now(CLOCK_REALTIME);
+}
+
+static void
+demo_advance_lab(struct demo *d)
+{
+	const struct lab_action *a;
+	int64_t now = demo_now(CLOCK_REALTIME);
+	char line[LAB_TEXT_MAX + 64];
+	int side;
+
+	while (d->phase == DEMO_RUN && d->waiting < 0 && now >= d->next_at) {
+		if (d->next >= (int)d->o.lab->n) {
+			if (d->o.lab_open)
+				return;
+			for (side = 0; side < 2; side++) {
+				if (d->busy[side] < 0)
+					continue;
+				if (demo_now(CLOCK_MONOTONIC) -
+				    d->busy_since[side] < DEMO_LAB_STUCK_NS)
+					return;	/* let it return */
+				a = &d->o.lab->act[d->busy[side]];
+				snprintf(d->labnote, sizeof d->labnote,
+				    side == EV_CLIENT ?
+				    /* TRANSLATORS: a socket call (recv) and
+				       the script's line that made it. */
+				    _("the script ended while the client still "
+				    "waited in %s() from line %d") :
+				    _("the script ended while the server still "
+				    "waited in %s() from line %d"),
+				    labscript_op_name(a->op), a->line);
+			}
+			d->phase = DEMO_DRAIN;
+			d->quiet_since = now;
+			return;
+		}
+		a = &d->o.lab->act[d->next];
+		if (a->op == LAB_SLEEP) {
+			d->next_at = now + (int64_t)a->arg * 1000000;
+			d->next++;
+			continue;
+		}
+		if (d->busy[a->side] >= 0) {
+			if (!d->o.lab_open && demo_now(CLOCK_MONOTONIC) -
+			    d->busy_since[a->side] >= DEMO_LAB_STUCK_NS)
+				demo_lab_stuck(d, a);
+			return;
+		}
+		if (d->o.step && !d->released) {
+			d->held = true;
+			labscript_format(a, line, sizeof line);
+			/* TRANSLATORS: %s is a lab script's line ("client
+			   connect"), %d its number. */
+			snprintf(d->heldmsg, sizeof d->heldmsg,
+			    _("Next (line %d): %s"), a->line, line);
+			return;
+		}
+		d->held = d->released = false;
+		demo_send_lab(d, d->next);
+		d->next++;
+		d->next_at = now + (int64_t)d->o.pace_ms * 1000000;
+	}
+}
+
 /* Issue the next step when its time has come. */
 static void
 demo_advance(struct demo *d)
@@ -473,6 +647,10 @@ demo_advance(struct demo *d)
 	const struct scn_step *st;
 	int64_t now = demo_now(CLOCK_REALTIME), at;
 
+	if (d->o.lab != NULL) {
+		demo_advance_lab(d);
+		return;
+	}
 	while (d->phase == DEMO_RUN && d->waiting < 0 && now >= d->next_at) {
 		if (d->next >= s->nsteps) {
 			if (demo_calls_open(d))
@@ -538,6 +716,12 @@ demo_arm(struct demo *d)
 		if (when < 0 || t < when)
 			when = t;
 	}
+	if (d->o.lab != NULL && (d->busy[0] >= 0 || d->busy[1] >= 0)) {
+		/* A blocked side: look again for a stuck script. */
+		t = now + 100000000LL;
+		if (when < 0 || t < when)
+			when = t;
+	}
 	if (when < 0)
 		return;
 	t = when - now;
@@ -587,6 +771,9 @@ demo_service(struct demo *d)
 	    d->quiet_since >= DEMO_DRAIN_NS) {
 		demo_flush(d, true);
 		d->phase = DEMO_DONE;
+		if (d->labnote[0] != '\0')
+			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME),
+			    d->labnote);
 		if (d->peer_died) {
 			/* On the ladder and in the narration, too. */
 			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME), d->err);
@@ -597,6 +784,35 @@ demo_service(struct demo *d)
 	demo_flush(d, false);
 	demo_arm(d);
 	return 0;
+}
+
+void
+demo_lab_kick(struct demo *d)
+{
+	if (d->phase != DEMO_RUN)
+		return;
+	demo_advance(d);
+	demo_arm(d);
+}
+
+void
+demo_lab_close(struct demo *d)
+{
+	d->o.lab_open = false;
+	demo_lab_kick(d);
+}
+
+const char *
+demo_lab_busy(const struct demo *d, enum ev_side side)
+{
+	return d->o.lab != NULL && d->busy[side] >= 0 ? d->busymsg[side] :
+	    NULL;
+}
+
+int
+demo_lab_done(const struct demo *d)
+{
+	return d->next;
 }
 
 const char *

@@ -12,10 +12,19 @@
 #include <stdint.h>
 
 #include "ev.h"
+#include "labscript.h"
 #include "scenario.h"
 
 struct demo_opts {
 	const struct scenario *scn;
+	/*
+	 * A lab (synfin lab): the actions to make, instead of the
+	 * scenario's steps (scn then only names it).  The caller may push
+	 * more while it runs when lab_open (the keyboard), then calls
+	 * demo_lab_kick(); demo_lab_close() says no more will come.
+	 */
+	const struct lab_script *lab;
+	bool		lab_open;
 	const char	*wfile;		/* -w */
 	uint16_t	port;		/* the server's */
 	int		pace_ms;	/* between socket calls */
@@ -54,6 +63,17 @@ const char	*demo_error(const struct demo *);
 /* --step: the call waiting to be released, as a sentence, or NULL. */
 const char	*demo_held(const struct demo *);
 void		 demo_release(struct demo *);
+
+/* A lab: actions were pushed (issue them), or no more will come. */
+void		 demo_lab_kick(struct demo *);
+void		 demo_lab_close(struct demo *);
+/*
+ * A lab: the call `side` waits in ("accept() waits..."), as a sentence,
+ * or NULL when that side is free for the next action.
+ */
+const char	*demo_lab_busy(const struct demo *, enum ev_side side);
+/* A lab: how many actions were issued (for -o: what was done). */
+int		 demo_lab_done(const struct demo *);
 
 /* Figures for the closing line and the tests. */
 struct demo_stats {

@@ -25,6 +25,8 @@
 static const char main_usage[] = N_(
 "usage: synfin demo [NAME] [--list] [--text [-v] | --json] [-w FILE]\n"
 "                   [--port N] [--pace MS] [--step] [DIAGRAM]\n"
+"       synfin lab --script FILE [-o FILE] [--text [-v] | --json] [-w FILE]\n"
+"                  [--port N] [--pace MS] [--step] [DIAGRAM]\n"
 "       synfin replay [-c COUNT] [--text [-v] | --json | --summary]\n"
 "                     [DIAGRAM] FILE [FILTER...]\n"
 "       synfin -r FILE [-c COUNT] [--text [-v] | --json | --summary]\n"
@@ -44,6 +46,11 @@ static const char main_help[] = N_(
 "                           server make socket calls on a private loopback\n"
 "                           while it captures what the kernel sends (default\n"
 "                           lesson: handshake; --list shows them all)\n"
+"  lab --script FILE        the demo's client and server, driven by you: each\n"
+"                           line of FILE (\"client connect\", \"server send\n"
+"                           hi\") is a real socket call on a private\n"
+"                           loopback, shown with its result beside the\n"
+"                           packets it caused (see synfin(1), LAB SCRIPTS)\n"
 "  replay FILE [FILTER...]  read a pcap or pcapng capture (\"-\" for standard\n"
 "                           input), optionally through a BPF filter\n"
 "                           expression as tcpdump takes it\n"
@@ -73,6 +80,8 @@ static const char main_help[] = N_(
 "  --pace MS       the demo's delay between socket calls (default 400;\n"
 "                  0 for tests)\n"
 "  --step          hold each socket call of the demo until Enter is pressed\n"
+"  --script FILE   the lab's actions, one a line: SIDE CALL [ARG]\n"
+"  -o FILE         save the lab's actions as a script that replays them\n"
 "  --svg FILE      when the input ends, write the ladder diagram as SVG to\n"
 "                  FILE (\"-\": standard output), whole or not at all;\n"
 "                  standard output still gets --text, --json or --summary\n"
@@ -247,7 +256,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_LIST = 256, OPT_PORT, OPT_PACE, OPT_STEP, OPT_SVG,
-	    OPT_MERMAID, OPT_LADDER, OPT_CONN };
+	    OPT_MERMAID, OPT_LADDER, OPT_CONN, OPT_SCRIPT };
 	static const struct option longopts[] = {
 		{ "text", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
@@ -256,6 +265,7 @@ main(int argc, char **argv)
 		{ "port", required_argument, NULL, OPT_PORT },
 		{ "pace", required_argument, NULL, OPT_PACE },
 		{ "step", no_argument, NULL, OPT_STEP },
+		{ "script", required_argument, NULL, OPT_SCRIPT },
 		{ "svg", required_argument, NULL, OPT_SVG },
 		{ "mermaid", no_argument, NULL, OPT_MERMAID },
 		{ "ladder", no_argument, NULL, OPT_LADDER },
@@ -293,7 +303,7 @@ main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
-	while ((ch = getopt_long(argc, argv, "r:c:w:i:vhV", longopts,
+	while ((ch = getopt_long(argc, argv, "r:c:w:i:o:vhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -304,6 +314,12 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			o.iface = optarg;
+			break;
+		case 'o':
+			o.ofile = optarg;
+			break;
+		case OPT_SCRIPT:
+			o.script = optarg;
 			break;
 		case 'c':
 			errno = 0;
@@ -384,6 +400,9 @@ main(int argc, char **argv)
 			    argv[0]);
 		return cmd_usage_error("%s", _("no command given"));
 	}
+	if ((o.script != NULL || o.ofile != NULL) &&
+	    (o.cmd == NULL || strcmp(o.cmd, "lab") != 0))
+		return cmd_usage_error("%s", _("--script and -o are for lab"));
 	if (o.cmd == NULL || strcmp(o.cmd, "replay") == 0) {
 		if (o.wfile != NULL || o.iface != NULL)
 			return cmd_usage_error("%s", _("-w and -i are for "
@@ -401,6 +420,8 @@ main(int argc, char **argv)
 		rc = cmd_replay(o.file, filter, o.count, &o.out);
 	} else if (strcmp(o.cmd, "demo") == 0) {
 		rc = cmd_demo(&o, argc, argv);
+	} else if (strcmp(o.cmd, "lab") == 0) {
+		rc = cmd_lab(&o, argc, argv);
 	} else if (strcmp(o.cmd, "live") == 0) {
 		if (o.iface == NULL)
 			return cmd_usage_error("%s", _("live needs -i IFACE "

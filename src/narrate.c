@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -532,6 +533,59 @@ static const struct {
 };
 
 /*
+ * Why the kernel refused a call, or why it would block: the lesson of a
+ * lab key pressed "too early" or "too late".  name NULL: any call.  A
+ * call that would block is not a failure: the program waits (the lab's
+ * peers in poll(), as a blocking call would in the kernel) and the call
+ * is shown again when it returns.
+ */
+static const struct {
+	const char	*name;
+	int		 err;
+	bool		 waits;
+	const char	*text;
+} narrate_call_errs[] = {
+	/* TRANSLATORS: errno names (EINPROGRESS), socket calls, options
+	   (SO_REUSEADDR), flags and states stay as written. */
+	{ "connect", EINPROGRESS, true, N_("The {who}'s kernel has sent the "
+	    "SYN; the call does not wait for the answer (EINPROGRESS): the "
+	    "{who} waits until the handshake ends, and connect() is shown "
+	    "again when it returns.") },
+	{ "accept", EAGAIN, true, N_("No completed connection waits in the "
+	    "accept queue yet (EAGAIN): accept() waits until the kernel has "
+	    "finished a handshake, and is shown again when it returns.") },
+	{ "recv", EAGAIN, true, N_("No data has arrived yet (EAGAIN): recv() "
+	    "waits for data or a FIN, and is shown again when it returns.") },
+	{ "connect", ECONNREFUSED, false, N_("Nothing listens on that port: "
+	    "the {peer}'s kernel answered the SYN with RST, and connect() "
+	    "fails.") },
+	{ "connect", EISCONN, false, N_("This socket is connected already; a "
+	    "TCP socket connects once.") },
+	{ "connect", ETIMEDOUT, false, N_("No answer came to the SYN and its "
+	    "retransmissions; the kernel gave up.") },
+	{ "send", EPIPE, false, N_("This socket can send no more: the {peer} "
+	    "reset the connection (its RST arrived), or this side shut down "
+	    "writing. A program that did not ask for MSG_NOSIGNAL would also "
+	    "be killed by SIGPIPE.") },
+	{ NULL, ECONNRESET, false, N_("The {peer}'s RST ended the connection: "
+	    "data still in flight or unread is lost, and the socket can do "
+	    "nothing more but close().") },
+	{ "bind", EADDRINUSE, false, N_("Another socket holds this address "
+	    "and port: a listener, or a connection in TIME_WAIT. On Linux, "
+	    "SO_REUSEADDR lets bind() share the port with a TIME_WAIT "
+	    "connection only if the socket that made that connection had "
+	    "SO_REUSEADDR too.") },
+	{ "accept", EINVAL, false, N_("The socket is not listening: accept() "
+	    "works only after listen().") },
+	{ "listen", EINVAL, false, N_("A connected socket cannot listen: "
+	    "listen() is for a socket that is bound and not connected.") },
+	{ NULL, ENOTCONN, false, N_("The socket is not connected: it is a "
+	    "listener, or its connection never was or is gone.") },
+	{ NULL, EBADF, false, N_("There is no such socket: it was closed "
+	    "already, or never opened.") },
+};
+
+/*
  * Whether the call at index i is made on a UDP socket: its conn says so,
  * or, before there is one, the caller's latest socket() call.
  */
@@ -563,6 +617,7 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 	/* TRANSLATORS: a socket call synfin has no sentence for: {name} is
 	   its name (setsockopt), {args} its arguments. */
 	const char *text = N_("The {who} calls {name}({args}).");
+	const char *why = NULL;
 	char ret[24];
 	int says_ret = 0;
 	size_t i;
@@ -586,6 +641,19 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 		}
 	}
 	narrate_put(o, _(text), &v);
+	for (i = 0; c->err != 0 && i < sizeof narrate_call_errs /
+	    sizeof narrate_call_errs[0]; i++) {
+		if (narrate_call_errs[i].err != c->err ||
+		    (narrate_call_errs[i].name != NULL &&
+		    strcmp(narrate_call_errs[i].name, c->name) != 0))
+			continue;
+		if (narrate_call_errs[i].waits) {
+			narrate_put(o, _(narrate_call_errs[i].text), &v);
+			return;
+		}
+		why = narrate_call_errs[i].text;
+		break;
+	}
 	if (c->err != 0) {
 		v.err = ev_errno_name(c->err);
 		v.errstr = strerror(c->err);
@@ -594,6 +662,8 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 		   ("Connection refused", in the user's language if the C
 		   library has it). */
 		narrate_put(o, _("It fails: {err} ({errstr})."), &v);
+		if (why != NULL)
+			narrate_put(o, _(why), &v);
 	} else if (says_ret) {
 		snprintf(ret, sizeof ret, "%" PRId64, c->ret);
 		v.ret = ret;

@@ -45,6 +45,11 @@ struct peer_state {
 	int64_t		drop_until[SCN_MAX_FDS];	/* realtime ns; 0 off */
 	struct sockaddr_storage last_from;
 	socklen_t	last_fromlen;
+	/* A lab: slot 0 the listener, the others connections. */
+	bool		bound0;
+	bool		used[SCN_MAX_FDS];	/* connect() was tried */
+	struct peer_msg	pend;		/* the action's call not yet sent */
+	bool		have_pend;
 };
 
 static int64_t
@@ -417,6 +422,350 @@ peer_step(struct peer_state *ps, const struct peer_cmd *cmd)
 	peer_send(ps, &m);
 }
 
+
+/* ------------------------------------------------------------- a lab */
+
+/* Report the call before this one of the same action (not its last). */
+static void
+peer_lab_call(struct peer_state *ps, const char *name, int64_t ts)
+{
+	if (ps->have_pend) {
+		ps->pend.step = -1;
+		peer_send(ps, &ps->pend);
+	}
+	memset(&ps->pend, 0, sizeof ps->pend);
+	ps->pend.kind = PEER_END;
+	ps->pend.ts_ns = ts;
+	snprintf(ps->pend.call.name, sizeof ps->pend.call.name, "%s", name);
+	ps->have_pend = true;
+}
+
+static void
+peer_lab_ret(struct peer_state *ps, int fd, int64_t rc)
+{
+	ps->pend.call.err = rc < 0 ? (errno != 0 ? errno : EIO) : 0;
+	ps->pend.call.ret = rc;
+	peer_fill_addrs(ps, fd, &ps->pend);
+}
+
+/* The newest open socket in slots 1.., or -1. */
+static int
+peer_lab_cur(const struct peer_state *ps)
+{
+	int i;
+
+	for (i = SCN_MAX_FDS - 1; i >= 1; i--)
+		if (ps->fd[i] >= 0)
+			return i;
+	return -1;
+}
+
+static int
+peer_lab_free(const struct peer_state *ps)
+{
+	int i;
+
+	for (i = 1; i < SCN_MAX_FDS; i++)
+		if (ps->fd[i] < 0)
+			return i;
+	return -1;
+}
+
+/* socket() into `slot`; the lab's sockets get no option by themselves. */
+static int
+peer_lab_socket(struct peer_state *ps, int slot)
+{
+	const char *sfam = ps->env->family == AF_INET6 ? "AF_INET6" :
+	    "AF_INET";
+	int fd;
+
+	peer_lab_call(ps, "socket", peer_now(CLOCK_REALTIME));
+	snprintf(ps->pend.call.args, sizeof ps->pend.call.args,
+	    "%s, SOCK_STREAM", sfam);
+	errno = 0;
+	fd = socket(ps->env->family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	peer_lab_ret(ps, -1, fd);
+	if (fd >= 0 && slot >= 0) {
+		ps->fd[slot] = fd;
+		ps->used[slot] = false;
+		if (slot == 0)
+			ps->bound0 = false;
+	} else if (fd >= 0) {
+		close(fd);	/* no slot left */
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * The socket an action is for: the newest connection, else the
+ * listener.  A client with none gets a new one (`create`).
+ */
+static int
+peer_lab_target(struct peer_state *ps, bool create)
+{
+	int slot = peer_lab_cur(ps);
+
+	if (slot >= 0)
+		return slot;
+	if (ps->fd[0] >= 0)
+		return 0;
+	if (!create)
+		return -1;
+	slot = ps->side == EV_SERVER ? 0 : peer_lab_free(ps);
+	if (peer_lab_socket(ps, slot) < 0)
+		return -1;
+	return slot;
+}
+
+static void
+peer_lab_addr(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+	uint16_t port;
+
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 =
+		    (const struct sockaddr_in6 *)ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+		port = ntohs(in6->sin6_port);
+		snprintf(buf, len, "[%s]:%u", host, port);
+	} else {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		port = ntohs(in->sin_port);
+		snprintf(buf, len, "%s:%u", host, port);
+	}
+}
+
+/*
+ * A call that would block: say so at once (PEER_BLOCKS, with the try's
+ * own EAGAIN or EINPROGRESS), then wait for the socket, as a blocking
+ * call waits in the kernel.
+ */
+static void
+peer_lab_block(struct peer_state *ps, int fd, short events, int32_t step)
+{
+	struct peer_msg m = ps->pend;
+
+	m.kind = PEER_BLOCKS;
+	m.step = step;
+	m.call.ret = -1;
+	m.call.err = errno;
+	peer_fill_addrs(ps, fd, &m);
+	peer_send(ps, &m);
+	peer_wait(ps, fd, events);
+	ps->pend.ts_ns = peer_now(CLOCK_REALTIME);
+}
+
+static void
+peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
+{
+	const struct lab_action *a = &cmd->lab;
+	struct sockaddr_storage ss;
+	struct linger lg;
+	char buf[PEER_BUF];
+	socklen_t sl;
+	int slot, fd = -1, v, how;
+	int64_t rc;
+	size_t want;
+
+	ps->have_pend = false;
+	switch (a->op) {
+	case LAB_LISTEN:
+		if (ps->fd[0] < 0 && peer_lab_socket(ps, 0) < 0)
+			break;
+		fd = ps->fd[0];
+		if (!ps->bound0) {
+			peer_lab_call(ps, "bind", peer_now(CLOCK_REALTIME));
+			sl = peer_server_addr(ps, cmd->port - ps->env->port,
+			    &ss);
+			peer_lab_addr(&ss, ps->pend.call.args,
+			    sizeof ps->pend.call.args);
+			errno = 0;
+			rc = bind(fd, (struct sockaddr *)&ss, sl);
+			peer_lab_ret(ps, fd, rc);
+			if (rc < 0)
+				break;
+			ps->bound0 = true;
+		}
+		peer_lab_call(ps, "listen", peer_now(CLOCK_REALTIME));
+		snprintf(ps->pend.call.args, sizeof ps->pend.call.args,
+		    "backlog %d", a->arg2);
+		errno = 0;
+		rc = listen(fd, a->arg2);
+		peer_lab_ret(ps, fd, rc);
+		break;
+	case LAB_ACCEPT:
+		fd = ps->fd[0];
+		slot = peer_lab_free(ps);
+		peer_lab_call(ps, "accept", peer_now(CLOCK_REALTIME));
+		for (;;) {
+			errno = 0;
+			sl = sizeof ss;
+			rc = accept4(fd, (struct sockaddr *)&ss, &sl,
+			    SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (rc >= 0 || errno != EAGAIN)
+				break;
+			peer_lab_block(ps, fd, POLLIN, cmd->step);
+		}
+		if (rc >= 0 && slot < 0) {
+			close((int)rc);	/* no slot left: say so */
+			rc = -1;
+			errno = EMFILE;
+		}
+		if (rc >= 0) {
+			ps->fd[slot] = (int)rc;
+			ps->used[slot] = true;
+			fd = (int)rc;
+		}
+		peer_lab_ret(ps, fd, rc);
+		break;
+	case LAB_CONNECT:
+		slot = peer_lab_cur(ps);
+		if (slot < 0 || ps->used[slot]) {
+			slot = peer_lab_free(ps);
+			if (peer_lab_socket(ps, slot) < 0)
+				break;
+		}
+		fd = ps->fd[slot];
+		ps->used[slot] = true;
+		peer_lab_call(ps, "connect", peer_now(CLOCK_REALTIME));
+		sl = peer_server_addr(ps, cmd->port - ps->env->port, &ss);
+		peer_lab_addr(&ss, ps->pend.call.args,
+		    sizeof ps->pend.call.args);
+		errno = 0;
+		rc = connect(fd, (struct sockaddr *)&ss, sl);
+		if (rc < 0 && errno == EINPROGRESS) {
+			int soerr = 0;
+			socklen_t el = sizeof soerr;
+
+			peer_lab_block(ps, fd, POLLOUT, cmd->step);
+			getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &el);
+			rc = soerr == 0 ? 0 : -1;
+			errno = soerr;
+		}
+		peer_lab_ret(ps, fd, rc);
+		break;
+	case LAB_SEND:
+		slot = peer_lab_target(ps, false);
+		fd = slot >= 0 ? ps->fd[slot] : -1;
+		peer_lab_call(ps, "send", peer_now(CLOCK_REALTIME));
+		peer_quote(ps->pend.call.args, sizeof ps->pend.call.args, "",
+		    a->text, a->len);
+		errno = 0;
+		rc = send(fd, a->text, a->len, MSG_NOSIGNAL);
+		peer_lab_ret(ps, fd, rc);
+		break;
+	case LAB_RECV:
+		slot = peer_lab_target(ps, false);
+		fd = slot >= 0 ? ps->fd[slot] : -1;
+		want = a->arg > 0 && (size_t)a->arg < sizeof buf ?
+		    (size_t)a->arg : sizeof buf;
+		peer_lab_call(ps, "recv", peer_now(CLOCK_REALTIME));
+		for (;;) {
+			errno = 0;
+			rc = recv(fd, buf, want, 0);
+			if (rc >= 0 || errno != EAGAIN)
+				break;
+			peer_lab_block(ps, fd, POLLIN, cmd->step);
+		}
+		if (rc > 0)
+			peer_quote(ps->pend.call.args,
+			    sizeof ps->pend.call.args, "", buf, (size_t)rc);
+		peer_lab_ret(ps, fd, rc);
+		break;
+	case LAB_SHUTDOWN:
+		slot = peer_lab_target(ps, false);
+		fd = slot >= 0 ? ps->fd[slot] : -1;
+		how = a->arg == LAB_SHUT_RD ? SHUT_RD : a->arg == LAB_SHUT_WR ?
+		    SHUT_WR : SHUT_RDWR;
+		peer_lab_call(ps, "shutdown", peer_now(CLOCK_REALTIME));
+		snprintf(ps->pend.call.args, sizeof ps->pend.call.args, "%s",
+		    labscript_shut_name(a->arg));
+		errno = 0;
+		rc = shutdown(fd, how);
+		peer_lab_ret(ps, fd, rc);
+		break;
+	case LAB_ABORT:
+	case LAB_CLOSE:
+		slot = peer_lab_target(ps, false);
+		fd = slot >= 0 ? ps->fd[slot] : -1;
+		if (a->op == LAB_ABORT) {
+			lg.l_onoff = 1;
+			lg.l_linger = 0;
+			peer_lab_call(ps, "setsockopt",
+			    peer_now(CLOCK_REALTIME));
+			snprintf(ps->pend.call.args, sizeof ps->pend.call.args,
+			    "SO_LINGER {on, 0 s}");
+			errno = 0;
+			rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg,
+			    sizeof lg);
+			peer_lab_ret(ps, fd, rc);
+		}
+		peer_lab_call(ps, "close", peer_now(CLOCK_REALTIME));
+		peer_fill_addrs(ps, fd, &ps->pend);
+		errno = 0;
+		rc = close(fd);
+		ps->pend.call.err = rc < 0 ? errno : 0;
+		ps->pend.call.ret = rc;
+		if (slot >= 0) {
+			ps->fd[slot] = -1;
+			ps->used[slot] = false;
+			if (slot == 0)
+				ps->bound0 = false;
+		}
+		break;
+	case LAB_SETSOCKOPT:
+		slot = a->arg == LAB_OPT_REUSEADDR && ps->side == EV_SERVER ?
+		    (ps->fd[0] >= 0 ? 0 : -1) : peer_lab_target(ps, true);
+		if (slot < 0 && ps->side == EV_SERVER &&
+		    peer_lab_socket(ps, 0) >= 0)
+			slot = 0;
+		fd = slot >= 0 ? ps->fd[slot] : -1;
+		peer_lab_call(ps, "setsockopt", peer_now(CLOCK_REALTIME));
+		errno = 0;
+		v = a->arg2;
+		if (a->arg == LAB_OPT_LINGER) {
+			lg.l_onoff = v >= 0;
+			lg.l_linger = v >= 0 ? v : 0;
+			if (v >= 0)
+				snprintf(ps->pend.call.args,
+				    sizeof ps->pend.call.args,
+				    "SO_LINGER {on, %d s}", v);
+			else
+				snprintf(ps->pend.call.args,
+				    sizeof ps->pend.call.args,
+				    "SO_LINGER {off}");
+			rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg,
+			    sizeof lg);
+		} else {
+			snprintf(ps->pend.call.args, sizeof ps->pend.call.args,
+			    "%s %d", labscript_opt_name(a->arg), v);
+			rc = a->arg == LAB_OPT_NODELAY ?
+			    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v,
+			    sizeof v) :
+			    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &v,
+			    sizeof v);
+		}
+		peer_lab_ret(ps, fd, rc);
+		break;
+	case LAB_SLEEP:
+		break;
+	}
+	if (!ps->have_pend) {
+		/* Nothing was called (a sleep): still answer the step. */
+		peer_lab_call(ps, "pause", peer_now(CLOCK_REALTIME));
+		ps->pend.call.ret = 0;
+	}
+	ps->pend.step = cmd->step;
+	peer_send(ps, &ps->pend);
+	ps->have_pend = false;
+}
+
 static void
 peer_realtime(enum ev_side side)
 {
@@ -451,9 +800,12 @@ peer_main(struct peer_state *ps, int cmd_fd)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n != (ssize_t)sizeof cmd || cmd.step < 0 ||
-		    cmd.step >= ps->env->scn->nsteps)
+		    (!ps->env->lab && cmd.step >= ps->env->scn->nsteps))
 			break;
-		peer_step(ps, &cmd);
+		if (ps->env->lab)
+			peer_lab_step(ps, &cmd);
+		else
+			peer_step(ps, &cmd);
 	}
 	for (i = 0; i < SCN_MAX_FDS; i++) {
 		if (ps->fd[i] >= 0)

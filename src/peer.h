@@ -4,6 +4,13 @@
  * making real socket calls on command.  The demo sends a step number;
  * the peer reports the call it makes (before a call that may block, and
  * when it returns) with the time, the clock pcap stamps with.
+ *
+ * In a lab the command carries the action itself (it is typed while the
+ * peers run) and one action may make several calls (listen: socket(),
+ * bind(), listen()): each is reported as it returns, the last with the
+ * step number.  A call that would block is reported at once with the
+ * EAGAIN or EINPROGRESS of its first try (PEER_BLOCKS), and again when
+ * it returns, so nothing waits behind it.
  */
 #ifndef PEER_H
 #define PEER_H
@@ -13,16 +20,23 @@
 #include <sys/types.h>
 
 #include "ev.h"
+#include "labscript.h"
 #include "scenario.h"
 
 struct peer_cmd {
-	int32_t		step;		/* index into the scenario */
+	int32_t		step;		/* index into the scenario (a lab:
+					   into its actions) */
 	int64_t		at_mono_ns;	/* SHUTDOWN_AT: the shared instant */
+	uint16_t	port;		/* a lab: the port the action uses */
+	struct lab_action lab;		/* a lab: the action itself */
 };
 
 enum peer_msg_kind {
 	PEER_START,		/* a call that may block has begun */
 	PEER_END,		/* a call returned */
+	PEER_BLOCKS,		/* a lab: the call would block (its try
+				   returned EAGAIN or EINPROGRESS): the
+				   peer waits in poll() for it */
 };
 
 struct peer_msg {
@@ -43,6 +57,7 @@ struct peer_env {
 	int		family;		/* AF_INET or AF_INET6 */
 	uint16_t	port;		/* the server's */
 	bool		realtime;	/* SCHED_FIFO and pinning (races) */
+	bool		lab;		/* actions come in the commands */
 };
 
 struct peer {

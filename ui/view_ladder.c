@@ -104,7 +104,12 @@ view_ladder_call(const struct ui *ui, const struct lay_ladder *l, int y,
 	char buf[32];
 	int x;
 
-	snprintf(buf, sizeof buf, "%s()", call->u.call.name);
+	/* A refused call says so beside the packets (its errno name). */
+	if (call->u.call.err != 0)
+		snprintf(buf, sizeof buf, "%s() %s", call->u.call.name,
+		    ev_errno_name(call->u.call.err));
+	else
+		snprintf(buf, sizeof buf, "%s()", call->u.call.name);
 	if (call->u.call.side == EV_CLIENT)
 		x = ox + l->lcall_x;
 	else
