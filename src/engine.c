@@ -564,6 +564,8 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	ev.u.pkt.analysis = an;
 	ev.u.pkt.st_after[EV_CLIENT] = c->st[EV_CLIENT];
 	ev.u.pkt.st_after[EV_SERVER] = c->st[EV_SERVER];
+	ev.u.pkt.payload = p->paycap > 0 ? p->payload : NULL;
+	ev.u.pkt.paycap = p->payload != NULL ? p->paycap : 0;
 	sink_emit(e->sink, &ev);
 	engine_tcp_announce(e, c, frame, ts, &t);
 	flow_touch(e->ft, c->flow, engine_list_of(c), ts);
@@ -590,6 +592,8 @@ engine_udp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	ev.u.pkt.dir = dir;
 	ev.u.pkt.len = p->paylen;
 	ev.u.pkt.caplen = (uint32_t)caplen;
+	ev.u.pkt.payload = p->paycap > 0 ? p->payload : NULL;
+	ev.u.pkt.paycap = p->payload != NULL ? p->paycap : 0;
 	if (p->frag)
 		ev.u.pkt.analysis |= AN_FRAGMENT;
 	if (p->paycap < p->paylen || p->status == DEC_TRUNC)

@@ -122,3 +122,44 @@ ev_errno_name(int err)
 	snprintf(buf, sizeof buf, "E%d", err);
 	return buf;
 }
+
+size_t
+ev_payload_text(const uint8_t *p, size_t n, char *buf, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < n && i + 1 < len; i++)
+		buf[i] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '.';
+	buf[i] = '\0';
+	return i;
+}
+
+void
+ev_payload_hexline(const uint8_t *p, size_t n, size_t off, size_t per,
+    char *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, k, used;
+
+	if (len == 0)
+		return;
+	used = (size_t)snprintf(buf, len, "%04zx ", off);
+	for (i = 0; i < per && used + 4 < len; i++) {
+		k = off + i;
+		buf[used++] = ' ';
+		buf[used++] = k < n ? hex[p[k] >> 4] : ' ';
+		buf[used++] = k < n ? hex[p[k] & 15] : ' ';
+	}
+	if (used + 2 < len) {
+		buf[used++] = ' ';
+		buf[used++] = ' ';
+		ev_payload_text(p + (off < n ? off : n), off < n ?
+		    (n - off < per ? n - off : per) : 0, buf + used,
+		    len - used);
+	} else if (used < len)
+		buf[used] = '\0';
+	else
+		buf[len - 1] = '\0';
+}

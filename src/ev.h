@@ -95,6 +95,12 @@ struct ev_packet {
 	 * by enum ev_side (also when no state event says so, as for the
 	 * server that answers a SYN with RST: it was never listening) */
 	enum tcp_state	st_after[2];
+	/* The payload's first paycap bytes (len may be more: cut by the
+	 * snaplen, or by the timeline, which keeps a copy of at most
+	 * TL_PAYLOAD_MAX bytes); NULL when none is held.  The engine's
+	 * points into the frame, valid during the emit call only. */
+	const uint8_t	*payload;
+	uint32_t	paycap;
 };
 
 struct ev_state {
@@ -198,5 +204,19 @@ const char	*ev_icmp_desc(uint8_t family, uint8_t type, uint8_t code);
 const char	*ev_errno_name(int err);
 /* Flag names, lowest bit first ("FIN" ... "AE"); NULL past the end. */
 const char	*ev_flag_name(unsigned bit);
+/*
+ * Payload bytes as a person reads them: printable ASCII as it is, every
+ * other byte (CR, LF, binary) a dot.  Writes at most len - 1 characters
+ * and a NUL; returns how many bytes of p it wrote.
+ */
+size_t		 ev_payload_text(const uint8_t *p, size_t n, char *buf,
+		    size_t len);
+/*
+ * One line of a hex dump of p[0..n): the offset `off`, then `per` bytes
+ * from there in hex (the last line padded, so the text column stays in
+ * place), then the same bytes as ev_payload_text() writes them.
+ */
+void		 ev_payload_hexline(const uint8_t *p, size_t n, size_t off,
+		    size_t per, char *buf, size_t len);
 
 #endif

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "narrate.h"
 #include "out.h"
 #include "out_explain.h"
@@ -39,15 +41,49 @@ out_explain_told(const struct out_explain *o, const struct ev *e)
 	    e->u.state.frame == o->last_frame;
 }
 
-/* Print the narration of the step that began at event `head`. */
+/* A packet's payload as far as the timeline keeps it, in hex and text. */
+static void
+out_explain_payload(FILE *fp, const struct ev_packet *p)
+{
+	char line[128];
+	size_t off;
+
+	fputs("        | ", fp);
+	if (p->paycap == 0)
+		fprintf(fp, P_("payload: %" PRIu32 " byte, not captured",
+		    "payload: %" PRIu32 " bytes, not captured", p->len),
+		    p->len);
+	else if (p->paycap < p->len)
+		fprintf(fp, P_("payload: the first %" PRIu32 " of %" PRIu32
+		    " byte", "payload: the first %" PRIu32 " of %" PRIu32
+		    " bytes", p->len), p->paycap, p->len);
+	else
+		fprintf(fp, P_("payload: %" PRIu32 " byte", "payload: %"
+		    PRIu32 " bytes", p->len), p->len);
+	fputc('\n', fp);
+	for (off = 0; off < p->paycap; off += 16) {
+		ev_payload_hexline(p->payload, p->paycap, off, 16, line,
+		    sizeof line);
+		fprintf(fp, "        | %s\n", line);
+	}
+}
+
+/*
+ * Print the narration of the step that began at event `head`, and the
+ * payload of its packet.
+ */
 static void
 out_explain_tell(struct out_explain *o, size_t head)
 {
 	char buf[NARRATE_MAX];
+	const struct ev *e;
 
 	out_text_end_line(o->text);
 	if (narrate_event(o->tl, head, buf, sizeof buf) > 0)
 		fprintf(o->fp, "        # %s\n", buf);
+	e = timeline_at(o->tl, head);
+	if (e != NULL && e->type == EV_PACKET && e->u.pkt.len > 0)
+		out_explain_payload(o->fp, &e->u.pkt);
 }
 
 /*

@@ -15,8 +15,9 @@
  * what a view holds a pointer to, and so that the memory cap frees the
  * oldest events a chunk at a time.  chunks[k] holds the events from
  * first + k * csz; first is always a multiple of csz.  Strings an event
- * points to (warning messages) are copied into memory the timeline owns
- * and freed with their event; conn pointers are rewritten to the
+ * points to (warning messages) and a packet's payload (its first
+ * TL_PAYLOAD_MAX bytes) are copied into memory the timeline owns and
+ * freed with their event; conn pointers are rewritten to the
  * timeline's own copies.  conns[] holds the conns still held, in id
  * order.
  */
@@ -37,6 +38,8 @@ struct timeline {
 	size_t		capconns;
 	uint32_t	maxid;		/* highest id seen */
 	size_t		conns_evicted;
+	size_t		paybytes;	/* payload copies held */
+	size_t		paybudget;	/* ... at most */
 };
 
 static struct tl_conn *
@@ -233,6 +236,10 @@ timeline_evict_chunk(struct timeline *tl)
 			gone = true;
 		if (e->type == EV_WARNING)
 			free((char *)(uintptr_t)e->u.warn.message);
+		if (e->type == EV_PACKET && e->u.pkt.payload != NULL) {
+			tl->paybytes -= e->u.pkt.paycap;
+			free((uint8_t *)(uintptr_t)e->u.pkt.payload);
+		}
 	}
 	tl->first += tl->csz;
 	tl->nchunks--;
@@ -253,8 +260,17 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	struct tl_conn *c = NULL;
 	struct ev *slot;
 
+	uint32_t keep = 0;
+
+	if (e->type == EV_PACKET && e->u.pkt.payload != NULL)
+		keep = e->u.pkt.paycap < TL_PAYLOAD_MAX ? e->u.pkt.paycap :
+		    TL_PAYLOAD_MAX;
 	/* First, so that no conn this event names is freed under it. */
 	if (tl->max != 0 && tl->n - tl->first >= tl->max)
+		timeline_evict_chunk(tl);
+	/* Full chunks only: the one being filled stays. */
+	while (tl->paybytes + keep > tl->paybudget &&
+	    tl->n - tl->first >= tl->csz)
 		timeline_evict_chunk(tl);
 	if (e->type == EV_CONN && e->conn != NULL)
 		c = timeline_add_conn(tl, e->conn);
@@ -291,6 +307,16 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	if (e->type == EV_WARNING)
 		slot->u.warn.message = xstrdup(e->u.warn.message != NULL ?
 		    e->u.warn.message : "");
+	if (e->type == EV_PACKET) {
+		slot->u.pkt.payload = NULL;
+		slot->u.pkt.paycap = keep;
+		if (keep > 0) {
+			slot->u.pkt.payload = xmalloc(keep);
+			memcpy((uint8_t *)(uintptr_t)slot->u.pkt.payload,
+			    e->u.pkt.payload, keep);
+			tl->paybytes += keep;
+		}
+	}
 	if (c != NULL)
 		timeline_add_step(c, tl->n);
 	tl->n++;
@@ -304,6 +330,7 @@ timeline_new(size_t max_events)
 	tl->sink.emit = timeline_emit;
 	tl->sink.close = NULL;
 	tl->max = max_events;
+	tl->paybudget = TL_PAYLOAD_BUDGET;
 	/* A small cap still evicts in steps of an eighth of it. */
 	tl->csz = TL_CHUNK;
 	if (max_events != 0 && max_events / 8 < TL_CHUNK)
@@ -323,6 +350,8 @@ timeline_free(struct timeline *tl)
 		e = timeline_at(tl, i);
 		if (e->type == EV_WARNING)
 			free((char *)(uintptr_t)e->u.warn.message);
+		if (e->type == EV_PACKET)
+			free((uint8_t *)(uintptr_t)e->u.pkt.payload);
 	}
 	for (i = 0; i < tl->nchunks; i++)
 		free(tl->chunks[i]);
@@ -332,6 +361,12 @@ timeline_free(struct timeline *tl)
 		timeline_conn_free(tl->conns[i]);
 	free(tl->conns);
 	free(tl);
+}
+
+void
+timeline_set_payload_budget(struct timeline *tl, size_t bytes)
+{
+	tl->paybudget = bytes;
 }
 
 struct sink *

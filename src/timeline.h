@@ -54,8 +54,20 @@ struct tl_conn {
 
 struct timeline;
 
+/*
+ * Payload: a packet event keeps a copy of at most TL_PAYLOAD_MAX bytes
+ * of its payload (ev_packet.payload, .paycap; .len says how many there
+ * were), and all those copies together stay under a budget
+ * (TL_PAYLOAD_BUDGET unless set): past it, the oldest events are evicted
+ * as under the cap on events.
+ */
+#define TL_PAYLOAD_MAX		512
+#define TL_PAYLOAD_BUDGET	((size_t)64 << 20)
+
 /* max_events 0: no cap; otherwise at most that many are held. */
 struct timeline	*timeline_new(size_t max_events);
+/* The payload bytes held at most (tests lower it). */
+void		 timeline_set_payload_budget(struct timeline *, size_t bytes);
 void		 timeline_free(struct timeline *);
 /* The sink to give the engine; owned by the timeline. */
 struct sink	*timeline_sink(struct timeline *);

@@ -126,5 +126,48 @@ done
 [ -z "$missing" ] && ok "every option of synfin(1) is in --help" ||
 	{ echo "# missing in --help:$missing"; bad "every option of synfin(1) is in --help"; }
 
+# -v: each data segment's payload under its narration, in hex and text,
+# at most the first 512 bytes, and how many there were.
+"$SYNFIN" replay -v "$caps/handshake.pcap" >"$tmp/out" 2>"$tmp/err"
+grep -q '^        | payload: 13 bytes$' "$tmp/out" &&
+    grep -q '^        | 0000  48 65 6c 6c 6f 2c 20 77 6f 72 6c 64 21 *Hello, world!$' "$tmp/out" &&
+    [ "$(grep -c '^        | payload' "$tmp/out")" = 2 ] &&
+    ok "-v: the demo's \"Hello, world!\" under its segment" ||
+    bad "-v: the demo's \"Hello, world!\" under its segment"
+if command -v python3 >/dev/null; then
+	# An FTP greeting, then a 1400-byte segment whole and cut at 70 bytes.
+	python3 - "$tmp/ftp.pcap" <<'PY'
+import struct, sys
+def seg(sport, dport, seq, data, snap=65535):
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, 1, 5 << 4, 0x18,
+                      65535, 0, 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40 + len(data), 0, 0, 64, 6,
+                     0, bytes([10, 0, 0, 2 if sport == 21 else 1]),
+                     bytes([10, 0, 0, 1 if sport == 21 else 2]))
+    frame = ip + tcp + data
+    return frame[:snap], len(frame)
+out = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101)]
+big = bytes(range(256)) * 5 + bytes(120)
+for i, (f, n) in enumerate([seg(21, 40000, 1, b"220 (vsFTPd 3.0.3)\r\n"),
+                            seg(21, 40000, 22, big),
+                            seg(21, 40000, 1422, big, 70)]):
+    out.append(struct.pack("<IIII", 1, i, len(f), n) + f)
+open(sys.argv[1], "wb").write(b"".join(out))
+PY
+	"$SYNFIN" replay -v "$tmp/ftp.pcap" >"$tmp/out" 2>"$tmp/err"
+	grep -q '^        | 0000  32 32 30 20 28 76 73 46 54 50 64 20 33 2e 30 2e  220 (vsFTPd 3.0.$' "$tmp/out" &&
+	    grep -q '^        | 0010  33 29 0d 0a  *3)..$' "$tmp/out" &&
+	    ok "-v: an FTP greeting reads \"220 (vsFTPd 3.0.3)..\"" ||
+	    bad "-v: an FTP greeting reads \"220 (vsFTPd 3.0.3)..\""
+	grep -q '^        | payload: the first 512 of 1400 bytes$' "$tmp/out" &&
+	    grep -q '^        | 01f0  f0 f1 f2 f3 f4 f5 f6 f7 f8 f9 fa fb fc fd fe ff  ~*\.*$' "$tmp/out" &&
+	    ! grep -q '^        | 0200 ' "$tmp/out" &&
+	    ok "-v: a long segment shows its first 512 bytes and says so" ||
+	    bad "-v: a long segment shows its first 512 bytes and says so"
+	grep -q '^        | payload: the first 30 of 1400 bytes$' "$tmp/out" &&
+	    ok "-v: a segment cut by the snaplen says how much was captured" ||
+	    bad "-v: a segment cut by the snaplen says how much was captured"
+fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include <stdio.h>
+#include <string.h>
 
 #include "engine.h"
 #include "narrate.h"
@@ -372,4 +373,131 @@ Test(timeline_cap, a_cap_below_a_chunk_still_holds)
 	cr_assert_eq(timeline_conn(tiny, 0)->packets, 5);
 	engine_free(e2);
 	timeline_free(tiny);
+}
+
+/* ------------------------------------------------------------ payload */
+
+static void
+data(bool cli, uint32_t seq, uint32_t ack, const uint8_t *p, size_t n,
+    size_t snap)
+{
+	static uint8_t buf[PB_MAX];
+	struct pb_tcp t = {
+		.link = { .linktype = DEC_LT_RAW },
+		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
+		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
+		.sport = cli ? 1000 : 80, .dport = cli ? 80 : 1000,
+		.seq = seq, .ack = ack, .flags = TCP_PSH | TCP_ACK,
+		.payload = p, .paylen = n,
+	};
+	size_t len = pb_tcp(buf, sizeof buf, &t);
+
+	frame++;
+	engine_frame(e, frame, (int64_t)frame * 1000, DEC_LT_RAW, buf,
+	    snap < len ? snap : len, len);
+}
+
+static const struct ev_packet *
+last_packet(void)
+{
+	size_t i = timeline_len(tl);
+	const struct ev *ev;
+
+	while (i-- > timeline_first(tl)) {
+		ev = timeline_at(tl, i);
+		if (ev->type == EV_PACKET)
+			return &ev->u.pkt;
+	}
+	return NULL;
+}
+
+Test(timeline, a_segment_keeps_a_copy_of_its_payload)
+{
+	static const uint8_t hello[] = "Hello, world!";
+	uint8_t frame_bytes[64];
+	const struct ev_packet *p;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	seg(true, 1000, TCP_ACK, 101, 501);
+	memcpy(frame_bytes, hello, 13);
+	data(false, 501, 101, frame_bytes, 13, 65535);
+	/* The engine's bytes live only during the call: scribble on them. */
+	memset(frame_bytes, 'x', sizeof frame_bytes);
+	p = last_packet();
+	cr_assert_not_null(p);
+	cr_assert_eq(p->len, 13);
+	cr_assert_eq(p->paycap, 13);
+	cr_assert_not_null(p->payload);
+	cr_assert_arr_eq(p->payload, hello, 13);
+	/* A segment without data holds none. */
+	seg(true, 1000, TCP_ACK, 101, 514);
+	p = last_packet();
+	cr_assert_eq(p->paycap, 0);
+	cr_assert_null(p->payload);
+}
+
+Test(timeline, keeps_at_most_the_first_512_bytes)
+{
+	uint8_t big[1400];
+	const struct ev_packet *p;
+	size_t i;
+
+	for (i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)(i * 7);
+	data(true, 1, 1, big, sizeof big, 65535);
+	p = last_packet();
+	cr_assert_eq(p->len, 1400);
+	cr_assert_eq(p->paycap, TL_PAYLOAD_MAX);
+	cr_assert_arr_eq(p->payload, big, TL_PAYLOAD_MAX);
+	/* Cut by the snaplen: what was captured (20 IP + 20 TCP + 30). */
+	data(true, 1401, 1, big, sizeof big, 70);
+	p = last_packet();
+	cr_assert_eq(p->len, 1400);
+	cr_assert_eq(p->paycap, 30);
+	cr_assert_arr_eq(p->payload, big, 30);
+}
+
+Test(timeline, the_payload_budget_evicts_the_oldest_events)
+{
+	uint8_t big[600];
+	size_t i;
+
+	memset(big, 'a', sizeof big);
+	timeline_free(tl);
+	engine_free(e);
+	/* Chunks of 2 events (a cap of 16), 2 KiB of payload at most. */
+	tl = timeline_new(16);
+	e = engine_new(NULL, timeline_sink(tl));
+	timeline_set_payload_budget(tl, 2048);
+	for (i = 0; i < 8; i++)
+		data(true, 1 + (uint32_t)i * 600, 1, big, sizeof big, 65535);
+	/* Every held payload is 512 bytes: 4 fit, and whole chunks go. */
+	cr_assert_gt(timeline_evicted(tl), 0);
+	for (i = timeline_first(tl); i < timeline_len(tl); i++) {
+		const struct ev *ev = timeline_at(tl, i);
+
+		if (ev->type == EV_PACKET)
+			cr_assert_eq(ev->u.pkt.paycap, TL_PAYLOAD_MAX);
+	}
+	cr_assert_leq((timeline_len(tl) - timeline_first(tl)) *
+	    TL_PAYLOAD_MAX, 2048 + 2 * TL_PAYLOAD_MAX);
+	cr_assert_not_null(last_packet());
+}
+
+Test(timeline, payload_reads_as_text_and_hex)
+{
+	static const uint8_t b[] = "220 ok\r\n\x01\x7f~";
+	char buf[128];
+
+	cr_assert_eq(ev_payload_text(b, 11, buf, sizeof buf), 11);
+	cr_assert_str_eq(buf, "220 ok....~");
+	ev_payload_text(b, 11, buf, 4);
+	cr_assert_str_eq(buf, "220");
+	ev_payload_hexline(b, 11, 0, 8, buf, sizeof buf);
+	cr_assert_str_eq(buf, "0000  32 32 30 20 6f 6b 0d 0a  220 ok..");
+	ev_payload_hexline(b, 11, 8, 8, buf, sizeof buf);
+	cr_assert_str_eq(buf, "0008  01 7f 7e                 ..~");
+	ev_payload_hexline(b, 11, 8, 8, buf, 10);
+	cr_assert_lt(strlen(buf), 10);
 }

@@ -410,6 +410,25 @@ else
 	restored 0 >/dev/null
 fi
 
+# ------------------------------------------------------------- payload
+# The first bytes of each data segment on its arrow where the ladder has
+# room, the whole payload (hex and text) in the detail view.
+start 120 30 -- "$SYNFIN" replay "$caps/handshake.pcap"
+wait_for 'step 1/10'
+keys End
+check "payload: the data segments' first bytes on their arrows (120x30)" \
+    "wait_for 'step 10/10' && screen | grep -Eq '│── PSH-ACK seq=1 ack=1 len=5 \"hello\" ─+▶│' && screen | grep -Eq '│◀─ PSH-ACK seq=1 ack=6 len=13 \"Hello, world!\" ─+│'"
+check "payload: segments without data quote nothing" \
+    "! screen | grep -E 'ACK seq=6 ack=14 .*\"'"
+keys Home Right Right Right Right Right Tab Tab
+check "payload: the detail view shows it in hex and as text" \
+    "wait_for 'Step 6 of 10' && screen | grep -Eq '^ Payload +13 bytes' && screen | grep -Eq '^ 0000  48 65 6c 6c 6f 2c 20 77 6f 72 6c 64 21 +Hello, world!'"
+keys Left Left
+check "payload: a segment without data has no payload lines" \
+    "wait_for 'Step 4 of 10' && screen | grep -Eq '^ Payload +5 bytes' && keys Left && wait_for 'Step 3 of 10' && ! screen | grep -q 'Payload'"
+keys q
+restored 0 >/dev/null
+
 # ----------------------------------------------------- catalogue lookup
 # An uninstalled build finds its own catalogue (po/locale beside the
 # executable) without SYNFIN_LOCALEDIR; a language that cannot be loaded

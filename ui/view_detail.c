@@ -159,6 +159,48 @@ view_detail_packet(struct ui *ui, struct view_detail_out *o,
 	view_detail_line(o, _("States"), used ? buf : _("no change"));
 }
 
+/*
+ * The payload as the timeline keeps it, in hex and text, from the left
+ * edge: 16 bytes a line where they fit, else 8.  What the rectangle
+ * cannot hold is counted on its last line, not dropped in silence.
+ */
+static void
+view_detail_payload(struct view_detail_out *o, const struct ev_packet *p)
+{
+	const struct lay_rect *r = o->r;
+	char buf[160];
+	size_t per, off;
+
+	if (p->len == 0)
+		return;
+	if (p->paycap == 0)
+		snprintf(buf, sizeof buf, P_("%" PRIu32 " byte, not captured",
+		    "%" PRIu32 " bytes, not captured", p->len), p->len);
+	else if (p->paycap < p->len)
+		snprintf(buf, sizeof buf, P_("the first %" PRIu32 " of %"
+		    PRIu32 " byte", "the first %" PRIu32 " of %" PRIu32
+		    " bytes", p->len), p->paycap, p->len);
+	else
+		snprintf(buf, sizeof buf, P_("%" PRIu32 " byte", "%" PRIu32
+		    " bytes", p->len), p->len);
+	view_detail_line(o, _("Payload"), buf);
+	per = r->w - 2 >= 5 + 16 * 3 + 2 + 16 ? 16 : 8;
+	for (off = 0; off < p->paycap && o->y < r->y + r->h; off += per) {
+		if (o->y + 1 == r->y + r->h && off + per < p->paycap) {
+			snprintf(buf, sizeof buf, P_("... %" PRIu32 " more "
+			    "byte (a taller terminal shows it)", "... %" PRIu32
+			    " more bytes (a taller terminal shows them)",
+			    p->paycap - (uint32_t)off),
+			    p->paycap - (uint32_t)off);
+			attrset(theme_attr(TH_DIM));
+		} else
+			ev_payload_hexline(p->payload, p->paycap, off, per,
+			    buf, sizeof buf);
+		ui_put(o->y++, r->x + 1, r->w - 2, buf);
+		attrset(A_NORMAL);
+	}
+}
+
 static void
 view_detail_draw(struct ui *ui, const struct lay_rect *r)
 {
@@ -205,6 +247,7 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 	switch (row->kind) {
 	case LAY_ROW_PKT:
 		view_detail_packet(ui, &o, row, e);
+		view_detail_payload(&o, &e->u.pkt);
 		break;
 	case LAY_ROW_ICMP:
 		pkt_addr_str(&e->u.icmp.src, a, sizeof a);

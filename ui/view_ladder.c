@@ -18,6 +18,8 @@
  * lifeline on the row where it changes.
  */
 #define VL_HEAD	2
+/* Payload bytes quoted on an arrow at most. */
+#define VL_DATA	20
 
 /* Where the ladder was last drawn, for mouse clicks. */
 static struct lay_rect view_ladder_rect;
@@ -28,13 +30,23 @@ view_ladder_label(const struct ev *e, char *buf, size_t len, int width)
 {
 	const struct ev_packet *p = &e->u.pkt;
 	char fl[48], seq[24], ack[24], plen[24], notes[96], opts[64];
-	const char *tok[6];
-	int prio[6] = { 0, 3, 4, 1, 2, 5 };
+	char data[VL_DATA + 8];
+	const char *tok[7];
+	int prio[7] = { 0, 3, 4, 1, 3, 2, 5 };
 	const char *name;
 	size_t used = 0;
 	unsigned i;
 
-	seq[0] = ack[0] = plen[0] = opts[0] = '\0';
+	seq[0] = ack[0] = plen[0] = opts[0] = data[0] = '\0';
+	if (p->paycap > 0) {
+		/* The first bytes, "Hello, world!", where there is room. */
+		data[0] = '"';
+		used = 1 + ev_payload_text(p->payload, p->paycap, data + 1,
+		    VL_DATA + 1);
+		snprintf(data + used, sizeof data - used, "\"%s",
+		    p->len > used - 1 ? "..." : "");
+		used = 0;
+	}
 	if (e->conn->proto != 6) {
 		snprintf(fl, sizeof fl, "UDP");
 		snprintf(plen, sizeof plen, "len=%" PRIu32, p->len);
@@ -73,9 +85,10 @@ view_ladder_label(const struct ev *e, char *buf, size_t len, int width)
 	tok[1] = seq;
 	tok[2] = ack;
 	tok[3] = plen;
-	tok[4] = notes;
-	tok[5] = opts;
-	lay_label(buf, len, width, tok, prio, 6);
+	tok[4] = data;
+	tok[5] = notes;
+	tok[6] = opts;
+	lay_label(buf, len, width, tok, prio, 7);
 }
 
 static void
