@@ -191,6 +191,11 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 			}
 			break;
 		case EV_STATE:
+			/* Decided after later packets: the timeline put it in
+			 * their st_after, which the rows settle to. */
+			if (last != NULL && last->frame != e->u.state.frame &&
+			    open != SIZE_MAX)
+				break;
 			diagram_push_state(d, &last, e->u.state.endpoint,
 			    e->u.state.to, e->ts_ns - t0, e->u.state.frame);
 			if (open == SIZE_MAX)
@@ -230,6 +235,7 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 			break;
 		case EV_CONN:
 		case EV_SUMMARY:
+		case EV_UNPROCESSED:	/* the timeline marks the packet */
 			break;
 		}
 	}

@@ -35,6 +35,30 @@ enum {
 
 #define ENGINE_UDP_PENDING	8
 #define ENGINE_MAX_CLOSED	4096	/* closed conns kept at once */
+#define ENGINE_PEND		4	/* undecided segments per receiver */
+#define ENGINE_PEND_EVS		3
+/* Live: a receiver silent this long has processed what it was sent. */
+#define ENGINE_PEND_TIMEOUT_NS	(200LL * 1000000LL)
+
+/*
+ * A segment whose effect on its receiver is not decided yet: what the
+ * receiver would do with it (FSM events), and what its own segments must
+ * show to prove that it did.
+ */
+struct engine_pend {
+	uint64_t	frame;
+	int64_t		ts;
+	uint32_t	seq;
+	uint32_t	end;		/* seq + len + SYN + FIN */
+	uint32_t	ack;		/* its ACK field, when TCP_ACK */
+	uint32_t	ctl;		/* seq its SYN or FIN occupies */
+	uint16_t	flags;
+	uint8_t		n;
+	uint8_t		ev[ENGINE_PEND_EVS];	/* enum tcp_fsm_ev */
+	uint64_t	contra;		/* the receiver's segment that sent
+					   again what this one answered; 0:
+					   none (yet) */
+};
 
 struct conn {
 	struct conn_info info;
@@ -53,6 +77,10 @@ struct conn {
 	uint32_t	last_seq[2];	/* TCP: seq of that frame */
 	int64_t		first_ns;
 	int64_t		last_ns;
+	/* TCP: segments each endpoint (by enum ev_side) was sent whose
+	 * effect on it is not decided yet, oldest first. */
+	struct engine_pend pend[2][ENGINE_PEND];
+	uint8_t		npend[2];
 	/* UDP: requests not yet answered, oldest first. */
 	uint64_t	pending[ENGINE_UDP_PENDING];
 	unsigned	npending;
@@ -64,6 +92,7 @@ struct engine {
 	struct flow_table *ft;
 	uint32_t	next_id;
 	int64_t		now;
+	uint64_t	npending;	/* undecided segments, all conns */
 	struct engine_stats stats;
 	char		msg[256];
 };
@@ -176,12 +205,18 @@ engine_list_of(const struct conn *c)
 	return engine_tcp_over(c) ? ENGINE_L_CLOSED : ENGINE_L_OPEN;
 }
 
+static void engine_pend_flush(struct engine *, struct conn *, int side,
+    uint64_t decided_by);
+
 static void
 engine_finalize(struct engine *e, struct flow *f, bool evicted)
 {
 	struct conn *c = f->data;
 	struct ev ev = { .type = EV_SUMMARY, .ts_ns = c->last_ns };
 
+	/* No more evidence will come: what is undecided was processed. */
+	engine_pend_flush(e, c, EV_CLIENT, 0);
+	engine_pend_flush(e, c, EV_SERVER, 0);
 	ev.conn = &c->info;
 	ev.u.sum.packets = c->packets;
 	ev.u.sum.bytes_c2s = c->bytes[EV_C2S];
@@ -342,6 +377,8 @@ engine_dir(const struct conn *c, bool swapped)
 
 /* -------------------------------------------------------------- TCP */
 
+static enum tcp_state engine_pend_projected(const struct conn *, int side);
+
 /*
  * Is a RST from the sender of `snd` acceptable to the other endpoint?
  * RFC 9293 3.10.7.3 (SYN-SENT: it must ack our SYN) and 3.10.7.4 (in
@@ -355,7 +392,8 @@ engine_rst_ok(const struct conn *c, enum ev_side rside,
 {
 	uint32_t wnd;
 
-	if (c->st[rside] == TCP_ST_SYN_SENT) {
+	/* What it was sent before the RST, it processed first. */
+	if (engine_pend_projected(c, rside) == TCP_ST_SYN_SENT) {
 		if (!(p->flags & TCP_ACK))
 			return false;
 		return !rcv->syn_seen || p->ack == rcv->isn + 1;
@@ -371,130 +409,388 @@ engine_rst_ok(const struct conn *c, enum ev_side rside,
 }
 
 struct engine_fsm_evs {
-	enum tcp_fsm_ev	ev[4];
-	enum ev_side	side[4];
+	enum tcp_fsm_ev	ev[ENGINE_PEND_EVS];
 	unsigned	n;
 };
 
 static void
-engine_fsm_add(struct engine_fsm_evs *l, enum ev_side side,
-    enum tcp_fsm_ev ev)
+engine_fsm_add(struct engine_fsm_evs *l, enum tcp_fsm_ev ev)
 {
-	if (l->n < sizeof l->ev / sizeof l->ev[0]) {
-		l->side[l->n] = side;
+	if (l->n < sizeof l->ev / sizeof l->ev[0])
 		l->ev[l->n++] = ev;
-	}
 }
 
 /*
- * Classify a segment into FSM events: the sender's, then the receiver's
- * in RFC 9293 3.10.7.4 order (RST, SYN, ACK, FIN).  Runs before the
- * segment is recorded in the halves.  Returns false for a RST the
- * receiver would not accept: it is ignored altogether.
+ * Classify a segment into FSM events: the sender's (`snd`), and the
+ * receiver's (`rcv`) in RFC 9293 3.10.7.4 order (RST, SYN, ACK, FIN).
+ * Runs before the segment is recorded in the halves.  Returns false for
+ * a RST the receiver would not accept: it is ignored altogether.
  */
 static bool
 engine_tcp_classify(const struct conn *c, enum ev_dir dir,
-    const struct pkt *p, struct engine_fsm_evs *l)
+    const struct pkt *p, struct engine_fsm_evs *sl, struct engine_fsm_evs *rl)
 {
 	const struct tcp_half *snd = &c->half[dir], *rcv = &c->half[!dir];
-	enum ev_side sside = dir == EV_C2S ? EV_CLIENT : EV_SERVER;
-	enum ev_side rside = !sside;
+	enum ev_side rside = dir == EV_C2S ? EV_SERVER : EV_CLIENT;
 	uint16_t fl = p->flags;
 	bool ack = (fl & TCP_ACK) != 0;
 
-	l->n = 0;
+	sl->n = rl->n = 0;
 	if (fl & TCP_RST) {
 		if (!engine_rst_ok(c, rside, snd, rcv, p))
 			return false;
-		engine_fsm_add(l, sside, TCP_EV_SND_RST);
-		engine_fsm_add(l, rside, TCP_EV_RCV_RST);
+		engine_fsm_add(sl, TCP_EV_SND_RST);
+		engine_fsm_add(rl, TCP_EV_RCV_RST);
 		return true;
 	}
 
-	/* The sender. */
+	/* The sender: the kernel moves before the segment leaves. */
 	if (fl & TCP_SYN)
-		engine_fsm_add(l, sside, ack ? TCP_EV_SND_SYNACK :
-		    TCP_EV_SND_SYN);
-	else if (fl & TCP_FIN) {
-		/* A FIN that does not ack the peer's FIN, seen earlier,
-		 * was sent before that FIN arrived: the FINs crossed. */
-		if (rcv->fin_seen && !(ack && seq_geq(p->ack, rcv->fin_seq + 1)))
-			engine_fsm_add(l, sside, TCP_EV_SND_FIN_CROSSED);
-		else
-			engine_fsm_add(l, sside, TCP_EV_SND_FIN);
-	} else if (ack)
-		engine_fsm_add(l, sside, TCP_EV_SND_ACK);
+		engine_fsm_add(sl, ack ? TCP_EV_SND_SYNACK : TCP_EV_SND_SYN);
+	else if (fl & TCP_FIN)
+		engine_fsm_add(sl, TCP_EV_SND_FIN);
+	else if (ack)
+		engine_fsm_add(sl, TCP_EV_SND_ACK);
 
-	/* The receiver. */
+	/* The receiver, once it processes the segment. */
 	if (fl & TCP_SYN) {
 		if (!ack)
-			engine_fsm_add(l, rside, TCP_EV_RCV_SYN);
+			engine_fsm_add(rl, TCP_EV_RCV_SYN);
 		else if (!rcv->syn_seen || seq_geq(p->ack, rcv->isn + 1))
-			engine_fsm_add(l, rside, TCP_EV_RCV_SYNACK);
+			engine_fsm_add(rl, TCP_EV_RCV_SYNACK);
 	} else if (ack) {
 		if (!rcv->syn_seen || seq_geq(p->ack, rcv->isn + 1))
-			engine_fsm_add(l, rside, TCP_EV_RCV_ACK_SYN);
+			engine_fsm_add(rl, TCP_EV_RCV_ACK_SYN);
 		if (rcv->fin_seen && seq_geq(p->ack, rcv->fin_seq + 1))
-			engine_fsm_add(l, rside, TCP_EV_RCV_ACK_FIN);
+			engine_fsm_add(rl, TCP_EV_RCV_ACK_FIN);
 	}
 	if ((fl & TCP_FIN) && !(fl & TCP_SYN))
-		engine_fsm_add(l, rside, TCP_EV_RCV_FIN);
+		engine_fsm_add(rl, TCP_EV_RCV_FIN);
 	return true;
 }
 
 struct engine_trans {
-	enum ev_side	side[4];
-	enum tcp_state	from[4];
-	const struct tcp_fsm_row *row[4];
+	enum ev_side	side[2 * ENGINE_PEND_EVS];
+	enum tcp_state	from[2 * ENGINE_PEND_EVS];
+	const struct tcp_fsm_row *row[2 * ENGINE_PEND_EVS];
 	unsigned	n;
 };
 
-/* Run the FSM events; the transitions to announce land in `t`. */
 static void
-engine_tcp_apply(struct conn *c, const struct engine_fsm_evs *l,
+engine_emit_state(struct engine *e, struct conn *c, uint64_t frame,
+    uint64_t decided_by, int64_t ts, enum ev_side side, enum tcp_state from,
+    const struct tcp_fsm_row *row)
+{
+	struct ev ev = { .type = EV_STATE, .ts_ns = ts, .conn = &c->info };
+
+	ev.u.state.frame = frame;
+	ev.u.state.decided_by = decided_by;
+	ev.u.state.endpoint = side;
+	ev.u.state.from = from;
+	ev.u.state.to = row->next;
+	ev.u.state.why = row->why;
+	sink_emit(e->sink, &ev);
+}
+
+/*
+ * One FSM event on one endpoint.  The transition is announced at once
+ * (a decided receiver event: its packet is already out) or kept in `t`
+ * to follow the packet being processed.
+ */
+static void
+engine_step(struct engine *e, struct conn *c, enum ev_side side,
+    enum tcp_fsm_ev fev, uint64_t frame, uint64_t decided_by, int64_t ts,
     struct engine_trans *t)
 {
 	const struct tcp_fsm_row *row;
-	unsigned i;
-	enum ev_side side;
+	enum tcp_state from = c->st[side];
 
-	t->n = 0;
-	for (i = 0; i < l->n; i++) {
-		side = l->side[i];
-		if ((row = tcp_fsm_step(c->st[side], l->ev[i])) == NULL)
-			continue;
-		if (l->ev[i] == TCP_EV_SND_RST || l->ev[i] == TCP_EV_RCV_RST)
-			c->rst_seen = true;
-		if (row->why == TCP_WHY_NEVER_LISTENING) {
-			/* It answered a SYN with a RST: it never listened
-			 * and was CLOSED all along.  No transition. */
-			c->st[side] = TCP_ST_CLOSED;
-			continue;
-		}
-		t->side[t->n] = side;
-		t->from[t->n] = c->st[side];
-		t->row[t->n++] = row;
-		c->st[side] = row->next;
-		if (row->next != TCP_ST_CLOSED && row->next != TCP_ST_LISTEN)
-			c->alive[side] = true;
+	if ((row = tcp_fsm_step(from, fev)) == NULL)
+		return;
+	if (fev == TCP_EV_SND_RST || fev == TCP_EV_RCV_RST)
+		c->rst_seen = true;
+	if (row->why == TCP_WHY_NEVER_LISTENING) {
+		/* It answered a SYN with a RST: it never listened and was
+		 * CLOSED all along.  No transition. */
+		c->st[side] = TCP_ST_CLOSED;
+		return;
 	}
+	c->st[side] = row->next;
+	if (row->next != TCP_ST_CLOSED && row->next != TCP_ST_LISTEN)
+		c->alive[side] = true;
+	if (t == NULL) {
+		engine_emit_state(e, c, frame, decided_by, ts, side, from,
+		    row);
+		return;
+	}
+	if (t->n < sizeof t->row / sizeof t->row[0]) {
+		t->side[t->n] = side;
+		t->from[t->n] = from;
+		t->row[t->n++] = row;
+	}
+}
+
+/* ---------------------------------------------------------- evidence */
+
+/*
+ * Evidence, not assumption.  The capture point is not the receiver's
+ * socket: a captured segment may reach its receiver later, or never (a
+ * socket filter, a full queue, a window it falls outside of).  So a
+ * segment changes its SENDER at once (the kernel moves before the
+ * segment leaves) and its RECEIVER only once the evidence says the
+ * receiver processed it.  Until then it is pending on the receiver,
+ * oldest first, and the receiver's own next segment decides:
+ *
+ *  - it sends again a SYN or FIN that the pending segment had
+ *    acknowledged: it had not processed that segment when it sent this
+ *    one.  The segment stays, contradicted: a copy of it sent again
+ *    shows it never reached
+ *    the receiver's socket (a SYN-ACK lost before the client's socket,
+ *    the last ACK lost before LAST_ACK's): dropped, and marked not
+ *    processed; a later ACK of the receiver's that covers it shows it
+ *    was processed after all (the two crossed on the wire);
+ *  - its ACK covers the pending segment (seq + len + SYN + FIN; a RST
+ *    covers all): processed before this segment was sent.  Its
+ *    transitions come first, then this segment's own;
+ *  - otherwise this segment was sent before the pending one was
+ *    processed (crossing FINs: the other FIN's ACK does not cover ours):
+ *    its own transitions come first and the pending one waits.
+ *
+ * A sender that sends a SYN or FIN again while the first copy is still
+ * pending shows the first never reached its receiver's socket: dropped
+ * and marked.  Lacking evidence: the end of input, or in live mode
+ * ENGINE_PEND_TIMEOUT_NS of silence (engine_tick()); the default is
+ * "processed", what an endpoint that stays silent has done, except for
+ * a contradicted segment nothing vindicated: not processed.  The list is
+ * bounded: the oldest is decided as processed to make room.  Nothing is
+ * ever undone: an endpoint's transitions are emitted in the order its
+ * states changed, each naming the frame that caused it.
+ */
+
+/* e->npending counts pending segments over all conns. */
+static void
+engine_pend_count(struct engine *e, int delta)
+{
+	e->npending = (uint64_t)((int64_t)e->npending + delta);
+}
+
+static void
+engine_pend_remove(struct engine *e, struct conn *c, int side, unsigned i)
+{
+	memmove(&c->pend[side][i], &c->pend[side][i + 1],
+	    (c->npend[side] - i - 1) * sizeof c->pend[side][0]);
+	c->npend[side]--;
+	engine_pend_count(e, -1);
+}
+
+/* Pending entry i of `side` was processed: its transitions happen. */
+static void
+engine_pend_apply(struct engine *e, struct conn *c, int side, unsigned i,
+    uint64_t decided_by)
+{
+	struct engine_pend pd = c->pend[side][i];
+	unsigned k;
+
+	engine_pend_remove(e, c, side, i);
+	for (k = 0; k < pd.n; k++)
+		engine_step(e, c, (enum ev_side)side, (enum tcp_fsm_ev)pd.ev[k],
+		    pd.frame, decided_by, pd.ts, NULL);
+}
+
+/* Pending entry i of `side` was not processed: said so, and dropped. */
+static void
+engine_pend_drop(struct engine *e, struct conn *c, int side, unsigned i,
+    uint64_t decided_by, enum ev_unproc_why why)
+{
+	struct ev ev = { .type = EV_UNPROCESSED, .conn = &c->info };
+
+	ev.ts_ns = c->pend[side][i].ts;
+	ev.u.unproc.frame = c->pend[side][i].frame;
+	ev.u.unproc.decided_by = decided_by;
+	ev.u.unproc.endpoint = (enum ev_side)side;
+	ev.u.unproc.why = why;
+	engine_pend_remove(e, c, side, i);
+	sink_emit(e->sink, &ev);
+}
+
+/* Decide the oldest pending segment of `side` for lack of evidence. */
+static void
+engine_pend_settle(struct engine *e, struct conn *c, int side,
+    uint64_t decided_by)
+{
+	if (c->pend[side][0].contra != 0)
+		engine_pend_drop(e, c, side, 0, c->pend[side][0].contra,
+		    EV_UNPROC_RECEIVER_SENT_AGAIN);
+	else
+		engine_pend_apply(e, c, side, 0, decided_by);
+}
+
+static void
+engine_pend_flush(struct engine *e, struct conn *c, int side,
+    uint64_t decided_by)
+{
+	while (c->npend[side] > 0)
+		engine_pend_settle(e, c, side, decided_by);
+}
+
+/*
+ * Segment `p`, sent by `side`, is evidence about what `side` processed
+ * (see above).  `resent` when p sends again a SYN or FIN `side` sent
+ * before; `ctl` is the sequence number that SYN or FIN occupies.
+ */
+static void
+engine_pend_decide(struct engine *e, struct conn *c, int side,
+    const struct pkt *p, uint64_t frame, bool resent, uint32_t ctl)
+{
+	struct engine_pend *pd;
+	bool covered;
+
+	while (c->npend[side] > 0) {
+		pd = &c->pend[side][0];
+		covered = (p->flags & TCP_RST) ||
+		    ((p->flags & TCP_ACK) && seq_geq(p->ack, pd->end));
+		/* An ACK of a SYN or FIN (sequence space) is proof enough;
+		 * an ACK of a bare ACK is not. */
+		if (!(covered && pd->end != pd->seq) && resent &&
+		    (pd->flags & TCP_ACK) && seq_lt(ctl, pd->ack)) {
+			/* Sent again what pd answered: sent before pd was
+			 * processed, if ever.  A later copy of pd shows it
+			 * lost, a later ACK covering it shows it processed
+			 * after all (the two crossed). */
+			if (pd->contra == 0)
+				pd->contra = frame;
+			break;
+		}
+		if (!covered)
+			break;	/* sent before it processed this one */
+		engine_pend_apply(e, c, side, 0, frame);
+	}
+}
+
+/* The state of `side` once all its pending segments are processed. */
+static enum tcp_state
+engine_pend_projected(const struct conn *c, int side)
+{
+	enum tcp_state proj = c->st[side];
+	const struct tcp_fsm_row *row;
+	unsigned i, k;
+
+	for (i = 0; i < c->npend[side]; i++) {
+		for (k = 0; k < c->pend[side][i].n; k++) {
+			row = tcp_fsm_step(proj,
+			    (enum tcp_fsm_ev)c->pend[side][i].ev[k]);
+			if (row != NULL)
+				proj = row->next;
+		}
+	}
+	return proj;
+}
+
+/* Would any of these events move `side` from its state now, or from its
+ * state once its pending segments are processed? */
+static bool
+engine_pend_moves(const struct conn *c, int side,
+    const struct engine_fsm_evs *rl)
+{
+	enum tcp_state proj = engine_pend_projected(c, side);
+	unsigned k;
+
+	for (k = 0; k < rl->n; k++) {
+		if (tcp_fsm_step(c->st[side], rl->ev[k]) != NULL ||
+		    tcp_fsm_step(proj, rl->ev[k]) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* Segment p (frame) is for `side`: its effect waits for evidence. */
+static void
+engine_pend_add(struct engine *e, struct conn *c, int side,
+    const struct pkt *p, uint64_t frame, int64_t ts,
+    const struct engine_fsm_evs *rl)
+{
+	struct engine_pend *pd;
+	uint32_t ctl = p->seq + ((p->flags & TCP_SYN) ? 0 : p->paylen);
+	unsigned i, k;
+
+	/* The same SYN or FIN again: the first copy never reached the
+	 * receiver's socket. */
+	for (i = 0; i < c->npend[side]; i++) {
+		pd = &c->pend[side][i];
+		if ((p->flags & (TCP_SYN | TCP_FIN)) != 0 &&
+		    (pd->flags & (TCP_SYN | TCP_FIN | TCP_ACK)) ==
+		    (p->flags & (TCP_SYN | TCP_FIN | TCP_ACK)) &&
+		    pd->ctl == ctl) {
+			if (pd->contra != 0)
+				engine_pend_drop(e, c, side, i, pd->contra,
+				    EV_UNPROC_RECEIVER_SENT_AGAIN);
+			else
+				engine_pend_drop(e, c, side, i, frame,
+				    EV_UNPROC_SENDER_SENT_AGAIN);
+			break;
+		}
+	}
+	/* Track SYNs and FINs (a copy may follow) and whatever moves. */
+	if (!(p->flags & (TCP_SYN | TCP_FIN)) && !engine_pend_moves(c, side, rl))
+		return;
+	if (c->npend[side] == ENGINE_PEND)
+		engine_pend_settle(e, c, side, frame);
+	pd = &c->pend[side][c->npend[side]++];
+	pd->contra = 0;
+	engine_pend_count(e, 1);
+	pd->frame = frame;
+	pd->ts = ts;
+	pd->seq = p->seq;
+	pd->end = p->seq + p->paylen + ((p->flags & TCP_SYN) ? 1 : 0) +
+	    ((p->flags & TCP_FIN) ? 1 : 0);
+	pd->ack = p->ack;
+	pd->ctl = ctl;
+	pd->flags = p->flags;
+	pd->n = (uint8_t)rl->n;
+	for (k = 0; k < rl->n; k++)
+		pd->ev[k] = (uint8_t)rl->ev[k];
+}
+
+struct engine_tick_arg {
+	struct engine	*e;
+	int64_t		 now;
+};
+
+static void
+engine_tick_one(struct flow *f, void *arg)
+{
+	struct engine_tick_arg *a = arg;
+	struct conn *c = f->data;
+	int side;
+
+	if (c == NULL || c->info.proto != 6)
+		return;
+	for (side = 0; side < 2; side++) {
+		while (c->npend[side] > 0 && a->now - c->pend[side][0].ts >=
+		    ENGINE_PEND_TIMEOUT_NS)
+			engine_pend_settle(a->e, c, side, 0);
+	}
+}
+
+void
+engine_tick(struct engine *e, int64_t now_ns)
+{
+	struct engine_tick_arg a = { e, now_ns };
+
+	if (e->npending == 0)
+		return;
+	flow_foreach(e->ft, engine_tick_one, &a);
 }
 
 static void
 engine_tcp_announce(struct engine *e, struct conn *c, uint64_t frame,
     int64_t ts, const struct engine_trans *t)
 {
-	struct ev ev = { .type = EV_STATE, .ts_ns = ts, .conn = &c->info };
 	unsigned i;
 
-	for (i = 0; i < t->n; i++) {
-		ev.u.state.frame = frame;
-		ev.u.state.endpoint = t->side[i];
-		ev.u.state.from = t->from[i];
-		ev.u.state.to = t->row[i]->next;
-		ev.u.state.why = t->row[i]->why;
-		sink_emit(e->sink, &ev);
-	}
+	for (i = 0; i < t->n; i++)
+		engine_emit_state(e, c, frame, 0, ts, t->side[i], t->from[i],
+		    t->row[i]);
 }
 
 static void
@@ -503,13 +799,15 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 {
 	struct flow_key k;
 	struct conn *c;
-	struct engine_fsm_evs l;
-	struct engine_trans t;
+	struct engine_fsm_evs sl, rl;
+	struct engine_trans t = { .n = 0 };
 	struct ev ev = { .type = EV_PACKET, .ts_ns = ts };
 	struct tcp_half *snd, *rcv;
 	enum ev_dir dir;
-	bool swapped, ok;
-	uint32_t an;
+	enum ev_side sside, rside;
+	bool swapped, ok, resent;
+	uint32_t an, ctl;
+	unsigned i;
 
 	c = engine_conn_find(e, p, &k, &swapped);
 	if (c != NULL && (p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) ==
@@ -527,12 +825,32 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	dir = engine_dir(c, swapped);
 	snd = &c->half[dir];
 	rcv = &c->half[!dir];
+	sside = dir == EV_C2S ? EV_CLIENT : EV_SERVER;
+	rside = !sside;
 
-	ok = engine_tcp_classify(c, dir, p, &l);
+	ok = engine_tcp_classify(c, dir, p, &sl, &rl);
+	/* A SYN or FIN its sender already sent: sent again. */
+	ctl = p->seq + ((p->flags & TCP_SYN) ? 0 : p->paylen);
+	resent = !(p->flags & TCP_RST) &&
+	    (((p->flags & TCP_SYN) && snd->syn_seen && snd->isn == p->seq) ||
+	    ((p->flags & TCP_FIN) && snd->fin_seen && snd->fin_seq == ctl));
 	an = tcp_analysis_segment(snd, rcv, p, ts);
-	engine_tcp_apply(c, &l, &t);
+
+	/* What the sender processed before it sent this, then its move. */
+	if (ok)
+		engine_pend_decide(e, c, sside, p, frame, resent, ctl);
+	for (i = 0; i < sl.n; i++)
+		engine_step(e, c, sside, sl.ev[i], frame, 0, ts, &t);
+	/* The receiver: a RST acts at once, after what came before it;
+	 * anything else waits for the receiver's evidence. */
+	if (ok && (p->flags & TCP_RST)) {
+		engine_pend_flush(e, c, rside, frame);
+		for (i = 0; i < rl.n; i++)
+			engine_step(e, c, rside, rl.ev[i], frame, 0, ts, &t);
+	} else if (ok && rl.n + ((p->flags & (TCP_SYN | TCP_FIN)) != 0) > 0)
+		engine_pend_add(e, c, rside, p, frame, ts, &rl);
 	if (!ok)
-		an |= AN_RST_IGNORED;
+		an |= AN_RST_IGNORED | AN_NOT_PROCESSED;
 	if (p->frag)
 		an |= AN_FRAGMENT;
 	if (p->paycap < p->paylen || p->status == DEC_TRUNC)

@@ -45,7 +45,17 @@ void		 engine_call(struct engine *, int64_t ts_ns,
 void		 engine_warn(struct engine *, uint64_t frame, int64_t ts_ns,
 		     const char *message);
 
-/* End of input: every conn still open gets its summary. */
+/*
+ * Live input: the engine's clock is now `now_ns` (the capture's clock).
+ * A segment whose receiver has stayed silent 200 ms since is decided as
+ * processed, and its state change emitted.  Replay never calls it: a
+ * silence in a file is not evidence (a lost SYN-ACK is answered by a SYN
+ * sent again a second later).
+ */
+void		 engine_tick(struct engine *, int64_t now_ns);
+
+/* End of input: every conn still open gets its summary, after the state
+ * changes still waiting for evidence (taken as processed). */
 void		 engine_finish(struct engine *);
 
 struct engine_stats {

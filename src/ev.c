@@ -15,7 +15,20 @@ static const char *ev_an_names[AN_COUNT] = {
 	"out_of_order", "lost_segment", "duplicate_ack", "zero_window",
 	"window_update", "keep_alive", "ack_lost_segment",
 	"zero_window_probe", "rst_ignored", "ip_fragment", "truncated",
+	"not_processed",
 };
+
+static const char *ev_unproc_keys[EV_UNPROC_COUNT] = {
+	"receiver_sent_again", "sender_sent_again", "dropped_by_filter",
+};
+
+const char *
+ev_unproc_key(enum ev_unproc_why why)
+{
+	if ((unsigned)why >= EV_UNPROC_COUNT)
+		return "?";
+	return ev_unproc_keys[why];
+}
 
 const char *
 ev_analysis_name(uint32_t bit)

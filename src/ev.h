@@ -7,7 +7,11 @@
  *
  * Order guarantees: a conn event before any event of that conn; a packet
  * event before the state events it caused (same frame); a conn's summary
- * after all its other events.
+ * after all its other events.  A receiver's state event is decided by
+ * evidence (engine.c): it may come a few events after its packet, after
+ * the packets of the conn sent before the receiver's next segment, but
+ * always before that segment's packet event (or the summary).  An
+ * endpoint's state events come in the order its states changed.
  */
 #ifndef EV_H
 #define EV_H
@@ -27,6 +31,7 @@ enum ev_type {
 	EV_WARNING,
 	EV_SUMMARY,
 	EV_CALL,
+	EV_UNPROCESSED,
 };
 
 enum ev_dir {
@@ -54,7 +59,10 @@ enum ev_side {
 #define AN_RST_IGNORED		0x0800	/* RST outside the receive window */
 #define AN_FRAGMENT		0x1000	/* IP fragment, not reassembled */
 #define AN_TRUNCATED		0x2000	/* cut by the capture's snaplen */
-#define AN_COUNT		14
+#define AN_NOT_PROCESSED	0x4000	/* its receiver demonstrably did not
+					   process it (EV_UNPROCESSED says
+					   why, when known only later) */
+#define AN_COUNT		15
 
 /* Wireshark's tcp.completeness bits. */
 #define COMPL_SYN	1
@@ -104,11 +112,39 @@ struct ev_packet {
 };
 
 struct ev_state {
-	uint64_t	frame;
+	uint64_t	frame;		/* the segment that caused it */
+	uint64_t	decided_by;	/* the later segment whose evidence
+					   decided it; 0: at once, or at the
+					   end of input or a timeout */
 	enum ev_side	endpoint;
 	enum tcp_state	from;
 	enum tcp_state	to;
 	enum tcp_why	why;
+};
+
+/* Why a segment's receiver did not process it (EV_UNPROCESSED). */
+enum ev_unproc_why {
+	EV_UNPROC_RECEIVER_SENT_AGAIN,	/* the receiver sent again what the
+					   segment answered (a SYN after a
+					   SYN-ACK, a FIN after its ACK) */
+	EV_UNPROC_SENDER_SENT_AGAIN,	/* its sender sent it again before
+					   the receiver showed any sign of
+					   it */
+	EV_UNPROC_DROPPED_BY_FILTER,	/* a lesson's socket filter dropped
+					   it before the socket saw it */
+	EV_UNPROC_COUNT
+};
+
+/*
+ * A segment seen earlier (its packet event already emitted) that its
+ * receiver did not process, as later evidence shows.  Views mark that
+ * packet AN_NOT_PROCESSED.
+ */
+struct ev_unprocessed {
+	uint64_t	frame;		/* the segment not processed */
+	uint64_t	decided_by;	/* the segment that shows it; 0: none */
+	enum ev_side	endpoint;	/* its receiver */
+	enum ev_unproc_why why;
 };
 
 struct ev_icmp {
@@ -159,6 +195,7 @@ struct ev {
 		struct ev_warning	warn;
 		struct ev_summary	sum;
 		struct ev_call		call;
+		struct ev_unprocessed	unproc;
 	} u;
 };
 
@@ -200,6 +237,8 @@ const char	*ev_analysis_name(uint32_t bit);
 void		 ev_flags_label(uint16_t flags, char *buf, size_t len);
 /* "port unreachable": what an ICMP or ICMPv6 error says, in English. */
 const char	*ev_icmp_desc(uint8_t family, uint8_t type, uint8_t code);
+/* "receiver_sent_again": the JSON key of an enum ev_unproc_why. */
+const char	*ev_unproc_key(enum ev_unproc_why why);
 /* "ECONNREFUSED" for ECONNREFUSED; "E123" for a number it lacks. */
 const char	*ev_errno_name(int err);
 /* Flag names, lowest bit first ("FIN" ... "AE"); NULL past the end. */

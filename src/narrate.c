@@ -220,9 +220,6 @@ static const char *narrate_why_text[TCP_WHY_COUNT] = {
 	    "the last ACK of the handshake."),
 	[TCP_WHY_SYNACK_NOT_CAPTURED] = N_("The {who} acknowledges a SYN-ACK "
 	    "that this capture missed, so it must be ESTABLISHED now."),
-	[TCP_WHY_SYNACK_LOST] = N_("The {who} sends its SYN again: the "
-	    "SYN-ACK seen on the wire never reached it (it was dropped after "
-	    "the capture point), so it is still SYN_SENT."),
 	[TCP_WHY_HANDSHAKE_ACKED] = N_("The {who} receives the ACK of its "
 	    "SYN, the last of the three-way handshake, and is now "
 	    "ESTABLISHED: data can flow both ways."),
@@ -247,9 +244,6 @@ static const char *narrate_why_text[TCP_WHY_COUNT] = {
 	[TCP_WHY_SIMULTANEOUS_CLOSE] = N_("The {who} receives a FIN while its "
 	    "own FIN is still unacknowledged: both sides closed at once. It "
 	    "is now CLOSING."),
-	[TCP_WHY_CROSSED_FIN] = N_("The {who}'s FIN crossed the {peer}'s on "
-	    "the wire. It is now CLOSING, waiting for its FIN to be "
-	    "acknowledged."),
 	[TCP_WHY_CLOSING_ACKED] = N_("The {who}'s FIN is acknowledged at "
 	    "last. It is now TIME_WAIT."),
 	[TCP_WHY_LAST_CLOSE] = N_("The {who} closes its side too and sends "
@@ -287,6 +281,10 @@ narrate_why(enum tcp_why why, enum ev_side side, char *buf, size_t len)
 
 /* ------------------------------------------------------------ packets */
 
+/* How far past a packet its state changes may come (engine.c decides a
+ * receiver's change on its next segment, a few events later). */
+#define NARRATE_LOOKAHEAD	64
+
 /* Analysis notes, lowest bit first (ev.h AN_*). */
 static const char *narrate_an_text[AN_COUNT] = {
 	N_("This is a retransmission: the {who} sends again what it sent "
@@ -316,6 +314,20 @@ static const char *narrate_an_text[AN_COUNT] = {
 	N_("This is an IP fragment; synfin does not reassemble fragments."),
 	N_("The capture cut this frame short (its snaplen), but its headers "
 	    "are whole."),
+	N_("The {peer} never processed this segment: it was lost after the "
+	    "capture point, and the {peer}'s state does not change."),
+};
+
+/* Why a receiver did not process a segment (enum ev_unproc_why). */
+static const char *narrate_unproc_text[EV_UNPROC_COUNT] = {
+	N_("Frame {n} never reached the {who}'s socket: the {who} sends "
+	    "again what that segment answered, so it did not process it. "
+	    "Its state did not change."),
+	N_("Frame {n} never reached the {who}'s socket: the {peer} sends it "
+	    "again before the {who} showed any sign of it."),
+	N_("Frame {n} was dropped before the {who}'s socket saw it: the "
+	    "lesson's socket filter threw it away, so the {who} never "
+	    "processed it."),
 };
 
 static void
@@ -394,11 +406,13 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 	size_t j, nstates = 0;
 	uint32_t first;
 
-	for (j = i + 1; (s = timeline_at(tl, j)) != NULL; j++) {
-		if (s->type != EV_STATE || s->conn != e->conn ||
-		    s->u.state.frame != p->frame)
-			break;
-		nstates++;
+	/* The changes it caused: right after it, or decided a few events
+	 * later by the receiver's evidence (ev.h). */
+	for (j = i + 1; j < i + NARRATE_LOOKAHEAD &&
+	    (s = timeline_at(tl, j)) != NULL; j++) {
+		if (s->type == EV_STATE && s->conn == e->conn &&
+		    s->u.state.frame == p->frame)
+			nstates++;
 	}
 	/* A SYN takes one sequence number before its data (TCP Fast Open). */
 	first = p->rseq + ((p->flags & TCP_SYN) != 0);
@@ -443,8 +457,11 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 			narrate_put(o, _("The {who} sends a segment with "
 			    "flags {label}."), v);
 	}
-	for (j = i + 1; j <= i + nstates; j++) {
-		s = timeline_at(tl, j);
+	for (j = i + 1; nstates > 0 && j < i + NARRATE_LOOKAHEAD &&
+	    (s = timeline_at(tl, j)) != NULL; j++) {
+		if (s->type != EV_STATE || s->conn != e->conn ||
+		    s->u.state.frame != p->frame)
+			continue;
 		narrate_why(s->u.state.why, s->u.state.endpoint, why,
 		    sizeof why);
 		narrate_say(o, why);
@@ -866,6 +883,17 @@ narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 		break;
 	case EV_CALL:
 		narrate_call(&o, tl, i, e);
+		break;
+	case EV_UNPROCESSED:
+		if ((unsigned)e->u.unproc.why >= EV_UNPROC_COUNT)
+			break;
+		snprintf(why, sizeof why, "%" PRIu64, e->u.unproc.frame);
+		v.n = why;
+		v.who = narrate_side(e->u.unproc.endpoint);
+		v.peer = narrate_side(e->u.unproc.endpoint == EV_CLIENT ?
+		    EV_SERVER : EV_CLIENT);
+		narrate_put(&o, narrate_tr(narrate_unproc_text[e->u.unproc.why]),
+		    &v);
 		break;
 	}
 	return o.used;

@@ -178,11 +178,27 @@ out_json_emit(struct sink *sink, const struct ev *e)
 		    ",\"time\":", e->u.state.frame);
 		out_json_time(fp, e->ts_ns);
 		fprintf(fp, ",\"conn\":%" PRIu32 ",\"endpoint\":\"%s\","
-		    "\"from\":\"%s\",\"to\":\"%s\",\"why\":\"%s\"}\n",
+		    "\"from\":\"%s\",\"to\":\"%s\",\"why\":\"%s\"",
 		    e->conn->id,
 		    e->u.state.endpoint == EV_CLIENT ? "client" : "server",
 		    tcp_state_name(e->u.state.from),
 		    tcp_state_name(e->u.state.to), tcp_why_key(e->u.state.why));
+		if (e->u.state.decided_by != 0 &&
+		    e->u.state.decided_by != e->u.state.frame)
+			fprintf(fp, ",\"decided_by\":%" PRIu64,
+			    e->u.state.decided_by);
+		fputs("}\n", fp);
+		break;
+	case EV_UNPROCESSED:
+		fprintf(fp, "{\"type\":\"not_processed\",\"frame\":%" PRIu64
+		    ",\"time\":", e->u.unproc.frame);
+		out_json_time(fp, e->ts_ns);
+		fprintf(fp, ",\"conn\":%" PRIu32 ",\"endpoint\":\"%s\","
+		    "\"why\":\"%s\"", e->conn->id,
+		    e->u.unproc.endpoint == EV_CLIENT ? "client" : "server",
+		    ev_unproc_key(e->u.unproc.why));
+		out_json_frame(fp, "decided_by", e->u.unproc.decided_by);
+		fputs("}\n", fp);
 		break;
 	case EV_ICMP:
 		pkt_addr_str(&e->u.icmp.src, c, sizeof c);

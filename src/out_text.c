@@ -37,6 +37,7 @@ struct out_text {
 	bool		have_t0;
 	int64_t		t0;
 	bool		pending;
+	uint64_t	frame;		/* of the pending line */
 	int		last_side;	/* of the pending line's last state
 					   change, or -1 */
 	enum tcp_state	last_to;
@@ -110,6 +111,7 @@ out_text_start(struct out_text *o, uint64_t frame, int64_t ts)
 	o->used = 0;
 	o->line[0] = '\0';
 	o->pending = true;
+	o->frame = frame;
 	o->last_side = -1;
 	if (frame > 0)
 		out_text_add(o, "%6" PRIu64 " ", frame);
@@ -227,14 +229,26 @@ out_text_state(struct out_text *o, const struct ev *e)
 {
 	const struct ev_state *s = &e->u.state;
 
-	if (!o->pending)
+	bool late;
+
+	/* Decided after later packets: on a line of its own, under the
+	 * frame that caused it. */
+	late = o->pending && o->frame != s->frame;
+	if (late)
+		out_text_flush(o);
+	if (!o->pending) {
 		out_text_start(o, s->frame, e->ts_ns);
+		out_text_add(o, "%4" PRIu32, e->conn->id);
+	}
 	if (o->last_side == (int)s->endpoint && o->last_to == s->from)
 		out_text_add(o, " -> %s", tcp_state_name(s->to));
 	else
 		out_text_add(o, "%s%s %s -> %s", o->last_side < 0 ? "  | " :
 		    "; ", s->endpoint == EV_CLIENT ? _("client") : _("server"),
 		    tcp_state_name(s->from), tcp_state_name(s->to));
+	if (late && s->decided_by != 0)
+		out_text_add(o, _(" (frame %" PRIu64 " shows it)"),
+		    s->decided_by);
 	o->last_side = (int)s->endpoint;
 	o->last_to = s->to;
 }
@@ -309,6 +323,22 @@ out_text_emit(struct sink *sink, const struct ev *e)
 		break;
 	case EV_STATE:
 		out_text_state(o, e);
+		break;
+	case EV_UNPROCESSED:
+		out_text_start(o, e->u.unproc.frame, e->ts_ns);
+		out_text_add(o, "%4" PRIu32 " ", e->conn->id);
+		out_text_add(o, e->u.unproc.endpoint == EV_CLIENT ?
+		    _("not processed by the client: %s") :
+		    _("not processed by the server: %s"),
+		    e->u.unproc.why == EV_UNPROC_RECEIVER_SENT_AGAIN ?
+		    _("it sent again what this segment answered") :
+		    e->u.unproc.why == EV_UNPROC_SENDER_SENT_AGAIN ?
+		    _("its sender sent it again first") :
+		    _("dropped by the lesson's socket filter"));
+		if (e->u.unproc.decided_by != 0)
+			out_text_add(o, _(" (frame %" PRIu64 " shows it)"),
+			    e->u.unproc.decided_by);
+		out_text_flush(o);
 		break;
 	case EV_ICMP:
 		out_text_start(o, e->u.icmp.frame, e->ts_ns);

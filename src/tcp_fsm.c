@@ -29,10 +29,6 @@ static const struct tcp_fsm_row tcp_fsm_table[TCP_ST_COUNT][TCP_EV_COUNT] = {
 	ROW(SYN_SENT, RCV_SYN, SYN_RECEIVED, SIMULTANEOUS_OPEN),
 	ROW(SYN_SENT, RCV_SYNACK, ESTABLISHED, SYNACK_RECEIVED),
 	ROW(SYN_SENT, SND_ACK, ESTABLISHED, SYNACK_NOT_CAPTURED),
-	/* The capture point on lo is before the receiver's socket: a
-	 * SYN-ACK can be captured and still be lost (a socket filter, a
-	 * full queue).  Sending the SYN again proves it. */
-	ROW(ESTABLISHED, SND_SYN, SYN_SENT, SYNACK_LOST),
 	ROW(SYN_RECEIVED, RCV_ACK_SYN, ESTABLISHED, HANDSHAKE_ACKED),
 	ROW(SYN_RECEIVED, RCV_SYNACK, ESTABLISHED, HANDSHAKE_ACKED),
 	/* In SYN_RECEIVED an endpoint sends only SYN-ACKs: a plain ACK
@@ -42,14 +38,12 @@ static const struct tcp_fsm_row tcp_fsm_table[TCP_ST_COUNT][TCP_EV_COUNT] = {
 	/* Closing (3.6). */
 	ROW(SYN_RECEIVED, SND_FIN, FIN_WAIT_1, CLOSE_BEFORE_ESTABLISHED),
 	ROW(ESTABLISHED, SND_FIN, FIN_WAIT_1, ACTIVE_CLOSE),
-	ROW(ESTABLISHED, SND_FIN_CROSSED, FIN_WAIT_1, ACTIVE_CLOSE),
 	ROW(ESTABLISHED, RCV_FIN, CLOSE_WAIT, PASSIVE_CLOSE),
 	ROW(FIN_WAIT_1, RCV_ACK_FIN, FIN_WAIT_2, FIN_ACKED),
 	ROW(FIN_WAIT_1, RCV_FIN, CLOSING, SIMULTANEOUS_CLOSE),
 	ROW(FIN_WAIT_2, RCV_FIN, TIME_WAIT, PEER_FIN_AFTER_OURS),
 	ROW(CLOSING, RCV_ACK_FIN, TIME_WAIT, CLOSING_ACKED),
 	ROW(CLOSE_WAIT, SND_FIN, LAST_ACK, LAST_CLOSE),
-	ROW(CLOSE_WAIT, SND_FIN_CROSSED, CLOSING, CROSSED_FIN),
 	ROW(LAST_ACK, RCV_ACK_FIN, CLOSED, LAST_ACK_ACKED),
 
 	/* Resets (3.10.7.4): the sender of a RST is closed at once. */
@@ -82,7 +76,7 @@ static const char *tcp_fsm_state_names[TCP_ST_COUNT] = {
 };
 
 static const char *tcp_fsm_ev_names[TCP_EV_COUNT] = {
-	"snd SYN", "snd SYN-ACK", "snd ACK", "snd FIN", "snd FIN (crossed)",
+	"snd SYN", "snd SYN-ACK", "snd ACK", "snd FIN",
 	"snd RST", "rcv SYN", "rcv SYN-ACK", "rcv ACK of SYN",
 	"rcv ACK of FIN", "rcv FIN", "rcv RST",
 };
@@ -94,7 +88,6 @@ static const char *tcp_fsm_why_keys[TCP_WHY_COUNT] = {
 	[TCP_WHY_SIMULTANEOUS_OPEN] = "simultaneous_open",
 	[TCP_WHY_SYNACK_RECEIVED] = "synack_received",
 	[TCP_WHY_SYNACK_NOT_CAPTURED] = "synack_not_captured",
-	[TCP_WHY_SYNACK_LOST] = "synack_lost",
 	[TCP_WHY_HANDSHAKE_ACKED] = "handshake_acked",
 	[TCP_WHY_ACK_NOT_CAPTURED] = "ack_not_captured",
 	[TCP_WHY_ACTIVE_CLOSE] = "active_close",
@@ -103,7 +96,6 @@ static const char *tcp_fsm_why_keys[TCP_WHY_COUNT] = {
 	[TCP_WHY_FIN_ACKED] = "fin_acked",
 	[TCP_WHY_PEER_FIN_AFTER_OURS] = "peer_fin_after_ours",
 	[TCP_WHY_SIMULTANEOUS_CLOSE] = "simultaneous_close",
-	[TCP_WHY_CROSSED_FIN] = "crossed_fin",
 	[TCP_WHY_CLOSING_ACKED] = "closing_acked",
 	[TCP_WHY_LAST_CLOSE] = "last_close",
 	[TCP_WHY_LAST_ACK_ACKED] = "last_ack_acked",
@@ -124,6 +116,41 @@ tcp_fsm_step(enum tcp_state st, enum tcp_fsm_ev ev)
 	if (row->why == TCP_WHY_NONE)
 		return NULL;
 	return row;
+}
+
+/* The arcs of RFC 9293 figure 5 and the three extra kinds above. */
+#define LEGAL(a, b) [TCP_ST_##a][TCP_ST_##b] = true
+
+static const bool tcp_fsm_legal_table[TCP_ST_COUNT][TCP_ST_COUNT] = {
+	LEGAL(CLOSED, LISTEN),			/* passive OPEN */
+	LEGAL(CLOSED, SYN_SENT),		/* active OPEN */
+	LEGAL(LISTEN, SYN_RECEIVED),		/* rcv SYN */
+	LEGAL(LISTEN, SYN_SENT),		/* SEND */
+	LEGAL(SYN_SENT, SYN_RECEIVED),		/* rcv SYN */
+	LEGAL(SYN_SENT, ESTABLISHED),		/* rcv SYN, ACK */
+	LEGAL(SYN_RECEIVED, ESTABLISHED),	/* rcv ACK of SYN */
+	LEGAL(SYN_RECEIVED, FIN_WAIT_1),	/* CLOSE */
+	LEGAL(SYN_RECEIVED, CLOSE_WAIT),	/* rcv FIN (3.10.7.4) */
+	LEGAL(ESTABLISHED, FIN_WAIT_1),		/* CLOSE */
+	LEGAL(ESTABLISHED, CLOSE_WAIT),		/* rcv FIN */
+	LEGAL(FIN_WAIT_1, FIN_WAIT_2),		/* rcv ACK of FIN */
+	LEGAL(FIN_WAIT_1, CLOSING),		/* rcv FIN */
+	LEGAL(FIN_WAIT_1, TIME_WAIT),		/* rcv FIN acking ours */
+	LEGAL(FIN_WAIT_2, TIME_WAIT),		/* rcv FIN */
+	LEGAL(CLOSING, TIME_WAIT),		/* rcv ACK of FIN */
+	LEGAL(CLOSE_WAIT, LAST_ACK),		/* CLOSE */
+};
+
+bool
+tcp_fsm_legal(enum tcp_state from, enum tcp_state to)
+{
+	if ((unsigned)from >= TCP_ST_COUNT || (unsigned)to >= TCP_ST_COUNT ||
+	    from == to)
+		return false;
+	/* RST, abort, CLOSE in LISTEN/SYN_SENT, LAST_ACK acked, 2MSL. */
+	if (to == TCP_ST_CLOSED)
+		return true;
+	return tcp_fsm_legal_table[from][to];
 }
 
 const char *

@@ -5,13 +5,16 @@
  *
  * A segment is first classified, for the endpoint that sent it and for
  * the one it is sent to, into an ordered list of FSM events (RFC 9293
- * 3.10.7 order: RST, SYN, ACK, FIN).  Each event is then looked up in one
+ * 3.10.7 order: RST, SYN, ACK, FIN).  The engine runs the sender's at
+ * once and the receiver's once evidence shows the receiver processed
+ * the segment (engine.c), so every row is a forward transition.  Each event is then looked up in one
  * transition table: (state, event) -> (next state, narration key).  An
  * event with no row changes nothing.  tcp_fsm_step() is pure.
  */
 #ifndef TCP_FSM_H
 #define TCP_FSM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum tcp_state {
@@ -34,8 +37,6 @@ enum tcp_fsm_ev {
 	TCP_EV_SND_SYNACK,
 	TCP_EV_SND_ACK,		/* sent an ACK, no SYN/FIN/RST */
 	TCP_EV_SND_FIN,
-	TCP_EV_SND_FIN_CROSSED,	/* sent a FIN that does not ack the
-				   peer's FIN already seen: crossing FINs */
 	TCP_EV_SND_RST,
 	TCP_EV_RCV_SYN,
 	TCP_EV_RCV_SYNACK,	/* acknowledging our SYN */
@@ -54,9 +55,6 @@ enum tcp_why {
 	TCP_WHY_SIMULTANEOUS_OPEN,	/* SYN_SENT -> SYN_RECEIVED */
 	TCP_WHY_SYNACK_RECEIVED,	/* SYN_SENT -> ESTABLISHED */
 	TCP_WHY_SYNACK_NOT_CAPTURED,	/* SYN_SENT -> ESTABLISHED on its ACK */
-	TCP_WHY_SYNACK_LOST,		/* ESTABLISHED -> SYN_SENT: it sends
-					   its SYN again, so the SYN-ACK seen
-					   on the wire never reached it */
 	TCP_WHY_HANDSHAKE_ACKED,	/* SYN_RECEIVED -> ESTABLISHED */
 	TCP_WHY_ACK_NOT_CAPTURED,	/* SYN_RECEIVED -> ESTABLISHED on
 					   its own ACK: the handshake's last
@@ -67,8 +65,6 @@ enum tcp_why {
 	TCP_WHY_FIN_ACKED,		/* FIN_WAIT_1 -> FIN_WAIT_2 */
 	TCP_WHY_PEER_FIN_AFTER_OURS,	/* FIN_WAIT_2 -> TIME_WAIT */
 	TCP_WHY_SIMULTANEOUS_CLOSE,	/* FIN_WAIT_1 -> CLOSING */
-	TCP_WHY_CROSSED_FIN,		/* CLOSE_WAIT -> CLOSING (we learn
-					   late that the FINs crossed) */
 	TCP_WHY_CLOSING_ACKED,		/* CLOSING -> TIME_WAIT */
 	TCP_WHY_LAST_CLOSE,		/* CLOSE_WAIT -> LAST_ACK */
 	TCP_WHY_LAST_ACK_ACKED,		/* LAST_ACK -> CLOSED */
@@ -87,6 +83,15 @@ struct tcp_fsm_row {
 
 /* One step: the row for (state, ev), or NULL when nothing changes. */
 const struct tcp_fsm_row *tcp_fsm_step(enum tcp_state st, enum tcp_fsm_ev ev);
+
+/*
+ * Is from -> to a transition of RFC 9293's machine: figure 5 (3.3.2),
+ * plus any state -> CLOSED (a valid RST, an abort), FIN_WAIT_1 ->
+ * TIME_WAIT (a FIN that acknowledges ours, 3.10.7.4 "eighth") and
+ * SYN_RECEIVED -> CLOSE_WAIT (a FIN, 3.10.7.4)?  Pure; the invariant every
+ * state event the engine emits must keep.
+ */
+bool		 tcp_fsm_legal(enum tcp_state from, enum tcp_state to);
 
 const char	*tcp_state_name(enum tcp_state st);	/* "SYN_SENT" */
 const char	*tcp_fsm_ev_name(enum tcp_fsm_ev ev);

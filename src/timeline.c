@@ -253,6 +253,69 @@ timeline_evict_chunk(struct timeline *tl)
 		timeline_evict_conns(tl);
 }
 
+/* How far back a late state change or mark looks for its packet. */
+#define TL_ATTACH_MAX	256
+
+static struct ev *
+timeline_ev_mut(struct timeline *tl, size_t i)
+{
+	return &tl->chunks[(i - tl->first) / tl->csz][i % tl->csz];
+}
+
+/*
+ * A state change the engine decided after later events (ev.h): it
+ * belongs to the step of the packet that caused it, or, when the
+ * endpoint moved since (its own segment, sent before it processed that
+ * packet), to the first step where it was in `from`.  Every step from
+ * there on, and the stored packets' st_after, get the new state.  The
+ * step just added (the state event's own) is the last.
+ */
+static void
+timeline_attach_state(struct timeline *tl, struct tl_conn *c,
+    const struct ev_state *s)
+{
+	struct ev *pe;
+	size_t k, at, stop;
+	int side = s->endpoint == EV_CLIENT ? 0 : 1;
+
+	if (c->nsteps < 2)
+		return;
+	stop = c->nsteps - 1 > TL_ATTACH_MAX ? c->nsteps - 1 - TL_ATTACH_MAX :
+	    0;
+	at = c->nsteps - 1;
+	for (k = c->nsteps - 1; k > stop; k--) {
+		if (c->steps[k - 1].st[side] != s->from)
+			break;
+		at = k - 1;
+		pe = timeline_ev_mut(tl, c->steps[k - 1].ev);
+		if (pe->type == EV_PACKET && pe->u.pkt.frame == s->frame)
+			break;
+	}
+	for (k = at; k < c->nsteps; k++) {
+		c->steps[k].st[side] = s->to;
+		pe = timeline_ev_mut(tl, c->steps[k].ev);
+		if (pe->type == EV_PACKET)
+			pe->u.pkt.st_after[side] = s->to;
+	}
+}
+
+/* A segment its receiver did not process, known only now. */
+static void
+timeline_mark_unprocessed(struct timeline *tl, struct tl_conn *c,
+    uint64_t frame)
+{
+	struct ev *pe;
+	size_t k, n = 0;
+
+	for (k = c->nsteps; k > 0 && n < TL_ATTACH_MAX; k--, n++) {
+		pe = timeline_ev_mut(tl, c->steps[k - 1].ev);
+		if (pe->type == EV_PACKET && pe->u.pkt.frame == frame) {
+			pe->u.pkt.analysis |= AN_NOT_PROCESSED;
+			return;
+		}
+	}
+}
+
 static void
 timeline_emit(struct sink *sink, const struct ev *e)
 {
@@ -287,6 +350,11 @@ timeline_emit(struct sink *sink, const struct ev *e)
 				c->st[1] = e->u.pkt.st_after[1];
 			}
 			break;
+		case EV_STATE:
+			if (c->info.proto == 6 &&
+			    (unsigned)e->u.state.endpoint < 2)
+				c->st[e->u.state.endpoint] = e->u.state.to;
+			break;
 		case EV_SUMMARY:
 			c->over = true;
 			c->sum = e->u.sum;
@@ -317,8 +385,13 @@ timeline_emit(struct sink *sink, const struct ev *e)
 			tl->paybytes += keep;
 		}
 	}
-	if (c != NULL)
+	if (c != NULL) {
 		timeline_add_step(c, tl->n);
+		if (e->type == EV_STATE && c->info.proto == 6)
+			timeline_attach_state(tl, c, &e->u.state);
+		else if (e->type == EV_UNPROCESSED)
+			timeline_mark_unprocessed(tl, c, e->u.unproc.frame);
+	}
 	tl->n++;
 }
 

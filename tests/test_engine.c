@@ -26,7 +26,14 @@ struct rec {
 	/* State paths per endpoint of the latest conn: "CLOSED SYN_SENT". */
 	char		path[2][512];
 	char		why[2][512];
+	/* The frame that caused each change: "1 3" (decided_by "1>2"). */
+	char		cause[2][512];
 	uint32_t	path_conn;
+	int		nunproc;
+	uint64_t	unproc[REC_MAX];
+	uint64_t	unproc_by[REC_MAX];
+	enum ev_unproc_why unproc_why[REC_MAX];
+	int		unproc_side[REC_MAX];
 	int		npkt;
 	uint32_t	an[REC_MAX];
 	uint32_t	rseq[REC_MAX];
@@ -78,7 +85,15 @@ rec_emit(struct sink *s, const struct ev *e)
 			r->path_conn = e->conn->id;
 			r->path[0][0] = r->path[1][0] = '\0';
 			r->why[0][0] = r->why[1][0] = '\0';
+			r->cause[0][0] = r->cause[1][0] = '\0';
 		}
+		cr_assert(tcp_fsm_legal(e->u.state.from, e->u.state.to),
+		    "illegal %s -> %s", tcp_state_name(e->u.state.from),
+		    tcp_state_name(e->u.state.to));
+		p = r->cause[e->u.state.endpoint];
+		snprintf(p + strlen(p), sizeof r->cause[0] - strlen(p),
+		    "%s%llu", *p != '\0' ? " " : "",
+		    (unsigned long long)e->u.state.frame);
 		p = r->path[e->u.state.endpoint];
 		if (*p == '\0')
 			strcat(p, tcp_state_name(e->u.state.from));
@@ -113,6 +128,14 @@ rec_emit(struct sink *s, const struct ev *e)
 		r->nwarn++;
 		break;
 	case EV_CALL:
+		break;
+	case EV_UNPROCESSED:
+		if (r->nunproc < REC_MAX) {
+			r->unproc[r->nunproc] = e->u.unproc.frame;
+			r->unproc_by[r->nunproc] = e->u.unproc.decided_by;
+			r->unproc_why[r->nunproc] = e->u.unproc.why;
+			r->unproc_side[r->nunproc++] = e->u.unproc.endpoint;
+		}
 		break;
 	}
 }
@@ -258,11 +281,12 @@ Test(engine, simultaneous_open)
 	seg(CLI, S | A, CISN, SISN + 1, 0);
 	seg(SRV, S | A, SISN, CISN + 1, 0);
 	/* The side seen second looked like a listener until it sent a
-	 * bare SYN (RFC 9293 figure 5: LISTEN -> snd SYN -> SYN_SENT); the
-	 * SYN it received in SYN_SENT was captured before that, so its
-	 * SYN_RECEIVED collapses into the SYN-ACK that ends it. */
+	 * bare SYN (RFC 9293 figure 5: LISTEN -> snd SYN -> SYN_SENT).  The
+	 * client's SYN, captured before that, reached it only after: its
+	 * SYN-ACK (frame 4) acks it, so it went SYN_RECEIVED then. */
 	paths_are("CLOSED SYN_SENT SYN_RECEIVED ESTABLISHED",
-	    "LISTEN SYN_SENT ESTABLISHED");
+	    "LISTEN SYN_SENT SYN_RECEIVED ESTABLISHED");
+	cr_assert_str_eq(R.cause[1], "2 1 3");
 }
 
 Test(engine, simultaneous_close_goes_through_closing)
@@ -273,10 +297,150 @@ Test(engine, simultaneous_close_goes_through_closing)
 	seg(SRV, F | A, SISN + 1, CISN + 1, 0);
 	seg(CLI, A, CISN + 2, SISN + 2, 0);
 	seg(SRV, A, SISN + 2, CISN + 2, 0);
+	/* The server's FIN does not ack the client's: it left before the
+	 * server processed that FIN, so the server went FIN_WAIT_1 ->
+	 * CLOSING as the kernel traced, never CLOSE_WAIT. */
 	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT",
-	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT CLOSING TIME_WAIT");
+	    "LISTEN SYN_RECEIVED ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT");
 	cr_assert_str_eq(R.why[1], "passive_open handshake_acked "
-	    "passive_close crossed_fin closing_acked");
+	    "active_close simultaneous_close closing_acked");
+	/* Each change names its cause: the server's CLOSING is the
+	 * client's FIN (frame 4), decided by the server's ACK (7). */
+	cr_assert_str_eq(R.cause[1], "2 3 5 4 6");
+	cr_assert_str_eq(R.cause[0], "1 2 4 5 7");
+	cr_assert_eq(R.nunproc, 0);
+}
+
+Test(engine, crossing_fins_server_first_on_the_wire)
+{
+	handshake(CISN, SISN);
+	seg(SRV, F | A, SISN + 1, CISN + 1, 0);		/* 4 */
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);		/* 5: no ack of 4 */
+	seg(SRV, A, SISN + 2, CISN + 2, 0);
+	seg(CLI, A, CISN + 2, SISN + 2, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT",
+	    "LISTEN SYN_RECEIVED ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT");
+	cr_assert_str_eq(R.cause[0], "1 2 5 4 6");
+	cr_assert_str_eq(R.cause[1], "2 3 4 5 7");
+}
+
+Test(engine, a_fin_that_acks_the_other_is_a_passive_close)
+{
+	handshake(CISN, SISN);
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+	seg(SRV, F | A, SISN + 1, CISN + 2, 0);		/* acks the FIN */
+	seg(CLI, A, CISN + 2, SISN + 2, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 "
+	    "TIME_WAIT", "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK "
+	    "CLOSED");
+}
+
+Test(engine, lost_synack_is_not_processed_and_never_undone)
+{
+	seg(CLI, S, CISN, 0, 0);			/* 1 */
+	seg(SRV, S | A, SISN, CISN + 1, 0);		/* 2: lost */
+	seg(CLI, S, CISN, 0, 0);			/* 3: SYN again */
+	seg(SRV, S | A, SISN, CISN + 1, 0);		/* 4 */
+	seg(CLI, A, CISN + 1, SISN + 1, 0);		/* 5 */
+	seg(SRV, A, SISN + 1, CISN + 1, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED",
+	    "LISTEN SYN_RECEIVED ESTABLISHED");
+	cr_assert_str_eq(R.cause[0], "1 4");
+	cr_assert_eq(R.nunproc, 1);
+	cr_assert_eq(R.unproc[0], 2);
+	cr_assert_eq(R.unproc_side[0], EV_CLIENT);
+	cr_assert_eq(R.unproc_why[0], EV_UNPROC_RECEIVER_SENT_AGAIN);
+	cr_assert_eq(R.unproc_by[0], 3);
+}
+
+Test(engine, reordered_handshake_synack_processed_after_all)
+{
+	/* The SYN sent again was captured after the SYN-ACK it crossed;
+	 * the client's ACK, with no other SYN-ACK, shows it processed
+	 * that one. */
+	seg(CLI, S, CISN, 0, 0);
+	seg(SRV, S | A, SISN, CISN + 1, 0);		/* 2 */
+	seg(CLI, S, CISN, 0, 0);			/* 3 */
+	seg(CLI, A, CISN + 1, SISN + 1, 0);		/* 4 */
+	paths_are("CLOSED SYN_SENT ESTABLISHED",
+	    "LISTEN SYN_RECEIVED ESTABLISHED");
+	cr_assert_str_eq(R.cause[0], "1 2");
+	cr_assert_eq(R.nunproc, 0);
+}
+
+Test(engine, lost_syn_is_not_processed)
+{
+	seg(CLI, S, CISN, 0, 0);			/* 1: lost */
+	seg(CLI, S, CISN, 0, 0);			/* 2 */
+	seg(SRV, S | A, SISN, CISN + 1, 0);
+	seg(CLI, A, CISN + 1, SISN + 1, 0);
+	seg(SRV, A, SISN + 1, CISN + 1, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED",
+	    "LISTEN SYN_RECEIVED ESTABLISHED");
+	cr_assert_eq(R.nunproc, 1);
+	cr_assert_eq(R.unproc[0], 1);
+	cr_assert_eq(R.unproc_side[0], EV_SERVER);
+	cr_assert_eq(R.unproc_why[0], EV_UNPROC_SENDER_SENT_AGAIN);
+	cr_assert_eq(R.unproc_by[0], 2);
+}
+
+Test(engine, lost_fin_moves_the_receiver_on_its_copy)
+{
+	handshake(CISN, SISN);
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);		/* 4: lost */
+	seg(SRV, A, SISN + 1, CISN + 1, 0);		/* 5: no ack of it */
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);		/* 6 */
+	seg(SRV, A, SISN + 1, CISN + 2, 0);		/* 7 */
+	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2",
+	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT");
+	cr_assert_str_eq(R.cause[1], "2 3 6");
+	cr_assert_eq(R.nunproc, 1);
+	cr_assert_eq(R.unproc[0], 4);
+	cr_assert_eq(R.unproc_side[0], EV_SERVER);
+}
+
+Test(engine, lost_data_changes_no_state)
+{
+	handshake(CISN, SISN);
+	seg(CLI, P | A, CISN + 1, SISN + 1, 100);	/* lost */
+	seg(CLI, P | A, CISN + 101, SISN + 1, 100);
+	seg(SRV, A, SISN + 1, CISN + 1, 0);		/* dup ACK */
+	seg(CLI, P | A, CISN + 1, SISN + 1, 100);	/* again */
+	seg(SRV, A, SISN + 1, CISN + 201, 0);
+	paths_are("CLOSED SYN_SENT ESTABLISHED",
+	    "LISTEN SYN_RECEIVED ESTABLISHED");
+	cr_assert_eq(R.nunproc, 0);
+}
+
+Test(engine, last_ack_lost_before_the_socket)
+{
+	handshake(CISN, SISN);
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);		/* 4 */
+	seg(SRV, F | A, SISN + 1, CISN + 2, 0);		/* 5 */
+	seg(CLI, A, CISN + 2, SISN + 2, 0);		/* 6: dropped */
+	seg(SRV, F | A, SISN + 1, CISN + 2, 0);		/* 7: FIN again */
+	seg(CLI, A, CISN + 2, SISN + 2, 0);		/* 8 */
+	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 "
+	    "TIME_WAIT", "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK "
+	    "CLOSED");
+	cr_assert_str_eq(R.cause[1], "2 3 4 5 8");
+	cr_assert_eq(R.nunproc, 1);
+	cr_assert_eq(R.unproc[0], 6);
+	cr_assert_eq(R.unproc_side[0], EV_SERVER);
+	cr_assert_eq(R.unproc_why[0], EV_UNPROC_RECEIVER_SENT_AGAIN);
+	cr_assert_eq(R.unproc_by[0], 7);
+}
+
+Test(engine, live_silence_decides_after_200_ms_replay_never)
+{
+	handshake(CISN, SISN);
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);		/* 4 */
+	engine_tick(E, now + 150000000LL);
+	cr_assert_str_eq(R.path[1], "LISTEN SYN_RECEIVED", "%s", R.path[1]);
+	engine_tick(E, now + 200000000LL);
+	cr_assert_str_eq(R.path[1], "LISTEN SYN_RECEIVED ESTABLISHED "
+	    "CLOSE_WAIT", "%s", R.path[1]);
+	cr_assert_str_eq(R.cause[1], "2 3 4");
 }
 
 Test(engine, refused_connection_leaves_server_closed)
@@ -305,6 +469,7 @@ Test(engine, rst_outside_the_window_is_ignored)
 	handshake(CISN, SISN);
 	seg(CLI, RST, CISN + 1 + 5000000, 0, 0);
 	cr_assert(R.an[3] & AN_RST_IGNORED);
+	cr_assert(R.an[3] & AN_NOT_PROCESSED);
 	paths_are("CLOSED SYN_SENT ESTABLISHED",
 	    "LISTEN SYN_RECEIVED ESTABLISHED");
 }

@@ -204,8 +204,15 @@ Test(layout, rows_are_one_per_segment_with_both_states, .init = rows_setup,
 	cr_assert_eq(r.v[1].side, EV_SERVER);
 	cr_assert_eq(r.v[1].st[0], TCP_ST_ESTABLISHED);
 	cr_assert_eq(r.v[1].st[1], TCP_ST_SYN_RECEIVED);
-	cr_assert_eq(r.v[2].st[1], TCP_ST_ESTABLISHED);
+	/* Nothing shows yet that the server processed the last ACK ... */
+	cr_assert_eq(r.v[2].st[1], TCP_ST_SYN_RECEIVED);
 	cr_assert_eq(r.lines, 3);
+	/* ... until the server's own segment does: the row of the ACK
+	 * that caused it changes. */
+	seg(false, 1000, TCP_ACK, 501, 101);
+	cr_assert_eq(lay_rows_update(&r, tl), 1);
+	cr_assert_eq(r.v[2].st[1], TCP_ST_ESTABLISHED);
+	cr_assert_eq(r.v[3].st[1], TCP_ST_ESTABLISHED);
 	lay_rows_clear(&r);
 }
 
@@ -640,13 +647,10 @@ Test(layout, diagram_draws_every_transition_but_resets)
 	for (st = 0; st < TCP_ST_COUNT; st++) {
 		for (ev = 0; ev < TCP_EV_COUNT; ev++) {
 			row = tcp_fsm_step(st, ev);
-			/* Resets, and the observer's correction when a SYN-ACK
-			 * seen on the wire proves lost, are not arcs of RFC
-			 * 9293's figure. */
+			/* Resets are not arcs of RFC 9293's figure. */
 			if (row == NULL || row->why == TCP_WHY_RST_SENT ||
 			    row->why == TCP_WHY_RST_RECEIVED ||
-			    row->why == TCP_WHY_NEVER_LISTENING ||
-			    row->why == TCP_WHY_SYNACK_LOST)
+			    row->why == TCP_WHY_NEVER_LISTENING)
 				continue;
 			from = lay_fsm_node_of(st, false);
 			to = lay_fsm_node_of(row->next, true);

@@ -159,6 +159,8 @@ Test(narrate, synack_reads_as_the_textbook_says)
 Test(narrate, last_handshake_ack_establishes_the_server)
 {
 	handshake();
+	/* Only the end of the input shows the server processed it. */
+	engine_finish(e);
 	cr_assert_says(say(packet(3)), "The server receives the ACK of its "
 	    "SYN");
 	cr_assert_says(out, "three-way handshake");
@@ -185,13 +187,14 @@ Test(narrate, close_sequence_tells_every_side)
 {
 	handshake();
 	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
+	seg(false, TCP_FIN | TCP_ACK, SISN + 1, CISN + 2, 0);
+	seg(true, TCP_ACK, CISN + 2, SISN + 2, 0);
+	engine_finish(e);
 	cr_assert_says(say(packet(4)), "It is now FIN_WAIT_1");
 	cr_assert_says(out, "It is now CLOSE_WAIT");
-	seg(false, TCP_FIN | TCP_ACK, SISN + 1, CISN + 2, 0);
 	cr_assert_says(say(packet(5)), "It is now LAST_ACK");
 	cr_assert_says(out, "FIN_WAIT_2");
 	cr_assert_says(out, "TIME_WAIT");
-	seg(true, TCP_ACK, CISN + 2, SISN + 2, 0);
 	cr_assert_says(say(packet(6)), "The server receives the ACK of its "
 	    "FIN");
 }
@@ -354,7 +357,6 @@ Test(narrate, every_why_key_has_a_sentence_naming_its_state)
 		{ TCP_WHY_SIMULTANEOUS_OPEN, "SYN_RECEIVED" },
 		{ TCP_WHY_SYNACK_RECEIVED, "ESTABLISHED" },
 		{ TCP_WHY_SYNACK_NOT_CAPTURED, "ESTABLISHED" },
-		{ TCP_WHY_SYNACK_LOST, "SYN_SENT" },
 		{ TCP_WHY_HANDSHAKE_ACKED, "ESTABLISHED" },
 		{ TCP_WHY_ACK_NOT_CAPTURED, "ESTABLISHED" },
 		{ TCP_WHY_ACTIVE_CLOSE, "FIN_WAIT_1" },
@@ -363,7 +365,6 @@ Test(narrate, every_why_key_has_a_sentence_naming_its_state)
 		{ TCP_WHY_FIN_ACKED, "FIN_WAIT_2" },
 		{ TCP_WHY_PEER_FIN_AFTER_OURS, "TIME_WAIT" },
 		{ TCP_WHY_SIMULTANEOUS_CLOSE, "CLOSING" },
-		{ TCP_WHY_CROSSED_FIN, "CLOSING" },
 		{ TCP_WHY_CLOSING_ACKED, "TIME_WAIT" },
 		{ TCP_WHY_LAST_CLOSE, "LAST_ACK" },
 		{ TCP_WHY_LAST_ACK_ACKED, "CLOSED" },
@@ -435,6 +436,7 @@ Test(narrate, handshake_reads_in_chinese)
 {
 	chinese();
 	handshake();
+	engine_finish(e);
 	say(packet(3));
 	cr_assert_says(out, "三次握手");
 	cr_assert_says(out, "ESTABLISHED");

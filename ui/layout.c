@@ -193,6 +193,36 @@ lay_icmp_side(const struct ev *e)
 	return EV_SERVER;
 }
 
+/*
+ * A state change decided after later rows were built (ev.h): the rows
+ * from its packet's (or from where the endpoint entered `from`) on show
+ * the new state, as the timeline's st_after now does.
+ */
+static void
+lay_rows_late_state(struct lay_rows *r, const struct timeline *tl,
+    const struct ev_state *s)
+{
+	const struct ev *pe;
+	size_t k, at = r->n, n = 0;
+	int side = s->endpoint == EV_CLIENT ? 0 : 1;
+
+	/* Rows built after the timeline fixed its st_after have it. */
+	for (k = r->n; k > 0 && n < 256; k--, n++) {
+		if (r->v[k - 1].st[side] != (uint8_t)s->from &&
+		    r->v[k - 1].st[side] != (uint8_t)s->to)
+			break;
+		at = k - 1;
+		pe = timeline_at(tl, r->v[k - 1].ev);
+		if (r->v[k - 1].kind == LAY_ROW_PKT && pe != NULL &&
+		    pe->type == EV_PACKET && pe->u.pkt.frame == s->frame)
+			break;
+	}
+	for (k = at; k < r->n; k++) {
+		if (r->v[k].st[side] == (uint8_t)s->from)
+			r->v[k].st[side] = (uint8_t)s->to;
+	}
+}
+
 size_t
 lay_rows_update(struct lay_rows *r, const struct timeline *tl)
 {
@@ -202,9 +232,23 @@ lay_rows_update(struct lay_rows *r, const struct timeline *tl)
 	enum ev_side side;
 	bool mine;
 
-	/* What the memory cap evicted is never read. */
-	if (r->scanned < timeline_first(tl))
+	/* What the memory cap evicted is never read.  A late state change
+	 * among it (ev.h) is in the timeline's states before its oldest
+	 * held step: the last row gone shows them. */
+	if (r->scanned < timeline_first(tl)) {
+		const struct tl_conn *c = timeline_conn_by_id(tl, r->conn);
+		enum tcp_state st[2];
+		size_t k = 0;
+
+		while (k < r->n && r->v[k].ev < timeline_first(tl))
+			k++;
+		if (c != NULL && k > 0 && c->info.proto == 6) {
+			timeline_states_before(c, 0, st);
+			r->v[k - 1].st[0] = (uint8_t)st[0];
+			r->v[k - 1].st[1] = (uint8_t)st[1];
+		}
 		r->scanned = timeline_first(tl);
+	}
 	for (; r->scanned < len; r->scanned++) {
 		e = timeline_at(tl, r->scanned);
 		mine = e->conn != NULL && e->conn->id == r->conn;
@@ -251,6 +295,9 @@ lay_rows_update(struct lay_rows *r, const struct timeline *tl)
 		case EV_WARNING:
 			lay_rows_add(r, e, r->scanned, LAY_ROW_WARN,
 			    EV_CLIENT);
+			break;
+		case EV_STATE:
+			lay_rows_late_state(r, tl, &e->u.state);
 			break;
 		default:
 			break;

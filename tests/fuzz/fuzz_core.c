@@ -18,6 +18,7 @@
 #include "fuzz.h"
 #include "out.h"
 #include "pkt.h"
+#include "tcp_fsm.h"
 #include "timeline.h"
 
 static const int fuzz_core_linktypes[] = {
@@ -44,6 +45,10 @@ fuzz_core_tee_emit(struct sink *s, const struct ev *e)
 	struct fuzz_core_tee *t = (struct fuzz_core_tee *)s;
 	size_t i;
 
+	/* The invariant: every state change is one of RFC 9293's. */
+	if (e->type == EV_STATE && !tcp_fsm_legal(e->u.state.from,
+	    e->u.state.to))
+		abort();
 	for (i = 0; i < t->nout; i++)
 		sink_emit(t->out[i], e);
 }
@@ -167,6 +172,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		engine_frame(e, ++frame, ts, lt, buf,
 		    caplen, wirelen);
 		free(buf);
+		/* Live: silence decides what is pending. */
+		if (knobs & 0x08)
+			engine_tick(e, ts);
 		off += caplen;
 	}
 	if (frame == 0)
