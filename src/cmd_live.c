@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "capture.h"
 #include "cmd.h"
@@ -38,6 +39,16 @@ struct cmd_live {
 	bool		 done;
 	char		 err[512];
 };
+
+/* The clock libpcap stamps live frames with. */
+static int64_t
+cmd_live_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 static void
 cmd_live_on_signal(int sig)
@@ -67,8 +78,12 @@ cmd_live_drain(struct cmd_live *l, size_t max)
 		}
 		if (n == CAPTURE_END)
 			return 1;
-		if (n != CAPTURE_FRAME)
+		if (n != CAPTURE_FRAME) {
+			/* Nothing waits: a receiver's silence is evidence
+			 * too (engine_tick()). */
+			engine_tick(l->e, cmd_live_now());
 			return 0;
+		}
 		engine_frame(l->e, f.frame, f.ts_ns, f.linktype, f.data,
 		    f.caplen, f.wirelen);
 		l->fed++;
@@ -172,7 +187,7 @@ cmd_live_stream(struct cmd_live *l, struct sink *sink)
 		sink_flush(sink);
 		if (n != 0)
 			break;
-		poll(&p, 1, 200);
+		poll(&p, 1, 100);
 	}
 	engine_finish(l->e);
 	engine_free(l->e);

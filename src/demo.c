@@ -473,6 +473,10 @@ demo_flush(struct demo *d, bool all)
 		free(it->data);
 		k++;
 	}
+	/* Nothing older than the horizon can come: a receiver silent since
+	 * is decided (engine_tick()). */
+	if (!all)
+		engine_tick(d->e, horizon);
 	if (k == 0)
 		return;
 	memmove(d->items, d->items + k, (d->nitems - k) * sizeof *d->items);

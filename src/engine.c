@@ -93,6 +93,9 @@ struct engine {
 	uint32_t	next_id;
 	int64_t		now;
 	uint64_t	npending;	/* undecided segments, all conns */
+	/* A lesson's socket filter drops what is sent to this side
+	 * (engine_call(), EV_CALL_FILTER_*): by enum ev_side. */
+	bool		dropping[2];
 	struct engine_stats stats;
 	char		msg[256];
 };
@@ -805,7 +808,7 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	struct tcp_half *snd, *rcv;
 	enum ev_dir dir;
 	enum ev_side sside, rside;
-	bool swapped, ok, resent;
+	bool swapped, ok, resent, dropped;
 	uint32_t an, ctl;
 	unsigned i;
 
@@ -841,9 +844,13 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 		engine_pend_decide(e, c, sside, p, frame, resent, ctl);
 	for (i = 0; i < sl.n; i++)
 		engine_step(e, c, sside, sl.ev[i], frame, 0, ts, &t);
-	/* The receiver: a RST acts at once, after what came before it;
-	 * anything else waits for the receiver's evidence. */
-	if (ok && (p->flags & TCP_RST)) {
+	/* The receiver: dropped by a lesson's filter before its socket saw
+	 * it; a RST acts at once, after what came before it; anything else
+	 * waits for the receiver's evidence. */
+	dropped = ok && e->dropping[rside];
+	if (dropped)
+		an |= AN_NOT_PROCESSED;
+	else if (ok && (p->flags & TCP_RST)) {
 		engine_pend_flush(e, c, rside, frame);
 		for (i = 0; i < rl.n; i++)
 			engine_step(e, c, rside, rl.ev[i], frame, 0, ts, &t);
@@ -886,6 +893,15 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	ev.u.pkt.paycap = p->payload != NULL ? p->paycap : 0;
 	sink_emit(e->sink, &ev);
 	engine_tcp_announce(e, c, frame, ts, &t);
+	if (dropped) {
+		struct ev un = { .type = EV_UNPROCESSED, .ts_ns = ts,
+		    .conn = &c->info };
+
+		un.u.unproc.frame = frame;
+		un.u.unproc.endpoint = rside;
+		un.u.unproc.why = EV_UNPROC_DROPPED_BY_FILTER;
+		sink_emit(e->sink, &un);
+	}
 	flow_touch(e->ft, c->flow, engine_list_of(c), ts);
 }
 
@@ -990,6 +1006,12 @@ engine_call(struct engine *e, int64_t ts_ns, const struct ev_call *call,
 
 	if (ts_ns > e->now)
 		e->now = ts_ns;
+	/* The lesson knows more than the wire: its filter drops. */
+	if (call->filter == EV_CALL_FILTER_DROP && (unsigned)call->side < 2)
+		e->dropping[call->side] = true;
+	else if (call->filter == EV_CALL_FILTER_LIFT &&
+	    (unsigned)call->side < 2)
+		e->dropping[call->side] = false;
 	ev.u.call = *call;
 	if (local != NULL && remote != NULL && local->family != 0 &&
 	    local->family == remote->family) {

@@ -182,7 +182,14 @@ struct ev_call {
 	char		args[64];	/* "127.0.0.1:8080", "13 bytes" */
 	int64_t		ret;
 	int		err;		/* errno value; 0: none */
+	/* A lesson's drop-all socket filter, attached or lifted by this
+	 * call: segments sent to `side` meanwhile never reach its socket. */
+	uint8_t		filter;		/* EV_CALL_FILTER_* */
 };
+
+#define EV_CALL_FILTER_NONE	0
+#define EV_CALL_FILTER_DROP	1	/* attached */
+#define EV_CALL_FILTER_LIFT	2	/* lifted */
 
 struct ev {
 	enum ev_type	type;

@@ -233,8 +233,8 @@ out_text_state(struct out_text *o, const struct ev *e)
 
 	/* Decided after later packets: on a line of its own, under the
 	 * frame that caused it. */
-	late = o->pending && o->frame != s->frame;
-	if (late)
+	late = !o->pending || o->frame != s->frame;
+	if (o->pending && o->frame != s->frame)
 		out_text_flush(o);
 	if (!o->pending) {
 		out_text_start(o, s->frame, e->ts_ns);
@@ -246,7 +246,7 @@ out_text_state(struct out_text *o, const struct ev *e)
 		out_text_add(o, "%s%s %s -> %s", o->last_side < 0 ? "  | " :
 		    "; ", s->endpoint == EV_CLIENT ? _("client") : _("server"),
 		    tcp_state_name(s->from), tcp_state_name(s->to));
-	if (late && s->decided_by != 0)
+	if (late && s->decided_by != 0 && s->decided_by != s->frame)
 		out_text_add(o, _(" (frame %" PRIu64 " shows it)"),
 		    s->decided_by);
 	o->last_side = (int)s->endpoint;

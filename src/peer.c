@@ -143,6 +143,8 @@ peer_drop(struct peer_state *ps, int slot, bool on)
 		snprintf(m.call.name, sizeof m.call.name, "setsockopt");
 		snprintf(m.call.args, sizeof m.call.args,
 		    "SO_DETACH_FILTER");
+		m.call.filter = rc == 0 ? EV_CALL_FILTER_LIFT :
+		    EV_CALL_FILTER_NONE;
 		m.call.ret = rc;
 		m.call.err = rc < 0 ? errno : 0;
 		peer_send(ps, &m);
@@ -394,9 +396,11 @@ peer_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		break;
 	case SCN_DROP:
 		rc = peer_drop(ps, st->fd, true);
-		if (rc == 0)
+		if (rc == 0) {
 			ps->drop_until[st->fd] = m.ts_ns +
 			    (int64_t)st->arg * 1000000;
+			m.call.filter = EV_CALL_FILTER_DROP;
+		}
 		break;
 	case SCN_FASTOPEN:
 		rc = setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &qlen,

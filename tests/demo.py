@@ -6,7 +6,10 @@ Each lesson runs as `synfin demo NAME --json --pace 0`; the JSON events
 are checked against what the lesson must show: flags, socket calls and
 both endpoints' states.  Where the kernel's sock:inet_sock_set_state
 tracepoint can be read (tracefs), each endpoint's state changes are also
-checked against the kernel's own.  Prints one line per check and ends with
+checked against the kernel's own (for simultaneous-close, syn-retry and
+loss: the same sequence for both endpoints), and each lesson's state
+changes through tests/legal (every one a transition of RFC 9293's
+machine).  Prints one line per check and ends with
 "N passed, M failed"; exits 77 (skip) only when capture is impossible.
 """
 import json
@@ -30,6 +33,11 @@ def report(ok, name, why=""):
         print("not ok - %s%s" % (name, (": " + why) if why else ""))
 
 
+LEGAL = os.environ.get("LEGAL", os.path.join(
+    os.path.dirname(os.path.abspath(SYNFIN)), "tests", "legal"))
+legal_out = []
+
+
 def run(name, port, extra=()):
     t = time.monotonic()
     p = subprocess.run([SYNFIN, "demo", name, "--json", "--pace", "0",
@@ -37,6 +45,11 @@ def run(name, port, extra=()):
                        capture_output=True, timeout=60)
     wall = time.monotonic() - t
     ev = [json.loads(l) for l in p.stdout.decode().splitlines() if l]
+    # Every state change of a lesson run live is one of RFC 9293's.
+    if os.access(LEGAL, os.X_OK):
+        lg = subprocess.run([LEGAL, "--json", "-"], input=p.stdout,
+                            capture_output=True)
+        legal_out.append((name, lg.returncode, lg.stdout.decode()))
     return p.returncode, ev, p.stderr.decode(), wall
 
 
@@ -168,6 +181,19 @@ def lesson_checks(name, ev):
                     any("SO_ATTACH_FILTER" in x[4] for x in c) and
                     any("SO_DETACH_FILTER" in x[4] and x[2] == 0
                         for x in c), ""))
+    if name in ("loss", "syn-retry"):
+        # The lesson knows which segment its filter dropped.
+        np = [e for e in ev if e["type"] == "not_processed"]
+        pk = {e["frame"]: e for e in ev if e["type"] == "packet"}
+        want = (["PSH", "ACK"], "server") if name == "loss" else \
+            (["SYN", "ACK"], "client")
+        out.append(("the dropped segment is marked not processed by the %s"
+                    % want[1],
+                    any(e["why"] == "dropped_by_filter" and
+                        e["endpoint"] == want[1] and
+                        pk.get(e["frame"], {}).get("flags") == want[0] and
+                        "not_processed" in pk[e["frame"]]["analysis"]
+                        for e in np), np))
     if name == "syn-retry":
         out.append(("SYN and SYN-ACK retransmitted",
                     sum(1 for e in ev if e["type"] == "packet" and
@@ -277,19 +303,37 @@ def kernel_checks(name, ev, kpaths, port):
         out.append(("kernel: %s final state %s, synfin %s" %
                     (side, kfinal, sfinal), fin_ok, (kp, sp)))
         seq = [s for s in kp if s not in ("LISTEN",)]
-        if "CLOSING" in seq and "CLOSE_WAIT" in sp:
-            # Crossing FINs: the peer's FIN is captured first, so the
-            # wire shows CLOSE_WAIT; the endpoint's own FIN, which does
-            # not ack the peer's, then reveals the crossing (CLOSING).
-            # The kernel's FIN_WAIT_1 is not visible on the wire.
-            seq = [s for s in seq if s != "FIN_WAIT_1"]
         if sfinal in ("TIME_WAIT", "FIN_WAIT_2") and seq and \
                 seq[-1] == "CLOSED":
             seq = seq[:-1]
         out.append(("kernel: %s states %s appear in order in synfin's %s" %
                     (side, "->".join(seq), "->".join(sp)),
                     contains_in_order(sp, seq), ""))
+        if name in EXACT:
+            k, s = kernel_norm(kp, sp)
+            out.append(("kernel: %s went %s, synfin says the same" %
+                        (side, "->".join(k)), k == s, (kp, sp)))
     return out
+
+
+# Lessons about evidence: synfin's states must be the kernel's, exactly.
+EXACT = ("simultaneous-close", "syn-retry", "loss")
+
+
+def kernel_norm(kp, sp):
+    """Both paths as comparable sequences.  The trace starts where the
+    socket has its port (SYN_SENT) or leaves the listener (LISTEN); the
+    kernel never traces TIME_WAIT (it goes "-> CLOSE", as does a
+    FIN_WAIT_2 socket orphaned at close())."""
+    k = [x for x in kp if x not in ("LISTEN",)]
+    s = [x for x in sp if x not in ("LISTEN",)]
+    while k and k[0] == "CLOSED":
+        k = k[1:]
+    while s and s[0] == "CLOSED":
+        s = s[1:]
+    if k and s and k[-1] == "CLOSED" and s[-1] == "TIME_WAIT":
+        k[-1] = "TIME_WAIT"
+    return k, s
 
 
 def proc_status(pid):
@@ -474,7 +518,7 @@ def main():
         for label, ok, why in lesson_checks(name, ev):
             report(ok, "%s: %s" % (name, label), "" if ok else repr(why))
         if tracer and name not in ("udp", "udp-unreachable", "many",
-                                   "fastopen", "syn-retry", "loss"):
+                                   "fastopen"):
             for label, ok, why in kernel_checks(name, ev,
                                                 trace_read(tracer, port),
                                                 port):
@@ -482,6 +526,13 @@ def main():
                        "" if ok else repr(why))
     if tracer:
         open(tracer + "/enable", "w").write("0")
+    if legal_out:
+        for name, rc, out in legal_out:
+            last = out.strip().splitlines()[-1:] or ["?"]
+            report(rc == 0, "%s: every state change is one of RFC 9293's "
+                   "(%s)" % (name, last[0]), out if rc != 0 else "")
+    else:
+        print("# legal: %s is not built; skipped" % LEGAL)
 
     # -w: what the demo saw, as a pcap that replay reads back the same.
     import tempfile

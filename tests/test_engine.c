@@ -820,3 +820,33 @@ Test(engine, closed_conns_expire_after_the_linger)
 	udp(CLI, 1);		/* any later frame moves the clock */
 	cr_assert_eq(R.nsum, 1, "summary once TIME_WAIT-like linger ends");
 }
+
+static void
+filter_call(enum ev_side side, uint8_t filter)
+{
+	struct ev_call call = { .side = side, .name = "setsockopt",
+	    .filter = filter };
+
+	now += 1000000;
+	engine_call(E, now, &call, 6, NULL, 0, NULL, 0);
+}
+
+Test(engine, segment_dropped_by_a_lessons_filter_moves_no_receiver)
+{
+	seg(CLI, S, CISN, 0, 0);
+	filter_call(EV_CLIENT, EV_CALL_FILTER_DROP);
+	seg(SRV, S | A, SISN, CISN + 1, 0);		/* 2: dropped */
+	filter_call(EV_CLIENT, EV_CALL_FILTER_LIFT);
+	seg(SRV, S | A, SISN, CISN + 1, 0);		/* 3 */
+	seg(CLI, S, CISN, 0, 0);			/* 4: crossed 3 */
+	seg(CLI, A, CISN + 1, SISN + 1, 0);		/* 5 */
+	paths_are("CLOSED SYN_SENT ESTABLISHED",
+	    "LISTEN SYN_RECEIVED ESTABLISHED");
+	cr_assert(R.an[1] & AN_NOT_PROCESSED);
+	cr_assert_not(R.an[2] & AN_NOT_PROCESSED);
+	cr_assert_eq(R.nunproc, 1);
+	cr_assert_eq(R.unproc[0], 2);
+	cr_assert_eq(R.unproc_why[0], EV_UNPROC_DROPPED_BY_FILTER);
+	/* The SYN-ACK after the filter, vindicated by the client's ACK. */
+	cr_assert_str_eq(R.cause[0], "1 3");
+}
