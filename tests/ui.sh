@@ -429,6 +429,22 @@ check "payload: a segment without data has no payload lines" \
 keys q
 restored 0 >/dev/null
 
+# ------------------------------------------------- an evicted conversation
+# Under a small memory cap the first conversation keeps only its summary:
+# the UI says its events were dropped, not "step 0/0" over an empty ladder.
+mkpcap=$(dirname "$SYNFIN")/tests/bench/mkpcap
+if [ -x "$mkpcap" ]; then
+	"$mkpcap" -p 400 -c 4 -o 4 "$tmp/ev.pcap" 2>/dev/null
+	start 100 24 SYNFIN_MAX_EVENTS=100 -- "$SYNFIN" replay "$tmp/ev.pcap"
+	check "evicted: the list's status line counts the dropped events" \
+	    "wait_for 'PAUSED.* [0-9]+ events dropped ' && ! screen | grep -q 'step 0/0'"
+	keys Enter
+	check "evicted: the ladder and the narration say why it is empty" \
+	    "wait_for 'The [0-9]+ events of this conversation were dropped to stay under' && screen | grep -q \"This conversation's [0-9]* events were dropped\" && ! screen | grep -q 'Nothing has happened'"
+	keys q
+	restored 0 >/dev/null
+fi
+
 # ----------------------------------------------------- catalogue lookup
 # An uninstalled build finds its own catalogue (po/locale beside the
 # executable) without SYNFIN_LOCALEDIR; a language that cannot be loaded

@@ -189,6 +189,17 @@ ui_t0(const struct ui *ui)
 	return timeline_at(ui->tl, ui->rows.v[0].ev)->ts_ns;
 }
 
+size_t
+ui_dropped(const struct ui *ui)
+{
+	const struct tl_conn *c;
+
+	if (ui->rows.n > 0 || ui->conn < 0 ||
+	    (c = timeline_conn(ui->tl, (size_t)ui->conn)) == NULL)
+		return 0;
+	return c->nevicted;
+}
+
 bool
 ui_ended(const struct ui *ui, size_t n, enum ev_side side)
 {
@@ -328,10 +339,19 @@ ui_draw_status(struct ui *ui)
 		snprintf(t, sizeof t, "t=%" PRId64 ".%06" PRId64 "s",
 		    rel / 1000000000, (rel % 1000000000) / 1000);
 	}
-	snprintf(left, sizeof left, " %s %s %s  %s %zu/%zu  %s ", mode,
-	    ui->source_live && ui->follow ? ui->g->live : ui->playing ?
-	    ui->g->play : ui->g->pause, speed, _("step"),
-	    ui->rows.n > 0 ? ui->sel + 1 : 0, ui->rows.n, t);
+	if (ui_dropped(ui) > 0) {
+		/* Not "step 0/0": the steps were there, the cap took them. */
+		snprintf(t, sizeof t, P_("%zu event dropped", "%zu events "
+		    "dropped", ui_dropped(ui)), ui_dropped(ui));
+		snprintf(left, sizeof left, " %s %s %s  %s ", mode,
+		    ui->source_live && ui->follow ? ui->g->live :
+		    ui->playing ? ui->g->play : ui->g->pause, speed, t);
+	} else
+		snprintf(left, sizeof left, " %s %s %s  %s %zu/%zu  %s ",
+		    mode, ui->source_live && ui->follow ? ui->g->live :
+		    ui->playing ? ui->g->play : ui->g->pause, speed,
+		    _("step"), ui->rows.n > 0 ? ui->sel + 1 : 0, ui->rows.n,
+		    t);
 	attrset(theme_attr(TH_TITLE));
 	ui_fill(y, 0, ui->cols, " ");
 	ui_put(y, 0, ui->cols, left);

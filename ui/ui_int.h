@@ -140,6 +140,8 @@ void		 ui_select(struct ui *, size_t n);
 void		 ui_pick_conn(struct ui *, size_t idx);
 /* Capture time of the first row, for relative times. */
 int64_t		 ui_t0(const struct ui *);
+/* The shown conn has no step left: how many the memory cap evicted. */
+size_t		 ui_dropped(const struct ui *);
 /* Did `side` leave CLOSED at or before row n (or start elsewhere)? */
 bool		 ui_ended(const struct ui *, size_t n, enum ev_side side);
 

@@ -340,7 +340,13 @@ view_detail_narration(struct ui *ui, const struct lay_rect *r)
 			text[used++] = ' ';
 		narrate_event(ui->tl, row->ev, text + used, sizeof text - used);
 		view_detail_title(ui, row, title, sizeof title);
-	} else
+	} else if (ui_dropped(ui) > 0)
+		snprintf(text, sizeof text, P_("This conversation's %zu event "
+		    "was dropped to stay under the memory cap (see the title "
+		    "bar).", "This conversation's %zu events were dropped to "
+		    "stay under the memory cap (see the title bar).",
+		    ui_dropped(ui)), ui_dropped(ui));
+	else
 		snprintf(text, sizeof text, "%s", _("Nothing has happened "
 		    "yet."));
 	if (held != NULL)

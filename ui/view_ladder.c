@@ -295,6 +295,21 @@ view_ladder_draw(struct ui *ui, const struct lay_rect *r)
 	lay_ladder_cols(&l, r->w);
 	if (ui->conn >= 0)
 		view_ladder_header(ui, &l, r);
+	if (ui_dropped(ui) > 0 && r->h > VL_HEAD + 1) {
+		struct lay_rect below = { r->x, r->y + VL_HEAD, r->w,
+		    r->h - VL_HEAD };
+		char buf[256];
+
+		snprintf(buf, sizeof buf, P_("The %zu event of this "
+		    "conversation was dropped to stay under the memory cap; "
+		    "its counts and its states remain.", "The %zu events of "
+		    "this conversation were dropped to stay under the memory "
+		    "cap; its counts and its states remain.", ui_dropped(ui)),
+		    ui_dropped(ui));
+		attrset(theme_attr(TH_WARN));
+		view_ladder_banner(buf, &below);
+		attrset(A_NORMAL);
+	}
 	if (ui->rows.n == 0 || r->h <= VL_HEAD)
 		return;
 	height = (size_t)(r->h - VL_HEAD);
