@@ -44,8 +44,11 @@ int	cmd_demo(const struct cmd_opts *, int argc, char **argv);
 int	cmd_live(const struct cmd_opts *, const char *filter);
 int	cmd_lab(const struct cmd_opts *, int argc, char **argv);
 struct demo;
-/* A demo or a lab drawn live in the UI, titled `title`. */
-int	cmd_demo_ui(struct demo *, const char *title, char *err, size_t len);
+struct ui_feed;
+/* A demo or a lab drawn live in the UI, titled `title`; keys: a lab's
+ * key() and prompt() (ui.h), or NULL. */
+int	cmd_demo_ui(struct demo *, const char *title,
+	    const struct ui_feed *keys, char *err, size_t len);
 
 /* "synfin: " and the message, then the usage; returns EXIT_USAGE. */
 int	cmd_usage_error(const char *fmt, ...)

@@ -61,7 +61,8 @@ cmd_demo_release(void *arg)
 }
 
 int
-cmd_demo_ui(struct demo *demo, const char *title, char *err, size_t len)
+cmd_demo_ui(struct demo *demo, const char *title, const struct ui_feed *keys,
+    char *err, size_t len)
 {
 	struct cmd_demo_feed mf = { .demo = demo };
 	struct ui_feed feed = { .on_ready = cmd_demo_ready,
@@ -75,6 +76,11 @@ cmd_demo_ui(struct demo *demo, const char *title, char *err, size_t len)
 	cmd_engine_config(&cfg);
 	mf.e = engine_new(&cfg, timeline_sink(tl));
 	feed.fd = demo_fd(demo);
+	if (keys != NULL) {
+		feed.key = keys->key;
+		feed.prompt = keys->prompt;
+		feed.karg = keys->karg;
+	}
 	uo.title = title;
 	uo.lang_missing = i18n_missing();
 	uo.start = UI_START_LIVE;
@@ -135,7 +141,7 @@ cmd_demo(const struct cmd_opts *o, int argc, char **argv)
 	}
 	if (cmd_wants_ui(&out)) {
 		snprintf(what, sizeof what, "demo %s", d.scn->name);
-		rc = cmd_demo_ui(demo, what, err, sizeof err);
+		rc = cmd_demo_ui(demo, what, NULL, err, sizeof err);
 	}
 	else {
 		run = output_open(&out, &sink);

@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "i18n.h"
 #include "labscript.h"
+#include "peer.h"
 #include "sandbox.h"
 #include "timeline.h"
 #include "ui.h"
@@ -64,6 +65,133 @@ cmd_lab_read(const char *path, struct lab_script *s)
 	return 0;
 }
 
+/*
+ * The lab on a terminal: a key chooses the side (c client, s server),
+ * the next the call; the status line offers the calls that make sense
+ * now (from what the side's peer has, PEER_LAB_*), but every call key
+ * works: a refused call is the lesson, explained by the narration.  A
+ * side blocked in a call takes no key until it returns (its peer makes
+ * one call at a time): the prompt says what it waits in.
+ */
+struct cmd_lab_keys {
+	struct demo		*demo;
+	struct lab_script	*script;
+	int			 side;		/* -1: none chosen yet */
+	char			 prompt[320];
+};
+
+static const struct {
+	int		ch;
+	enum lab_op	op;
+	int		arg;
+	int		arg2;
+} cmd_lab_keymap[] = {
+	{ 'l', LAB_LISTEN, 0, LAB_BACKLOG },
+	{ 'c', LAB_CONNECT, 0, 0 },
+	{ 'a', LAB_ACCEPT, 0, 0 },
+	{ 's', LAB_SEND, 0, 0 },
+	{ 'r', LAB_RECV, 0, 0 },
+	{ 'w', LAB_SHUTDOWN, LAB_SHUT_WR, 0 },
+	{ 'W', LAB_SHUTDOWN, LAB_SHUT_WR, 0 },
+	{ 'R', LAB_SHUTDOWN, LAB_SHUT_RD, 0 },
+	{ 'B', LAB_SHUTDOWN, LAB_SHUT_RDWR, 0 },
+	{ 'x', LAB_CLOSE, 0, 0 },
+	{ '!', LAB_ABORT, 0, 0 },
+	{ 'u', LAB_SETSOCKOPT, LAB_OPT_REUSEADDR, 1 },
+	{ 'o', LAB_SETSOCKOPT, LAB_OPT_LINGER, 0 },
+	{ 'y', LAB_SETSOCKOPT, LAB_OPT_NODELAY, 1 },
+};
+
+static int
+cmd_lab_key(void *arg, int ch)
+{
+	struct cmd_lab_keys *k = arg;
+	struct lab_action a;
+	size_t i;
+
+	if (k->side < 0) {
+		if (ch != 'c' && ch != 's')
+			return 0;
+		k->side = ch == 'c' ? EV_CLIENT : EV_SERVER;
+		return 1;
+	}
+	if (ch == 27) {	/* Esc */
+		k->side = -1;
+		return 1;
+	}
+	for (i = 0; i < sizeof cmd_lab_keymap / sizeof cmd_lab_keymap[0];
+	    i++)
+		if (cmd_lab_keymap[i].ch == ch)
+			break;
+	if (i == sizeof cmd_lab_keymap / sizeof cmd_lab_keymap[0])
+		return 1;	/* not a call: the side stays chosen */
+	if (demo_lab_busy(k->demo, k->side) != NULL)
+		return 1;	/* the prompt says why nothing happens */
+	memset(&a, 0, sizeof a);
+	a.side = k->side;
+	a.op = cmd_lab_keymap[i].op;
+	a.arg = cmd_lab_keymap[i].arg;
+	a.arg2 = cmd_lab_keymap[i].arg2;
+	if (a.op == LAB_SEND) {
+		a.len = (size_t)snprintf(a.text, sizeof a.text, "%s",
+		    k->side == EV_CLIENT ? "hello" : "Hello, world!");
+	}
+	labscript_push(k->script, &a);
+	demo_lab_kick(k->demo);
+	k->side = -1;
+	return 1;
+}
+
+static const char *
+cmd_lab_prompt(void *arg)
+{
+	struct cmd_lab_keys *k = arg;
+	const char *busy[2], *offer;
+	unsigned has;
+
+	busy[0] = demo_lab_busy(k->demo, EV_CLIENT);
+	busy[1] = demo_lab_busy(k->demo, EV_SERVER);
+	if (k->side < 0) {
+		if (busy[0] != NULL || busy[1] != NULL)
+			/* TRANSLATORS: the lab's keys (c, s) stay as typed;
+			   the %s are "accept() waits...", or "-". */
+			snprintf(k->prompt, sizeof k->prompt, _("lab: c client  "
+			    "s server  (client: %s, server: %s)"),
+			    busy[0] ? busy[0] : "-", busy[1] ? busy[1] : "-");
+		else
+			snprintf(k->prompt, sizeof k->prompt, "%s",
+			    _("lab: c client  s server  (then the call)"));
+		return k->prompt;
+	}
+	if (busy[k->side] != NULL) {
+		snprintf(k->prompt, sizeof k->prompt, k->side == EV_CLIENT ?
+		    /* TRANSLATORS: %s is "recv() waits..."; Esc, c, s are
+		       keys. */
+		    _("client: %s, one call at a time (Esc, then s: the "
+		    "server)") :
+		    _("server: %s, one call at a time (Esc, then c: the "
+		    "client)"), busy[k->side]);
+		return k->prompt;
+	}
+	has = demo_lab_has(k->demo, k->side);
+	if (k->side == EV_SERVER && !(has & PEER_LAB_LISTENING))
+		offer = "l listen  u SO_REUSEADDR";
+	else if (k->side == EV_SERVER && !(has & PEER_LAB_CONN))
+		offer = "a accept  x close";
+	else if (k->side == EV_CLIENT && !((has & PEER_LAB_CONN) &&
+	    (has & PEER_LAB_USED)))
+		offer = "c connect  y TCP_NODELAY";
+	else
+		offer = "s send  r recv  w shutdown  x close  ! abort";
+	snprintf(k->prompt, sizeof k->prompt, k->side == EV_CLIENT ?
+	    /* TRANSLATORS: %s lists the calls that make sense now, as
+	       keys ("c connect"), kept as they are; then every call key
+	       (synfin(1), LAB KEYS), and Esc. */
+	    _("client: %s | l c a s r w R B x ! u o y, Esc") :
+	    _("server: %s | l c a s r w R B x ! u o y, Esc"), offer);
+	return k->prompt;
+}
+
 /* -o: what was done, as a script that replays it. */
 static int
 cmd_lab_save(FILE *fp, const char *path, const struct lab_script *s,
@@ -101,6 +229,8 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 	struct demo *demo;
 	struct sink *sink;
 	FILE *ofp = NULL;
+	struct cmd_lab_keys keys;
+	struct ui_feed kfeed = { .fd = -1 };
 	char err[512], title[128];
 	int perm, rc, done;
 	uid_t uid;
@@ -112,11 +242,14 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 	if (o->out.mode == OUTPUT_SUMMARY)
 		return cmd_usage_error("%s",
 		    _("--summary is for replay and live"));
-	if (o->script == NULL)
-		return cmd_usage_error("%s", _("lab needs --script FILE"));
-	if (cmd_lab_read(o->script, &script) != 0)
+	if (o->script == NULL && !cmd_wants_ui(&out))
+		return cmd_usage_error("%s", _("lab without --script needs a "
+		    "terminal: its keys drive it"));
+	if (o->script != NULL && cmd_lab_read(o->script, &script) != 0)
 		return EXIT_INPUT;
 	d.lab = &script;
+	/* On a terminal, keys may add actions after the script's. */
+	d.lab_open = cmd_wants_ui(&out);
 	if (o->ofile != NULL) {
 		/* Opened now: the lab drops its privileges before writing. */
 		if ((ofp = fopen(o->ofile, "w")) == NULL) {
@@ -148,8 +281,15 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 		return EXIT_INPUT;
 	}
 	if (cmd_wants_ui(&out)) {
-		snprintf(title, sizeof title, "lab %s", o->script);
-		rc = cmd_demo_ui(demo, title, err, sizeof err);
+		keys.demo = demo;
+		keys.script = &script;
+		keys.side = -1;
+		kfeed.key = cmd_lab_key;
+		kfeed.prompt = cmd_lab_prompt;
+		kfeed.karg = &keys;
+		snprintf(title, sizeof title, "lab %s", o->script != NULL ?
+		    o->script : "");
+		rc = cmd_demo_ui(demo, title, &kfeed, err, sizeof err);
 	} else {
 		run = output_open(&out, &sink);
 		rc = demo_run(demo, sink, err, sizeof err);

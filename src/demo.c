@@ -94,6 +94,7 @@ struct demo {
 	char		busymsg[2][80];
 	uint16_t	lab_port;	/* where the server listens */
 	char		labnote[160];	/* a warning for the ladder's end */
+	uint8_t		labflags[2];	/* PEER_LAB_*, from the last action */
 	char		err[256];
 };
 
@@ -387,6 +388,7 @@ demo_lab_msg(struct demo *d, int side, const struct peer_msg *m)
 		if (d->waiting == m->step)
 			d->waiting = -1;
 	} else if (m->kind == PEER_END && m->step >= 0) {
+		d->labflags[side] = m->labflags;
 		if (d->waiting == m->step)
 			d->waiting = -1;
 		if (d->busy[side] == m->step)
@@ -639,7 +641,9 @@ demo_advance_lab(struct demo *d)
 		d->held = d->released = false;
 		demo_send_lab(d, d->next);
 		d->next++;
-		d->next_at = now + (int64_t)d->o.pace_ms * 1000000;
+		/* --pace paces a script; typed actions are paced by hand. */
+		d->next_at = now + (a->line > 0 ?
+		    (int64_t)d->o.pace_ms * 1000000 : 0);
 	}
 }
 
@@ -811,6 +815,12 @@ demo_lab_busy(const struct demo *d, enum ev_side side)
 {
 	return d->o.lab != NULL && d->busy[side] >= 0 ? d->busymsg[side] :
 	    NULL;
+}
+
+unsigned
+demo_lab_has(const struct demo *d, enum ev_side side)
+{
+	return d->labflags[side];
 }
 
 int

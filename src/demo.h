@@ -72,6 +72,8 @@ void		 demo_lab_close(struct demo *);
  * or NULL when that side is free for the next action.
  */
 const char	*demo_lab_busy(const struct demo *, enum ev_side side);
+/* A lab: what `side` has after its last action (PEER_LAB_*, peer.h). */
+unsigned	 demo_lab_has(const struct demo *, enum ev_side side);
 /* A lab: how many actions were issued (for -o: what was done). */
 int		 demo_lab_done(const struct demo *);
 

@@ -47,6 +47,7 @@ struct peer_state {
 	socklen_t	last_fromlen;
 	/* A lab: slot 0 the listener, the others connections. */
 	bool		bound0;
+	bool		listening0;
 	bool		used[SCN_MAX_FDS];	/* connect() was tried */
 	struct peer_msg	pend;		/* the action's call not yet sent */
 	bool		have_pend;
@@ -494,7 +495,7 @@ peer_lab_socket(struct peer_state *ps, int slot)
 		ps->fd[slot] = fd;
 		ps->used[slot] = false;
 		if (slot == 0)
-			ps->bound0 = false;
+			ps->bound0 = ps->listening0 = false;
 	} else if (fd >= 0) {
 		close(fd);	/* no slot left */
 		fd = -1;
@@ -602,6 +603,8 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		errno = 0;
 		rc = listen(fd, a->arg2);
 		peer_lab_ret(ps, fd, rc);
+		if (rc == 0)
+			ps->listening0 = true;
 		break;
 	case LAB_ACCEPT:
 		fd = ps->fd[0];
@@ -720,7 +723,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 			ps->fd[slot] = -1;
 			ps->used[slot] = false;
 			if (slot == 0)
-				ps->bound0 = false;
+				ps->bound0 = ps->listening0 = false;
 		}
 		break;
 	case LAB_SETSOCKOPT:
@@ -766,6 +769,11 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		ps->pend.call.ret = 0;
 	}
 	ps->pend.step = cmd->step;
+	slot = peer_lab_cur(ps);
+	ps->pend.labflags = (uint8_t)((ps->fd[0] >= 0 ? PEER_LAB_LISTENER : 0) |
+	    (ps->listening0 ? PEER_LAB_LISTENING : 0) |
+	    (slot >= 0 ? PEER_LAB_CONN : 0) |
+	    (slot >= 0 && ps->used[slot] ? PEER_LAB_USED : 0));
 	peer_send(ps, &ps->pend);
 	ps->have_pend = false;
 }

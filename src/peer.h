@@ -50,7 +50,14 @@ struct peer_msg {
 	struct pkt_addr	remote;
 	uint16_t	lport;
 	uint16_t	rport;
+	uint8_t		labflags;	/* a lab: PEER_LAB_*, after the call */
 };
+
+/* A lab: what the side has, so a UI can offer the calls that make sense. */
+#define PEER_LAB_LISTENER	0x1	/* a listening socket (or one to be) */
+#define PEER_LAB_LISTENING	0x2	/* listen() succeeded on it */
+#define PEER_LAB_CONN		0x4	/* a connection socket is open */
+#define PEER_LAB_USED		0x8	/* ... it connected or was accepted */
 
 struct peer_env {
 	const struct scenario *scn;

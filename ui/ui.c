@@ -318,8 +318,8 @@ static void
 ui_draw_status(struct ui *ui)
 {
 	const struct lay_row *row = ui_row(ui);
-	const char *held = NULL, *mode;
-	char left[256], speed[16], t[48], hint[256], lost[96];
+	const char *held = NULL, *mode, *prompt;
+	char left[256], speed[16], t[48], hint[320], lost[96];
 	int64_t rel;
 	int lw, y = ui->lines - 1;
 	bool running = ui->playing || (ui->source_live && ui->follow);
@@ -367,7 +367,10 @@ ui_draw_status(struct ui *ui)
 			lw = ui->cols;
 	}
 	attrset(theme_attr(TH_TITLE));
-	if (held != NULL && ui->follow)
+	if (ui->feed != NULL && ui->feed->prompt != NULL &&
+	    (prompt = ui->feed->prompt(ui->feed->karg)) != NULL)
+		snprintf(hint, sizeof hint, " %s ", prompt);
+	else if (held != NULL && ui->follow)
 		snprintf(hint, sizeof hint, _(" %s: Enter "), held);
 	else if (ui->source_live && !ui->follow && ui->waiting > 0)
 		snprintf(hint, sizeof hint, P_(" %zu new step waits: End ",
@@ -647,6 +650,9 @@ ui_key(struct ui *ui, int ch)
 			ui->quit = true;
 		return;
 	}
+	if (ui->feed != NULL && ui->feed->key != NULL &&
+	    ui->feed->key(ui->feed->karg, ch))
+		return;
 	if (ui_views[ui->view]->key != NULL &&
 	    ui_views[ui->view]->key(ui, a, ch))
 		return;

@@ -58,6 +58,15 @@ struct ui_feed {
 	/* When > 0, on_ready is also called after tick_ms without input
 	 * (for decisions that wait on time, not on packets). */
 	int		  tick_ms;
+	/*
+	 * A source driven by keys (a lab; may be NULL): key() sees every
+	 * key before the UI's bindings and returns 1 when it took it;
+	 * prompt() is what it offers now, shown on the status line in
+	 * place of the hints (NULL: the hints).  Both get karg.
+	 */
+	int		(*key)(void *karg, int ch);
+	const char	*(*prompt)(void *karg);
+	void		 *karg;
 };
 
 /* ui_main() could not set up the terminal (no TERM, not a tty ...). */

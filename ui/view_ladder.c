@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -117,8 +119,11 @@ view_ladder_call(const struct ui *ui, const struct lay_ladder *l, int y,
 	char buf[32];
 	int x;
 
-	/* A refused call says so beside the packets (its errno name). */
-	if (call->u.call.err != 0)
+	/* A refused call says so beside the packets (its errno name); one
+	 * that would block and waits (a lab's) has dots. */
+	if (call->u.call.err == EAGAIN || call->u.call.err == EINPROGRESS)
+		snprintf(buf, sizeof buf, "%s()...", call->u.call.name);
+	else if (call->u.call.err != 0)
 		snprintf(buf, sizeof buf, "%s() %s", call->u.call.name,
 		    ev_errno_name(call->u.call.err));
 	else

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# synfin lab driven by keys in a tmux pane, as a student drives it: a
+# handshake, a half-close and an abort, each key a real socket call whose
+# packets and states must appear on the screen; a blocked accept() that
+# does not freeze the UI; -o saving what was done.  Needs tmux and the
+# right to capture (root or user namespaces); else skipped.
+set -u
+: "${SYNFIN:?}" "${top_srcdir:?}"
+if ! command -v tmux >/dev/null; then
+	echo "SKIP: tmux is not installed (Debian package tmux)"
+	[ "${SYNFIN_REQUIRE_TOOLS:-}" = 1 ] && exit 99
+	exit 77
+fi
+tmp=$(mktemp -d) || exit 99
+export LANG=C.UTF-8 LC_ALL=
+unset NO_COLOR TMUX
+sock="synfin-uilab-$$"
+T() { tmux -S "$tmp/$sock" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+pass=0 fail=0 n=0 nstart=0
+
+ok() { pass=$((pass + 1)); n=$((n + 1)); echo "ok $n - $1"; }
+bad() {
+	fail=$((fail + 1)); n=$((n + 1)); echo "not ok $n - $1"
+	screen | sed 's/^/#   |/'
+}
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+start() {
+	local cols=$1 rows=$2; shift 2
+	T kill-server 2>/dev/null
+	nstart=$((nstart + 1))
+	sock="synfin-uilab-$$-$nstart"
+	T new-session -d -x "$cols" -y "$rows" \
+	    "$* 2>$tmp/err; echo __EXIT=\$?__; sleep 120"
+}
+screen() { T capture-pane -p -t 0 2>/dev/null; }
+wait_for() {
+	local i limit=$(( ${2:-3} * 20 ))
+	for ((i = 0; i < limit; i++)); do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+keys() { T send-keys -t 0 "$@"; }
+narration() {
+	screen | sed -n '/┌─/,/└─/p' | sed '1d;$d' |
+	    sed 's/^│ *//; s/ *│$//' | tr '\n' ' ' | tr -s ' '
+}
+# act SIDE KEY REGEX: choose the side, press the call's key, wait until
+# the screen shows REGEX.
+act() { keys "$1"; keys "$2"; wait_for "$3" 3; }
+
+# Can this machine run the lab at all (capture rights)?
+if ! "$SYNFIN" lab --script /dev/null --json --port 47250 >/dev/null \
+    2>"$tmp/probe"; then
+	echo "SKIP: the lab cannot run here: $(cat "$tmp/probe")"
+	exit 77
+fi
+
+# --- a handshake and a half-close, key by key ---------------------------
+start 110 40 "$SYNFIN" lab -o "$tmp/saved.lab" --port 47252
+check "the lab offers the sides" "wait_for 'lab: c client  s server' 5"
+keys s
+check "the server is offered listen first" "wait_for 'server: l listen' 2"
+keys l
+check "s l: socket(), bind(), listen() on the server" \
+    "wait_for 'listen\\(\\)' 3"
+act s a 'server: -|accept\(\)\.\.\.'
+check "s a: accept() waits, and the UI says so" \
+    "wait_for 'server: accept\\(\\) waits' 3"
+keys s
+check "a side blocked in a call takes no call key, and says why" \
+    "wait_for 'server: accept\\(\\) waits..., one call at a time' 2"
+keys Escape
+sleep 0.3
+act c c 'SYN_SENT'
+check "c c: the SYN, SYN-ACK, ACK with both sides' states" \
+    "wait_for 'ESTABLISHED .*SYN-ACK|SYN-ACK.*SYN_RECEIVED' 3 &&
+     screen | grep -q 'SYN_SENT' && [ \$(screen | grep -c ESTABLISHED) -ge 2 ]"
+check "... and the blocked accept() returns" \
+    "wait_for 'lab: c client  s server  \\(then' 3"
+act c s 'PSH-ACK seq=1 ack=1 len=5'
+check "c s: the client's data on the wire" "screen | grep -q 'len=5'"
+act c w 'FIN_WAIT_1'
+check "c w: shutdown(SHUT_WR), the client's FIN: FIN_WAIT_1, CLOSE_WAIT" \
+    "wait_for 'CLOSE_WAIT' 2 && wait_for 'FIN_WAIT_2' 2"
+act s r 'recv\(\)'
+act s r 'recv\(\).*recv\(\)|recv\(\)'
+act s s 'len=13'
+check "the server still sends after the client's FIN (half-close)" \
+    "screen | grep -q 'len=13'"
+act c r 'recv\(\)'
+act s x 'LAST_ACK'
+check "s x: the server's FIN: LAST_ACK, then the client's TIME_WAIT" \
+    "wait_for 'TIME_WAIT' 3 && wait_for 'CLOSED' 3"
+act c x 'close\(\)'
+keys q
+check "q quits with 0" "wait_for '__EXIT=0__' 5"
+check "-o saved what the keys did, as a script" \
+    "grep -qx 'server listen' '$tmp/saved.lab' &&
+     grep -qx 'client shutdown wr' '$tmp/saved.lab' &&
+     grep -qx 'server send Hello, world!' '$tmp/saved.lab' &&
+     [ \$(grep -vc '^#' '$tmp/saved.lab') -eq 11 ]"
+"$SYNFIN" lab --script "$tmp/saved.lab" --json --pace 0 --port 47254 \
+    >"$tmp/replay.json" 2>"$tmp/err"
+check "... which replays as a lesson: the same calls, the FIN from SHUT_WR" \
+    "grep -q '\"call\":\"shutdown\",\"ret\":0' '$tmp/replay.json' &&
+     grep -q '\"flags\":\\[\"FIN\",\"ACK\"\\]' '$tmp/replay.json'"
+
+# --- an abort -----------------------------------------------------------
+start 110 40 "$SYNFIN" lab --port 47256
+wait_for 'lab: c client' 5
+act s l 'listen\(\)'
+act c c 'ESTABLISHED'
+act s a 'accept\(\)'
+sleep 0.3
+act c '!' 'RST'
+check "c !: SO_LINGER 0 and close(): RST, both sides CLOSED" \
+    "screen | grep -q 'setsockopt()' && screen | grep -Eq '◀─ RST|── RST' &&
+     [ \$(screen | grep -c CLOSED) -ge 2 ]"
+act s r 'recv\(\) ECON'
+check "s r: recv() fails with ECONNRESET, and the narration says why" \
+    "narration | grep -q 'It fails: ECONNRESET' &&
+     narration | grep -q 'RST ended the connection'"
+keys s
+keys '!'
+check "a call the kernel refuses is still made: abort on a reset socket" \
+    "wait_for 'close\\(\\)' 3"
+keys q
+check "q quits with 0" "wait_for '__EXIT=0__' 5"
+
+# --- no terminal, no script ---------------------------------------------
+"$SYNFIN" lab --text >/dev/null 2>"$tmp/err"
+rc=$?
+check "lab without --script or a terminal is a usage error" \
+    "[ $rc -eq 2 ] && grep -q 'needs a terminal' '$tmp/err'"
+
+echo "# $pass passed, $fail failed"
+echo "1..$n"
+[ "$fail" -eq 0 ]
