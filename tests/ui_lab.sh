@@ -77,8 +77,9 @@ keys Escape
 sleep 0.3
 act c c 'SYN_SENT'
 check "c c: the SYN, SYN-ACK, ACK with both sides' states" \
-    "wait_for 'ESTABLISHED .*SYN-ACK|SYN-ACK.*SYN_RECEIVED' 3 &&
-     screen | grep -q 'SYN_SENT' && [ \$(screen | grep -c ESTABLISHED) -ge 2 ]"
+    "wait_for 'ESTABLISHED .*SYN-ACK.*SYN_RECEIVED' 3 &&
+     wait_for 'ACK seq=1 ack=1 .*ESTABLISHED' 3 &&
+     screen | grep -q 'SYN_SENT'"
 check "... and the blocked accept() returns" \
     "wait_for 'lab: c client  s server  \\(then' 3"
 act c s 'PSH-ACK seq=1 ack=1 len=5'
