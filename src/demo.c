@@ -725,8 +725,8 @@ demo_arm(struct demo *d)
 			when = t;
 	}
 	if (d->o.lab != NULL && d->phase == DEMO_RUN) {
-		/* A blocked side: look again for a stuck script; and time
-		 * decides what a silent receiver did (engine_tick). */
+		/* A blocked side: look again for a stuck script; and a
+		 * keyboard lab's silence is decided (demo_flush's tick). */
 		t = now + 100000000LL;
 		if (when < 0 || t < when)
 			when = t;
@@ -791,10 +791,6 @@ demo_service(struct demo *d)
 		return 1;
 	}
 	demo_flush(d, false);
-	if (d->o.lab != NULL)
-		/* A lab is live input: a receiver silent for 200 ms (up to
-		 * what has left the merge buffer) is decided (engine.h). */
-		engine_tick(d->e, demo_now(CLOCK_REALTIME) - DEMO_WINDOW_NS);
 	demo_arm(d);
 	return 0;
 }

@@ -53,14 +53,14 @@ narration() {
 act() { keys "$1"; keys "$2"; wait_for "$3" 3; }
 
 # Can this machine run the lab at all (capture rights)?
-if ! "$SYNFIN" lab --script /dev/null --json --port 47250 >/dev/null \
+if ! "$SYNFIN" lab --script /dev/null --json --port 52250 >/dev/null \
     2>"$tmp/probe"; then
 	echo "SKIP: the lab cannot run here: $(cat "$tmp/probe")"
 	exit 77
 fi
 
 # --- a handshake and a half-close, key by key ---------------------------
-start 110 40 "$SYNFIN" lab -o "$tmp/saved.lab" --port 47252
+start 110 40 "$SYNFIN" lab -o "$tmp/saved.lab" --port 52252
 check "the lab offers the sides" "wait_for 'lab: c client  s server' 5"
 keys s
 check "the server is offered listen first" "wait_for 'server: l listen' 2"
@@ -104,14 +104,14 @@ check "-o saved what the keys did, as a script" \
      grep -qx 'client shutdown wr' '$tmp/saved.lab' &&
      grep -qx 'server send Hello, world!' '$tmp/saved.lab' &&
      [ \$(grep -vc '^#' '$tmp/saved.lab') -eq 11 ]"
-"$SYNFIN" lab --script "$tmp/saved.lab" --json --pace 0 --port 47254 \
+"$SYNFIN" lab --script "$tmp/saved.lab" --json --pace 0 --port 52254 \
     >"$tmp/replay.json" 2>"$tmp/err"
 check "... which replays as a lesson: the same calls, the FIN from SHUT_WR" \
     "grep -q '\"call\":\"shutdown\",\"ret\":0' '$tmp/replay.json' &&
      grep -q '\"flags\":\\[\"FIN\",\"ACK\"\\]' '$tmp/replay.json'"
 
 # --- an abort -----------------------------------------------------------
-start 110 40 "$SYNFIN" lab --port 47256
+start 110 40 "$SYNFIN" lab --port 52256
 wait_for 'lab: c client' 5
 act s l 'listen\(\)'
 act c c 'ESTABLISHED'
