@@ -484,8 +484,14 @@ engine_emit_state(struct engine *e, struct conn *c, uint64_t frame,
     uint64_t decided_by, int64_t ts, enum ev_side side, enum tcp_state from,
     const struct tcp_fsm_row *row)
 {
-	struct ev ev = { .type = EV_STATE, .ts_ns = ts, .conn = &c->info };
+	struct ev ev;
 
+	if (!sink_wants(e->sink, EV_STATE))
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.type = EV_STATE;
+	ev.ts_ns = ts;
+	ev.conn = &c->info;
 	ev.u.state.frame = frame;
 	ev.u.state.decided_by = decided_by;
 	ev.u.state.endpoint = side;
@@ -804,7 +810,7 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	struct conn *c;
 	struct engine_fsm_evs sl, rl;
 	struct engine_trans t = { .n = 0 };
-	struct ev ev = { .type = EV_PACKET, .ts_ns = ts };
+	struct ev ev;
 	struct tcp_half *snd, *rcv;
 	enum ev_dir dir;
 	enum ev_side sside, rside;
@@ -874,24 +880,31 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	if (ts > c->last_ns)
 		c->last_ns = ts;
 
-	ev.conn = &c->info;
-	ev.u.pkt.frame = frame;
-	ev.u.pkt.dir = dir;
-	ev.u.pkt.len = p->paylen;
-	ev.u.pkt.caplen = (uint32_t)caplen;
-	ev.u.pkt.flags = p->flags;
-	ev.u.pkt.seq = p->seq;
-	ev.u.pkt.ack = p->ack;
-	ev.u.pkt.rseq = p->seq - snd->base;
-	ev.u.pkt.rack = (p->flags & TCP_ACK) ? p->ack - rcv->base : 0;
-	ev.u.pkt.win = tcp_analysis_window(snd, rcv, p);
-	ev.u.pkt.opt = p->opt;
-	ev.u.pkt.analysis = an;
-	ev.u.pkt.st_after[EV_CLIENT] = c->st[EV_CLIENT];
-	ev.u.pkt.st_after[EV_SERVER] = c->st[EV_SERVER];
-	ev.u.pkt.payload = p->paycap > 0 ? p->payload : NULL;
-	ev.u.pkt.paycap = p->payload != NULL ? p->paycap : 0;
-	sink_emit(e->sink, &ev);
+	/* Built only for a sink that reads it (not --summary's). */
+	if (sink_wants(e->sink, EV_PACKET)) {
+		memset(&ev, 0, sizeof ev);
+		ev.type = EV_PACKET;
+		ev.ts_ns = ts;
+		ev.conn = &c->info;
+		ev.u.pkt.frame = frame;
+		ev.u.pkt.dir = dir;
+		ev.u.pkt.len = p->paylen;
+		ev.u.pkt.caplen = (uint32_t)caplen;
+		ev.u.pkt.flags = p->flags;
+		ev.u.pkt.seq = p->seq;
+		ev.u.pkt.ack = p->ack;
+		ev.u.pkt.rseq = p->seq - snd->base;
+		ev.u.pkt.rack = (p->flags & TCP_ACK) ? p->ack - rcv->base :
+		    0;
+		ev.u.pkt.win = tcp_analysis_window(snd, rcv, p);
+		ev.u.pkt.opt = p->opt;
+		ev.u.pkt.analysis = an;
+		ev.u.pkt.st_after[EV_CLIENT] = c->st[EV_CLIENT];
+		ev.u.pkt.st_after[EV_SERVER] = c->st[EV_SERVER];
+		ev.u.pkt.payload = p->paycap > 0 ? p->payload : NULL;
+		ev.u.pkt.paycap = p->payload != NULL ? p->paycap : 0;
+		sink_emit(e->sink, &ev);
+	}
 	engine_tcp_announce(e, c, frame, ts, &t);
 	if (dropped) {
 		struct ev un = { .type = EV_UNPROCESSED, .ts_ns = ts,
@@ -951,7 +964,8 @@ engine_udp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 	c->last_frame[dir] = frame;
 	if (ts > c->last_ns)
 		c->last_ns = ts;
-	sink_emit(e->sink, &ev);
+	if (sink_wants(e->sink, EV_PACKET))
+		sink_emit(e->sink, &ev);
 	flow_touch(e->ft, c->flow, ENGINE_L_UDP, ts);
 }
 

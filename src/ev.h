@@ -210,18 +210,29 @@ struct ev {
  * A consumer of events.  close() flushes and frees it.  flush (may be
  * NULL) writes out what a sink holds back waiting for the next event
  * (text holds a packet's line for its state changes): a live source
- * calls it once the input has nothing more for now.
+ * calls it once the input has nothing more for now.  `ignores` has
+ * EV_BIT(type) set for each type the sink drops unread: the engine does
+ * not build those events (0, the default: it reads every type).
  */
+#define EV_BIT(type)	(1U << (type))
+
 struct sink {
 	void	(*emit)(struct sink *, const struct ev *);
 	void	(*close)(struct sink *);
 	void	(*flush)(struct sink *);
+	unsigned ignores;
 };
 
 static inline void
 sink_emit(struct sink *s, const struct ev *e)
 {
 	s->emit(s, e);
+}
+
+static inline bool
+sink_wants(const struct sink *s, enum ev_type type)
+{
+	return (s->ignores & EV_BIT(type)) == 0;
 }
 
 static inline void

@@ -1,265 +1,342 @@
 /* SPDX-License-Identifier: ISC */
-/* JSON Lines output: one object per timeline event (a contract). */
+/*
+ * JSON Lines output: one object per timeline event (a contract).  Lines
+ * are built with the obuf appender: constant keys by memcpy, numbers by
+ * hand, one write per megabyte.
+ */
 
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "obuf.h"
 #include "out.h"
 #include "xmalloc.h"
 
 struct out_json {
 	struct sink	sink;
-	FILE		*fp;
+	struct obuf	b;
 };
 
 static void
-out_json_str(FILE *fp, const char *s)
+out_json_frame(struct obuf *b, const char *key, uint64_t frame)
 {
-	const unsigned char *p;
-
-	fputc('"', fp);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(fp, "\\u%04x", *p);
-		else
-			fputc(*p, fp);
-	}
-	fputc('"', fp);
-}
-
-static void
-out_json_time(FILE *fp, int64_t ns)
-{
-	char t[40];
-
-	out_time(ns, t, sizeof t);
-	fputs(t, fp);
-}
-
-static void
-out_json_frame(FILE *fp, const char *key, uint64_t frame)
-{
+	obuf_lit(b, ",\"");
+	obuf_str(b, key);
+	obuf_lit(b, "\":");
 	if (frame == 0)
-		fprintf(fp, ",\"%s\":null", key);
+		obuf_lit(b, "null");
 	else
-		fprintf(fp, ",\"%s\":%" PRIu64, key, frame);
+		obuf_u64(b, frame);
 }
 
 static void
-out_json_options(FILE *fp, const struct tcp_opts *t)
+out_json_conn(struct obuf *b, const struct conn_info *ci)
 {
-	const char *sep = "";
+	if (ci != NULL) {
+		obuf_lit(b, ",\"conn\":");
+		obuf_u64(b, ci->id);
+	} else
+		obuf_lit(b, ",\"conn\":null");
+}
+
+/* ",KEY" with the separator the object needs so far. */
+static void
+out_json_key(struct obuf *b, bool *first, const char *key, size_t len)
+{
+	if (!*first)
+		obuf_c(b, ',');
+	*first = false;
+	obuf_put(b, key, len);
+}
+
+#define out_json_lkey(b, first, k)	out_json_key((b), (first), "" k, \
+					    sizeof(k) - 1)
+
+static void
+out_json_options(struct obuf *b, const struct tcp_opts *t)
+{
+	bool first = true;
 	unsigned i;
 
-	fputs(",\"options\":{", fp);
+	obuf_lit(b, ",\"options\":{");
 	if (t->present & TCPOPT_F_MSS) {
-		fprintf(fp, "%s\"mss\":%u", sep, t->mss);
-		sep = ",";
+		out_json_lkey(b, &first, "\"mss\":");
+		obuf_u64(b, t->mss);
 	}
 	if (t->present & TCPOPT_F_WSCALE) {
-		fprintf(fp, "%s\"wscale\":%u", sep, t->wscale);
-		sep = ",";
+		out_json_lkey(b, &first, "\"wscale\":");
+		obuf_u64(b, t->wscale);
 	}
-	if (t->present & TCPOPT_F_SACK_PERM) {
-		fprintf(fp, "%s\"sack_perm\":true", sep);
-		sep = ",";
-	}
+	if (t->present & TCPOPT_F_SACK_PERM)
+		out_json_lkey(b, &first, "\"sack_perm\":true");
 	if (t->present & TCPOPT_F_SACK) {
-		fprintf(fp, "%s\"sack\":[", sep);
-		for (i = 0; i < t->nsack && i < TCPOPT_MAX_SACK; i++)
-			fprintf(fp, "%s[%" PRIu32 ",%" PRIu32 "]",
-			    i > 0 ? "," : "", t->sack[i][0], t->sack[i][1]);
-		fputc(']', fp);
-		sep = ",";
+		out_json_lkey(b, &first, "\"sack\":[");
+		for (i = 0; i < t->nsack && i < TCPOPT_MAX_SACK; i++) {
+			if (i > 0)
+				obuf_c(b, ',');
+			obuf_c(b, '[');
+			obuf_u64(b, t->sack[i][0]);
+			obuf_c(b, ',');
+			obuf_u64(b, t->sack[i][1]);
+			obuf_c(b, ']');
+		}
+		obuf_c(b, ']');
 	}
 	if (t->present & TCPOPT_F_TS) {
-		fprintf(fp, "%s\"ts\":{\"val\":%" PRIu32 ",\"ecr\":%" PRIu32
-		    "}", sep, t->ts_val, t->ts_ecr);
-		sep = ",";
+		out_json_lkey(b, &first, "\"ts\":{\"val\":");
+		obuf_u64(b, t->ts_val);
+		obuf_lit(b, ",\"ecr\":");
+		obuf_u64(b, t->ts_ecr);
+		obuf_c(b, '}');
 	}
 	if (t->present & TCPOPT_F_TFO) {
-		fprintf(fp, "%s\"tfo\":\"", sep);
+		out_json_lkey(b, &first, "\"tfo\":\"");
 		for (i = 0; i < t->tfo_len && i < TCPOPT_MAX_TFO; i++)
-			fprintf(fp, "%02x", t->tfo_cookie[i]);
-		fputc('"', fp);
-		sep = ",";
+			obuf_hex2(b, t->tfo_cookie[i]);
+		obuf_c(b, '"');
 	}
-	if (t->present & TCPOPT_F_MPTCP) {
-		fprintf(fp, "%s\"mptcp\":true", sep);
-		sep = ",";
-	}
-	if (t->present & TCPOPT_F_MD5) {
-		fprintf(fp, "%s\"md5\":true", sep);
-		sep = ",";
-	}
-	if (t->present & TCPOPT_F_AO) {
-		fprintf(fp, "%s\"tcp_ao\":true", sep);
-		sep = ",";
-	}
+	if (t->present & TCPOPT_F_MPTCP)
+		out_json_lkey(b, &first, "\"mptcp\":true");
+	if (t->present & TCPOPT_F_MD5)
+		out_json_lkey(b, &first, "\"md5\":true");
+	if (t->present & TCPOPT_F_AO)
+		out_json_lkey(b, &first, "\"tcp_ao\":true");
 	if (t->nunknown > 0) {
-		fprintf(fp, "%s\"unknown\":[", sep);
-		for (i = 0; i < t->nunknown && i < TCPOPT_MAX_UNKNOWN; i++)
-			fprintf(fp, "%s%u", i > 0 ? "," : "", t->unknown[i]);
-		fputc(']', fp);
-		sep = ",";
+		out_json_lkey(b, &first, "\"unknown\":[");
+		for (i = 0; i < t->nunknown && i < TCPOPT_MAX_UNKNOWN; i++) {
+			if (i > 0)
+				obuf_c(b, ',');
+			obuf_u64(b, t->unknown[i]);
+		}
+		obuf_c(b, ']');
 	}
 	if (t->present & TCPOPT_F_MALFORMED)
-		fprintf(fp, "%s\"malformed\":true", sep);
-	fputc('}', fp);
+		out_json_lkey(b, &first, "\"malformed\":true");
+	obuf_c(b, '}');
+}
+
+/* A JSON array of names, one per set bit below count that has one
+ * (name(i) for bit i). */
+static void
+out_json_names(struct obuf *b, uint32_t bits, const char *(*name)(unsigned),
+    unsigned count)
+{
+	bool first = true;
+	const char *n;
+	unsigned i;
+
+	obuf_c(b, '[');
+	for (i = 0; i < count && bits != 0; i++) {
+		if (!(bits & (1U << i)) || (n = name(i)) == NULL)
+			continue;
+		bits &= ~(1U << i);
+		if (!first)
+			obuf_c(b, ',');
+		first = false;
+		obuf_c(b, '"');
+		obuf_str(b, n);
+		obuf_c(b, '"');
+	}
+	obuf_c(b, ']');
+}
+
+static const char *
+out_json_an_name(unsigned i)
+{
+	return ev_analysis_name(1U << i);
 }
 
 static void
-out_json_packet(FILE *fp, const struct ev *e)
+out_json_packet(struct obuf *b, const struct ev *e)
 {
 	const struct ev_packet *p = &e->u.pkt;
-	const char *sep = "";
-	const char *name;
-	unsigned i;
 
-	fprintf(fp, "{\"type\":\"packet\",\"frame\":%" PRIu64 ",\"time\":",
-	    p->frame);
-	out_json_time(fp, e->ts_ns);
-	fprintf(fp, ",\"conn\":%" PRIu32 ",\"dir\":\"%s\",\"len\":%" PRIu32,
-	    e->conn->id, p->dir == EV_C2S ? "c2s" : "s2c", p->len);
+	obuf_lit(b, "{\"type\":\"packet\",\"frame\":");
+	obuf_u64(b, p->frame);
+	obuf_lit(b, ",\"time\":");
+	obuf_time(b, e->ts_ns);
+	obuf_lit(b, ",\"conn\":");
+	obuf_u64(b, e->conn->id);
+	if (p->dir == EV_C2S)
+		obuf_lit(b, ",\"dir\":\"c2s\",\"len\":");
+	else
+		obuf_lit(b, ",\"dir\":\"s2c\",\"len\":");
+	obuf_u64(b, p->len);
 	if (e->conn->proto == 6) {
-		fputs(",\"flags\":[", fp);
-		for (i = 0; (name = ev_flag_name(i)) != NULL; i++) {
-			if (p->flags & (1U << i)) {
-				fprintf(fp, "%s\"%s\"", sep, name);
-				sep = ",";
-			}
-		}
-		fprintf(fp, "],\"seq\":%" PRIu32 ",\"ack\":%" PRIu32
-		    ",\"rseq\":%" PRIu32 ",\"rack\":%" PRIu32 ",\"win\":%"
-		    PRIu32, p->seq, p->ack, p->rseq, p->rack, p->win);
-		out_json_options(fp, &p->opt);
-	} else if (p->reply_to != 0)
-		fprintf(fp, ",\"reply_to\":%" PRIu64, p->reply_to);
-	fputs(",\"analysis\":[", fp);
-	sep = "";
-	for (i = 0; i < AN_COUNT; i++) {
-		if (p->analysis & (1U << i)) {
-			fprintf(fp, "%s\"%s\"", sep, ev_analysis_name(1U << i));
-			sep = ",";
-		}
+		obuf_lit(b, ",\"flags\":");
+		out_json_names(b, p->flags, ev_flag_name, 16);
+		obuf_lit(b, ",\"seq\":");
+		obuf_u64(b, p->seq);
+		obuf_lit(b, ",\"ack\":");
+		obuf_u64(b, p->ack);
+		obuf_lit(b, ",\"rseq\":");
+		obuf_u64(b, p->rseq);
+		obuf_lit(b, ",\"rack\":");
+		obuf_u64(b, p->rack);
+		obuf_lit(b, ",\"win\":");
+		obuf_u64(b, p->win);
+		out_json_options(b, &p->opt);
+	} else if (p->reply_to != 0) {
+		obuf_lit(b, ",\"reply_to\":");
+		obuf_u64(b, p->reply_to);
 	}
-	fputs("]}\n", fp);
+	obuf_lit(b, ",\"analysis\":");
+	out_json_names(b, p->analysis, out_json_an_name, AN_COUNT);
+	obuf_lit(b, "}\n");
+}
+
+static void
+out_json_side(struct obuf *b, const char *key, size_t len, int side)
+{
+	obuf_put(b, key, len);
+	if (side == EV_CLIENT)
+		obuf_lit(b, "\"client\"");
+	else
+		obuf_lit(b, "\"server\"");
 }
 
 static void
 out_json_emit(struct sink *sink, const struct ev *e)
 {
 	struct out_json *o = (struct out_json *)sink;
-	FILE *fp = o->fp;
+	struct obuf *b = &o->b;
 	char c[64], s[64];
 
 	switch (e->type) {
 	case EV_CONN:
 		out_endpoint(e->conn, EV_CLIENT, c, sizeof c);
 		out_endpoint(e->conn, EV_SERVER, s, sizeof s);
-		fprintf(fp, "{\"type\":\"conn\",\"id\":%" PRIu32 ",\"proto\":"
-		    "\"%s\",\"client\":\"%s\",\"server\":\"%s\",\"roles\":"
-		    "\"%s\",\"time\":", e->conn->id,
-		    e->conn->proto == 6 ? "tcp" : "udp", c, s,
-		    e->conn->guessed ? "guessed" : "observed");
-		out_json_time(fp, e->ts_ns);
-		fputs("}\n", fp);
+		obuf_lit(b, "{\"type\":\"conn\",\"id\":");
+		obuf_u64(b, e->conn->id);
+		if (e->conn->proto == 6)
+			obuf_lit(b, ",\"proto\":\"tcp\",\"client\":\"");
+		else
+			obuf_lit(b, ",\"proto\":\"udp\",\"client\":\"");
+		obuf_str(b, c);
+		obuf_lit(b, "\",\"server\":\"");
+		obuf_str(b, s);
+		if (e->conn->guessed)
+			obuf_lit(b, "\",\"roles\":\"guessed\",\"time\":");
+		else
+			obuf_lit(b, "\",\"roles\":\"observed\",\"time\":");
+		obuf_time(b, e->ts_ns);
+		obuf_lit(b, "}\n");
 		break;
 	case EV_PACKET:
-		out_json_packet(fp, e);
+		out_json_packet(b, e);
 		break;
 	case EV_STATE:
-		fprintf(fp, "{\"type\":\"state\",\"frame\":%" PRIu64
-		    ",\"time\":", e->u.state.frame);
-		out_json_time(fp, e->ts_ns);
-		fprintf(fp, ",\"conn\":%" PRIu32 ",\"endpoint\":\"%s\","
-		    "\"from\":\"%s\",\"to\":\"%s\",\"why\":\"%s\"",
-		    e->conn->id,
-		    e->u.state.endpoint == EV_CLIENT ? "client" : "server",
-		    tcp_state_name(e->u.state.from),
-		    tcp_state_name(e->u.state.to), tcp_why_key(e->u.state.why));
+		obuf_lit(b, "{\"type\":\"state\",\"frame\":");
+		obuf_u64(b, e->u.state.frame);
+		obuf_lit(b, ",\"time\":");
+		obuf_time(b, e->ts_ns);
+		obuf_lit(b, ",\"conn\":");
+		obuf_u64(b, e->conn->id);
+		out_json_side(b, ",\"endpoint\":", 12, e->u.state.endpoint);
+		obuf_lit(b, ",\"from\":\"");
+		obuf_str(b, tcp_state_name(e->u.state.from));
+		obuf_lit(b, "\",\"to\":\"");
+		obuf_str(b, tcp_state_name(e->u.state.to));
+		obuf_lit(b, "\",\"why\":\"");
+		obuf_str(b, tcp_why_key(e->u.state.why));
+		obuf_c(b, '"');
 		if (e->u.state.decided_by != 0 &&
-		    e->u.state.decided_by != e->u.state.frame)
-			fprintf(fp, ",\"decided_by\":%" PRIu64,
-			    e->u.state.decided_by);
-		fputs("}\n", fp);
+		    e->u.state.decided_by != e->u.state.frame) {
+			obuf_lit(b, ",\"decided_by\":");
+			obuf_u64(b, e->u.state.decided_by);
+		}
+		obuf_lit(b, "}\n");
 		break;
 	case EV_UNPROCESSED:
-		fprintf(fp, "{\"type\":\"not_processed\",\"frame\":%" PRIu64
-		    ",\"time\":", e->u.unproc.frame);
-		out_json_time(fp, e->ts_ns);
-		fprintf(fp, ",\"conn\":%" PRIu32 ",\"endpoint\":\"%s\","
-		    "\"why\":\"%s\"", e->conn->id,
-		    e->u.unproc.endpoint == EV_CLIENT ? "client" : "server",
-		    ev_unproc_key(e->u.unproc.why));
-		out_json_frame(fp, "decided_by", e->u.unproc.decided_by);
-		fputs("}\n", fp);
+		obuf_lit(b, "{\"type\":\"not_processed\",\"frame\":");
+		obuf_u64(b, e->u.unproc.frame);
+		obuf_lit(b, ",\"time\":");
+		obuf_time(b, e->ts_ns);
+		obuf_lit(b, ",\"conn\":");
+		obuf_u64(b, e->conn->id);
+		out_json_side(b, ",\"endpoint\":", 12, e->u.unproc.endpoint);
+		obuf_lit(b, ",\"why\":\"");
+		obuf_str(b, ev_unproc_key(e->u.unproc.why));
+		obuf_c(b, '"');
+		out_json_frame(b, "decided_by", e->u.unproc.decided_by);
+		obuf_lit(b, "}\n");
 		break;
 	case EV_ICMP:
 		pkt_addr_str(&e->u.icmp.src, c, sizeof c);
-		fprintf(fp, "{\"type\":\"icmp\",\"frame\":%" PRIu64 ",\"time\":",
-		    e->u.icmp.frame);
-		out_json_time(fp, e->ts_ns);
-		if (e->conn != NULL)
-			fprintf(fp, ",\"conn\":%" PRIu32, e->conn->id);
-		else
-			fputs(",\"conn\":null", fp);
-		fprintf(fp, ",\"family\":%u,\"icmp_type\":%u,\"icmp_code\":%u,"
-		    "\"from\":\"%s\"", e->u.icmp.family, e->u.icmp.icmp_type,
-		    e->u.icmp.icmp_code, c);
-		out_json_frame(fp, "cause", e->u.icmp.cause);
-		fputs("}\n", fp);
+		obuf_lit(b, "{\"type\":\"icmp\",\"frame\":");
+		obuf_u64(b, e->u.icmp.frame);
+		obuf_lit(b, ",\"time\":");
+		obuf_time(b, e->ts_ns);
+		out_json_conn(b, e->conn);
+		obuf_lit(b, ",\"family\":");
+		obuf_u64(b, e->u.icmp.family);
+		obuf_lit(b, ",\"icmp_type\":");
+		obuf_u64(b, e->u.icmp.icmp_type);
+		obuf_lit(b, ",\"icmp_code\":");
+		obuf_u64(b, e->u.icmp.icmp_code);
+		obuf_lit(b, ",\"from\":\"");
+		obuf_str(b, c);
+		obuf_c(b, '"');
+		out_json_frame(b, "cause", e->u.icmp.cause);
+		obuf_lit(b, "}\n");
 		break;
 	case EV_WARNING:
-		fputs("{\"type\":\"warning\"", fp);
-		out_json_frame(fp, "frame", e->u.warn.frame);
-		fputs(",\"message\":", fp);
-		out_json_str(fp, e->u.warn.message);
-		fputs("}\n", fp);
+		obuf_lit(b, "{\"type\":\"warning\"");
+		out_json_frame(b, "frame", e->u.warn.frame);
+		obuf_lit(b, ",\"message\":");
+		obuf_json_str(b, e->u.warn.message);
+		obuf_lit(b, "}\n");
 		break;
 	case EV_SUMMARY:
-		fprintf(fp, "{\"type\":\"summary\",\"conn\":%" PRIu32
-		    ",\"proto\":\"%s\",\"packets\":%" PRIu64 ",\"bytes_c2s\":%"
-		    PRIu64 ",\"bytes_s2c\":%" PRIu64, e->conn->id,
-		    e->conn->proto == 6 ? "tcp" : "udp", e->u.sum.packets,
-		    e->u.sum.bytes_c2s, e->u.sum.bytes_s2c);
+		obuf_lit(b, "{\"type\":\"summary\",\"conn\":");
+		obuf_u64(b, e->conn->id);
 		if (e->conn->proto == 6)
-			fprintf(fp, ",\"completeness\":%u,\"client_state\":"
-			    "\"%s\",\"server_state\":\"%s\",\"retransmissions\":%"
-			    PRIu64, e->u.sum.completeness,
-			    tcp_state_name(e->u.sum.client_state),
-			    tcp_state_name(e->u.sum.server_state),
-			    e->u.sum.retransmissions);
-		fputs(",\"first\":", fp);
-		out_json_time(fp, e->u.sum.first_ns);
-		fputs(",\"last\":", fp);
-		out_json_time(fp, e->u.sum.last_ns);
-		fprintf(fp, ",\"evicted\":%s}\n",
-		    e->u.sum.evicted ? "true" : "false");
+			obuf_lit(b, ",\"proto\":\"tcp\",\"packets\":");
+		else
+			obuf_lit(b, ",\"proto\":\"udp\",\"packets\":");
+		obuf_u64(b, e->u.sum.packets);
+		obuf_lit(b, ",\"bytes_c2s\":");
+		obuf_u64(b, e->u.sum.bytes_c2s);
+		obuf_lit(b, ",\"bytes_s2c\":");
+		obuf_u64(b, e->u.sum.bytes_s2c);
+		if (e->conn->proto == 6) {
+			obuf_lit(b, ",\"completeness\":");
+			obuf_u64(b, e->u.sum.completeness);
+			obuf_lit(b, ",\"client_state\":\"");
+			obuf_str(b, tcp_state_name(e->u.sum.client_state));
+			obuf_lit(b, "\",\"server_state\":\"");
+			obuf_str(b, tcp_state_name(e->u.sum.server_state));
+			obuf_lit(b, "\",\"retransmissions\":");
+			obuf_u64(b, e->u.sum.retransmissions);
+		}
+		obuf_lit(b, ",\"first\":");
+		obuf_time(b, e->u.sum.first_ns);
+		obuf_lit(b, ",\"last\":");
+		obuf_time(b, e->u.sum.last_ns);
+		if (e->u.sum.evicted)
+			obuf_lit(b, ",\"evicted\":true}\n");
+		else
+			obuf_lit(b, ",\"evicted\":false}\n");
 		break;
 	case EV_CALL:
-		fputs("{\"type\":\"call\",\"time\":", fp);
-		out_json_time(fp, e->ts_ns);
-		if (e->conn != NULL)
-			fprintf(fp, ",\"conn\":%" PRIu32, e->conn->id);
-		else
-			fputs(",\"conn\":null", fp);
-		fprintf(fp, ",\"side\":\"%s\",\"call\":",
-		    e->u.call.side == EV_CLIENT ? "client" : "server");
-		out_json_str(fp, e->u.call.name);
-		fprintf(fp, ",\"ret\":%" PRId64 ",\"errno\":", e->u.call.ret);
+		obuf_lit(b, "{\"type\":\"call\",\"time\":");
+		obuf_time(b, e->ts_ns);
+		out_json_conn(b, e->conn);
+		out_json_side(b, ",\"side\":", 8, e->u.call.side);
+		obuf_lit(b, ",\"call\":");
+		obuf_json_str(b, e->u.call.name);
+		obuf_lit(b, ",\"ret\":");
+		obuf_i64(b, e->u.call.ret);
+		obuf_lit(b, ",\"errno\":");
 		if (e->u.call.err != 0)
-			out_json_str(fp, ev_errno_name(e->u.call.err));
+			obuf_json_str(b, ev_errno_name(e->u.call.err));
 		else
-			fputs("null", fp);
-		fputs(",\"detail\":{\"args\":", fp);
-		out_json_str(fp, e->u.call.args);
-		fputs("}}\n", fp);
+			obuf_lit(b, "null");
+		obuf_lit(b, ",\"detail\":{\"args\":");
+		obuf_json_str(b, e->u.call.args);
+		obuf_lit(b, "}}\n");
 		break;
 	}
 }
@@ -267,7 +344,10 @@ out_json_emit(struct sink *sink, const struct ev *e)
 static void
 out_json_flush(struct sink *sink)
 {
-	fflush(((struct out_json *)sink)->fp);
+	struct out_json *o = (struct out_json *)sink;
+
+	obuf_flush(&o->b);
+	fflush(o->b.fp);
 }
 
 static void
@@ -275,7 +355,9 @@ out_json_close(struct sink *sink)
 {
 	struct out_json *o = (struct out_json *)sink;
 
-	fflush(o->fp);
+	obuf_flush(&o->b);
+	fflush(o->b.fp);
+	obuf_clear(&o->b);
 	free(o);
 }
 
@@ -287,6 +369,6 @@ out_json_new(FILE *fp)
 	o->sink.emit = out_json_emit;
 	o->sink.close = out_json_close;
 	o->sink.flush = out_json_flush;
-	o->fp = fp;
+	obuf_init(&o->b, fp);
 	return &o->sink;
 }

@@ -105,6 +105,8 @@ output_tee_new(struct sink *a, struct sink *b)
 	t->sink.emit = output_tee_emit;
 	t->sink.close = output_tee_close;
 	t->sink.flush = output_tee_flush;
+	/* An event either one reads is built. */
+	t->sink.ignores = a->ignores & b->ignores;
 	t->a = a;
 	t->b = b;
 	return &t->sink;
