@@ -8,11 +8,16 @@
 # Environment:
 #   MKPCAP_ARGS	options for mkpcap (default: its own defaults, 2M packets)
 #   BENCH_RUNS	runs of each program, the best counts (default 3)
+#   BENCH_BIG	0: skip the capture 4 times as large that shows --summary's
+#   		memory stays flat (default 1; it takes 4x the disk)
 #   BENCH_CONN_RE	regex for one connection's line in synfin's --summary
 #   		output (default '^conn'); change it here if the format moves
 #   BENCH_STRICT	1: exit 1 when a target or check fails, not just report
 #   SYNFIN	the synfin to time (default BUILDDIR/synfin)
 #   BENCH_TIMER	gnu or python (default: GNU time if it works, else python3)
+#   BENCH_CLOCK	cpu or wall: what the ratios to F1 compare (default cpu:
+#   		user + system time, which other jobs on a shared machine
+#   		disturb far less than the wall clock; both are printed)
 #
 # Exit status: 0 when everything ran; 1 when synfin (or a helper) failed or
 # crashed, or the capture could not be made.  Targets are reported as
@@ -26,16 +31,20 @@ mkpcap=$dir/mkpcap
 readloop=$dir/readloop
 synfin=${SYNFIN:-$builddir/synfin}
 pcap=$dir/bench.pcap
-info=$dir/bench.info
 out=$dir/synfin.out
 runs=${BENCH_RUNS:-3}
 mkargs=${MKPCAP_ARGS:-}
 conn_re=${BENCH_CONN_RE:-'^conn'}
 strict=${BENCH_STRICT:-0}
 
-# Targets.
-max_ratio=2		# synfin's time / the bare loop's
-max_rss_mib=64		# synfin's peak RSS
+# Targets (issue 14), against F1 = the buffered read loop (readloop -b)
+# of the same run.
+max_sum_ratio=3		# --summary's time / F1's
+max_out_ratio=6		# --json's and --text's time / F1's
+max_rss_mib=16		# --summary's peak RSS, on both captures
+max_rss_growth=1.25	# the 4x capture's peak RSS / the 1x one's
+big=${BENCH_BIG:-1}
+big_packets=0
 
 die()
 {
@@ -47,31 +56,52 @@ for p in "$mkpcap" "$readloop" "$synfin"; do
 	[ -x "$p" ] || die "$p: not built"
 done
 
-# -- the capture, made once; again when mkpcap or its options change.
-# shellcheck disable=SC3013 # -nt: dash, bash, busybox and BSD sh have it
-if [ ! -f "$pcap" ] || [ ! -f "$info" ] || [ "$mkpcap" -nt "$pcap" ] ||
-    [ "$(sed -n 's/^args: //p' "$info")" != "$mkargs" ]; then
-	echo "bench: generating $pcap"
-	rm -f "$pcap" "$info"
-	# shellcheck disable=SC2086 # MKPCAP_ARGS is a list of options
-	"$mkpcap" $mkargs "$pcap" 2> "$info.tmp" ||
-	    { cat "$info.tmp" >&2; rm -f "$pcap" "$info.tmp"; \
-	    die "mkpcap failed"; }
-	echo "args: $mkargs" >> "$info.tmp"
-	mv "$info.tmp" "$info"
-else
-	echo "bench: reusing $pcap"
-fi
-sed -n 's/^mkpcap: /  /p' "$info"
-# "mkpcap: FILE: N packets, N connections, N max open, ..."
-exp_packets=$(sed -n 's/.* \([0-9][0-9]*\) packets, .*/\1/p' "$info")
-exp_conns=$(sed -n 's/.* \([0-9][0-9]*\) connections, .*/\1/p' "$info")
-if [ -z "$exp_packets" ] || [ -z "$exp_conns" ]; then
-	die "$info: cannot find the packet and connection counts"
+# -- a capture, made once; again when mkpcap or its options change.
+# mkcap FILE ARGS: sets exp_packets and exp_conns from its info file.
+mkcap()
+{
+	mk_pcap=$1
+	mk_info=$1.info
+	mk_args=$2
+	# shellcheck disable=SC3013 # -nt: dash, bash, busybox and BSD sh
+	if [ ! -f "$mk_pcap" ] || [ ! -f "$mk_info" ] ||
+	    [ "$mkpcap" -nt "$mk_pcap" ] ||
+	    [ "$(sed -n 's/^args: //p' "$mk_info")" != "$mk_args" ]; then
+		echo "bench: generating $mk_pcap"
+		rm -f "$mk_pcap" "$mk_info"
+		# shellcheck disable=SC2086 # a list of options
+		"$mkpcap" $mk_args "$mk_pcap" 2> "$mk_info.tmp" ||
+		    { cat "$mk_info.tmp" >&2; rm -f "$mk_pcap" \
+		    "$mk_info.tmp"; die "mkpcap failed"; }
+		echo "args: $mk_args" >> "$mk_info.tmp"
+		mv "$mk_info.tmp" "$mk_info"
+	else
+		echo "bench: reusing $mk_pcap"
+	fi
+	sed -n 's/^mkpcap: /  /p' "$mk_info"
+	# "mkpcap: FILE: N packets, N connections, N max open, ..."
+	exp_packets=$(sed -n 's/.* \([0-9][0-9]*\) packets, .*/\1/p' \
+	    "$mk_info")
+	exp_conns=$(sed -n 's/.* \([0-9][0-9]*\) connections, .*/\1/p' \
+	    "$mk_info")
+	if [ -z "$exp_packets" ] || [ -z "$exp_conns" ]; then
+		die "$mk_info: cannot find the packet and connection counts"
+	fi
+}
+
+mkcap "$pcap" "$mkargs"
+if [ "$big" = 1 ]; then
+	one_packets=$exp_packets one_conns=$exp_conns
+	big_pcap=$dir/bench4x.pcap
+	mkcap "$big_pcap" "$mkargs -p $((exp_packets * 4)) \
+-c $((exp_conns * 4))"
+	big_packets=$exp_packets big_conns=$exp_conns
+	exp_packets=$one_packets exp_conns=$one_conns
 fi
 
 # -- timing: one run of a command, stdout to a file.  Sets t_sec (wall
-# clock) and t_kib (peak RSS of the command).  Returns its exit status,
+# clock), t_cpu (user + system seconds) and t_kib (peak RSS of the
+# command).  Returns its exit status,
 # 128 + signal if it was killed.
 tmp=$(mktemp "${TMPDIR:-/tmp}/bench.XXXXXX") || die "mktemp failed"
 trap 'rm -f "$tmp" "$tmp.out"' EXIT
@@ -80,8 +110,8 @@ trap 'exit 130' INT TERM
 timer=${BENCH_TIMER:-}
 if [ -n "$timer" ]; then
 	:
-elif /usr/bin/time -f '%e %M' -o "$tmp" true 2>/dev/null &&
-    [ "$(wc -w < "$tmp")" -eq 2 ]; then
+elif /usr/bin/time -f '%e %M %U %S' -o "$tmp" true 2>/dev/null &&
+    [ "$(wc -w < "$tmp")" -eq 4 ]; then
 	timer=gnu
 elif command -v python3 > /dev/null 2>&1; then
 	timer=python
@@ -100,14 +130,16 @@ measure()
 	shift
 	if [ "$timer" = gnu ]; then
 		[ "$ns_date" = 1 ] && m_t0=$(date +%s.%N)
-		/usr/bin/time -f '%e %M' -o "$tmp" "$@" > "$m_out"
+		/usr/bin/time -f '%e %M %U %S' -o "$tmp" "$@" > "$m_out"
 		m_rc=$?
 		[ "$ns_date" = 1 ] && m_t1=$(date +%s.%N)
 		# After a crash GNU time puts its own line first.
-		# shellcheck disable=SC2046 # split "SECONDS KIB"
+		# shellcheck disable=SC2046 # split "SECONDS KIB USER SYS"
 		set -- $(tail -n 1 "$tmp")
 		t_sec=${1:-0}
 		t_kib=${2:-0}
+		t_cpu=$(awk -v u="${3:-0}" -v s="${4:-0}" \
+		    'BEGIN { printf "%.3f", u + s }')
 		[ "$ns_date" = 1 ] &&
 		    t_sec=$(awk -v a="$m_t0" -v b="$m_t1" \
 		    'BEGIN { printf "%.3f", b - a }')
@@ -118,9 +150,9 @@ with open(sys.argv[2], "w") as out:
     t = time.monotonic()
     rc = subprocess.call(sys.argv[3:], stdout=out)
     t = time.monotonic() - t
-kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as f:
-    f.write("%.3f %d\n" % (t, kib))
+    f.write("%.3f %d %.3f\n" % (t, ru.ru_maxrss, ru.ru_utime + ru.ru_stime))
 sys.exit(128 - rc if rc < 0 else rc)
 ' "$tmp" "$m_out" "$@"
 		m_rc=$?
@@ -128,17 +160,20 @@ sys.exit(128 - rc if rc < 0 else rc)
 		set -- $(cat "$tmp")
 		t_sec=${1:-0}
 		t_kib=${2:-0}
+		t_cpu=${3:-0}
 	fi
 	return $m_rc
 }
 
-# best NAME OUT CMD...: BENCH_RUNS runs; sets best_sec (fastest) and
-# best_kib (largest peak RSS).  Exits if a run fails.
+# best NAME OUT CMD...: BENCH_RUNS runs; sets best_sec (fastest wall
+# clock), best_cpu (least CPU time) and best_kib (largest peak RSS); each
+# best is taken separately.  Exits if a run fails.
 best()
 {
 	b_name=$1
 	shift
 	best_sec=
+	best_cpu=
 	best_kib=0
 	b_i=0
 	while [ "$b_i" -lt "$runs" ]; do
@@ -155,12 +190,17 @@ best()
 			fi
 			exit 1
 		fi
-		printf '  %-14s run %d: %s s, %s KiB\n' "$b_name" "$b_i" \
-		    "$t_sec" "$t_kib"
+		printf '  %-20s run %d: %s s, %s s CPU, %s KiB\n' \
+		    "$b_name" "$b_i" "$t_sec" "$t_cpu" "$t_kib"
 		if [ -z "$best_sec" ] ||
 		    awk -v a="$t_sec" -v b="$best_sec" \
 		    'BEGIN { exit !(a < b) }'; then
 			best_sec=$t_sec
+		fi
+		if [ -z "$best_cpu" ] ||
+		    awk -v a="$t_cpu" -v b="$best_cpu" \
+		    'BEGIN { exit !(a < b) }'; then
+			best_cpu=$t_cpu
 		fi
 		[ "$t_kib" -gt "$best_kib" ] && best_kib=$t_kib
 	done
@@ -176,33 +216,63 @@ if [ "$timer" = python ]; then
 	    "across fork and exec)"
 fi
 best readloop "$tmp.out" "$readloop" "$pcap"
-loop_sec=$best_sec loop_kib=$best_kib
+loop_sec=$best_sec loop_cpu=$best_cpu loop_kib=$best_kib
 loop_packets=$(awk '{ print $1; exit }' "$tmp.out")
 best "readloop -b" "$tmp.out" "$readloop" -b "$pcap"
-bloop_sec=$best_sec bloop_kib=$best_kib
+bloop_sec=$best_sec bloop_cpu=$best_cpu bloop_kib=$best_kib
 rm -f "$tmp.out"
-# The output goes to a file, not /dev/null, so its lines can be counted;
-# writing it is a small fraction of the run.
-best synfin "$out" "$synfin" replay --summary "$pcap"
-syn_sec=$best_sec syn_kib=$best_kib
+# --summary's output goes to a file, so its lines can be counted.  --json
+# and --text write about half the capture's size (650 MB for the default
+# one): timed into /dev/null, they measure synfin, not how fast this
+# machine's file system takes 650 MB; one more run counts their lines.
+best "synfin --summary" "$out" "$synfin" replay --summary "$pcap"
+syn_sec=$best_sec syn_cpu=$best_cpu syn_kib=$best_kib
 syn_conns=$(grep -c -E "$conn_re" "$out")
+rm -f "$out"
+best "synfin --json" /dev/null "$synfin" replay --json "$pcap"
+json_sec=$best_sec json_cpu=$best_cpu json_kib=$best_kib
+json_sums=$("$synfin" replay --json "$pcap" | grep -c '^{"type":"summary"')
+best "synfin --text" /dev/null "$synfin" replay --text "$pcap"
+text_sec=$best_sec text_cpu=$best_cpu text_kib=$best_kib
+big_sec=0 big_cpu=0 big_kib=0
+if [ "$big" = 1 ]; then
+	best "synfin --summary 4x" "$out" "$synfin" replay --summary \
+	    "$big_pcap"
+	big_sec=$best_sec big_cpu=$best_cpu big_kib=$best_kib
+	big_got=$(grep -c -E "$conn_re" "$out")
+	rm -f "$out"
+fi
 
 # -- report.
+case ${BENCH_CLOCK:-cpu} in
+wall)	pick() { echo "$1"; } ;;
+*)	pick() { echo "$2"; } ;;
+esac
+f1=$(pick "$bloop_sec" "$bloop_cpu")
 echo
-awk -v p="$exp_packets" \
-    -v ls="$loop_sec" -v lk="$loop_kib" \
-    -v bs="$bloop_sec" -v bk="$bloop_kib" \
-    -v ss="$syn_sec" -v sk="$syn_kib" '
-function row(name, s, k) {
-	printf "%-22s %10d %8.3f %12.0f %8.2f %9.1f\n", name, p, s,
-	    (s > 0 ? p / s : 0), (ls > 0 ? s / ls : 0), k / 1024
+echo "bench: x F1 compares ${BENCH_CLOCK:-cpu} time"
+awk -v p="$exp_packets" -v f1="$f1" -v clk="${BENCH_CLOCK:-cpu}" \
+    -v ls="$loop_sec" -v lc="$loop_cpu" -v lk="$loop_kib" \
+    -v bs="$bloop_sec" -v bc="$bloop_cpu" -v bk="$bloop_kib" \
+    -v ss="$syn_sec" -v sc="$syn_cpu" -v sk="$syn_kib" \
+    -v js="$json_sec" -v jc="$json_cpu" -v jk="$json_kib" \
+    -v ts="$text_sec" -v tc="$text_cpu" -v tk="$text_kib" \
+    -v gs="$big_sec" -v gc="$big_cpu" -v gk="$big_kib" -v gp="$big_packets" '
+function row(name, n, s, c, k) {
+	printf "%-22s %10d %8.3f %8.3f %12.0f %8.2f %9.1f\n", name, n, s, c,
+	    (s > 0 ? n / s : 0),
+	    (f1 > 0 ? (clk == "wall" ? s : c) / f1 : 0), k / 1024
 }
 BEGIN {
-	printf "%-22s %10s %8s %12s %8s %9s\n", "program", "packets",
-	    "seconds", "packets/s", "x loop", "peak MiB"
-	row("readloop", ls, lk)
-	row("readloop -b (1 MiB)", bs, bk)
-	row("synfin replay", ss, sk)
+	printf "%-22s %10s %8s %8s %12s %8s %9s\n", "program", "packets",
+	    "wall s", "CPU s", "packets/s", "x F1", "peak MiB"
+	row("readloop", p, ls, lc, lk)
+	row("F1: readloop -b", p, bs, bc, bk)
+	row("replay --summary", p, ss, sc, sk)
+	row("replay --json", p, js, jc, jk)
+	row("replay --text", p, ts, tc, tk)
+	if (gs > 0)
+		row("replay --summary 4x", gp, gs, gc, gk)
 }'
 echo
 
@@ -217,14 +287,36 @@ report()
 	fi
 }
 
-ratio=$(awk -v s="$syn_sec" -v l="$loop_sec" \
-    'BEGIN { printf "%.2f", (l > 0 ? s / l : 0) }')
-awk -v r="$ratio" -v m="$max_ratio" 'BEGIN { exit !(r > 0 && r <= m) }'
-report $? "synfin within ${max_ratio}x the bare read loop (${ratio}x)"
+# ratio_check NAME SECONDS MAX
+ratio_check()
+{
+	rc_ratio=$(awk -v s="$2" -v l="$f1" \
+	    'BEGIN { printf "%.2f", (l > 0 ? s / l : 0) }')
+	awk -v r="$rc_ratio" -v m="$3" 'BEGIN { exit !(r > 0 && r <= m) }'
+	report $? "$1 within ${3}x F1 (${rc_ratio}x: $2 s against $f1 s, \
+${BENCH_CLOCK:-cpu} time)"
+}
+ratio_check "replay --summary" "$(pick "$syn_sec" "$syn_cpu")" \
+    "$max_sum_ratio"
+ratio_check "replay --json" "$(pick "$json_sec" "$json_cpu")" \
+    "$max_out_ratio"
+ratio_check "replay --text" "$(pick "$text_sec" "$text_cpu")" \
+    "$max_out_ratio"
 
 rss=$(awk -v k="$syn_kib" 'BEGIN { printf "%.1f", k / 1024 }')
-awk -v r="$rss" -v m="$max_rss_mib" 'BEGIN { exit !(r > 0 && r < m) }'
-report $? "synfin peak RSS under $max_rss_mib MiB ($rss MiB)"
+awk -v r="$rss" -v m="$max_rss_mib" 'BEGIN { exit !(r > 0 && r <= m) }'
+report $? "replay --summary peak RSS at most $max_rss_mib MiB ($rss MiB)"
+if [ "$big" = 1 ]; then
+	brss=$(awk -v k="$big_kib" 'BEGIN { printf "%.1f", k / 1024 }')
+	awk -v r="$brss" -v a="$rss" -v m="$max_rss_mib" \
+	    -v g="$max_rss_growth" \
+	    'BEGIN { exit !(r > 0 && r <= m && r <= a * g) }'
+	report $? "replay --summary peak RSS flat on the 4x capture \
+($brss MiB against $rss MiB; at most ${max_rss_growth}x and $max_rss_mib MiB)"
+	[ "$big_got" = "$big_conns" ]
+	report $? "replay --summary 4x summarised $big_got connections \
+(mkpcap wrote $big_conns)"
+fi
 
 [ "$loop_packets" = "$exp_packets" ]
 report $? "readloop read $loop_packets packets (mkpcap wrote $exp_packets)"
@@ -232,6 +324,10 @@ report $? "readloop read $loop_packets packets (mkpcap wrote $exp_packets)"
 [ "$syn_conns" = "$exp_conns" ]
 report $? "synfin summarised $syn_conns connections (lines matching \
 '$conn_re'; mkpcap wrote $exp_conns)"
+
+[ "$json_sums" = "$exp_conns" ]
+report $? "replay --json wrote $json_sums summary objects (mkpcap wrote \
+$exp_conns connections)"
 
 if [ "$fails" -gt 0 ] && [ "$strict" = 1 ]; then
 	exit 1
