@@ -70,6 +70,32 @@ Test(layout, screen_below_the_minimum_is_too_small)
 	cr_assert_gt(s.main.h, 2);
 }
 
+Test(layout, narration_grows_and_the_main_view_gives_way)
+{
+	struct lay_screen a, b;
+
+	lay_screen(&a, 80, 24);
+	/* Five lines of text: the box grows by what they need. */
+	lay_screen_fit(&b, 80, 24, 5, 0);
+	cr_assert_eq(b.narr.h, 7);
+	cr_assert_eq(b.main.h, a.main.h - 1);
+	cr_assert_eq(b.narr.y + b.narr.h, b.status.y);
+	cr_assert_eq(b.main.y + b.main.h, b.narr.y);
+	/* Text that fits takes no more than the default. */
+	lay_screen_fit(&b, 80, 24, 2, 0);
+	cr_assert_eq(b.narr.h, a.narr.h);
+	/* A lot of text: the main view keeps its minimum. */
+	lay_screen_fit(&b, 80, 24, 40, 0);
+	cr_assert_eq(b.main.h, LAY_MAIN_MIN);
+	cr_assert_eq(b.narr.y + b.narr.h, b.status.y);
+	lay_screen_fit(&b, 80, 24, 40, LAY_FSM_H);
+	cr_assert_eq(b.main.h, LAY_FSM_H, "the diagram keeps its rows");
+	/* Beside the ladder, the diagram stays while the text grows. */
+	lay_screen_fit(&b, 160, 48, 12, LAY_FSM_H);
+	cr_assert(b.side);
+	cr_assert_eq(b.narr.h, 14);
+}
+
 /* ------------------------------------------------------------- ladder */
 
 Test(layout, ladder_columns_are_symmetric_and_ordered)
@@ -97,6 +123,54 @@ Test(layout, ladder_at_80_columns_fits_a_data_segment_label)
 
 	lay_ladder_cols(&l, 80);
 	cr_assert_geq(l.label_w, (int)strlen("PSH-ACK seq=1 ack=6 len=13"));
+}
+
+Test(layout, call_column_fits_the_names_never_less)
+{
+	struct lay_ladder l;
+
+	/* No calls (a replay): no column, the arrows get the room. */
+	lay_ladder_fit(&l, 80, 0, 0);
+	cr_assert_eq(l.call_w, 0);
+	cr_assert_eq(l.lstate_x, 0);
+	cr_assert_geq(l.label_w, LAY_LABEL_WANT);
+	/* "setsockopt(…)" is 13 cells: never less, even at 80. */
+	lay_ladder_fit(&l, 80, 13, 40);
+	cr_assert_eq(l.call_w, 13);
+	cr_assert_leq(l.rcall_x + l.call_w, 80);
+	cr_assert_eq(l.lx, 80 - 1 - l.rx);
+	/* Wide: the arguments too, while the labels keep their room. */
+	lay_ladder_fit(&l, 160, 13, 24);
+	cr_assert_eq(l.call_w, 24);
+	cr_assert_geq(l.label_w, LAY_LABEL_WANT);
+	lay_ladder_fit(&l, 120, 13, 60);
+	cr_assert_geq(l.label_w, LAY_LABEL_WANT);
+	cr_assert_geq(l.call_w, 13);
+}
+
+Test(layout, table_columns_narrow_before_any_is_left_out)
+{
+	const int want[] = { 1, 5, 15, 15, 9, 24 };
+	const int min[] = { 1, 5, 12, 12, 9, 10 };
+	int x[6], w[6], i;
+
+	/* Room for all: as wanted, the last takes the rest. */
+	cr_assert(lay_cols_fit(6, want, min, 1, 120, x, w));
+	for (i = 0; i < 5; i++)
+		cr_assert_eq(w[i], want[i]);
+	cr_assert_eq(x[5] + w[5], 120);
+	/* 80 columns: every column still there, none under its minimum,
+	 * the one with most to give gave first. */
+	cr_assert(lay_cols_fit(6, want, min, 1, 70, x, w));
+	for (i = 0; i < 6; i++) {
+		cr_assert_geq(w[i], min[i], "column %d", i);
+		if (i > 0)
+			cr_assert_eq(x[i], x[i - 1] + w[i - 1] + 1);
+	}
+	cr_assert_eq(w[2], 15, "the endpoints keep their width");
+	cr_assert_leq(x[5] + w[5], 70);
+	/* Not even the minimums: said so. */
+	cr_assert_not(lay_cols_fit(6, want, min, 1, 40, x, w));
 }
 
 Test(layout, arrows_point_at_the_receiver)
@@ -563,9 +637,9 @@ on_label(int x, int y, int node_skip)
 
 	for (i = 0; i < LAY_NODES; i++) {
 		n = lay_fsm_node(i);
-		/* The label and a marker cell on each side. */
-		if (i != node_skip && y == n->y && x >= n->x - 1 &&
-		    x <= n->x + n->w)
+		/* The label, a space and a marker cell on each side. */
+		if (i != node_skip && y == n->y && x >= n->x - 2 &&
+		    x <= n->x + n->w + 1)
 			return true;
 	}
 	return false;
@@ -580,15 +654,15 @@ Test(layout, diagram_labels_fit_and_keep_room_for_markers)
 		a = lay_fsm_node(i);
 		cr_assert_not_null(a->name);
 		cr_assert_eq(a->w, (int)strlen(a->name));
-		cr_assert_geq(a->x - 1, 0, "%s has no marker room", a->name);
-		cr_assert_leq(a->x + a->w + 1, LAY_FSM_W, "%s", a->name);
+		cr_assert_geq(a->x - 2, 0, "%s has no marker room", a->name);
+		cr_assert_leq(a->x + a->w + 2, LAY_FSM_W, "%s", a->name);
 		cr_assert_lt(a->y, LAY_FSM_CAPTION, "%s", a->name);
 		if (i < TCP_ST_COUNT)
 			cr_assert_str_eq(a->name, tcp_state_name(i));
 		for (j = 0; j < i; j++) {
 			b = lay_fsm_node(j);
-			cr_assert(a->y != b->y || a->x + a->w + 1 < b->x - 1 ||
-			    b->x + b->w + 1 < a->x - 1, "%s and %s overlap",
+			cr_assert(a->y != b->y || a->x + a->w + 2 < b->x - 2 ||
+			    b->x + b->w + 2 < a->x - 2, "%s and %s overlap",
 			    a->name, b->name);
 		}
 	}
@@ -623,7 +697,7 @@ Test(layout, diagram_edges_join_their_nodes_and_cross_no_label)
 		/* It leaves from beside or under its node ... */
 		cr_assert((abs(p0.y - from->y) == 1 && p0.x >= from->x &&
 		    p0.x < from->x + from->w) || (p0.y == from->y &&
-		    (p0.x == from->x - 2 || p0.x == from->x + from->w + 1)),
+		    (p0.x == from->x - 3 || p0.x == from->x + from->w + 2)),
 		    "%s->%s starts away from %s", from->name, to->name,
 		    from->name);
 		/* ... and its head touches the node it enters. */
@@ -633,8 +707,8 @@ Test(layout, diagram_edges_join_their_nodes_and_cross_no_label)
 			    from->name, to->name);
 		else
 			cr_assert(h.y == to->y && ((e->head == '<' &&
-			    h.x == to->x + to->w + 1) || (e->head == '>' &&
-			    h.x == to->x - 2)), "%s->%s: head misses",
+			    h.x == to->x + to->w + 2) || (e->head == '>' &&
+			    h.x == to->x - 3)), "%s->%s: head misses",
 			    from->name, to->name);
 	}
 }
@@ -674,7 +748,7 @@ Test(layout, diagram_cells_connect_as_drawn)
 	cr_assert_eq(grid[7][28], LAY_UP | LAY_DOWN);
 	cr_assert_eq(grid[8][28], LAY_UP | LAY_LEFT);
 	cr_assert_eq(grid[8][20], LAY_LEFT | LAY_RIGHT);
-	cr_assert_eq(grid[8][14] & LAY_HEAD_LEFT, LAY_HEAD_LEFT);
+	cr_assert_eq(grid[8][15] & LAY_HEAD_LEFT, LAY_HEAD_LEFT);
 	cr_assert_eq(grid[9][28], 0);
 
 	/* Where two edges part, the cell joins three ways. */

@@ -157,7 +157,7 @@ start 160 48 -- "$SYNFIN" replay "$caps/handshake.pcap"
 wait_for 'step 1/10'
 keys G
 check "160x48: ladder, diagram and detail side by side at the end" \
-    "wait_for 'step 10/10' && screen | grep -Eq 'TIME_WAIT │◀─ FIN-ACK.*LAST_ACK' && screen | grep -q 'CTIME_WAIT' && screen | grep -q 'CLOSEDS' && screen | grep -q 'States   server LAST_ACK → CLOSED'"
+    "wait_for 'step 10/10' && screen | grep -Eq 'TIME_WAIT │◀─ FIN-ACK.*LAST_ACK' && screen | grep -q 'C TIME_WAIT' && screen | grep -q 'CLOSED S' && screen | grep -q 'States   server LAST_ACK → CLOSED'"
 check "160x48: the transition just taken is written under the diagram" \
     "screen | grep -q 'S server: LAST_ACK → CLOSED'"
 keys C-c
@@ -237,7 +237,7 @@ start 80 24 LANG=C LC_ALL=C -- "$SYNFIN" replay "$caps/handshake.pcap"
 wait_for 'step 1/10'
 keys Right
 check "LANG=C: clean ASCII lines and arrows" \
-    "wait_for 'ESTABLISHED \\|<- SYN-ACK seq=0 ack=1 -+\\| SYN_RECEIVED' && screen | grep -q 'SYN_SENT |-- SYN seq=0.*->|' && ! screen | LC_ALL=C grep -q '[^ -~]'"
+    "wait_for 'ESTABLISHED \\|<- SYN-ACK seq=0 ack=1 [^|]*-+\\| SYN_RECEIVED' && screen | grep -q 'SYN_SENT |-- SYN seq=0.*->|' && ! screen | LC_ALL=C grep -q '[^ -~]'"
 check "LANG=C: the box and status are ASCII too" \
     "screen | grep -q '^+- 2 - SYN-ACK server -> client -' && screen | grep -q 'PAUSED ||'"
 keys q
@@ -518,7 +518,7 @@ if "$SYNFIN" demo refused --text --pace 0 >/dev/null 2>&1; then
 	check "demo: drawn live, the handshake's arrows in order" \
 	    "wait_for 'SYN_SENT │── SYN' 10 && wait_for '◀─ SYN-ACK' 5 && wait_for '│── ACK seq=1 ack=1' 5"
 	check "demo: the socket calls on the caller's side" \
-	    "screen | grep -Eq '^connect\\(\\) ' && screen | grep -q 'listen()'"
+	    "screen | grep -Eq '^connect\\((…|127\\.0\\.0\\.1:[0-9]+)\\) ' && screen | grep -q 'listen(backlog'"
 	check "demo: the client reaches TIME_WAIT, the server CLOSED" \
 	    "wait_for 'TIME_WAIT' 10 && wait_for '│ CLOSED' 5"
 	keys q

@@ -16,15 +16,30 @@
 void
 lay_screen(struct lay_screen *s, int cols, int rows)
 {
-	int narr_h, main_h, side_w;
+	lay_screen_fit(s, cols, rows, 0, 0);
+}
+
+void
+lay_screen_fit(struct lay_screen *s, int cols, int rows, int narr_lines,
+    int main_min)
+{
+	int narr_h, main_h, side_w, most;
 
 	memset(s, 0, sizeof *s);
 	if (cols < LAY_MIN_COLS || rows < LAY_MIN_ROWS) {
 		s->too_small = true;
 		return;
 	}
-	/* Borders and three to five lines of narration. */
+	/* Borders and three to five lines of narration, more when the
+	 * text needs them: the main view gives way down to main_min. */
 	narr_h = rows >= 40 ? 7 : rows >= 24 ? 6 : 5;
+	if (main_min < LAY_MAIN_MIN)
+		main_min = LAY_MAIN_MIN;
+	most = rows - 2 - main_min;
+	if (narr_lines + 2 > narr_h)
+		narr_h = narr_lines + 2 < most ? narr_lines + 2 : most;
+	if (narr_h < 3)
+		narr_h = 3;
 	main_h = rows - 2 - narr_h;
 	s->title = (struct lay_rect){ 0, 0, cols, 1 };
 	s->main = (struct lay_rect){ 0, 1, cols, main_h };
@@ -48,10 +63,28 @@ lay_screen(struct lay_screen *s, int cols, int rows)
 void
 lay_ladder_cols(struct lay_ladder *l, int width)
 {
-	l->call_w = width >= 100 ? 12 : 9;
+	int w = width >= 100 ? 12 : 9;
+
+	lay_ladder_fit(l, width, w, w);
+}
+
+void
+lay_ladder_fit(struct lay_ladder *l, int width, int call_min, int call_want)
+{
+	int most;
+
+	/* The call column as wide as its calls want while the arrows keep
+	 * room for a data segment's label; never below call_min, so that
+	 * a call's name is never cut.  No calls: no column. */
+	most = (width - 36 - LAY_LABEL_WANT) / 2;
+	if (call_want > most)
+		call_want = most;
+	l->call_w = call_want > call_min ? call_want : call_min;
+	if (l->call_w < 0)
+		l->call_w = 0;
 	l->state_w = 12;		/* "SYN_RECEIVED" */
 	l->lcall_x = 0;
-	l->lstate_x = l->call_w + 1;
+	l->lstate_x = l->call_w > 0 ? l->call_w + 1 : 0;
 	l->lx = l->lstate_x + l->state_w + 1;
 	l->rx = width - 1 - l->lx;
 	l->rstate_x = l->rx + 2;
@@ -133,6 +166,45 @@ lay_label(char *buf, size_t len, int width, const char *const tok[],
 		buf[used] = '\0';
 	}
 	return lay_width(buf, used);
+}
+
+/* -------------------------------------------------------------- table */
+
+int
+lay_cols_fit(int n, const int want[], const int min[], int gap, int width,
+    int x[], int w[])
+{
+	int i, total = 0, best, slack;
+
+	if (n <= 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		w[i] = want[i] > min[i] ? want[i] : min[i];
+		total += w[i] + (i > 0 ? gap : 0);
+	}
+	/* Too wide: take a cell at a time from the column with the most
+	 * to give above its minimum. */
+	while (total > width) {
+		best = -1;
+		slack = 0;
+		for (i = 0; i < n; i++) {
+			if (w[i] - min[i] > slack) {
+				slack = w[i] - min[i];
+				best = i;
+			}
+		}
+		if (best < 0)
+			break;
+		w[best]--;
+		total--;
+	}
+	x[0] = 0;
+	for (i = 1; i < n; i++)
+		x[i] = x[i - 1] + w[i - 1] + gap;
+	/* The last column has the rest of the line. */
+	if (x[n - 1] + w[n - 1] < width)
+		w[n - 1] = width - x[n - 1];
+	return total <= width;
 }
 
 /* ------------------------------------------------------- ladder rows */
@@ -535,8 +607,10 @@ lay_wrap(const char *s, int width, struct lay_span *lines, size_t max)
 /*
  * RFC 9293 figure 5, in three columns: opening at the top, the close
  * that starts here on the left, the one that starts there on the right.
- * Each label has a free cell on either side for the client's and the
- * server's markers; horizontal heads stop one cell further out.
+ * Each label has two free cells on either side: a space, then the
+ * client's (left) or the server's (right) marker, so that a marker
+ * never reads as part of the name; horizontal heads stop one cell
+ * further out.
  */
 #define LAY_NODE(st, cx, y) \
 	[TCP_ST_##st] = { (cx) - (int)(sizeof #st - 1) / 2, (y), \
@@ -559,38 +633,38 @@ static const struct lay_node lay_nodes[LAY_NODES] = {
 
 #define P(x, y)	{ (x), (y) }
 static const struct lay_point lay_e_closed_listen[] = { P(30, 1) };
-static const struct lay_point lay_e_closed_synsent[] = { P(34, 0), P(52, 0),
+static const struct lay_point lay_e_closed_synsent[] = { P(35, 0), P(52, 0),
     P(52, 3) };
-static const struct lay_point lay_e_listen_synrcvd[] = { P(25, 2), P(8, 2),
+static const struct lay_point lay_e_listen_synrcvd[] = { P(24, 2), P(8, 2),
     P(8, 3) };
-static const struct lay_point lay_e_listen_synsent[] = { P(34, 2), P(50, 2),
+static const struct lay_point lay_e_listen_synsent[] = { P(35, 2), P(50, 2),
     P(50, 3) };
-static const struct lay_point lay_e_synsent_synrcvd[] = { P(46, 4),
-    P(15, 4) };
+static const struct lay_point lay_e_synsent_synrcvd[] = { P(45, 4),
+    P(16, 4) };
 static const struct lay_point lay_e_synrcvd_estab[] = { P(8, 5), P(8, 6),
-    P(23, 6) };
+    P(22, 6) };
 static const struct lay_point lay_e_synsent_estab[] = { P(52, 5), P(52, 6),
-    P(37, 6) };
+    P(38, 6) };
 static const struct lay_point lay_e_synrcvd_finwait1[] = { P(8, 5),
     P(8, 7) };
 static const struct lay_point lay_e_estab_finwait1[] = { P(28, 7), P(28, 8),
-    P(14, 8) };
+    P(15, 8) };
 static const struct lay_point lay_e_estab_closewait[] = { P(32, 7),
-    P(32, 8), P(45, 8) };
+    P(32, 8), P(44, 8) };
 static const struct lay_point lay_e_finwait1_finwait2[] = { P(8, 9) };
 static const struct lay_point lay_e_finwait1_closing[] = { P(11, 9),
     P(29, 9) };
 static const struct lay_point lay_e_closewait_closing[] = { P(50, 9),
-    P(35, 9), P(35, 10) };
+    P(36, 9), P(36, 10) };
 static const struct lay_point lay_e_closewait_lastack[] = { P(52, 9) };
 static const struct lay_point lay_e_finwait2_timewait[] = { P(8, 11),
-    P(8, 12), P(24, 12) };
+    P(8, 12), P(23, 12) };
 static const struct lay_point lay_e_closing_timewait[] = { P(30, 11) };
 static const struct lay_point lay_e_lastack_closed[] = { P(52, 11) };
-static const struct lay_point lay_e_timewait_closed[] = { P(36, 12),
-    P(47, 12) };
-static const struct lay_point lay_e_synsent_closed[] = { P(57, 4), P(58, 4),
-    P(58, 12), P(56, 12) };
+static const struct lay_point lay_e_timewait_closed[] = { P(37, 12),
+    P(46, 12) };
+static const struct lay_point lay_e_synsent_closed[] = { P(58, 4), P(59, 4),
+    P(59, 12), P(57, 12) };
 #undef P
 
 #define LAY_EDGE(f, t, pts, head) \

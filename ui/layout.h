@@ -42,7 +42,16 @@ struct lay_screen {
 	struct lay_rect	status;		/* one line */
 };
 
+#define LAY_MAIN_MIN	5	/* the main view keeps at least this */
+
 void	lay_screen(struct lay_screen *, int cols, int rows);
+/*
+ * The same, with a narration box tall enough for `narr_lines` lines of
+ * text while the main view keeps `main_min` lines (at least
+ * LAY_MAIN_MIN): the main view gives way before the narration is cut.
+ */
+void	lay_screen_fit(struct lay_screen *, int cols, int rows,
+	    int narr_lines, int main_min);
 
 /* ------------------------------------------------------------- ladder */
 
@@ -61,6 +70,15 @@ struct lay_ladder {
 };
 
 void	lay_ladder_cols(struct lay_ladder *, int width);
+/*
+ * The same for calls at least `call_min` cells wide (a call's name and
+ * its parentheses; 0: no call on this ladder) that would like
+ * `call_want` (with their arguments), as far as arrows keep
+ * LAY_LABEL_WANT cells for their labels.
+ */
+#define LAY_LABEL_WANT	26	/* "PSH-ACK seq=1 ack=6 len=13" */
+void	lay_ladder_fit(struct lay_ladder *, int width, int call_min,
+	    int call_want);
 
 /* One arrow: its line cells, its head and where its label starts. */
 struct lay_arrow {
@@ -81,6 +99,18 @@ void	lay_arrow(struct lay_arrow *, const struct lay_ladder *, bool c2s,
  */
 int	lay_label(char *buf, size_t len, int width, const char *const tok[],
 	    const int prio[], size_t n);
+
+/* -------------------------------------------------------------- table */
+
+/*
+ * Columns of a table `width` cells wide, `gap` cells apart: each as wide
+ * as it wants, and when they do not all fit, narrower (never below its
+ * minimum) starting with the one that has most to give, so that no
+ * column is left out.  The last column gets what is left of the line.
+ * Writes x[] and w[]; returns 0 when even the minimums do not fit.
+ */
+int	lay_cols_fit(int n, const int want[], const int min[], int gap,
+	    int width, int x[], int w[]);
 
 /* ------------------------------------------------------- ladder rows */
 
@@ -182,7 +212,7 @@ size_t	lay_wrap(const char *s, int width, struct lay_span *lines,
 
 /* ---------------------------------------------------- state diagram */
 
-#define LAY_FSM_W	59
+#define LAY_FSM_W	60
 #define LAY_FSM_H	15	/* 13 diagram rows and 2 caption lines */
 #define LAY_FSM_CAPTION	13	/* the first caption line */
 

@@ -43,6 +43,7 @@ static const struct theme_glyphs theme_utf8 = {
 	.to = "\xe2\x86\x92",
 	.play = "\xe2\x96\xb6", .pause = "||", .live = "\xe2\x97\x8f",
 	.left = "\xe2\x86\x90", .right = "\xe2\x86\x92",
+	.ell = "\xe2\x80\xa6",
 };
 
 static const struct theme_glyphs theme_ascii = {
@@ -50,7 +51,7 @@ static const struct theme_glyphs theme_ascii = {
 	.head_r = ">", .head_l = "<", .head_u = "^", .head_d = "v",
 	.dot_h = ".", .idle_v = ":", .bidir = "<->", .sep = "-", .times = "x",
 	.to = "->", .play = ">", .pause = "||", .live = "*",
-	.left = "Left", .right = "Right",
+	.left = "Left", .right = "Right", .ell = "...",
 };
 
 /* By LAY_UP | LAY_DOWN | LAY_LEFT | LAY_RIGHT. */

@@ -223,12 +223,30 @@ ui_clip(const char *s, int w)
 	return w > 0 ? u8_fit(s, strlen(s), (size_t)w) : 0;
 }
 
+/*
+ * Text that does not fit is never cut silently: its last cells become an
+ * ellipsis, so a reader (and tests/ui_layout.sh) can tell a clipped word
+ * from a whole one.
+ */
 void
 ui_put(int y, int x, int w, const char *s)
 {
+	const char *ell = theme_glyphs()->ell;
+	int ew;
+
 	if (w <= 0 || y < 0 || x < 0)
 		return;
-	mvaddnstr(y, x, s, (int)ui_clip(s, w));
+	if ((int)u8_strwidth(s) <= w) {
+		mvaddstr(y, x, s);
+		return;
+	}
+	ew = (int)u8_strwidth(ell);
+	if (w <= ew) {
+		mvaddnstr(y, x, s, (int)ui_clip(s, w));
+		return;
+	}
+	mvaddnstr(y, x, s, (int)ui_clip(s, w - ew));
+	addstr(ell);
 }
 
 void
@@ -421,9 +439,20 @@ ui_draw(struct ui *ui)
 {
 	const struct lay_screen *s = &ui->scr;
 
+	struct lay_rect main;
+	int need = 0, keep = 0;
+
 	ui->cols = COLS;
 	ui->lines = LINES;
-	lay_screen(&ui->scr, ui->cols, ui->lines);
+	/* The narration is never cut while the main view can give way:
+	 * the ladder down to a few lines, the diagram not below its size
+	 * (beside the ladder or in its own view). */
+	if (ui->cols >= LAY_MIN_COLS)
+		need = view_detail_narration_lines(ui, ui->cols);
+	if (ui->view == UI_VIEW_FSM || (ui->view == UI_VIEW_LADDER &&
+	    ui->cols >= LAY_SIDE_COLS))
+		keep = LAY_FSM_H;
+	lay_screen_fit(&ui->scr, ui->cols, ui->lines, need, keep);
 	erase();
 	if (s->too_small) {
 		ui_draw_small(ui);
@@ -431,7 +460,11 @@ ui_draw(struct ui *ui)
 		return;
 	}
 	ui_draw_title(ui);
-	ui_views[ui->view]->draw(ui, &s->main);
+	/* Only the ladder shares its width with the diagram. */
+	main = s->main;
+	if (ui->view != UI_VIEW_LADDER)
+		main.w = ui->cols;
+	ui_views[ui->view]->draw(ui, &main);
 	if (ui->view == UI_VIEW_LADDER && s->side) {
 		view_fsm.draw(ui, &s->side_fsm);
 		if (s->side_detail.h > 0)

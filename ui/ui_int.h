@@ -50,6 +50,7 @@ struct theme_glyphs {
 	const char	*to;			/* "→" */
 	const char	*play, *pause, *live;
 	const char	*left, *right;		/* key names */
+	const char	*ell;			/* "…": text cut here */
 };
 
 /* Decide colours (NO_COLOR, has_colors()) and glyphs (the locale). */
@@ -145,7 +146,8 @@ size_t		 ui_dropped(const struct ui *);
 /* Did `side` leave CLOSED at or before row n (or start elsewhere)? */
 bool		 ui_ended(const struct ui *, size_t n, enum ev_side side);
 
-/* Write text clipped to `w` cells at (y, x). */
+/* Write text at (y, x) in at most `w` cells, ending in an ellipsis when
+ * it does not fit. */
 void		 ui_put(int y, int x, int w, const char *s);
 /* Fill `w` cells at (y, x) with a glyph. */
 void		 ui_fill(int y, int x, int w, const char *glyph);
@@ -172,6 +174,8 @@ extern const struct ui_view view_help;
 
 /* Narration box for the selected step (view_detail.c). */
 void		 view_detail_narration(struct ui *, const struct lay_rect *);
+/* The lines its text takes in a box `width` cells wide. */
+int		 view_detail_narration_lines(struct ui *, int width);
 /* The ladder row at screen line y, or -1 (view_ladder.c). */
 long		 view_ladder_row_at(const struct ui *, int y);
 /* Conn list row at screen line y, or -1 (view_conns.c). */

@@ -16,34 +16,41 @@
 
 static struct lay_rect view_conns_rect;
 
-/* Where each column of a row starts, and its width (< 0: right-aligned). */
-static const struct {
-	int		 x, w;
-	const char	*text;
-} view_conns_heads[] = {
-	{ 2, 5, "#" },
-	{ 8, 5, N_("proto") },
-	{ 14, 22, N_("client") },
-	{ 39, 22, N_("server") },
-	{ 62, -7, N_("packets") },
-	{ 71, 12, N_("client") },	/* its state */
-	{ 84, 12, N_("server") },
-	{ 97, 0, N_("seen") },
+/*
+ * The columns, each as wide as what the rows on screen put in it (and
+ * its heading), narrower when the screen is: an endpoint column down to
+ * VC_ADDR_MIN (cut with an ellipsis), "seen" to its short form
+ * (S,SA,A,D,F,R); a state or a count is never cut and no column is left
+ * out.  The heading of the arrow column is empty.
+ */
+enum {
+	VC_MARK, VC_ID, VC_PROTO, VC_CLI, VC_TO, VC_SRV, VC_PKTS, VC_CST,
+	VC_SST, VC_SEEN, VC_NCOLS
+};
+#define VC_ADDR_MIN	12
+
+static const char *const view_conns_heads[VC_NCOLS] = {
+	"", "#", N_("proto"), N_("client"), "", N_("server"), N_("pkts"),
+	N_("client"),	/* its state */
+	N_("server"), N_("seen")
 };
 
+/* The flags seen, "SYN,SYN-ACK,ACK,DATA,FIN" or short, "S,SA,A,D,F". */
 static void
-view_conns_compl(uint8_t c, char *buf, size_t len)
+view_conns_compl(uint8_t c, bool brief, char *buf, size_t len)
 {
 	/* Flag names stay as they are; "DATA" is a word. */
 	static const char *names[] = { "SYN", "SYN-ACK", "ACK", N_("DATA"),
 	    "FIN", "RST" };
+	static const char *letters[] = { "S", "SA", "A", "D", "F", "R" };
 	size_t used = 0, i;
 
 	buf[0] = '\0';
 	for (i = 0; i < 6 && used < len; i++) {
 		if (c & (1U << i))
 			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-			    used ? "," : "", i == 3 ? _(names[i]) : names[i]);
+			    used ? "," : "", brief ? letters[i] : i == 3 ?
+			    _(names[i]) : names[i]);
 	}
 }
 
@@ -74,61 +81,118 @@ view_conns_select(struct ui *ui, size_t k)
 		ui->conns_sel = c->info.id - 1;
 }
 
+/* The cells of one row of the list (or of the headings: c NULL). */
+static void
+view_conns_cells(struct ui *ui, const struct tl_conn *c, bool brief,
+    char cell[VC_NCOLS][80])
+{
+	char compl[64];
+	size_t i;
+
+	if (c == NULL) {
+		for (i = 0; i < VC_NCOLS; i++)
+			snprintf(cell[i], sizeof cell[i], "%s",
+			    view_conns_heads[i][0] != '\0' ?
+			    _(view_conns_heads[i]) : "");
+		return;
+	}
+	snprintf(cell[VC_MARK], sizeof cell[0], "%s",
+	    (long)(c->info.id - 1) == ui->conn ? ">" : " ");
+	snprintf(cell[VC_ID], sizeof cell[0], "%" PRIu32, c->info.id);
+	snprintf(cell[VC_PROTO], sizeof cell[0], "%s",
+	    c->info.proto == 6 ? "TCP" : "UDP");
+	pkt_endpoint_str(&c->info.caddr, c->info.cport, cell[VC_CLI],
+	    sizeof cell[0]);
+	snprintf(cell[VC_TO], sizeof cell[0], "%s", ui->g->to);
+	pkt_endpoint_str(&c->info.saddr, c->info.sport, cell[VC_SRV],
+	    sizeof cell[0]);
+	snprintf(cell[VC_PKTS], sizeof cell[0], "%" PRIu64, c->packets);
+	snprintf(cell[VC_CST], sizeof cell[0], "%s", c->info.proto == 6 ?
+	    tcp_state_name(c->st[0]) : "-");
+	snprintf(cell[VC_SST], sizeof cell[0], "%s", c->info.proto == 6 ?
+	    tcp_state_name(c->st[1]) : "-");
+	view_conns_compl(c->completeness, brief, compl, sizeof compl);
+	snprintf(cell[VC_SEEN], sizeof cell[0], "%s%s", compl,
+	    c->over ? "" : _(" (open)"));
+}
+
 static void
 view_conns_draw(struct ui *ui, const struct lay_rect *r)
 {
 	const struct tl_conn *c;
-	size_t n = timeline_conns_held(ui->tl), i, height, idx;
-	char buf[256], cli[64], srv[64], compl[64];
-	int y;
+	size_t n = timeline_conns_held(ui->tl), i, height, idx, k, end;
+	char cell[VC_NCOLS][80];
+	int want[VC_NCOLS], min[VC_NCOLS], x[VC_NCOLS], w[VC_NCOLS], cw;
+	int full_seen = 0, y;
 
 	view_conns_rect = *r;
-	attrset(A_BOLD);
-	/* Headings over the columns of the rows below, placed by column
-	 * (a translated heading may be wider in bytes than on screen). */
-	for (i = 0; i < sizeof view_conns_heads / sizeof
-	    view_conns_heads[0]; i++) {
-		const char *h = _(view_conns_heads[i].text);
-		int hx = view_conns_heads[i].x, hw = view_conns_heads[i].w;
-		int tw = (int)u8_strwidth(h);
+	height = r->h > VC_HEAD ? (size_t)(r->h - VC_HEAD) : 0;
+	if (n > 0)
+		ui->conns_top = lay_scroll(ui->conns_top, view_conns_rank(ui),
+		    height, n);
+	end = ui->conns_top + height < n ? ui->conns_top + height : n;
 
-		if (hw < 0 && tw < -hw)
-			hx += -hw - tw;		/* right-aligned */
-		hw = hw == 0 ? r->w - hx : hw < 0 ? -hw : hw;
-		if (hx < r->w)
-			ui_put(r->y, r->x + hx, hw < r->w - hx ? hw :
-			    r->w - hx, h);
+	/* Measure the headings and the rows on screen. */
+	view_conns_cells(ui, NULL, false, cell);
+	for (k = 0; k < VC_NCOLS; k++)
+		want[k] = min[k] = lay_width(cell[k], strlen(cell[k]));
+	for (i = ui->conns_top; i < end; i++) {
+		for (k = 0; k < 2; k++) {
+			view_conns_cells(ui, timeline_conn_held(ui->tl, i),
+			    k == 1, cell);
+			cw = lay_width(cell[VC_SEEN], strlen(cell[VC_SEEN]));
+			if (k == 0 && cw > full_seen)
+				full_seen = cw;
+			if (k == 1 && cw > min[VC_SEEN])
+				min[VC_SEEN] = cw;
+		}
+		for (k = 0; k < VC_SEEN; k++) {
+			cw = lay_width(cell[k], strlen(cell[k]));
+			if (cw > want[k])
+				want[k] = cw;
+			if ((k != VC_CLI && k != VC_SRV) && cw > min[k])
+				min[k] = cw;
+		}
+	}
+	want[VC_SEEN] = full_seen > min[VC_SEEN] ? full_seen : min[VC_SEEN];
+	for (k = VC_CLI; k <= VC_SRV; k += VC_SRV - VC_CLI)
+		min[k] = want[k] < VC_ADDR_MIN ? want[k] : VC_ADDR_MIN;
+	/* "seen" is whole or short, nothing between; short before an
+	 * address is cut. */
+	for (k = 0, cw = VC_NCOLS - 1; k < VC_NCOLS; k++)
+		cw += want[k];
+	if (cw > r->w)
+		want[VC_SEEN] = min[VC_SEEN];
+	else
+		min[VC_SEEN] = want[VC_SEEN];
+	lay_cols_fit(VC_NCOLS, want, min, 1, r->w, x, w);
+
+	/* Headings over the columns of the rows below (a translated
+	 * heading may be wider in bytes than on screen). */
+	attrset(A_BOLD);
+	view_conns_cells(ui, NULL, false, cell);
+	for (k = 0; k < VC_NCOLS; k++) {
+		cw = lay_width(cell[k], strlen(cell[k]));
+		ui_put(r->y, r->x + x[k] + (k == VC_PKTS && cw < w[k] ?
+		    w[k] - cw : 0), w[k], cell[k]);
 	}
 	attrset(A_NORMAL);
 	if (n == 0) {
 		ui_put(r->y + 2, r->x + 2, r->w - 4, _("No conversation yet."));
 		return;
 	}
-	if (r->h <= VC_HEAD)
-		return;
-	height = (size_t)(r->h - VC_HEAD);
-	ui->conns_top = lay_scroll(ui->conns_top, view_conns_rank(ui), height,
-	    n);
-	for (i = ui->conns_top; i < n && i < ui->conns_top + height; i++) {
+	for (i = ui->conns_top; i < end; i++) {
 		c = timeline_conn_held(ui->tl, i);
 		idx = c->info.id - 1;
 		y = r->y + VC_HEAD + (int)(i - ui->conns_top);
-		pkt_endpoint_str(&c->info.caddr, c->info.cport, cli,
-		    sizeof cli);
-		pkt_endpoint_str(&c->info.saddr, c->info.sport, srv,
-		    sizeof srv);
-		view_conns_compl(c->completeness, compl, sizeof compl);
-		snprintf(buf, sizeof buf, "%s %-5" PRIu32 " %-5s %-22s %s %-22s"
-		    " %7" PRIu64 "  %-12s %-12s %s%s", (long)idx == ui->conn ?
-		    ">" : " ", c->info.id, c->info.proto == 6 ? "TCP" : "UDP",
-		    cli, ui->g->to, srv, c->packets, c->info.proto == 6 ?
-		    tcp_state_name(c->st[0]) : "-", c->info.proto == 6 ?
-		    tcp_state_name(c->st[1]) : "-", compl,
-		    c->over ? "" : _(" (open)"));
+		view_conns_cells(ui, c, w[VC_SEEN] < full_seen, cell);
 		attrset(idx == ui->conns_sel ? A_REVERSE : A_NORMAL);
-		ui_put(y, r->x, r->w, buf);
-		if (idx == ui->conns_sel)
-			mvchgat(y, r->x, r->w, A_REVERSE, 0, NULL);
+		ui_fill(y, r->x, r->w, " ");
+		for (k = 0; k < VC_NCOLS; k++) {
+			cw = lay_width(cell[k], strlen(cell[k]));
+			ui_put(y, r->x + x[k] + (k == VC_PKTS && cw < w[k] ?
+			    w[k] - cw : 0), w[k], cell[k]);
+		}
 	}
 	attrset(A_NORMAL);
 }

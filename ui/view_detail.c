@@ -307,18 +307,14 @@ view_detail_title(struct ui *ui, const struct lay_row *row, char *buf,
 	}
 }
 
-void
-view_detail_narration(struct ui *ui, const struct lay_rect *r)
+/* The narration of what is selected, and the title of its box. */
+static void
+view_detail_narration_text(struct ui *ui, char *text, size_t tlen,
+    char *title, size_t len)
 {
 	const struct lay_row *row = ui_row(ui);
-	const char *held = NULL;
-	char text[2 * NARRATE_MAX], title[192];
-	struct lay_span sp[16];
-	size_t n, i, used = 0, max = (size_t)(r->h - 2);
-	int w = r->w - 4;
+	size_t used = 0;
 
-	if (ui->feed != NULL && ui->feed->held != NULL && ui->follow)
-		held = ui->feed->held(ui->feed->arg);
 	text[0] = '\0';
 	title[0] = '\0';
 	if (ui->view == UI_VIEW_CONNS) {
@@ -326,29 +322,51 @@ view_detail_narration(struct ui *ui, const struct lay_rect *r)
 
 		if (c != NULL && c->nsteps > 0)
 			narrate_event(ui->tl, c->steps[c->over ?
-			    c->nsteps - 1 : 0].ev, text, sizeof text);
-		snprintf(title, sizeof title, _("conversation %zu"),
+			    c->nsteps - 1 : 0].ev, text, tlen);
+		snprintf(title, len, _("conversation %zu"),
 		    ui->conns_sel + 1);
 	} else if (row != NULL) {
 		if (row->call >= 0)
 			used = narrate_event(ui->tl, (size_t)row->call, text,
-			    sizeof text);
+			    tlen);
 		/* Sentences part with a space, but not after a wide
 		 * full stop (Chinese: "。"). */
-		if (used > 0 && used + 1 < sizeof text &&
+		if (used > 0 && used + 1 < tlen &&
 		    (unsigned char)text[used - 1] < 0x80)
 			text[used++] = ' ';
-		narrate_event(ui->tl, row->ev, text + used, sizeof text - used);
-		view_detail_title(ui, row, title, sizeof title);
+		narrate_event(ui->tl, row->ev, text + used, tlen - used);
+		view_detail_title(ui, row, title, len);
 	} else if (ui_dropped(ui) > 0)
-		snprintf(text, sizeof text, P_("This conversation's %zu event "
+		snprintf(text, tlen, P_("This conversation's %zu event "
 		    "was dropped to stay under the memory cap (see the title "
 		    "bar).", "This conversation's %zu events were dropped to "
 		    "stay under the memory cap (see the title bar).",
 		    ui_dropped(ui)), ui_dropped(ui));
 	else
-		snprintf(text, sizeof text, "%s", _("Nothing has happened "
-		    "yet."));
+		snprintf(text, tlen, "%s", _("Nothing has happened yet."));
+}
+
+int
+view_detail_narration_lines(struct ui *ui, int width)
+{
+	char text[2 * NARRATE_MAX], title[192];
+
+	view_detail_narration_text(ui, text, sizeof text, title, sizeof title);
+	return (int)lay_wrap(text, width - 4, NULL, 0);
+}
+
+void
+view_detail_narration(struct ui *ui, const struct lay_rect *r)
+{
+	const char *held = NULL;
+	char text[2 * NARRATE_MAX], title[192];
+	struct lay_span sp[32];
+	size_t n, i, max = (size_t)(r->h - 2);
+	int w = r->w - 4;
+
+	if (ui->feed != NULL && ui->feed->held != NULL && ui->follow)
+		held = ui->feed->held(ui->feed->arg);
+	view_detail_narration_text(ui, text, sizeof text, title, sizeof title);
 	if (held != NULL)
 		snprintf(title, sizeof title, _("%s (Enter)"), held);
 	ui_frame(r, title);
@@ -364,10 +382,10 @@ view_detail_narration(struct ui *ui, const struct lay_rect *r)
 	n = lay_wrap(text, w, sp, max);
 	for (i = 0; i < n && i < max; i++) {
 		if (i + 1 == max && n > max) {
-			/* Say that there is more than fits. */
-			ui_put(r->y + 1 + (int)i, r->x + 2, w - 3,
+			/* No room left on the screen: say that there is
+			 * more than fits (ui_put() ends it in "…"). */
+			ui_put(r->y + 1 + (int)i, r->x + 2, w,
 			    text + sp[i].off);
-			addstr("...");
 			break;
 		}
 		mvaddnstr(r->y + 1 + (int)i, r->x + 2, text + sp[i].off,

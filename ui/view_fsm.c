@@ -12,7 +12,8 @@
 /*
  * The diagram's coordinates come from layout.c.  Each endpoint's current
  * state is marked in its colour, with a C (client) left of the label and
- * an S (server) right of it so that the marks survive without colour.
+ * an S (server) right of it, a space apart ("C ESTABLISHED S"), so that
+ * the marks survive without colour.
  * The transitions the selected step caused are lit in the colour of the
  * endpoint that took them and written out under the diagram.
  */
@@ -152,10 +153,10 @@ view_fsm_draw(struct ui *ui, const struct lay_rect *r)
 	}
 	attrset(theme_attr(TH_CLIENT));
 	n = lay_fsm_node(node[0]);
-	mvaddstr(oy + n->y, ox + n->x - 1, "C");
+	mvaddstr(oy + n->y, ox + n->x - 2, "C");
 	attrset(theme_attr(TH_SERVER));
 	n = lay_fsm_node(node[1]);
-	mvaddstr(oy + n->y, ox + n->x + n->w, "S");
+	mvaddstr(oy + n->y, ox + n->x + n->w + 1, "S");
 
 	/* Captions: what each side did on this step. */
 	for (i = 0; i < 2; i++) {

@@ -112,22 +112,89 @@ view_ladder_arrow(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 	attrset(A_NORMAL);
 }
 
+/*
+ * A call as it fits in `w` cells: "connect(127.0.0.1:8080)", else with
+ * its arguments abbreviated, "connect(…)"; its name is never cut (the
+ * column is made wide enough for it, see view_ladder_call_widths()).
+ */
+/* After a call's name: its errno name if it failed, dots if it would
+ * block and waits (a lab's). */
+static const char *
+view_ladder_call_err(const struct ev_call *c, const char **sep)
+{
+	*sep = "";
+	if (c->err == EAGAIN || c->err == EINPROGRESS)
+		return "...";
+	if (c->err == 0)
+		return "";
+	*sep = " ";
+	return ev_errno_name(c->err);
+}
+
+/*
+ * A call as it fits in `w` cells: "connect(127.0.0.1:8080)", else with
+ * its arguments left to the detail view and the narration, "connect()";
+ * its name is never cut (the column is made wide enough for it, see
+ * view_ladder_call_widths()).
+ */
+static void
+view_ladder_call_text(const struct ev *call, int w, char *buf, size_t len)
+{
+	const struct ev_call *c = &call->u.call;
+	const char *sep, *err = view_ladder_call_err(c, &sep);
+
+	snprintf(buf, len, "%s(%s)%s%s", c->name, c->args, sep, err);
+	if (lay_width(buf, strlen(buf)) <= w || c->args[0] == '\0')
+		return;
+	snprintf(buf, len, "%s()%s%s", c->name, sep, err);
+}
+
+/* The widths the calls on this ladder take: whole, and at least. */
+static void
+view_ladder_call_widths(const struct ui *ui, int *min, int *want)
+{
+	static uint32_t conn = UINT32_MAX;
+	static size_t scanned;
+	static int cmin, cwant;
+	const struct lay_row *row;
+	const struct ev *e;
+	const char *sep, *err;
+	int w;
+
+	if (ui->rows.conn != conn || ui->rows.n < scanned) {
+		conn = ui->rows.conn;
+		scanned = 0;
+		cmin = cwant = 0;
+	}
+	for (; scanned < ui->rows.n; scanned++) {
+		row = &ui->rows.v[scanned];
+		if (row->call < 0 && row->kind != LAY_ROW_CALL)
+			continue;
+		e = timeline_at(ui->tl, row->call >= 0 ? (size_t)row->call :
+		    row->ev);
+		if (e == NULL)
+			continue;
+		err = view_ladder_call_err(&e->u.call, &sep);
+		w = (int)(strlen(e->u.call.name) + 2 + strlen(sep) +
+		    strlen(err));
+		if (w > cmin)
+			cmin = w;
+		w += lay_width(e->u.call.args, strlen(e->u.call.args));
+		if (w > cwant)
+			cwant = w;
+	}
+	*min = cmin;
+	*want = cwant;
+}
+
 static void
 view_ladder_call(const struct ui *ui, const struct lay_ladder *l, int y,
     int ox, const struct ev *call)
 {
-	char buf[32];
+	char buf[128];
 	int x;
 
-	/* A refused call says so beside the packets (its errno name); one
-	 * that would block and waits (a lab's) has dots. */
-	if (call->u.call.err == EAGAIN || call->u.call.err == EINPROGRESS)
-		snprintf(buf, sizeof buf, "%s()...", call->u.call.name);
-	else if (call->u.call.err != 0)
-		snprintf(buf, sizeof buf, "%s() %s", call->u.call.name,
-		    ev_errno_name(call->u.call.err));
-	else
-		snprintf(buf, sizeof buf, "%s()", call->u.call.name);
+	view_ladder_call_text(call, l->call_w, buf, sizeof buf);
 	if (call->u.call.side == EV_CLIENT)
 		x = ox + l->lcall_x;
 	else
@@ -286,7 +353,7 @@ view_ladder_draw(struct ui *ui, const struct lay_rect *r)
 	struct lay_ladder l;
 	size_t i, total, height, first;
 	uint32_t sel_line;
-	int y;
+	int y, cmin, cwant;
 
 	view_ladder_rect = *r;
 	if (ui->conn < 0 && ui->rows.n == 0) {
@@ -297,7 +364,8 @@ view_ladder_draw(struct ui *ui, const struct lay_rect *r)
 		    "conversation yet."));
 		return;
 	}
-	lay_ladder_cols(&l, r->w);
+	view_ladder_call_widths(ui, &cmin, &cwant);
+	lay_ladder_fit(&l, r->w, cmin, cwant);
 	if (ui->conn >= 0)
 		view_ladder_header(ui, &l, r);
 	if (ui_dropped(ui) > 0 && r->h > VL_HEAD + 1) {
