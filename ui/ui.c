@@ -214,6 +214,82 @@ ui_ended(const struct ui *ui, size_t n, enum ev_side side)
 	return false;
 }
 
+/* How far after a packet its receiver's state change may come. */
+#define UI_CHANGES_SCAN	1024
+
+static size_t
+ui_changes_side(const struct ui *ui, const struct lay_row *row,
+    const struct ev *p, int side, uint8_t before, struct ui_change *ch,
+    size_t max)
+{
+	const struct ev *s;
+	size_t j, n = 0;
+	uint8_t at = before;
+
+	for (j = row->ev + 1; n < max && j < row->ev + UI_CHANGES_SCAN &&
+	    (s = timeline_at(ui->tl, j)) != NULL; j++) {
+		if (s->conn != p->conn)
+			continue;
+		if (s->type == EV_SUMMARY)
+			break;
+		if (s->type != EV_STATE || (int)s->u.state.endpoint != side ||
+		    s->u.state.frame != p->u.pkt.frame ||
+		    (uint8_t)s->u.state.from != at)
+			continue;
+		ch[n].side = (enum ev_side)side;
+		ch[n].from = s->u.state.from;
+		ch[n].to = s->u.state.to;
+		ch[n].why = s->u.state.why;
+		at = (uint8_t)s->u.state.to;
+		n++;
+		if (at == row->st[side])
+			return n;
+	}
+	/* The events do not lead there (the change was placed on this
+	 * step by where the endpoint was): the step's own states say. */
+	ch[0].side = (enum ev_side)side;
+	ch[0].from = before;
+	ch[0].to = row->st[side];
+	ch[0].why = TCP_WHY_COUNT;
+	return 1;
+}
+
+size_t
+ui_changes(const struct ui *ui, size_t n, struct ui_change *ch, size_t max)
+{
+	const struct lay_row *row;
+	const uint8_t *before;
+	const struct ev *p;
+	size_t k = 0;
+	int side;
+
+	if (n >= ui->rows.n)
+		return 0;
+	row = &ui->rows.v[n];
+	before = n > 0 ? ui->rows.v[n - 1].st : ui->rows.init;
+	p = timeline_at(ui->tl, row->ev);
+	if (p == NULL || p->conn == NULL || p->conn->proto != 6)
+		return 0;
+	/* The sender first: its change comes before its segment leaves. */
+	for (side = 0; side < 2; side++) {
+		int s = row->kind == LAY_ROW_PKT && p->type == EV_PACKET &&
+		    p->u.pkt.dir == EV_S2C ? 1 - side : side;
+
+		if (before[s] == row->st[s] || k >= max)
+			continue;
+		if (row->kind != LAY_ROW_PKT || p->type != EV_PACKET) {
+			ch[k].side = (enum ev_side)s;
+			ch[k].from = before[s];
+			ch[k].to = row->st[s];
+			ch[k].why = TCP_WHY_COUNT;
+			k++;
+			continue;
+		}
+		k += ui_changes_side(ui, row, p, s, before[s], ch + k, max - k);
+	}
+	return k;
+}
+
 /* ----------------------------------------------------------- drawing */
 
 /* Bytes of s that fill at most `w` columns, whole characters only. */

@@ -146,6 +146,22 @@ size_t		 ui_dropped(const struct ui *);
 /* Did `side` leave CLOSED at or before row n (or start elsewhere)? */
 bool		 ui_ended(const struct ui *, size_t n, enum ev_side side);
 
+/* A state change a step caused: which endpoint, from, to and why
+ * (TCP_WHY_COUNT: not known to the view). */
+struct ui_change {
+	enum ev_side	side;
+	enum tcp_state	from, to;
+	enum tcp_why	why;
+};
+
+/*
+ * The state changes of row n, in order, sender first: the state events
+ * of its segment (a receiver's may come later, decided by evidence), or
+ * the step's own states before and after when they do not lead there.
+ */
+size_t		 ui_changes(const struct ui *, size_t n, struct ui_change *,
+		    size_t max);
+
 /* Write text at (y, x) in at most `w` cells, ending in an ellipsis when
  * it does not fit. */
 void		 ui_put(int y, int x, int w, const char *s);

@@ -90,9 +90,9 @@ view_detail_packet(struct ui *ui, struct view_detail_out *o,
     const struct lay_row *row, const struct ev *e)
 {
 	const struct ev_packet *p = &e->u.pkt;
-	const struct ev *s;
+	struct ui_change ch[8];
 	char buf[256], t[32];
-	size_t used, j;
+	size_t used, j, nch;
 	unsigned i;
 
 	if (e->conn->proto == 6) {
@@ -148,14 +148,13 @@ view_detail_packet(struct ui *ui, struct view_detail_out *o,
 		return;
 	used = 0;
 	buf[0] = '\0';
-	for (j = row->ev + 1; (s = timeline_at(ui->tl, j)) != NULL &&
-	    s->type == EV_STATE && s->conn == e->conn &&
-	    s->u.state.frame == p->frame && used < sizeof buf; j++)
+	nch = ui_changes(ui, (size_t)(row - ui->rows.v), ch, 8);
+	for (j = 0; j < nch && used < sizeof buf; j++)
 		used += (size_t)snprintf(buf + used, sizeof buf - used,
 		    "%s%s %s %s %s", used ? "; " : "",
-		    s->u.state.endpoint == EV_CLIENT ? _("client") :
-		    _("server"), tcp_state_name(s->u.state.from), ui->g->to,
-		    tcp_state_name(s->u.state.to));
+		    ch[j].side == EV_CLIENT ? _("client") : _("server"),
+		    tcp_state_name(ch[j].from), ui->g->to,
+		    tcp_state_name(ch[j].to));
 	view_detail_line(o, _("States"), used ? buf : _("no change"));
 }
 

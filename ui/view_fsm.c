@@ -18,35 +18,6 @@
  * endpoint that took them and written out under the diagram.
  */
 
-struct view_fsm_change {
-	enum ev_side	side;
-	enum tcp_state	from, to;
-};
-
-/* The state changes the selected row caused (at most a few). */
-static size_t
-view_fsm_changes(const struct ui *ui, struct view_fsm_change *ch, size_t max)
-{
-	const struct lay_row *row = ui_row(ui);
-	const struct ev *p, *s;
-	size_t j, n = 0;
-
-	if (row == NULL || row->kind != LAY_ROW_PKT)
-		return 0;
-	p = timeline_at(ui->tl, row->ev);
-	for (j = row->ev + 1; n < max && (s = timeline_at(ui->tl, j)) != NULL;
-	    j++) {
-		if (s->type != EV_STATE || s->conn != p->conn ||
-		    s->u.state.frame != p->u.pkt.frame)
-			break;
-		ch[n].side = s->u.state.endpoint;
-		ch[n].from = s->u.state.from;
-		ch[n].to = s->u.state.to;
-		n++;
-	}
-	return n;
-}
-
 static void
 view_fsm_edge(const struct ui *ui, int ox, int oy, int edge, attr_t at)
 {
@@ -68,7 +39,7 @@ view_fsm_edge(const struct ui *ui, int ox, int oy, int edge, attr_t at)
 /* Without room for the diagram: the two states in words. */
 static void
 view_fsm_compact(struct ui *ui, const struct lay_rect *r,
-    const uint8_t st[2], const struct view_fsm_change *ch, size_t nch)
+    const uint8_t st[2], const struct ui_change *ch, size_t nch)
 {
 	char buf[128];
 	size_t i;
@@ -98,7 +69,7 @@ view_fsm_draw(struct ui *ui, const struct lay_rect *r)
 	const struct lay_row *row = ui_row(ui);
 	const struct tl_conn *c = NULL;
 	const struct lay_node *n;
-	struct view_fsm_change ch[4];
+	struct ui_change ch[4];
 	uint8_t st[2];
 	int node[2], i, ox, oy, e, side;
 	size_t nch, k;
@@ -119,7 +90,7 @@ view_fsm_draw(struct ui *ui, const struct lay_rect *r)
 		st[0] = ui->rows.init[0];
 		st[1] = ui->rows.init[1];
 	}
-	nch = view_fsm_changes(ui, ch, 4);
+	nch = row != NULL ? ui_changes(ui, ui->sel, ch, 4) : 0;
 	if (r->w < LAY_FSM_W || r->h < LAY_FSM_H) {
 		view_fsm_compact(ui, r, st, ch, nch);
 		return;
