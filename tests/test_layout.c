@@ -134,7 +134,7 @@ Test(layout, call_column_fits_the_names_never_less)
 	cr_assert_eq(l.call_w, 0);
 	cr_assert_eq(l.lstate_x, 0);
 	cr_assert_geq(l.label_w, LAY_LABEL_WANT);
-	/* "setsockopt(…)" is 13 cells: never less, even at 80. */
+	/* Calls of 13 cells: never less, even at 80. */
 	lay_ladder_fit(&l, 80, 13, 40);
 	cr_assert_eq(l.call_w, 13);
 	cr_assert_leq(l.rcall_x + l.call_w, 80);
