@@ -52,6 +52,7 @@ diagram_notes(struct diagram_row *r, uint32_t an)
 			used += (size_t)n;
 	}
 	r->retrans = (an & DIAGRAM_RETRANS) != 0;
+	r->lost = (an & AN_NOT_PROCESSED) != 0;
 }
 
 static void

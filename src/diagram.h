@@ -45,6 +45,9 @@ struct diagram_row {
 					   "connect(10.0.0.2:80) = 0" */
 	char		notes[160];	/* "retransmission, duplicate_ack" */
 	bool		retrans;	/* any kind of retransmission */
+	bool		lost;		/* its receiver did not process it
+					   (AN_NOT_PROCESSED): a cross at
+					   the arrow's head */
 	bool		rst;
 	uint8_t		nst[2];		/* by enum ev_side */
 	enum tcp_state	st[2][DIAGRAM_MAX_ST];

@@ -520,8 +520,11 @@ engine_step(struct engine *e, struct conn *c, enum ev_side side,
 		c->rst_seen = true;
 	if (row->why == TCP_WHY_NEVER_LISTENING) {
 		/* It answered a SYN with a RST: it never listened and was
-		 * CLOSED all along.  No transition. */
+		 * CLOSED all along.  No transition, and the views learn
+		 * that their "LISTEN" was never true (conn_info.init). */
 		c->st[side] = TCP_ST_CLOSED;
+		if (!c->alive[side] && c->info.init[side] == TCP_ST_LISTEN)
+			c->info.init[side] = TCP_ST_CLOSED;
 		return;
 	}
 	c->st[side] = row->next;

@@ -83,7 +83,10 @@ struct conn_info {
 	uint16_t	sport;
 	enum tcp_state	init[2];	/* TCP: states before the first
 					   packet, by enum ev_side (a guess
-					   for the server of a SYN: LISTEN) */
+					   for the server of a SYN: LISTEN,
+					   until a RST answers the SYN: then
+					   CLOSED, "nothing listening", on
+					   that conn's later events) */
 };
 
 struct ev_packet {

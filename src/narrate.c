@@ -318,18 +318,6 @@ static const char *narrate_an_text[AN_COUNT] = {
 	    "capture point, and the {peer}'s state does not change."),
 };
 
-/* Why a receiver did not process a segment (enum ev_unproc_why). */
-static const char *narrate_unproc_text[EV_UNPROC_COUNT] = {
-	N_("Frame {n} never reached the {who}'s socket: the {who} sends "
-	    "again what that segment answered, so it did not process it. "
-	    "Its state did not change."),
-	N_("Frame {n} never reached the {who}'s socket: the {peer} sends it "
-	    "again before the {who} showed any sign of it."),
-	N_("Frame {n} was dropped before the {who}'s socket saw it: the "
-	    "lesson's socket filter threw it away, so the {who} never "
-	    "processed it."),
-};
-
 static void
 narrate_notes(struct narrate_out *o, uint32_t an,
     const struct narrate_vars *v)
@@ -396,15 +384,106 @@ narrate_udp(struct narrate_out *o, const struct timeline *tl, size_t i,
 	narrate_notes(o, p->analysis, v);
 }
 
+/* Why a receiver did not process a segment (enum ev_unproc_why). */
+static const char *narrate_unproc_text[EV_UNPROC_COUNT] = {
+	N_("Frame {n} never reached the {who}'s socket: the {who} sends "
+	    "again what that segment answered, so it did not process it. "
+	    "Its state did not change."),
+	N_("Frame {n} never reached the {who}'s socket: the {peer} sends it "
+	    "again before the {who} showed any sign of it."),
+	N_("Frame {n} was dropped before the {who}'s socket saw it: the "
+	    "lesson's socket filter threw it away, so the {who} never "
+	    "processed it."),
+};
+
+static void
+narrate_unproc(struct narrate_out *o, const struct ev *e)
+{
+	struct narrate_vars v = { 0 };
+	char n[24];
+
+	if ((unsigned)e->u.unproc.why >= EV_UNPROC_COUNT)
+		return;
+	snprintf(n, sizeof n, "%" PRIu64, e->u.unproc.frame);
+	v.n = n;
+	v.who = narrate_side(e->u.unproc.endpoint);
+	v.peer = narrate_side(e->u.unproc.endpoint == EV_CLIENT ? EV_SERVER :
+	    EV_CLIENT);
+	narrate_put(o, narrate_tr(narrate_unproc_text[e->u.unproc.why]), &v);
+}
+
+/* The event that says packet event i (e) was not processed, if held. */
+static const struct ev *
+narrate_unprocessed(const struct timeline *tl, size_t i, const struct ev *e)
+{
+	const struct ev *s;
+	size_t j;
+
+	for (j = i + 1; j < i + 4 * NARRATE_LOOKAHEAD &&
+	    (s = timeline_at(tl, j)) != NULL; j++) {
+		if (s->type == EV_UNPROCESSED && s->conn == e->conn &&
+		    s->u.unproc.frame == e->u.pkt.frame)
+			return s;
+	}
+	return NULL;
+}
+
+/* Does packet i answer the peer's latest segment, a copy sent again? */
+static bool
+narrate_answers_copy(const struct timeline *tl, size_t i, const struct ev *e)
+{
+	const struct ev *s;
+	size_t j;
+
+	for (j = i; j > timeline_first(tl) && j + NARRATE_LOOKAHEAD > i;
+	    j--) {
+		s = timeline_at(tl, j - 1);
+		if (s == NULL || s->type != EV_PACKET || s->conn != e->conn ||
+		    s->u.pkt.dir == e->u.pkt.dir)
+			continue;
+		return (s->u.pkt.analysis & (AN_RETRANSMISSION |
+		    AN_SPURIOUS_RETRANSMISSION | AN_FAST_RETRANSMISSION)) != 0;
+	}
+	return false;
+}
+
+/*
+ * The frame of an earlier copy of packet i (same direction, sequence
+ * number and SYN/FIN) that its receiver never processed; 0: none.
+ */
+static uint64_t
+narrate_lost_copy(const struct timeline *tl, size_t i, const struct ev *e)
+{
+	const struct ev *s;
+	const struct ev_packet *p = &e->u.pkt;
+	size_t j;
+
+	for (j = i; j > timeline_first(tl) && j + 4 * NARRATE_LOOKAHEAD > i;
+	    j--) {
+		s = timeline_at(tl, j - 1);
+		if (s == NULL || s->type != EV_PACKET || s->conn != e->conn)
+			continue;
+		/* The nearest earlier copy: was it the one lost? */
+		if (s->u.pkt.dir == p->dir && s->u.pkt.seq == p->seq &&
+		    (s->u.pkt.flags & (TCP_SYN | TCP_FIN)) ==
+		    (p->flags & (TCP_SYN | TCP_FIN)))
+			return (s->u.pkt.analysis & AN_NOT_PROCESSED) ?
+			    s->u.pkt.frame : 0;
+	}
+	return 0;
+}
+
 static void
 narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
     const struct ev *e, struct narrate_vars *v)
 {
 	const struct ev_packet *p = &e->u.pkt;
 	const struct ev *s;
-	char seq[16], end[16], ack[16], label[64], why[NARRATE_MAX];
+	const struct ev *u;
+	char seq[24], end[16], ack[16], label[64], why[NARRATE_MAX];
 	size_t j, nstates = 0;
-	uint32_t first;
+	uint64_t lost;
+	uint32_t first, an;
 
 	/* The changes it caused: right after it, or decided a few events
 	 * later by the receiver's evidence (ev.h). */
@@ -466,7 +545,48 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 		    sizeof why);
 		narrate_say(o, why);
 	}
-	narrate_notes(o, p->analysis, v);
+	/* TCP Fast Open (RFC 7413): the cookie is the whole trick. */
+	if ((p->opt.present & TCPOPT_F_TFO) && (p->flags & TCP_SYN)) {
+		if (!(p->flags & TCP_ACK) && p->opt.tfo_len == 0)
+			narrate_put(o, _("Its TCP Fast Open option is empty: it "
+			    "asks the {peer} for a cookie, to send data in "
+			    "the SYN next time."), v);
+		else if (!(p->flags & TCP_ACK))
+			narrate_put(o, _("It carries the Fast Open cookie the "
+			    "{peer} gave it before: with it, the {peer} may "
+			    "take the data in this SYN at once, a round trip "
+			    "early."), v);
+		else if (p->opt.tfo_len > 0)
+			narrate_put(o, _("It hands the {peer} a Fast Open "
+			    "cookie: the {peer}'s next connection may carry "
+			    "data in its SYN."), v);
+	}
+	/* Not processed: say why when a later event knows. */
+	an = p->analysis;
+	if ((an & AN_NOT_PROCESSED) &&
+	    (u = narrate_unprocessed(tl, i, e)) != NULL) {
+		narrate_unproc(o, u);
+		an &= ~(uint32_t)AN_NOT_PROCESSED;
+	}
+	/* A duplicate ACK that answers a copy sent again says nothing is
+	 * missing: it only answers that copy. */
+	if ((an & AN_DUP_ACK) && narrate_answers_copy(tl, i, e)) {
+		an &= ~(uint32_t)AN_DUP_ACK;
+		narrate_put(o, _("It repeats the same acknowledgement because "
+		    "the {peer} sent a segment again that the {who} already "
+		    "had: nothing is missing."), v);
+	}
+	narrate_notes(o, an, v);
+	/* A copy sent again of one its receiver never saw. */
+	if (p->analysis & (AN_RETRANSMISSION | AN_FAST_RETRANSMISSION |
+	    AN_SPURIOUS_RETRANSMISSION | AN_OUT_OF_ORDER) &&
+	    (lost = narrate_lost_copy(tl, i, e)) != 0) {
+		snprintf(seq, sizeof seq, "%" PRIu64, lost);
+		v->n = seq;
+		narrate_put(o, _("It replaces frame {n}, which never reached "
+		    "the {peer}'s socket: this copy is the one that counts."),
+		    v);
+	}
 }
 
 static void
@@ -529,6 +649,68 @@ static const struct {
 	    "left unread)."), 0 },
 };
 
+/* close() and setsockopt() as what they do in this situation. */
+static const char *narrate_close_none = N_("The {who} calls close() on a "
+    "socket with no connection to end (a listening socket, or one whose "
+    "connection is already over): nothing goes on the wire.");
+static const char *narrate_close_linger = N_("The {who} calls close() with "
+    "SO_LINGER set to 0 seconds: its kernel does not say goodbye with FIN "
+    "but aborts the connection with RST, and throws away anything unsent.");
+static const char *narrate_close_unread = N_("The {who} calls close() "
+    "while data it received is still unread: its kernel aborts with RST "
+    "instead of FIN, so the {peer} learns that data was lost (RFC 2525).");
+static const struct {
+	const char	*prefix;
+	const char	*text;
+} narrate_sockopts[] = {
+	{ "SO_LINGER", N_("The {who} calls setsockopt({args}): with SO_LINGER "
+	    "on and 0 seconds, its close() will abort with RST instead of "
+	    "closing with FIN. Nothing goes on the wire yet.") },
+	{ "SO_ATTACH_FILTER", N_("The {who} calls setsockopt({args}): it "
+	    "attaches a socket filter that drops everything, this lesson's "
+	    "stand-in for a lossy network. Segments still reach the capture "
+	    "point, then are thrown away before its socket sees them.") },
+	{ "TCP_FASTOPEN", N_("The {who} calls setsockopt({args}): its "
+	    "listener will take data carried in a SYN that brings a valid "
+	    "Fast Open cookie (RFC 7413), and give cookies to clients that "
+	    "ask.") },
+	{ "SO_DETACH_FILTER", N_("The {who} calls setsockopt({args}): the "
+	    "filter is gone, and what arrives from now on reaches its "
+	    "socket.") },
+};
+
+/* Which close() this is: the text that says what it sends. */
+static const char *
+narrate_close(const struct timeline *tl, size_t idx, const struct ev *e)
+{
+	const struct ev *s;
+	size_t k;
+
+	if (e->conn == NULL || e->conn->proto != 6)
+		return e->conn == NULL ? narrate_close_none : NULL;
+	for (k = idx; k > timeline_first(tl) && k + 4 * NARRATE_LOOKAHEAD >
+	    idx; k--) {
+		s = timeline_at(tl, k - 1);
+		if (s != NULL && s->type == EV_CALL &&
+		    s->u.call.side == e->u.call.side &&
+		    strcmp(s->u.call.name, "setsockopt") == 0 &&
+		    strncmp(s->u.call.args, "SO_LINGER", 9) == 0)
+			return narrate_close_linger;
+	}
+	/* What its kernel sent next tells FIN from RST. */
+	for (k = idx + 1; k < idx + 4 * NARRATE_LOOKAHEAD &&
+	    (s = timeline_at(tl, k)) != NULL; k++) {
+		if (s->type != EV_PACKET || s->conn != e->conn ||
+		    (s->u.pkt.dir == EV_C2S) != (e->u.call.side == EV_CLIENT))
+			continue;
+		if (s->u.pkt.flags & TCP_RST)
+			return narrate_close_unread;
+		if (s->u.pkt.flags & TCP_FIN)
+			break;
+	}
+	return NULL;
+}
+
 /* The same calls on a UDP socket, where they differ. */
 static const struct {
 	const char	*name;
@@ -574,8 +756,8 @@ static const struct {
 	{ "recv", EAGAIN, true, N_("No data has arrived yet (EAGAIN): recv() "
 	    "waits for data or a FIN, and is shown again when it returns.") },
 	{ "connect", ECONNREFUSED, false, N_("Nothing listens on that port: "
-	    "the {peer}'s kernel answered the SYN with RST, and connect() "
-	    "fails.") },
+	    "the {peer}'s kernel will answer the SYN with RST, and connect() "
+	    "then fails.") },
 	{ "connect", EISCONN, false, N_("This socket is connected already; a "
 	    "TCP socket connects once.") },
 	{ "connect", ETIMEDOUT, false, N_("No answer came to the SYN and its "
@@ -634,9 +816,10 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 	/* TRANSLATORS: a socket call synfin has no sentence for: {name} is
 	   its name (setsockopt), {args} its arguments. */
 	const char *text = N_("The {who} calls {name}({args}).");
-	const char *why = NULL;
+	const char *why = NULL, *alt;
 	char ret[24];
 	int says_ret = 0;
+	bool later = false;
 	size_t i;
 
 	v.who = narrate_side(c->side);
@@ -649,6 +832,15 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 			says_ret = narrate_calls[i].says_ret;
 			break;
 		}
+	}
+	if (strcmp(c->name, "close") == 0 && c->err == 0 &&
+	    (alt = narrate_close(tl, idx, e)) != NULL)
+		text = alt;
+	for (i = 0; strcmp(c->name, "setsockopt") == 0 &&
+	    i < sizeof narrate_sockopts / sizeof narrate_sockopts[0]; i++) {
+		if (strncmp(c->args, narrate_sockopts[i].prefix,
+		    strlen(narrate_sockopts[i].prefix)) == 0)
+			text = narrate_sockopts[i].text;
 	}
 	if (narrate_call_udp(tl, idx, e)) {
 		for (i = 0; i < sizeof narrate_udp_calls /
@@ -669,6 +861,10 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 			return;
 		}
 		why = narrate_call_errs[i].text;
+		/* connect() is shown as it begins; the segment (or
+		 * its absence) that makes it fail comes after. */
+		later = strcmp(c->name, "connect") == 0 &&
+		    (c->err == ECONNREFUSED || c->err == ETIMEDOUT);
 		break;
 	}
 	if (c->err != 0) {
@@ -678,9 +874,16 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 		   as is; {errstr} is the C library's words for it
 		   ("Connection refused", in the user's language if the C
 		   library has it). */
-		narrate_put(o, _("It fails: {err} ({errstr})."), &v);
-		if (why != NULL)
+		if (later) {
 			narrate_put(o, _(why), &v);
+			/* TRANSLATORS: as "It fails: {err} ({errstr})." */
+			narrate_put(o, _("When that answer comes, it returns "
+			    "-1 with {err} ({errstr})."), &v);
+		} else {
+			narrate_put(o, _("It fails: {err} ({errstr})."), &v);
+			if (why != NULL)
+				narrate_put(o, _(why), &v);
+		}
 	} else if (says_ret) {
 		snprintf(ret, sizeof ret, "%" PRId64, c->ret);
 		v.ret = ret;
@@ -885,15 +1088,7 @@ narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 		narrate_call(&o, tl, i, e);
 		break;
 	case EV_UNPROCESSED:
-		if ((unsigned)e->u.unproc.why >= EV_UNPROC_COUNT)
-			break;
-		snprintf(why, sizeof why, "%" PRIu64, e->u.unproc.frame);
-		v.n = why;
-		v.who = narrate_side(e->u.unproc.endpoint);
-		v.peer = narrate_side(e->u.unproc.endpoint == EV_CLIENT ?
-		    EV_SERVER : EV_CLIENT);
-		narrate_put(&o, narrate_tr(narrate_unproc_text[e->u.unproc.why]),
-		    &v);
+		narrate_unproc(&o, e);
 		break;
 	}
 	return o.used;

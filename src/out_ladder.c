@@ -176,7 +176,14 @@ out_ladder_arrow(struct out_ladder *o, const struct diagram_row *r)
 		tail[w - at - n - 2] = '>';
 	else
 		head[0] = '<';
-	fprintf(o->fp, "%s %s %s", head, label, tail);
+	/* Its receiver never processed it: a cross where it would arrive. */
+	if (r->lost && r->from == EV_CLIENT) {
+		tail[w - at - n - 2] = '\0';
+		fprintf(o->fp, "%s %s %s\xe2\x9c\x97", head, label, tail);
+	} else if (r->lost)
+		fprintf(o->fp, "\xe2\x9c\x97%s %s %s", head + 1, label, tail);
+	else
+		fprintf(o->fp, "%s %s %s", head, label, tail);
 }
 
 /* Text between the lifelines; `ascii` for what a program named. */

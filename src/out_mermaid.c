@@ -55,9 +55,11 @@ out_mermaid_row(FILE *fp, const struct diagram_row *r)
 	switch (r->kind) {
 	case DIAGRAM_MSG:
 	case DIAGRAM_ICMP:
-		/* Dotted: a retransmission; open arrowhead: ICMP. */
+		/* Dotted: a retransmission; open arrowhead: ICMP; a cross:
+		 * its receiver never processed it. */
 		fprintf(fp, "    %s%s%s: ", from, r->kind == DIAGRAM_ICMP ?
-		    "--)" : r->retrans ? "-->>" : "->>", to);
+		    "--)" : r->lost ? (r->retrans ? "--x" : "-x") :
+		    r->retrans ? "-->>" : "->>", to);
 		out_mermaid_text(fp, r->label);
 		if (r->notes[0] != '\0') {
 			fputs(" (", fp);

@@ -323,7 +323,20 @@ svg_msg(struct svg *g, const struct diagram_row *r, double top)
 		    "marker-end=\"url(#head)\"";
 	svg_out(g, "<g class=\"%s\">\n", r->kind == DIAGRAM_ICMP ? "icmp" :
 	    "msg");
+	if (r->lost)
+		/* Never processed: no head, a cross where it would land. */
+		style = r->retrans ? " stroke=\"#000\" stroke-width=\"1.4\" "
+		    "stroke-dasharray=\"7 4\"" : " stroke=\"#000\" "
+		    "stroke-width=\"1.4\"";
 	svg_line(g, x1, ya, x2, yb, style, r->label);
+	if (r->lost) {
+		double cx = x2 + (x1 < x2 ? -6 : 6);
+
+		svg_out(g, "<path class=\"lost\" d=\"M%N %NL%N %NM%N %NL%N "
+		    "%N\" stroke=\"#c00\" stroke-width=\"2\"/>\n", cx - 5,
+		    yb - 5 + g->y0, cx + 5, yb + 5 + g->y0, cx - 5,
+		    yb + 5 + g->y0, cx + 5, yb - 5 + g->y0);
+	}
 
 	diagram_clip(r->label, SVG_MAX_CELLS, label, sizeof label);
 	w = svg_text_w(label, SVG_FS);

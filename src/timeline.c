@@ -299,6 +299,37 @@ timeline_attach_state(struct timeline *tl, struct tl_conn *c,
 	}
 }
 
+/*
+ * The engine learnt that an endpoint's state before the first packet was
+ * not what it guessed (a server that answers a SYN with RST never
+ * listened): the steps that still show the guess show the truth.
+ */
+static void
+timeline_fix_init(struct timeline *tl, struct tl_conn *c,
+    const struct conn_info *ci)
+{
+	struct ev *pe;
+	size_t k;
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		if (ci->init[side] == c->info.init[side])
+			continue;
+		if (c->nevicted == 0 && c->st0[side] == c->info.init[side])
+			c->st0[side] = ci->init[side];
+		for (k = 0; k < c->nsteps && k < TL_ATTACH_MAX &&
+		    c->steps[k].st[side] == c->info.init[side]; k++) {
+			c->steps[k].st[side] = ci->init[side];
+			pe = timeline_ev_mut(tl, c->steps[k].ev);
+			if (pe->type == EV_PACKET)
+				pe->u.pkt.st_after[side] = ci->init[side];
+		}
+		if (c->st[side] == c->info.init[side])
+			c->st[side] = ci->init[side];
+		c->info.init[side] = ci->init[side];
+	}
+}
+
 /* A segment its receiver did not process, known only now. */
 static void
 timeline_mark_unprocessed(struct timeline *tl, struct tl_conn *c,
@@ -340,6 +371,10 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	else if (e->conn != NULL)
 		c = timeline_find(tl, e->conn->id);
 
+	if (c != NULL && e->type != EV_CONN && c->info.proto == 6 &&
+	    (e->conn->init[0] != c->info.init[0] ||
+	    e->conn->init[1] != c->info.init[1]))
+		timeline_fix_init(tl, c, e->conn);
 	if (c != NULL) {
 		switch (e->type) {
 		case EV_PACKET:

@@ -227,7 +227,7 @@ Test(export, ladder_is_ascii_whatever_a_call_names)
 	free(s);
 }
 
-Test(export, refused_server_ends_closed_though_no_event_says_so)
+Test(export, refused_server_is_closed_all_along_never_listen)
 {
 	char *s, line[256];
 	const char *l;
@@ -237,7 +237,13 @@ Test(export, refused_server_ends_closed_though_no_event_says_so)
 	cr_assert_not_null(l = ladder_line(s, 2, line, sizeof line));
 	cr_assert_not_null(strstr(l, "CLOSED |<"), "%s", l);
 	cr_assert_not_null(strstr(l, "RST-ACK seq=1 ack=1"), "%s", l);
-	cr_assert_not_null(strstr(l, "-| CLOSED"), "%s", l);
+	/* Nothing was listening: CLOSED from the top, no change. */
+	cr_assert_null(strstr(s, "LISTEN"), "%s", s);
+	cr_assert_not_null(strstr(s, "CLOSED |                     "), "%s", s);
+	free(s);
+	s = render(out_mermaid_write, 0);
+	cr_assert_null(strstr(s, "LISTEN"), "%s", s);
+	cr_assert_not_null(strstr(s, "Note over Server: CLOSED"), "%s", s);
 	free(s);
 }
 

@@ -316,17 +316,73 @@ Test(narrate, failing_call_names_its_errno)
 	    .args = "10.0.0.2:81", .ret = -1, .err = ECONNREFUSED };
 
 	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
-	cr_assert_says(say(first_of(EV_CALL)), "It fails: ECONNREFUSED");
+	/* The call is shown as it begins: the RST that fails it is still
+	 * to come, and the sentence says so in that order. */
+	cr_assert_says(say(first_of(EV_CALL)), "will answer the SYN with RST");
+	cr_assert_says(out, "When that answer comes, it returns -1 with "
+	    "ECONNREFUSED");
+	cr_assert(strstr(out, "It fails") == NULL, "%s", out);
+}
+
+Test(narrate, other_failing_call_names_its_errno)
+{
+	struct ev_call c = { .side = EV_CLIENT, .name = "bind",
+	    .args = "10.0.0.2:81", .ret = -1, .err = EADDRINUSE };
+
+	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	cr_assert_says(say(first_of(EV_CALL)), "It fails: EADDRINUSE");
+}
+
+Test(narrate, setsockopt_so_linger_and_the_filter_are_explained)
+{
+	struct ev_call c = { .side = EV_CLIENT, .name = "setsockopt",
+	    .args = "SO_LINGER {on, 0 s}", .ret = 0 };
+	struct ev_call f = { .side = EV_SERVER, .name = "setsockopt",
+	    .args = "SO_ATTACH_FILTER drop all, 100 ms", .ret = 0,
+	    .filter = EV_CALL_FILTER_DROP };
+	struct ev_call cl = { .side = EV_CLIENT, .name = "close" };
+
+	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	cr_assert_says(say(first_of(EV_CALL)), "abort with RST");
+	engine_call(e, 0, &f, 6, NULL, 0, NULL, 0);
+	cr_assert_says(say(first_of(EV_CALL) + 1), "drops everything");
+	/* close() with no connection (a listener) sends nothing. */
+	engine_call(e, 0, &cl, 6, NULL, 0, NULL, 0);
+	cr_assert_says(say(first_of(EV_CALL) + 2), "nothing goes on the "
+	    "wire");
+}
+
+Test(narrate, a_dropped_synack_and_its_copy_are_told)
+{
+	struct ev_call f = { .side = EV_CLIENT, .name = "setsockopt",
+	    .args = "SO_ATTACH_FILTER drop all, 300 ms", .ret = 0,
+	    .filter = EV_CALL_FILTER_DROP };
+	struct ev_call lift = { .side = EV_CLIENT, .name = "setsockopt",
+	    .args = "SO_DETACH_FILTER", .ret = 0,
+	    .filter = EV_CALL_FILTER_LIFT };
+
+	seg(true, TCP_SYN, CISN, 0, 0);
+	engine_call(e, 1500000, &f, 6, NULL, 0, NULL, 0);
+	seg(false, TCP_SYN | TCP_ACK, SISN, CISN + 1, 0);
+	engine_call(e, 2500000, &lift, 6, NULL, 0, NULL, 0);
+	seg(false, TCP_SYN | TCP_ACK, SISN, CISN + 1, 0);
+	seg(true, TCP_ACK, CISN + 1, SISN + 1, 0);
+	engine_finish(e);
+	cr_assert_says(say(packet(2)), "Frame 2 was dropped before the "
+	    "client's socket saw it");
+	cr_assert(strstr(out, "ESTABLISHED") == NULL, "%s", out);
+	cr_assert_says(say(packet(3)), "It replaces frame 2");
+	cr_assert_says(out, "ESTABLISHED");
 }
 
 Test(narrate, unknown_call_is_still_told)
 {
 	struct ev_call c = { .side = EV_SERVER, .name = "setsockopt",
-	    .args = "SO_LINGER", .ret = 0 };
+	    .args = "TCP_NODELAY 1", .ret = 0 };
 
 	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
 	cr_assert_str_eq(say(first_of(EV_CALL)),
-	    "The server calls setsockopt(SO_LINGER).");
+	    "The server calls setsockopt(TCP_NODELAY 1).");
 }
 
 Test(narrate, warnings_are_passed_on)

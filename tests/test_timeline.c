@@ -96,6 +96,90 @@ Test(timeline, a_refused_server_is_closed_after_the_rst)
 	c = timeline_conn(tl, 0);
 	cr_assert_eq(c->st[1], TCP_ST_CLOSED);
 	cr_assert_eq(c->st[0], TCP_ST_CLOSED);
+	/* Nothing was listening: never LISTEN, not even before the SYN. */
+	cr_assert_eq(c->info.init[1], TCP_ST_CLOSED);
+	cr_assert_eq(c->st0[1], TCP_ST_CLOSED);
+	cr_assert_eq(c->steps[1].st[1], TCP_ST_CLOSED);
+	cr_assert_eq(timeline_at(tl, c->steps[1].ev)->u.pkt.st_after[1],
+	    TCP_ST_CLOSED);
+}
+
+/* The packet event of conn c with this frame. */
+static const struct ev *
+pkt_of(const struct tl_conn *c, uint64_t fr, size_t *step)
+{
+	const struct ev *ev;
+	size_t k;
+
+	for (k = 0; k < c->nsteps; k++) {
+		ev = timeline_at(tl, c->steps[k].ev);
+		if (ev->type == EV_PACKET && ev->u.pkt.frame == fr) {
+			*step = k;
+			return ev;
+		}
+	}
+	cr_assert_fail("no frame %llu", (unsigned long long)fr);
+	return NULL;
+}
+
+Test(timeline, a_late_state_change_lands_on_the_step_of_its_cause)
+{
+	const struct tl_conn *c;
+	const struct ev *p3, *p4;
+	size_t k3, k4;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	seg(true, 1000, TCP_ACK, 101, 501);		/* 3 */
+	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501);	/* 4: before the server's */
+	c = timeline_conn(tl, 0);
+	p3 = pkt_of(c, 3, &k3);
+	cr_assert_eq(p3->u.pkt.st_after[1], TCP_ST_SYN_RECEIVED,
+	    "nothing shows yet that the server processed frame 3");
+	seg(false, 1000, TCP_ACK, 501, 101);		/* 5: it did */
+	p3 = pkt_of(c, 3, &k3);
+	p4 = pkt_of(c, 4, &k4);
+	cr_assert_eq(p3->u.pkt.st_after[1], TCP_ST_ESTABLISHED);
+	cr_assert_eq(c->steps[k3].st[1], TCP_ST_ESTABLISHED);
+	cr_assert_eq(p4->u.pkt.st_after[1], TCP_ST_ESTABLISHED);
+	cr_assert_eq(c->steps[k3 - 1].st[1], TCP_ST_SYN_RECEIVED);
+}
+
+Test(timeline, crossing_fins_show_fin_wait_1_then_closing)
+{
+	const struct tl_conn *c;
+	size_t k8, k9;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	seg(true, 1000, TCP_ACK, 101, 501);
+	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501);	/* 4 */
+	seg(false, 1000, TCP_FIN | TCP_ACK, 501, 101);	/* 5: crossed */
+	seg(true, 1000, TCP_ACK, 102, 502);
+	seg(false, 1000, TCP_ACK, 502, 102);
+	engine_finish(e);
+	c = timeline_conn(tl, 0);
+	pkt_of(c, 4, &k8);
+	pkt_of(c, 5, &k9);
+	/* The server's CLOSING is caused by frame 4, but the server was
+	 * in FIN_WAIT_1 only from its own FIN (5): shown from there. */
+	cr_assert_eq(c->steps[k8].st[1], TCP_ST_ESTABLISHED);
+	cr_assert_eq(c->steps[k9].st[1], TCP_ST_CLOSING);
+	cr_assert_eq(c->st[1], TCP_ST_TIME_WAIT);
+	cr_assert_eq(c->st[0], TCP_ST_TIME_WAIT);
+}
+
+Test(timeline, a_segment_not_processed_is_marked_on_its_step)
+{
+	const struct tl_conn *c;
+	size_t k;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	seg(true, 1000, TCP_SYN, 100, 0);	/* the first never arrived */
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	c = timeline_conn(tl, 0);
+	cr_assert(pkt_of(c, 1, &k)->u.pkt.analysis & AN_NOT_PROCESSED);
+	cr_assert_not(pkt_of(c, 2, &k)->u.pkt.analysis & AN_NOT_PROCESSED);
 }
 
 /* ------------------------------------------------ the memory cap */

@@ -265,6 +265,22 @@ lay_icmp_side(const struct ev *e)
 	return EV_SERVER;
 }
 
+static void
+lay_rows_fix_init(struct lay_rows *r, const struct conn_info *ci)
+{
+	size_t k;
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		if (r->init[side] != TCP_ST_LISTEN ||
+		    ci->init[side] != TCP_ST_CLOSED)
+			continue;
+		r->init[side] = TCP_ST_CLOSED;
+		for (k = 0; k < r->n && r->v[k].st[side] == TCP_ST_LISTEN; k++)
+			r->v[k].st[side] = TCP_ST_CLOSED;
+	}
+}
+
 /*
  * A state change decided after later rows were built (ev.h): the rows
  * from its packet's (or from where the endpoint entered `from`) on show
@@ -329,6 +345,11 @@ lay_rows_update(struct lay_rows *r, const struct timeline *tl)
 			mine = true;
 		if (!mine)
 			continue;
+		/* A server first guessed LISTEN that answered the SYN with
+		 * RST was never listening (ev.h conn_info.init). */
+		if (e->type != EV_CONN && e->conn != NULL &&
+		    e->conn->proto == 6)
+			lay_rows_fix_init(r, e->conn);
 		switch (e->type) {
 		case EV_CONN:
 			if (r->n == 0) {

@@ -38,6 +38,7 @@ static const struct theme_glyphs theme_utf8 = {
 	.bl = "\xe2\x94\x94", .br = "\xe2\x94\x98",
 	.head_r = "\xe2\x96\xb6", .head_l = "\xe2\x97\x80",
 	.head_u = "\xe2\x96\xb2", .head_d = "\xe2\x96\xbc",
+	.lost = "\xe2\x9c\x97",
 	.dot_h = "\xe2\x94\x88", .idle_v = "\xe2\x94\x86",
 	.bidir = "\xe2\x87\x84", .sep = "\xc2\xb7", .times = "\xc3\x97",
 	.to = "\xe2\x86\x92",
@@ -49,6 +50,7 @@ static const struct theme_glyphs theme_utf8 = {
 static const struct theme_glyphs theme_ascii = {
 	.h = "-", .v = "|", .tl = "+", .tr = "+", .bl = "+", .br = "+",
 	.head_r = ">", .head_l = "<", .head_u = "^", .head_d = "v",
+	.lost = "x",
 	.dot_h = ".", .idle_v = ":", .bidir = "<->", .sep = "-", .times = "x",
 	.to = "->", .play = ">", .pause = "||", .live = "*",
 	.left = "Left", .right = "Right", .ell = "...",

@@ -42,6 +42,7 @@ struct theme_glyphs {
 	const char	*h, *v;			/* lines */
 	const char	*tl, *tr, *bl, *br;	/* box corners */
 	const char	*head_r, *head_l, *head_u, *head_d;
+	const char	*lost;			/* a head never processed: "✗" */
 	const char	*dot_h;			/* ICMP's dotted line */
 	const char	*idle_v;		/* lifeline across an idle */
 	const char	*bidir;			/* "⇄" */

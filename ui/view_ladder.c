@@ -95,7 +95,7 @@ view_ladder_label(const struct ev *e, char *buf, size_t len, int width)
 
 static void
 view_ladder_arrow(struct ui *ui, const struct lay_ladder *l, int y, int ox,
-    bool c2s, const char *line, const char *label, attr_t at)
+    bool c2s, bool lost, const char *line, const char *label, attr_t at)
 {
 	const struct theme_glyphs *g = ui->g;
 	struct lay_arrow a;
@@ -103,7 +103,9 @@ view_ladder_arrow(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 	lay_arrow(&a, l, c2s, lay_width(label, strlen(label)));
 	attrset(at);
 	ui_fill(y, ox + a.x0, a.x1 - a.x0 + 1, line);
-	mvaddstr(y, ox + a.head_x, c2s ? g->head_r : g->head_l);
+	/* Its receiver never processed it: a cross where it would land. */
+	mvaddstr(y, ox + a.head_x, lost ? g->lost : c2s ? g->head_r :
+	    g->head_l);
 	if (a.label_w > 0) {
 		mvaddstr(y, ox + a.label_x - 1, " ");
 		ui_put(y, ox + a.label_x, a.label_w, label);
@@ -247,8 +249,9 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 		    AN_FAST_RETRANSMISSION | AN_SPURIOUS_RETRANSMISSION |
 		    AN_DUP_ACK | AN_ZERO_WINDOW | AN_LOST_SEGMENT) ? TH_NOTE :
 		    (e->u.pkt.flags & TCP_RST) ? TH_WARN : TH_ARROW);
-		view_ladder_arrow(ui, l, y, ox, e->u.pkt.dir == EV_C2S, g->h,
-		    label, at);
+		view_ladder_arrow(ui, l, y, ox, e->u.pkt.dir == EV_C2S,
+		    (e->u.pkt.analysis & AN_NOT_PROCESSED) != 0, g->h, label,
+		    at);
 		if (row->call >= 0)
 			view_ladder_call(ui, l, y, ox,
 			    timeline_at(ui->tl, (size_t)row->call));
@@ -258,7 +261,7 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 		    _(ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
 		    e->u.icmp.icmp_code)));
 		view_ladder_arrow(ui, l, y, ox, row->side == EV_CLIENT,
-		    g->dot_h, desc, theme_attr(TH_NOTE));
+		    false, g->dot_h, desc, theme_attr(TH_NOTE));
 		break;
 	case LAY_ROW_CALL:
 		view_ladder_call(ui, l, y, ox, e);
