@@ -131,7 +131,9 @@ cmd_live_ready(void *arg)
 static int
 cmd_live_ui(struct cmd_live *l, const char *banner)
 {
-	struct ui_feed feed = { .on_ready = cmd_live_ready, .arg = l };
+	/* tick_ms: a receiver's silence decides its state (engine_tick()). */
+	struct ui_feed feed = { .on_ready = cmd_live_ready, .arg = l,
+	    .tick_ms = 100 };
 	struct ui_opts uo = { .start = UI_START_LIVE, .banner = banner,
 	    .newest = true };
 	struct engine_config cfg;

@@ -164,7 +164,8 @@ T kill-server 2>/dev/null
 
 # ---------------------------------------------------------- text, JSON
 # Each packet's line is out as soon as the packet is in: the close's
-# final ACK, with the server's LAST_ACK -> CLOSED, before Ctrl-C.
+# final ACK, then, once the server has been silent 200 ms (the evidence
+# that it processed that ACK), its LAST_ACK -> CLOSED, before Ctrl-C.
 port=$((port + 2))
 "$SYNFIN" live -i lo --text "tcp port $port" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
@@ -179,13 +180,13 @@ s.bind(("127.0.0.1", port)); s.listen(1)
 c = socket.create_connection(("127.0.0.1", port)); a, _ = s.accept()
 c.close(); time.sleep(0.1); a.close(); s.close()
 PY
-sleep 0.2
+sleep 0.5
 cp "$tmp/out" "$tmp/before"
 kill -INT $pid
 wait $pid
 rc=$?
-check "text: the final ACK is printed without another packet" \
-    "tail -1 $tmp/before | grep -Eq 'C->S ACK .* server LAST_ACK -> CLOSED'"
+check "text: the final ACK is printed without another packet, then the server's CLOSED" \
+    "tail -2 $tmp/before | head -1 | grep -Eq 'C->S ACK ' && tail -1 $tmp/before | grep -Eq '^ +[0-9]+ [0-9.]+ +[0-9]+  \\| server LAST_ACK -> CLOSED\$'"
 check "text: Ctrl-C ends it with status 0" "[ $rc -eq 0 ]"
 
 # The kernel filter: 500 datagrams to another port are not even copied
