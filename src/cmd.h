@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The commands: replay (cmd_replay.c), demo (cmd_demo.c) and live
- * (cmd_live.c), each a thin run of the core between the options main.c
+ * The commands: replay (cmd_replay.c), demo (cmd_demo.c), live
+ * (cmd_live.c) and run (cmd_run.c), each a thin run of the core between the options main.c
  * parses and the outputs output.c builds.  What they share lives in
  * main.c: exit codes, usage errors, the memory caps, the UI decision.
  */
@@ -28,6 +28,7 @@ struct cmd_opts {
 	const char	*file;		/* -r */
 	const char	*wfile;		/* -w */
 	const char	*iface;		/* -i */
+	const char	*server;	/* run --server CMD */
 	uint64_t	count;		/* -c */
 	bool		list;
 	long		port;
@@ -49,6 +50,7 @@ struct ui_feed;
  * key() and prompt() (ui.h), or NULL. */
 int	cmd_demo_ui(struct demo *, const char *title,
 	    const struct ui_feed *keys, char *err, size_t len);
+int	cmd_run(const struct cmd_opts *, int argc, char **argv);
 
 /* "synfin: " and the message, then the usage; returns EXIT_USAGE. */
 int	cmd_usage_error(const char *fmt, ...)

@@ -21,18 +21,16 @@
 #include "demo.h"
 #include "engine.h"
 #include "i18n.h"
+#include "merge.h"
 #include "peer.h"
 #include "sandbox.h"
 #include "timeline.h"
 #include "xmalloc.h"
 
 /*
- * Frames (stamped by the kernel as they are received on lo) and calls
- * (stamped by the peers, same clock) reach us in no reliable order: a
- * call's report may come after the SYN it caused.  Both wait in a merge
- * buffer sorted by time and leave it only once they are DEMO_WINDOW_NS
- * old, and never past a call that has begun but not returned (it gets
- * its place by its start time).  After the last step, the capture is
+ * Frames and calls meet in a merge buffer (merge.h) that hands them to
+ * the engine DEMO_WINDOW_NS late, in time order; a call that has begun
+ * holds it until it returns.  After the last step, the capture is
  * drained until it has been quiet for DEMO_DRAIN_NS.
  */
 #define DEMO_WINDOW_NS	30000000LL
@@ -43,15 +41,6 @@
  * one call at a time) this long before it says which line is stuck.
  */
 #define DEMO_LAB_STUCK_NS 5000000000LL
-
-struct demo_item {
-	int64_t		ts;
-	bool		is_call;
-	bool		done;
-	struct peer_msg	msg;
-	struct capture_frame f;
-	uint8_t		*data;
-};
 
 enum demo_phase {
 	DEMO_IDLE,
@@ -81,9 +70,7 @@ struct demo {
 	bool		held;
 	bool		released;
 	char		heldmsg[160];
-	struct demo_item *items;
-	size_t		nitems;
-	size_t		capitems;
+	struct merge	*merge;
 	int64_t		t0_mono;
 	int64_t		first_frame_mono;
 	long long	capeff;
@@ -144,6 +131,7 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 	d->t0_mono = demo_now(CLOCK_MONOTONIC);
 	d->epfd = d->tfd = -1;
 	d->waiting = -1;
+	d->merge = merge_new(DEMO_WINDOW_NS, 0);
 	d->busy[0] = d->busy[1] = -1;
 	d->lab_port = o->port;
 	d->where = sandbox_enter(why, sizeof why);
@@ -235,7 +223,6 @@ demo_peers_end(struct demo *d)
 void
 demo_free(struct demo *d)
 {
-	size_t i;
 	int j, st;
 
 	if (d == NULL)
@@ -250,9 +237,7 @@ demo_free(struct demo *d)
 			close(d->peer[j].msg_fd);
 		}
 	}
-	for (i = 0; i < d->nitems; i++)
-		free(d->items[i].data);
-	free(d->items);
+	merge_free(d->merge);
 	if (d->epfd >= 0)
 		close(d->epfd);
 	if (d->tfd >= 0)
@@ -267,32 +252,10 @@ demo_fd(const struct demo *d)
 	return d->epfd;
 }
 
-/* Keep the buffer sorted by time; equal times keep arrival order. */
-static struct demo_item *
-demo_insert(struct demo *d, int64_t ts)
-{
-	size_t i;
-
-	if (d->nitems == d->capitems) {
-		d->capitems = d->capitems ? d->capitems * 2 : 64;
-		d->items = xreallocarray(d->items, d->capitems,
-		    sizeof *d->items);
-	}
-	for (i = d->nitems; i > 0 && d->items[i - 1].ts > ts; i--)
-		;
-	memmove(&d->items[i + 1], &d->items[i],
-	    (d->nitems - i) * sizeof *d->items);
-	d->nitems++;
-	memset(&d->items[i], 0, sizeof d->items[i]);
-	d->items[i].ts = ts;
-	return &d->items[i];
-}
-
 static int
 demo_read_frames(struct demo *d)
 {
 	struct capture_frame f;
-	struct demo_item *it;
 	int rc;
 
 	while ((rc = capture_next(d->cap, &f, d->err, sizeof d->err)) ==
@@ -300,12 +263,7 @@ demo_read_frames(struct demo *d)
 		if (d->first_frame_mono == 0)
 			d->first_frame_mono = demo_now(CLOCK_MONOTONIC);
 		d->quiet_since = demo_now(CLOCK_REALTIME);
-		it = demo_insert(d, f.ts_ns);
-		it->done = true;
-		it->f = f;
-		it->data = xmalloc(f.caplen ? f.caplen : 1);
-		memcpy(it->data, f.data, f.caplen);
-		it->f.data = it->data;
+		merge_frame(d->merge, &f);
 	}
 	return rc == CAPTURE_ERROR ? -1 : 0;
 }
@@ -376,7 +334,7 @@ demo_peer_gone(struct demo *d, int side)
 static void
 demo_lab_msg(struct demo *d, int side, const struct peer_msg *m)
 {
-	struct demo_item *it;
+	struct peer_msg done;
 
 	if (m->kind == PEER_BLOCKS) {
 		d->busy[side] = m->step;
@@ -397,19 +355,18 @@ demo_lab_msg(struct demo *d, int side, const struct peer_msg *m)
 			return;
 	} else if (m->kind != PEER_END)
 		return;
-	it = demo_insert(d, m->ts_ns);
-	it->is_call = true;
-	it->msg = *m;
-	it->done = true;
+	/* Each report is a call that returned (a blocked try too): it goes
+	 * at its own time, alone. */
+	done = *m;
+	done.kind = PEER_END;
+	merge_call(d->merge, &done);
 }
 
 static void
 demo_read_msgs(struct demo *d, int side)
 {
 	struct peer_msg m;
-	struct demo_item *it;
 	ssize_t n;
-	size_t i;
 	struct pollfd p = { .fd = d->peer[side].msg_fd, .events = POLLIN };
 
 	if (d->peer_eof[side])
@@ -424,77 +381,22 @@ demo_read_msgs(struct demo *d, int side)
 			demo_lab_msg(d, side, &m);
 			continue;
 		}
-		if (m.kind == PEER_END && m.step >= 0) {
-			if (m.step == d->waiting)
-				d->waiting = -1;
-			for (i = 0; i < d->nitems; i++) {
-				it = &d->items[i];
-				if (it->is_call && !it->done &&
-				    it->msg.side == m.side &&
-				    it->msg.step == m.step)
-					break;
-			}
-			if (i < d->nitems) {
-				/* Keep the start's time and place. */
-				m.ts_ns = it->msg.ts_ns;
-				it->msg = m;
-				it->done = true;
-				continue;
-			}
-		}
-		it = demo_insert(d, m.ts_ns);
-		it->is_call = true;
-		it->msg = m;
-		it->done = m.kind == PEER_END;
+		if (m.kind == PEER_END && m.step >= 0 && m.step == d->waiting)
+			d->waiting = -1;
+		merge_call(d->merge, &m);
 	}
 }
 
 static void
 demo_flush(struct demo *d, bool all)
 {
-	int64_t horizon = demo_now(CLOCK_REALTIME) - DEMO_WINDOW_NS;
-	struct demo_item *it;
-	size_t k = 0;
-
-	while (k < d->nitems) {
-		it = &d->items[k];
-		if (!all && (!it->done || it->ts > horizon))
-			break;
-		if (it->is_call) {
-			if (!it->done) {
-				it->msg.call.ret = -1;
-				it->msg.call.err = EINTR;
-			}
-			engine_call(d->e, it->ts, &it->msg.call, it->msg.proto,
-			    &it->msg.local, it->msg.lport, &it->msg.remote,
-			    it->msg.rport);
-		} else
-			engine_frame(d->e, it->f.frame, it->f.ts_ns,
-			    it->f.linktype, it->f.data, it->f.caplen,
-			    it->f.wirelen);
-		free(it->data);
-		k++;
-	}
-	/* Nothing older than the horizon can come: a receiver silent since
-	 * is decided (engine_tick()). */
-	if (!all)
-		engine_tick(d->e, horizon);
-	if (k == 0)
-		return;
-	memmove(d->items, d->items + k, (d->nitems - k) * sizeof *d->items);
-	d->nitems -= k;
+	merge_flush(d->merge, d->e, demo_now(CLOCK_REALTIME), all);
 }
 
 static bool
 demo_calls_open(const struct demo *d)
 {
-	size_t i;
-
-	for (i = 0; i < d->nitems; i++) {
-		if (d->items[i].is_call && !d->items[i].done)
-			return true;
-	}
-	return d->waiting >= 0;
+	return merge_calls_open(d->merge) || d->waiting >= 0;
 }
 
 /*
@@ -714,8 +616,7 @@ demo_arm(struct demo *d)
 	int64_t now = demo_now(CLOCK_REALTIME), when = -1, t;
 
 	/* A call still running holds the buffer: its return wakes us. */
-	if (d->nitems > 0 && d->items[0].done)
-		when = d->items[0].ts + DEMO_WINDOW_NS;
+	when = merge_deadline(d->merge);
 	if (d->phase == DEMO_RUN && d->waiting < 0 && !d->held &&
 	    (when < 0 || d->next_at < when))
 		when = d->next_at;

@@ -237,6 +237,7 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 		case EV_CONN:
 		case EV_SUMMARY:
 		case EV_UNPROCESSED:	/* the timeline marks the packet */
+		case EV_OUTPUT:
 			break;
 		}
 	}

@@ -86,6 +86,25 @@ struct conn {
 	unsigned	npending;
 };
 
+/*
+ * A socket call that names a conn not seen yet (connect() before its
+ * SYN, a UDP send() before its datagram) waits for the next frame: if
+ * that frame opens the conn, the call is tied to it, right after the
+ * conn event and before the packet.  Calls behind a waiting one wait
+ * too, so calls keep their order.
+ */
+#define ENGINE_CALLS_MAX	64
+
+struct engine_wcall {
+	int64_t		ts;
+	struct ev_call	call;
+	uint8_t		proto;
+	bool		tuple;		/* names both ends */
+	struct flow_key	key;
+	struct pkt_addr	local;
+	uint16_t	lport;
+};
+
 struct engine {
 	struct engine_config cfg;
 	struct sink	*sink;
@@ -98,7 +117,13 @@ struct engine {
 	bool		dropping[2];
 	struct engine_stats stats;
 	char		msg[256];
+	struct engine_wcall wcall[ENGINE_CALLS_MAX];
+	size_t		nwcall;
+	bool		tie;		/* waiting calls name tie_key's conn */
+	struct flow_key	tie_key;	/* the frame's */
 };
+
+static void	engine_wcall_release(struct engine *, const struct conn_info *);
 
 void
 engine_config_default(struct engine_config *cfg)
@@ -180,6 +205,7 @@ void
 engine_warn(struct engine *e, uint64_t frame, int64_t ts_ns,
     const char *message)
 {
+	engine_wcall_release(e, NULL);
 	engine_emit_warning(e, frame, ts_ns, message);
 }
 
@@ -356,6 +382,10 @@ engine_conn_new(struct engine *e, const struct flow_key *k, bool swapped,
 	e->stats.conns++;
 	ev.conn = &c->info;
 	sink_emit(e->sink, &ev);
+	if (e->tie && memcmp(&e->tie_key, k, sizeof *k) == 0) {
+		e->tie = false;
+		engine_wcall_release(e, &c->info);
+	}
 	return c;
 }
 
@@ -1011,14 +1041,54 @@ engine_icmp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts)
 
 /* ------------------------------------------------------------ calls */
 
+/* Emit a call, tied to `ci` when given, else to the conn it names. */
+static void
+engine_call_emit(struct engine *e, const struct engine_wcall *pc,
+    const struct conn_info *ci)
+{
+	struct ev ev = { .type = EV_CALL, .ts_ns = pc->ts };
+	struct flow *f;
+
+	ev.u.call = pc->call;
+	if (ci == NULL && pc->tuple && (f = flow_lookup(e->ft, &pc->key)) !=
+	    NULL)
+		ci = &((struct conn *)f->data)->info;
+	if (ci != NULL) {
+		ev.conn = ci;
+		/* The side follows from the conn: the caller is the end
+		 * whose address the call's socket has. */
+		ev.u.call.side = pc->lport == ci->sport &&
+		    pc->local.family == ci->saddr.family &&
+		    memcmp(pc->local.a, ci->saddr.a, pc->local.family == 4 ?
+		    4 : 16) == 0 ? EV_SERVER : EV_CLIENT;
+	}
+	sink_emit(e->sink, &ev);
+}
+
+/* The waiting calls, in order: tied to `ci` when they name it. */
+static void
+engine_wcall_release(struct engine *e, const struct conn_info *ci)
+{
+	size_t i, n = e->nwcall;
+
+	e->nwcall = 0;
+	for (i = 0; i < n; i++)
+		engine_call_emit(e, &e->wcall[i], ci != NULL &&
+		    e->wcall[i].tuple ? ci : NULL);
+}
+
+void
+engine_calls_release(struct engine *e)
+{
+	engine_wcall_release(e, NULL);
+}
+
 void
 engine_call(struct engine *e, int64_t ts_ns, const struct ev_call *call,
     uint8_t proto, const struct pkt_addr *local, uint16_t lport,
     const struct pkt_addr *remote, uint16_t rport)
 {
-	struct ev ev = { .type = EV_CALL, .ts_ns = ts_ns };
-	struct flow_key k;
-	struct flow *f;
+	struct engine_wcall pc = { .ts = ts_ns, .proto = proto };
 	bool swapped;
 
 	if (ts_ns > e->now)
@@ -1029,18 +1099,123 @@ engine_call(struct engine *e, int64_t ts_ns, const struct ev_call *call,
 	else if (call->filter == EV_CALL_FILTER_LIFT &&
 	    (unsigned)call->side < 2)
 		e->dropping[call->side] = false;
-	ev.u.call = *call;
+	pc.call = *call;
 	if (local != NULL && remote != NULL && local->family != 0 &&
-	    local->family == remote->family) {
-		flow_key_make(&k, proto, local, lport, remote, rport,
+	    local->family == remote->family && lport != 0 && rport != 0) {
+		pc.tuple = true;
+		flow_key_make(&pc.key, proto, local, lport, remote, rport,
 		    &swapped);
-		if ((f = flow_lookup(e->ft, &k)) != NULL)
-			ev.conn = &((struct conn *)f->data)->info;
+		pc.local = *local;
+		pc.lport = lport;
 	}
+	if (e->nwcall == 0 && (!pc.tuple || flow_lookup(e->ft, &pc.key) !=
+	    NULL)) {
+		engine_call_emit(e, &pc, NULL);
+		return;
+	}
+	if (e->nwcall == ENGINE_CALLS_MAX)
+		engine_wcall_release(e, NULL);
+	e->wcall[e->nwcall++] = pc;
+}
+
+void
+engine_output(struct engine *e, int64_t ts_ns, const struct ev_output *out)
+{
+	struct ev ev = { .type = EV_OUTPUT, .ts_ns = ts_ns };
+
+	engine_wcall_release(e, NULL);
+	if (ts_ns > e->now)
+		e->now = ts_ns;
+	ev.u.out = *out;
 	sink_emit(e->sink, &ev);
 }
 
 /* ------------------------------------------------------------ frames */
+
+/*
+ * Calls wait for this frame: those that name the conn it opens stay
+ * until engine_conn_new() has announced it; the others go now.
+ */
+static void
+engine_wcall_frame(struct engine *e, const struct pkt *p)
+{
+	struct flow_key *k = &e->tie_key;
+	struct engine_wcall keep[ENGINE_CALLS_MAX];
+	size_t i, n = 0, m = 0;
+	bool swapped;
+
+	e->tie = false;
+	if ((p->kind == PKT_TCP || p->kind == PKT_UDP) && p->l4_ok &&
+	    !(p->frag && p->frag_off != 0)) {
+		flow_key_make(k, p->proto, &p->src, p->sport, &p->dst,
+		    p->dport, &swapped);
+		if (flow_lookup(e->ft, k) == NULL) {
+			for (i = 0; i < e->nwcall; i++) {
+				if (e->wcall[i].tuple && memcmp(&e->wcall[i].key,
+				    k, sizeof *k) == 0)
+					m++;
+			}
+		}
+	}
+	if (m == 0) {
+		engine_wcall_release(e, NULL);
+		return;
+	}
+	for (i = 0; i < e->nwcall; i++) {
+		if (e->wcall[i].tuple && memcmp(&e->wcall[i].key, k,
+		    sizeof *k) == 0)
+			keep[n++] = e->wcall[i];
+		else
+			engine_call_emit(e, &e->wcall[i], NULL);
+	}
+	memcpy(e->wcall, keep, n * sizeof *keep);
+	e->nwcall = n;
+	e->tie = true;
+}
+
+static void
+engine_frame_pkt(struct engine *e, const struct pkt *p, uint64_t frame,
+    int64_t ts_ns, size_t caplen, size_t wirelen)
+{
+	if (ts_ns > e->now) {
+		e->now = ts_ns;
+		engine_expire(e);
+	}
+	if (p->status != DEC_OK) {
+		/* A segment whose header is whole is still tracked; one cut
+		 * only by the snaplen is merely marked truncated. */
+		bool usable = (p->kind == PKT_TCP || p->kind == PKT_UDP) &&
+		    p->l4_ok;
+
+		if (!usable || p->status != DEC_TRUNC || caplen >= wirelen) {
+			e->stats.malformed++;
+			engine_emit_warning(e, frame, ts_ns, p->why != NULL ?
+			    _(p->why) : _("malformed frame"));
+		}
+		if (!usable)
+			return;
+	}
+	if (p->frag && p->frag_off != 0) {
+		snprintf(e->msg, sizeof e->msg, _("IPv%u fragment at offset "
+		    "%u is not reassembled"), p->ipver, p->frag_off);
+		engine_emit_warning(e, frame, ts_ns, e->msg);
+		return;
+	}
+	switch (p->kind) {
+	case PKT_TCP:
+		engine_tcp(e, p, frame, ts_ns, caplen);
+		break;
+	case PKT_UDP:
+		engine_udp(e, p, frame, ts_ns, caplen);
+		break;
+	case PKT_ICMP:
+		engine_icmp(e, p, frame, ts_ns);
+		break;
+	default:
+		e->stats.ignored++;
+		break;
+	}
+}
 
 void
 engine_frame(struct engine *e, uint64_t frame, int64_t ts_ns, int linktype,
@@ -1049,44 +1224,14 @@ engine_frame(struct engine *e, uint64_t frame, int64_t ts_ns, int linktype,
 	struct pkt p;
 
 	e->stats.frames++;
-	if (ts_ns > e->now) {
-		e->now = ts_ns;
-		engine_expire(e);
-	}
 	dec_frame(&p, linktype, b, caplen, wirelen);
-	if (p.status != DEC_OK) {
-		/* A segment whose header is whole is still tracked; one cut
-		 * only by the snaplen is merely marked truncated. */
-		bool usable = (p.kind == PKT_TCP || p.kind == PKT_UDP) &&
-		    p.l4_ok;
-
-		if (!usable || p.status != DEC_TRUNC || caplen >= wirelen) {
-			e->stats.malformed++;
-			engine_emit_warning(e, frame, ts_ns, p.why != NULL ?
-			    _(p.why) : _("malformed frame"));
-		}
-		if (!usable)
-			return;
-	}
-	if (p.frag && p.frag_off != 0) {
-		snprintf(e->msg, sizeof e->msg, _("IPv%u fragment at offset "
-		    "%u is not reassembled"), p.ipver, p.frag_off);
-		engine_emit_warning(e, frame, ts_ns, e->msg);
-		return;
-	}
-	switch (p.kind) {
-	case PKT_TCP:
-		engine_tcp(e, &p, frame, ts_ns, caplen);
-		break;
-	case PKT_UDP:
-		engine_udp(e, &p, frame, ts_ns, caplen);
-		break;
-	case PKT_ICMP:
-		engine_icmp(e, &p, frame, ts_ns);
-		break;
-	default:
-		e->stats.ignored++;
-		break;
+	if (e->nwcall > 0)
+		engine_wcall_frame(e, &p);
+	engine_frame_pkt(e, &p, frame, ts_ns, caplen, wirelen);
+	if (e->nwcall > 0) {
+		/* The frame did not open their conn after all. */
+		e->tie = false;
+		engine_wcall_release(e, NULL);
 	}
 }
 
@@ -1120,6 +1265,7 @@ engine_finish(struct engine *e)
 	struct engine_collect col;
 	size_t i;
 
+	engine_wcall_release(e, NULL);
 	col.v = xreallocarray(NULL, flow_count(e->ft) + 1, sizeof *col.v);
 	col.n = 0;
 	flow_foreach(e->ft, engine_collect_one, &col);

@@ -33,13 +33,28 @@ void		 engine_frame(struct engine *, uint64_t frame, int64_t ts_ns,
 /*
  * A socket call made at `ts_ns` (the clock pcap stamps with).  When the
  * call names its connection (local and remote endpoint), the event is
- * tied to that conn if it is known.  Callers feed calls and frames in
+ * tied to that conn if it is known, and its side is then the conn's end
+ * that has the local address.  A call that names a conn not seen yet
+ * waits for the next frame, and is tied to the conn that frame opens,
+ * just after its conn event.  Callers feed calls and frames in
  * time order.
  */
 void		 engine_call(struct engine *, int64_t ts_ns,
 		     const struct ev_call *call, uint8_t proto,
 		     const struct pkt_addr *local, uint16_t lport,
 		     const struct pkt_addr *remote, uint16_t rport);
+
+/*
+ * Calls that wait for their conn's first frame (engine_call) go out
+ * untied: for a feeder that knows no frame is coming (its buffer is
+ * empty).  engine_frame, engine_warn, engine_output, engine_finish do it
+ * themselves when needed.
+ */
+void		 engine_calls_release(struct engine *);
+
+/* synfin run: what a program wrote on its standard output or error. */
+void		 engine_output(struct engine *, int64_t ts_ns,
+		     const struct ev_output *);
 
 /* An input-level problem (not about one frame), shown as a warning. */
 void		 engine_warn(struct engine *, uint64_t frame, int64_t ts_ns,

@@ -32,6 +32,7 @@ enum ev_type {
 	EV_SUMMARY,
 	EV_CALL,
 	EV_UNPROCESSED,
+	EV_OUTPUT,
 };
 
 enum ev_dir {
@@ -178,7 +179,10 @@ struct ev_summary {
 	bool		evicted;	/* forced out by the flow cap */
 };
 
-/* A socket call one of the demo's peers made (socket, connect ...). */
+/*
+ * A socket call one of the demo's peers made (socket, connect ...), or
+ * one a program made under synfin run (then pid and prog say whose).
+ */
 struct ev_call {
 	enum ev_side	side;
 	char		name[16];	/* "connect" */
@@ -188,6 +192,23 @@ struct ev_call {
 	/* A lesson's drop-all socket filter, attached or lifted by this
 	 * call: segments sent to `side` meanwhile never reach its socket. */
 	uint8_t		filter;		/* EV_CALL_FILTER_* */
+	int32_t		pid;		/* synfin run: the caller; 0: a peer */
+	char		prog[16];	/* synfin run: its name */
+};
+
+/* synfin run: a line (or a piece of one) a program wrote. */
+enum ev_stream {
+	EV_STDOUT = 1,
+	EV_STDERR = 2,
+};
+
+struct ev_output {
+	int32_t		pid;		/* the program synfin started */
+	char		prog[16];
+	enum ev_side	side;		/* its role: --server CMD or PROGRAM */
+	enum ev_stream	stream;
+	const char	*text;		/* without its newline; not NUL-safe
+					   bytes are replaced */
 };
 
 #define EV_CALL_FILTER_NONE	0
@@ -206,6 +227,7 @@ struct ev {
 		struct ev_summary	sum;
 		struct ev_call		call;
 		struct ev_unprocessed	unproc;
+		struct ev_output	out;
 	} u;
 };
 

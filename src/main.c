@@ -33,6 +33,8 @@ static const char main_usage[] = N_(
 "                     [DIAGRAM] [FILTER...]\n"
 "       synfin live -i IFACE [-c COUNT] [-w FILE]\n"
 "                   [--text [-v] | --json | --summary] [DIAGRAM] [FILTER...]\n"
+"       synfin run [--server CMD] [-w FILE] [--text [-v] | --json]\n"
+"                  [DIAGRAM] -- PROGRAM [ARGS...]\n"
 "       synfin --help | --version\n"
 "DIAGRAM: [--svg FILE] [--mermaid | --ladder] [--conn N]\n"
 "Every command takes --lang LANG.\n");
@@ -59,13 +61,17 @@ static const char main_help[] = N_(
 "                           until q or Ctrl-C; the filter runs in the\n"
 "                           kernel and keeps the ICMP errors that quote a\n"
 "                           packet it matches\n"
+"  run -- PROGRAM [ARGS...] run your own program on a private loopback and\n"
+"                           show its socket calls beside the packets they\n"
+"                           cause, and its output; synfin exits with\n"
+"                           PROGRAM's status\n"
 "\n"
 "Options:\n"
 "  -r FILE         the same as 'replay FILE'\n"
 "  -i IFACE        the interface to watch (live)\n"
 "  -c COUNT        stop after COUNT frames (that pass the filter)\n"
 "  -w FILE         also write every captured frame to a pcap file (demo,\n"
-"                  live); complete even after Ctrl-C\n"
+"                  live, run); complete even after Ctrl-C\n"
 "  --text          one line per packet with state changes, then one summary\n"
 "                  line per connection (the default when standard output is\n"
 "                  not a terminal; on a terminal, the commands open the\n"
@@ -73,8 +79,8 @@ static const char main_help[] = N_(
 "                  ? lists keys)\n"
 "  -v              with --text: the narration of each step under its line\n"
 "  --json          JSON Lines: one object per event (conn, packet, state,\n"
-"                  call, icmp, warning, summary), always in English; see\n"
-"                  synfin(1)\n"
+"                  call, icmp, warning, summary; output for run), always\n"
+"                  in English; see synfin(1)\n"
 "  --summary       only the per-connection summary lines\n"
 "  --list          list the demo's lessons\n"
 "  --port N        the demo server's port (default 8080)\n"
@@ -83,6 +89,9 @@ static const char main_help[] = N_(
 "  --step          hold each socket call of the demo until Enter is pressed\n"
 "  --script FILE   the lab's actions, one a line: SIDE CALL [ARG]\n"
 "  -o FILE         save the lab's actions as a script that replays them\n"
+"  --server CMD    run: start CMD (with /bin/sh -c) first, and PROGRAM once\n"
+"                  CMD listens (at most 3 s later); CMD gets SIGTERM when\n"
+"                  PROGRAM has exited\n"
 "  --svg FILE      when the input ends, write the ladder diagram as SVG to\n"
 "                  FILE (\"-\": standard output), whole or not at all;\n"
 "                  standard output still gets --text, --json or --summary\n"
@@ -257,7 +266,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_LIST = 256, OPT_PORT, OPT_PACE, OPT_STEP, OPT_SVG,
-	    OPT_MERMAID, OPT_LADDER, OPT_CONN, OPT_SCRIPT };
+	    OPT_MERMAID, OPT_LADDER, OPT_CONN, OPT_SCRIPT, OPT_SERVER };
 	static const struct option longopts[] = {
 		{ "text", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
@@ -271,6 +280,7 @@ main(int argc, char **argv)
 		{ "mermaid", no_argument, NULL, OPT_MERMAID },
 		{ "ladder", no_argument, NULL, OPT_LADDER },
 		{ "conn", required_argument, NULL, OPT_CONN },
+		{ "server", required_argument, NULL, OPT_SERVER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -304,8 +314,10 @@ main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
-	while ((ch = getopt_long(argc, argv, "r:c:w:i:o:vhV", longopts,
-	    NULL)) != -1) {
+	/* run: PROGRAM's own options are not synfin's ("+": stop at it). */
+	while ((ch = getopt_long(argc, argv, o.cmd != NULL &&
+	    strcmp(o.cmd, "run") == 0 ? "+r:c:w:i:o:vhV" : "r:c:w:i:o:vhV",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			o.file = optarg;
@@ -367,6 +379,9 @@ main(int argc, char **argv)
 		case OPT_LADDER:
 			o.out.ladder = true;
 			break;
+		case OPT_SERVER:
+			o.server = optarg;
+			break;
 		case OPT_CONN:
 			if (main_number("--conn", optarg, 1, UINT32_MAX,
 			    &v) != 0)
@@ -423,6 +438,11 @@ main(int argc, char **argv)
 		rc = cmd_demo(&o, argc, argv);
 	} else if (strcmp(o.cmd, "lab") == 0) {
 		rc = cmd_lab(&o, argc, argv);
+	} else if (strcmp(o.cmd, "run") == 0) {
+		if (o.iface != NULL || o.file != NULL || o.count != 0)
+			return cmd_usage_error("%s", _("-r, -i and -c are not "
+			    "for run"));
+		rc = cmd_run(&o, argc, argv);
 	} else if (strcmp(o.cmd, "live") == 0) {
 		if (o.iface == NULL)
 			return cmd_usage_error("%s", _("live needs -i IFACE "

@@ -1090,6 +1090,20 @@ narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 	case EV_UNPROCESSED:
 		narrate_unproc(&o, e);
 		break;
+	case EV_OUTPUT:
+		v.who = narrate_side(e->u.out.side);
+		v.name = e->u.out.prog;
+		v.msg = e->u.out.text;
+		narrate_put(&o, e->u.out.stream == EV_STDERR ?
+		    /* TRANSLATORS: synfin run: {name} is a program (the
+		       client's or server's), {msg} the line it wrote. */
+		    _("The {who} program {name} writes on its standard error: "
+		    "{msg}") :
+		    /* TRANSLATORS: synfin run: {name} is a program (the
+		       client's or server's), {msg} the line it wrote. */
+		    _("The {who} program {name} writes on its standard "
+		    "output: {msg}"), &v);
+		break;
 	}
 	return o.used;
 }

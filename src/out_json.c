@@ -336,7 +336,29 @@ out_json_emit(struct sink *sink, const struct ev *e)
 			obuf_lit(b, "null");
 		obuf_lit(b, ",\"detail\":{\"args\":");
 		obuf_json_str(b, e->u.call.args);
-		obuf_lit(b, "}}\n");
+		obuf_c(b, '}');
+		if (e->u.call.pid != 0) {
+			obuf_lit(b, ",\"pid\":");
+			obuf_i64(b, e->u.call.pid);
+			obuf_lit(b, ",\"prog\":");
+			obuf_json_str(b, e->u.call.prog);
+		}
+		obuf_lit(b, "}\n");
+		break;
+	case EV_OUTPUT:
+		obuf_lit(b, "{\"type\":\"output\",\"time\":");
+		obuf_time(b, e->ts_ns);
+		out_json_side(b, ",\"side\":", 8, e->u.out.side);
+		obuf_lit(b, ",\"pid\":");
+		obuf_i64(b, e->u.out.pid);
+		obuf_lit(b, ",\"prog\":");
+		obuf_json_str(b, e->u.out.prog);
+		if (e->u.out.stream == EV_STDERR)
+			obuf_lit(b, ",\"stream\":\"stderr\",\"text\":");
+		else
+			obuf_lit(b, ",\"stream\":\"stdout\",\"text\":");
+		obuf_json_str(b, e->u.out.text);
+		obuf_lit(b, "}\n");
 		break;
 	}
 }

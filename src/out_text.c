@@ -441,6 +441,12 @@ out_text_emit(struct sink *sink, const struct ev *e)
 		out_text_conn(o, e->conn);
 		obuf_str(b, o->w_side[e->u.call.side == EV_CLIENT ? 0 : 1]);
 		obuf_c(b, ' ');
+		if (e->u.call.pid != 0) {
+			obuf_str(b, e->u.call.prog);
+			obuf_c(b, '[');
+			obuf_i64(b, e->u.call.pid);
+			obuf_lit(b, "] ");
+		}
 		obuf_str(b, e->u.call.name);
 		obuf_c(b, '(');
 		obuf_str(b, e->u.call.args);
@@ -449,6 +455,21 @@ out_text_emit(struct sink *sink, const struct ev *e)
 		if (e->u.call.err != 0)
 			obuf_printf(b, " %s (%s)", ev_errno_name(e->u.call.err),
 			    strerror(e->u.call.err));
+		out_text_flush(o);
+		break;
+	case EV_OUTPUT:
+		/* synfin run: a program's line, marked "1>" or "2>" as the
+		 * shell numbers its streams. */
+		out_text_start(o, 0, e->ts_ns);
+		obuf_lit(b, "   - ");
+		obuf_str(b, e->u.out.prog);
+		obuf_c(b, '[');
+		obuf_i64(b, e->u.out.pid);
+		if (e->u.out.stream == EV_STDERR)
+			obuf_lit(b, "] 2> ");
+		else
+			obuf_lit(b, "] 1> ");
+		obuf_str(b, e->u.out.text);
 		out_text_flush(o);
 		break;
 	}

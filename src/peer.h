@@ -37,13 +37,22 @@ enum peer_msg_kind {
 	PEER_BLOCKS,		/* a lab: the call would block (its try
 				   returned EAGAIN or EINPROGRESS): the
 				   peer waits in poll() for it */
+	PEER_EXIT,		/* synfin run's tracer: PROGRAM exited,
+				   call.ret is its wait status */
+	PEER_SPAWN,		/* synfin run's tracer: a program started or
+				   exec'd: side, call.pid, call.prog */
 };
 
+/*
+ * One report of a call, from a demo peer or from synfin run's tracer
+ * (trace.c), which numbers the calls it traces in `step`.
+ */
 struct peer_msg {
 	uint8_t		kind;
 	uint8_t		side;
 	int32_t		step;
 	int64_t		ts_ns;		/* CLOCK_REALTIME when it began */
+	int64_t		end_ns;		/* when it returned; 0: unknown */
 	struct ev_call	call;
 	uint8_t		proto;		/* the socket's, for conn matching */
 	struct pkt_addr	local;

@@ -240,6 +240,8 @@ timeline_evict_chunk(struct timeline *tl)
 			tl->paybytes -= e->u.pkt.paycap;
 			free((uint8_t *)(uintptr_t)e->u.pkt.payload);
 		}
+		if (e->type == EV_OUTPUT)
+			free((char *)(uintptr_t)e->u.out.text);
 	}
 	tl->first += tl->csz;
 	tl->nchunks--;
@@ -420,6 +422,9 @@ timeline_emit(struct sink *sink, const struct ev *e)
 			tl->paybytes += keep;
 		}
 	}
+	if (e->type == EV_OUTPUT)
+		slot->u.out.text = xstrdup(e->u.out.text != NULL ?
+		    e->u.out.text : "");
 	if (c != NULL) {
 		timeline_add_step(c, tl->n);
 		if (e->type == EV_STATE && c->info.proto == 6)
@@ -460,6 +465,8 @@ timeline_free(struct timeline *tl)
 			free((char *)(uintptr_t)e->u.warn.message);
 		if (e->type == EV_PACKET)
 			free((uint8_t *)(uintptr_t)e->u.pkt.payload);
+		if (e->type == EV_OUTPUT)
+			free((char *)(uintptr_t)e->u.out.text);
 	}
 	for (i = 0; i < tl->nchunks; i++)
 		free(tl->chunks[i]);

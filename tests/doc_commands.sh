@@ -144,6 +144,10 @@ def parse(words):
     opts, pos, i = [], [], 0
     while i < len(words):
         w = words[i]
+        if w == "--":
+            # synfin run -- PROGRAM ARGS: the program's, not synfin's
+            pos.extend(words[i + 1:])
+            break
         if w.startswith("-") and w != "-":
             name, _, val = w.partition("=")
             if not _ and name in VALUED and i + 1 < len(words):

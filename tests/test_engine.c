@@ -128,6 +128,7 @@ rec_emit(struct sink *s, const struct ev *e)
 		r->nwarn++;
 		break;
 	case EV_CALL:
+	case EV_OUTPUT:
 		break;
 	case EV_UNPROCESSED:
 		if (r->nunproc < REC_MAX) {
