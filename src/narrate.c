@@ -677,6 +677,10 @@ static const struct {
 	{ "SO_DETACH_FILTER", N_("The {who} calls setsockopt({args}): the "
 	    "filter is gone, and what arrives from now on reaches its "
 	    "socket.") },
+	{ "SO_REUSEADDR", N_("The {who} calls setsockopt({args}): with "
+	    "SO_REUSEADDR its bind() may take a port that a connection in "
+	    "TIME_WAIT still holds, as a server restarted at once needs. "
+	    "Nothing goes on the wire.") },
 };
 
 /* Which close() this is: the text that says what it sends. */
@@ -760,6 +764,11 @@ static const struct {
 	    "then fails.") },
 	{ "connect", EISCONN, false, N_("This socket is connected already; a "
 	    "TCP socket connects once.") },
+	/* synfin run: a connected UDP socket after an ICMP error */
+	{ NULL, ECONNREFUSED, false, N_("An earlier datagram of this "
+	    "connected socket found nobody listening: the ICMP port "
+	    "unreachable that came back is reported now, on this call. An "
+	    "unconnected UDP socket never learns of it.") },
 	{ "connect", ETIMEDOUT, false, N_("No answer came to the SYN and its "
 	    "retransmissions; the kernel gave up.") },
 	{ "send", EPIPE, false, N_("This socket can send no more: the {peer} "
@@ -817,6 +826,9 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 	   its name (setsockopt), {args} its arguments. */
 	const char *text = N_("The {who} calls {name}({args}).");
 	const char *why = NULL, *alt;
+	/* accept4() is accept() with flags: the same sentences. */
+	const char *name = strcmp(c->name, "accept4") == 0 ? "accept" :
+	    c->name;
 	char ret[24];
 	int says_ret = 0;
 	bool later = false;
@@ -827,7 +839,7 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 	v.name = c->name;
 	v.args = c->args;
 	for (i = 0; i < sizeof narrate_calls / sizeof narrate_calls[0]; i++) {
-		if (strcmp(narrate_calls[i].name, c->name) == 0) {
+		if (strcmp(narrate_calls[i].name, name) == 0) {
 			text = narrate_calls[i].text;
 			says_ret = narrate_calls[i].says_ret;
 			break;
@@ -845,7 +857,7 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 	if (narrate_call_udp(tl, idx, e)) {
 		for (i = 0; i < sizeof narrate_udp_calls /
 		    sizeof narrate_udp_calls[0]; i++) {
-			if (strcmp(narrate_udp_calls[i].name, c->name) == 0)
+			if (strcmp(narrate_udp_calls[i].name, name) == 0)
 				text = narrate_udp_calls[i].text;
 		}
 	}
@@ -854,7 +866,7 @@ narrate_call(struct narrate_out *o, const struct timeline *tl, size_t idx,
 	    sizeof narrate_call_errs[0]; i++) {
 		if (narrate_call_errs[i].err != c->err ||
 		    (narrate_call_errs[i].name != NULL &&
-		    strcmp(narrate_call_errs[i].name, c->name) != 0))
+		    strcmp(narrate_call_errs[i].name, name) != 0))
 			continue;
 		if (narrate_call_errs[i].waits) {
 			narrate_put(o, _(narrate_call_errs[i].text), &v);

@@ -324,6 +324,44 @@ Test(narrate, failing_call_names_its_errno)
 	cr_assert(strstr(out, "It fails") == NULL, "%s", out);
 }
 
+/* synfin run: the UDP surprise, told on the recv() that reports it. */
+Test(narrate, connected_udp_recv_refused_tells_of_the_icmp_error)
+{
+	struct ev_call sock = { .side = EV_CLIENT, .name = "socket",
+	    .args = "AF_INET, SOCK_DGRAM", .ret = 3 };
+	struct ev_call r = { .side = EV_CLIENT, .name = "recv",
+	    .ret = -1, .err = ECONNREFUSED };
+	size_t i;
+
+	engine_call(e, 0, &sock, 17, NULL, 0, NULL, 0);
+	engine_call(e, 1, &r, 17, NULL, 0, NULL, 0);
+	i = first_of(EV_CALL);
+	cr_assert_says(say(i + 1), "It fails: ECONNREFUSED");
+	cr_assert_says(out, "ICMP port unreachable that came back is "
+	    "reported now");
+	cr_assert(strstr(out, "will answer the SYN") == NULL, "%s", out);
+}
+
+/* synfin run names calls as the program made them: accept4 is accept. */
+Test(narrate, accept4_is_told_as_accept)
+{
+	struct ev_call c = { .side = EV_SERVER, .name = "accept4",
+	    .args = "10.0.0.1:40000", .ret = 5 };
+
+	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	cr_assert_says(say(first_of(EV_CALL)), "it takes a connection its "
+	    "kernel has already completed");
+}
+
+Test(narrate, so_reuseaddr_is_explained_with_time_wait)
+{
+	struct ev_call c = { .side = EV_SERVER, .name = "setsockopt",
+	    .args = "SO_REUSEADDR, 1", .ret = 0 };
+
+	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	cr_assert_says(say(first_of(EV_CALL)), "TIME_WAIT");
+}
+
 Test(narrate, other_failing_call_names_its_errno)
 {
 	struct ev_call c = { .side = EV_CLIENT, .name = "bind",
