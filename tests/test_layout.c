@@ -756,3 +756,110 @@ Test(layout, diagram_cells_connect_as_drawn)
 	lay_fsm_cells(grid, -1);
 	cr_assert_eq(grid[6][8], LAY_UP | LAY_DOWN | LAY_RIGHT);
 }
+
+/* ------------------------------------------------- the labelled diagram */
+
+static bool
+big_cell_taken(const struct lay_fsm *f, int x, int y, int skip_edge_label)
+{
+	static uint8_t grid[LAY_FSM_MAXH][LAY_FSM_MAXW];
+	const struct lay_node *n;
+	const struct lay_edge *e;
+	size_t i;
+
+	memset(grid, 0, sizeof grid);
+	lay_fsm_grid(f, grid, -1);
+	if (grid[y][x] != 0)
+		return true;
+	for (i = 0; i < LAY_NODES; i++) {
+		n = &f->nodes[i];
+		/* The label, a space and a marker on each side. */
+		if (y == n->y && x >= n->x - 2 && x <= n->x + n->w + 1)
+			return true;
+	}
+	for (i = 0; i < f->nedges; i++) {
+		e = &f->edges[i];
+		if ((int)i == skip_edge_label || e->label == NULL ||
+		    e->at.y < 0)
+			continue;
+		if (y == e->at.y && x >= e->at.x - 1 &&
+		    x <= e->at.x + (int)strlen(e->label))
+			return true;
+	}
+	return false;
+}
+
+Test(layout, big_diagram_labels_every_edge_clear_of_lines_and_names)
+{
+	const struct lay_fsm *f = lay_fsm_big();
+	const struct lay_edge *e;
+	size_t i;
+	int x;
+
+	cr_assert_eq(f->w, LAY_FSM_BIG_W);
+	cr_assert_lt(f->caption + 1, f->h);
+	for (i = 0; i < f->nedges; i++) {
+		e = &f->edges[i];
+		cr_assert_not_null(e->label, "edge %zu has no label", i);
+		cr_assert_geq(e->at.y, 0, "%s is not written", e->label);
+		cr_assert_lt(e->at.y, f->caption);
+		cr_assert_geq(e->at.x, 0);
+		cr_assert_leq(e->at.x + (int)strlen(e->label), f->w,
+		    "%s leaves the diagram", e->label);
+		/* Its cells and one on either side, so that it touches
+		 * nothing. */
+		for (x = e->at.x - 1; x <= e->at.x + (int)strlen(e->label);
+		    x++)
+			cr_assert(x < 0 || x >= f->w ||
+			    !big_cell_taken(f, x, e->at.y, (int)i),
+			    "%s touches a line, a name or a label at %d,%d",
+			    e->label, x, e->at.y);
+	}
+}
+
+Test(layout, big_diagram_has_the_small_ones_edges_and_joins_them)
+{
+	const struct lay_fsm *s = lay_fsm_small(), *b = lay_fsm_big();
+	const struct lay_edge *e;
+	const struct lay_node *from, *to;
+	struct lay_point p0, h;
+	size_t i;
+
+	cr_assert_eq(s->nedges, b->nedges);
+	for (i = 0; i < b->nedges; i++) {
+		e = &b->edges[i];
+		cr_assert_eq(lay_fsm_find(s, e->from, e->to), (int)i);
+		cr_assert_str_eq(e->label, s->edges[i].label);
+		from = &b->nodes[e->from];
+		to = &b->nodes[e->to];
+		p0 = e->pts[0];
+		h = e->pts[e->npts - 1];
+		cr_assert((abs(p0.y - from->y) == 1 && p0.x >= from->x &&
+		    p0.x < from->x + from->w) || (p0.y == from->y &&
+		    (p0.x == from->x - 3 || p0.x == from->x + from->w + 2)),
+		    "%s->%s starts away from its node", from->name, to->name);
+		if (e->head == 'v' || e->head == '^')
+			cr_assert(abs(h.y - to->y) == 1 && h.x >= to->x &&
+			    h.x < to->x + to->w, "%s->%s: head misses",
+			    from->name, to->name);
+		else
+			cr_assert(h.y == to->y && ((e->head == '<' &&
+			    h.x == to->x + to->w + 2) || (e->head == '>' &&
+			    h.x == to->x - 3)), "%s->%s: head misses",
+			    from->name, to->name);
+	}
+	cr_assert_eq(lay_fsm_pick(120, 31), b);
+	cr_assert_eq(lay_fsm_pick(80, 16), s);
+	cr_assert_eq(lay_fsm_pick(LAY_FSM_W, LAY_FSM_H), s);
+}
+
+Test(layout, a_change_is_labelled_as_the_rfc_does)
+{
+	cr_assert_str_eq(lay_why_label(TCP_WHY_PASSIVE_OPEN),
+	    "rcv SYN / snd SYN,ACK");
+	cr_assert_str_eq(lay_why_label(TCP_WHY_PASSIVE_CLOSE),
+	    "rcv FIN / snd ACK");
+	cr_assert_str_eq(lay_why_label(TCP_WHY_REFUSED), "rcv RST");
+	cr_assert_str_eq(lay_why_label(TCP_WHY_RST_SENT), "snd RST");
+	cr_assert_null(lay_why_label(TCP_WHY_COUNT));
+}

@@ -163,6 +163,42 @@ check "160x48: the transition just taken is written under the diagram" \
 keys C-c
 check "Ctrl-C restores the terminal (exit 130)" "restored 130"
 
+# ------------------------------------------- the diagram's edge labels
+# RFC 9293 figure 5's "event / action" on every edge where there is room
+# (120x40: the state diagram's own view), the edges the step took lit in
+# the colour of the endpoint that took them (bold; cyan the client,
+# magenta the server), their labels under the diagram too.
+lit() { T capture-pane -p -e -t 0 | grep -aqF "$(printf '\033[1m\033[3%sm%s' "$1" "$2")"; }
+start 120 40 -- "$SYNFIN" replay "$caps/handshake.pcap"
+wait_for 'step 1/10'
+keys Right Tab
+check "120x40 diagram: every edge has the RFC's label" \
+    "wait_for 'passive OPEN / create TCB' && screen | grep -q 'active OPEN / create TCB, snd SYN' && screen | grep -q 'rcv ACK of SYN / x' && screen | grep -q 'Timeout=2MSL / delete TCB' && [ \$(screen | grep -o 'rcv ACK of FIN / x' | wc -l) = 3 ] && [ \$(screen | grep -o 'CLOSE / snd FIN' | wc -l) = 3 ]"
+check "120x40 diagram: the SYN-ACK's edges lit, each in its endpoint's colour" \
+    "lit 5 'rcv SYN / snd SYN,ACK' && lit 6 'rcv SYN,ACK / snd ACK' && ! lit 6 'rcv ACK of SYN / x' && ! lit 5 'rcv ACK of SYN / x'"
+check "120x40 diagram: what each side did, as the RFC says it" \
+    "screen | grep -q 'C client: SYN_SENT → ESTABLISHED  (rcv SYN,ACK / snd ACK)' && screen | grep -q 'S server: LISTEN → SYN_RECEIVED  (rcv SYN / snd SYN,ACK)' && screen | grep -q 'C ESTABLISHED' && screen | grep -q 'SYN_RECEIVED S'"
+keys Right
+check "120x40 diagram: the handshake's ACK lights the server's edge only" \
+    "wait_for 'S server: SYN_RECEIVED → ESTABLISHED  \\(rcv ACK of SYN / x\\)' && lit 5 'rcv ACK of SYN / x' && ! lit 5 'rcv SYN / snd SYN,ACK' && ! lit 6 'rcv SYN,ACK / snd ACK'"
+T resize-window -t 0 -x 80 -y 24
+check "80x24 diagram: no room for the labels, the step's go under it" \
+    "wait_for 'S server: SYN_RECEIVED → ESTABLISHED  \\(rcv ACK of SYN / x\\)' && ! screen | grep -q 'passive OPEN'"
+keys Tab Tab G
+T resize-window -t 0 -x 160 -y 48
+check "160x48 beside the ladder: the last step's change and its label" \
+    "wait_for 'step 10/10' && wait_for 'S server: LAST_ACK → CLOSED  \\(rcv ACK of FIN / x\\)'"
+keys q
+restored 0 >/dev/null
+
+start 80 24 -- "$SYNFIN" replay "$caps/refused.pcap"
+wait_for 'step 1/2'
+keys Right Tab
+check "a refused connection: figure 5 has no edge for the RST, the caption says it" \
+    "wait_for 'C client: SYN_SENT → CLOSED  \\(rcv RST\\)'"
+keys q
+restored 0 >/dev/null
+
 # ------------------------------------------------------------- playback
 start 80 24 -- "$SYNFIN" replay "$caps/handshake.pcap"
 wait_for 'step 1/10'

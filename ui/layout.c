@@ -675,8 +675,6 @@ static const struct lay_point lay_e_estab_closewait[] = { P(32, 7),
 static const struct lay_point lay_e_finwait1_finwait2[] = { P(8, 9) };
 static const struct lay_point lay_e_finwait1_closing[] = { P(11, 9),
     P(29, 9) };
-static const struct lay_point lay_e_closewait_closing[] = { P(50, 9),
-    P(36, 9), P(36, 10) };
 static const struct lay_point lay_e_closewait_lastack[] = { P(52, 9) };
 static const struct lay_point lay_e_finwait2_timewait[] = { P(8, 11),
     P(8, 12), P(23, 12) };
@@ -688,46 +686,241 @@ static const struct lay_point lay_e_synsent_closed[] = { P(58, 4), P(59, 4),
     P(59, 12), P(57, 12) };
 #undef P
 
-#define LAY_EDGE(f, t, pts, head) \
-	{ (f), (t), (pts), (int)(sizeof (pts) / sizeof (pts)[0]), (head) }
+/* RFC 9293 figure 5's labels: the event, then the action ("x": none). */
+#define L_CLOSED_LISTEN		"passive OPEN / create TCB"
+#define L_CLOSED_SYNSENT	"active OPEN / create TCB, snd SYN"
+#define L_LISTEN_SYNRCVD	"rcv SYN / snd SYN,ACK"
+#define L_LISTEN_SYNSENT	"SEND / snd SYN"
+#define L_SYNSENT_SYNRCVD	"rcv SYN / snd SYN,ACK"
+#define L_SYNRCVD_ESTAB		"rcv ACK of SYN / x"
+#define L_SYNSENT_ESTAB		"rcv SYN,ACK / snd ACK"
+#define L_CLOSE_FIN		"CLOSE / snd FIN"
+#define L_RCV_FIN		"rcv FIN / snd ACK"
+#define L_ACK_OF_FIN		"rcv ACK of FIN / x"
+#define L_TIMEOUT		"Timeout=2MSL / delete TCB"
+#define L_SYNSENT_CLOSED	"CLOSE / delete TCB"
+
+#define LAY_EDGE(f, t, pts, head, label, lx, ly) \
+	{ (f), (t), (pts), (int)(sizeof (pts) / sizeof (pts)[0]), (head), \
+	    (label), { (lx), (ly) } }
 
 static const struct lay_edge lay_edges[] = {
-	LAY_EDGE(TCP_ST_CLOSED, TCP_ST_LISTEN, lay_e_closed_listen, 'v'),
-	LAY_EDGE(TCP_ST_CLOSED, TCP_ST_SYN_SENT, lay_e_closed_synsent, 'v'),
+	LAY_EDGE(TCP_ST_CLOSED, TCP_ST_LISTEN, lay_e_closed_listen, 'v',
+	    L_CLOSED_LISTEN, -1, -1),
+	LAY_EDGE(TCP_ST_CLOSED, TCP_ST_SYN_SENT, lay_e_closed_synsent, 'v',
+	    L_CLOSED_SYNSENT, -1, -1),
 	LAY_EDGE(TCP_ST_LISTEN, TCP_ST_SYN_RECEIVED, lay_e_listen_synrcvd,
-	    'v'),
-	LAY_EDGE(TCP_ST_LISTEN, TCP_ST_SYN_SENT, lay_e_listen_synsent, 'v'),
+	    'v', L_LISTEN_SYNRCVD, -1, -1),
+	LAY_EDGE(TCP_ST_LISTEN, TCP_ST_SYN_SENT, lay_e_listen_synsent, 'v',
+	    L_LISTEN_SYNSENT, -1, -1),
 	LAY_EDGE(TCP_ST_SYN_SENT, TCP_ST_SYN_RECEIVED, lay_e_synsent_synrcvd,
-	    '<'),
+	    '<', L_SYNSENT_SYNRCVD, -1, -1),
 	LAY_EDGE(TCP_ST_SYN_RECEIVED, TCP_ST_ESTABLISHED, lay_e_synrcvd_estab,
-	    '>'),
+	    '>', L_SYNRCVD_ESTAB, -1, -1),
 	LAY_EDGE(TCP_ST_SYN_SENT, TCP_ST_ESTABLISHED, lay_e_synsent_estab,
-	    '<'),
+	    '<', L_SYNSENT_ESTAB, -1, -1),
 	LAY_EDGE(TCP_ST_SYN_RECEIVED, TCP_ST_FIN_WAIT_1,
-	    lay_e_synrcvd_finwait1, 'v'),
+	    lay_e_synrcvd_finwait1, 'v', L_CLOSE_FIN, -1, -1),
 	LAY_EDGE(TCP_ST_ESTABLISHED, TCP_ST_FIN_WAIT_1, lay_e_estab_finwait1,
-	    '<'),
+	    '<', L_CLOSE_FIN, -1, -1),
 	LAY_EDGE(TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT, lay_e_estab_closewait,
-	    '>'),
+	    '>', L_RCV_FIN, -1, -1),
 	LAY_EDGE(TCP_ST_FIN_WAIT_1, TCP_ST_FIN_WAIT_2,
-	    lay_e_finwait1_finwait2, 'v'),
+	    lay_e_finwait1_finwait2, 'v', L_ACK_OF_FIN, -1, -1),
 	LAY_EDGE(TCP_ST_FIN_WAIT_1, TCP_ST_CLOSING, lay_e_finwait1_closing,
-	    'v'),
-	LAY_EDGE(TCP_ST_CLOSE_WAIT, TCP_ST_CLOSING, lay_e_closewait_closing,
-	    '<'),
+	    'v', L_RCV_FIN, -1, -1),
 	LAY_EDGE(TCP_ST_CLOSE_WAIT, TCP_ST_LAST_ACK, lay_e_closewait_lastack,
-	    'v'),
+	    'v', L_CLOSE_FIN, -1, -1),
 	LAY_EDGE(TCP_ST_FIN_WAIT_2, TCP_ST_TIME_WAIT, lay_e_finwait2_timewait,
-	    '>'),
+	    '>', L_RCV_FIN, -1, -1),
 	LAY_EDGE(TCP_ST_CLOSING, TCP_ST_TIME_WAIT, lay_e_closing_timewait,
-	    'v'),
+	    'v', L_ACK_OF_FIN, -1, -1),
 	LAY_EDGE(TCP_ST_LAST_ACK, LAY_NODE_CLOSED_END, lay_e_lastack_closed,
-	    'v'),
+	    'v', L_ACK_OF_FIN, -1, -1),
 	LAY_EDGE(TCP_ST_TIME_WAIT, LAY_NODE_CLOSED_END, lay_e_timewait_closed,
-	    '>'),
+	    '>', L_TIMEOUT, -1, -1),
 	LAY_EDGE(TCP_ST_SYN_SENT, LAY_NODE_CLOSED_END, lay_e_synsent_closed,
-	    '<'),
+	    '<', L_SYNSENT_CLOSED, -1, -1),
 };
+
+/*
+ * The big drawing: the same three columns further apart (at 20, 56 and
+ * 92), two free lines between node rows, and each edge's label on a
+ * free line beside it.  Markers and heads keep the small one's rules.
+ */
+#define LAY_NODE_AT(st, cx, y) \
+	[TCP_ST_##st] = { (cx) - (int)(sizeof #st - 1) / 2, (y), \
+	    (int)sizeof #st - 1, #st }
+
+static const struct lay_node lay_big_nodes[LAY_NODES] = {
+	LAY_NODE_AT(CLOSED, 56, 0),
+	LAY_NODE_AT(LISTEN, 56, 4),
+	LAY_NODE_AT(SYN_RECEIVED, 20, 8),
+	LAY_NODE_AT(SYN_SENT, 92, 8),
+	LAY_NODE_AT(ESTABLISHED, 56, 12),
+	LAY_NODE_AT(FIN_WAIT_1, 20, 16),
+	LAY_NODE_AT(CLOSE_WAIT, 92, 16),
+	LAY_NODE_AT(FIN_WAIT_2, 20, 20),
+	LAY_NODE_AT(CLOSING, 56, 20),
+	LAY_NODE_AT(LAST_ACK, 92, 20),
+	LAY_NODE_AT(TIME_WAIT, 56, 24),
+	[LAY_NODE_CLOSED_END] = { 92 - 3, 24, 6, "CLOSED" },
+};
+
+#define P(x, y)	{ (x), (y) }
+static const struct lay_point lay_b_closed_listen[] = { P(56, 1), P(56, 3) };
+static const struct lay_point lay_b_closed_synsent[] = { P(61, 0), P(94, 0),
+    P(94, 7) };
+static const struct lay_point lay_b_listen_synrcvd[] = { P(50, 4), P(20, 4),
+    P(20, 7) };
+static const struct lay_point lay_b_listen_synsent[] = { P(61, 4), P(90, 4),
+    P(90, 7) };
+static const struct lay_point lay_b_synsent_synrcvd[] = { P(85, 8),
+    P(28, 8) };
+static const struct lay_point lay_b_synrcvd_estab[] = { P(20, 9), P(20, 12),
+    P(48, 12) };
+static const struct lay_point lay_b_synsent_estab[] = { P(92, 9), P(92, 12),
+    P(64, 12) };
+static const struct lay_point lay_b_synrcvd_finwait1[] = { P(20, 9),
+    P(20, 15) };
+static const struct lay_point lay_b_estab_finwait1[] = { P(54, 13),
+    P(54, 16), P(27, 16) };
+static const struct lay_point lay_b_estab_closewait[] = { P(58, 13),
+    P(58, 16), P(84, 16) };
+static const struct lay_point lay_b_finwait1_finwait2[] = { P(20, 17),
+    P(20, 19) };
+static const struct lay_point lay_b_finwait1_closing[] = { P(23, 17),
+    P(23, 18), P(55, 18), P(55, 19) };
+static const struct lay_point lay_b_closewait_lastack[] = { P(92, 17),
+    P(92, 19) };
+static const struct lay_point lay_b_finwait2_timewait[] = { P(20, 21),
+    P(20, 24), P(49, 24) };
+static const struct lay_point lay_b_closing_timewait[] = { P(56, 21),
+    P(56, 23) };
+static const struct lay_point lay_b_lastack_closed[] = { P(92, 21),
+    P(92, 23) };
+static const struct lay_point lay_b_timewait_closed[] = { P(63, 24),
+    P(86, 24) };
+static const struct lay_point lay_b_synsent_closed[] = { P(98, 8), P(100, 8),
+    P(100, 24), P(97, 24) };
+#undef P
+
+static const struct lay_edge lay_big_edges[] = {
+	LAY_EDGE(TCP_ST_CLOSED, TCP_ST_LISTEN, lay_b_closed_listen, 'v',
+	    L_CLOSED_LISTEN, 29, 2),
+	LAY_EDGE(TCP_ST_CLOSED, TCP_ST_SYN_SENT, lay_b_closed_synsent, 'v',
+	    L_CLOSED_SYNSENT, 60, 1),
+	LAY_EDGE(TCP_ST_LISTEN, TCP_ST_SYN_RECEIVED, lay_b_listen_synrcvd,
+	    'v', L_LISTEN_SYNRCVD, 22, 5),
+	LAY_EDGE(TCP_ST_LISTEN, TCP_ST_SYN_SENT, lay_b_listen_synsent, 'v',
+	    L_LISTEN_SYNSENT, 72, 5),
+	LAY_EDGE(TCP_ST_SYN_SENT, TCP_ST_SYN_RECEIVED, lay_b_synsent_synrcvd,
+	    '<', L_SYNSENT_SYNRCVD, 46, 7),
+	LAY_EDGE(TCP_ST_SYN_RECEIVED, TCP_ST_ESTABLISHED, lay_b_synrcvd_estab,
+	    '>', L_SYNRCVD_ESTAB, 24, 11),
+	LAY_EDGE(TCP_ST_SYN_SENT, TCP_ST_ESTABLISHED, lay_b_synsent_estab,
+	    '<', L_SYNSENT_ESTAB, 69, 11),
+	LAY_EDGE(TCP_ST_SYN_RECEIVED, TCP_ST_FIN_WAIT_1,
+	    lay_b_synrcvd_finwait1, 'v', L_CLOSE_FIN, 3, 13),
+	LAY_EDGE(TCP_ST_ESTABLISHED, TCP_ST_FIN_WAIT_1, lay_b_estab_finwait1,
+	    '<', L_CLOSE_FIN, 30, 15),
+	LAY_EDGE(TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT, lay_b_estab_closewait,
+	    '>', L_RCV_FIN, 64, 15),
+	LAY_EDGE(TCP_ST_FIN_WAIT_1, TCP_ST_FIN_WAIT_2,
+	    lay_b_finwait1_finwait2, 'v', L_ACK_OF_FIN, 1, 18),
+	LAY_EDGE(TCP_ST_FIN_WAIT_1, TCP_ST_CLOSING, lay_b_finwait1_closing,
+	    'v', L_RCV_FIN, 27, 17),
+	LAY_EDGE(TCP_ST_CLOSE_WAIT, TCP_ST_LAST_ACK, lay_b_closewait_lastack,
+	    'v', L_CLOSE_FIN, 75, 18),
+	LAY_EDGE(TCP_ST_FIN_WAIT_2, TCP_ST_TIME_WAIT, lay_b_finwait2_timewait,
+	    '>', L_RCV_FIN, 24, 23),
+	LAY_EDGE(TCP_ST_CLOSING, TCP_ST_TIME_WAIT, lay_b_closing_timewait,
+	    'v', L_ACK_OF_FIN, 36, 22),
+	LAY_EDGE(TCP_ST_LAST_ACK, LAY_NODE_CLOSED_END, lay_b_lastack_closed,
+	    'v', L_ACK_OF_FIN, 72, 22),
+	LAY_EDGE(TCP_ST_TIME_WAIT, LAY_NODE_CLOSED_END, lay_b_timewait_closed,
+	    '>', L_TIMEOUT, 63, 25),
+	LAY_EDGE(TCP_ST_SYN_SENT, LAY_NODE_CLOSED_END, lay_b_synsent_closed,
+	    '<', L_SYNSENT_CLOSED, 80, 13),
+};
+
+static const struct lay_fsm lay_fsm_s = {
+	LAY_FSM_W, LAY_FSM_H, LAY_FSM_CAPTION, lay_nodes, lay_edges,
+	sizeof lay_edges / sizeof lay_edges[0]
+};
+static const struct lay_fsm lay_fsm_b = {
+	LAY_FSM_BIG_W, LAY_FSM_BIG_H, LAY_FSM_BIG_H - 2, lay_big_nodes,
+	lay_big_edges, sizeof lay_big_edges / sizeof lay_big_edges[0]
+};
+
+const struct lay_fsm *
+lay_fsm_small(void)
+{
+	return &lay_fsm_s;
+}
+
+const struct lay_fsm *
+lay_fsm_big(void)
+{
+	return &lay_fsm_b;
+}
+
+const struct lay_fsm *
+lay_fsm_pick(int w, int h)
+{
+	return w >= LAY_FSM_BIG_W && h >= LAY_FSM_BIG_H ? &lay_fsm_b :
+	    &lay_fsm_s;
+}
+
+int
+lay_fsm_find(const struct lay_fsm *f, int from, int to)
+{
+	size_t i;
+
+	for (i = 0; i < f->nedges; i++) {
+		if (f->edges[i].from == from && f->edges[i].to == to)
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *
+lay_why_label(int why)
+{
+	switch (why) {
+	case TCP_WHY_ACTIVE_OPEN:
+		return "active OPEN / snd SYN";
+	case TCP_WHY_PASSIVE_OPEN:
+	case TCP_WHY_SIMULTANEOUS_OPEN:
+		return "rcv SYN / snd SYN,ACK";
+	case TCP_WHY_SYNACK_RECEIVED:
+	case TCP_WHY_SYNACK_NOT_CAPTURED:
+		return L_SYNSENT_ESTAB;
+	case TCP_WHY_HANDSHAKE_ACKED:
+	case TCP_WHY_ACK_NOT_CAPTURED:
+		return L_SYNRCVD_ESTAB;
+	case TCP_WHY_ACTIVE_CLOSE:
+	case TCP_WHY_CLOSE_BEFORE_ESTABLISHED:
+	case TCP_WHY_LAST_CLOSE:
+		return L_CLOSE_FIN;
+	case TCP_WHY_PASSIVE_CLOSE:
+	case TCP_WHY_PEER_FIN_AFTER_OURS:
+	case TCP_WHY_SIMULTANEOUS_CLOSE:
+		return L_RCV_FIN;
+	case TCP_WHY_FIN_ACKED:
+	case TCP_WHY_CLOSING_ACKED:
+	case TCP_WHY_LAST_ACK_ACKED:
+		return L_ACK_OF_FIN;
+	case TCP_WHY_RST_SENT:
+	case TCP_WHY_NEVER_LISTENING:
+		return "snd RST";
+	case TCP_WHY_RST_RECEIVED:
+	case TCP_WHY_REFUSED:
+		return "rcv RST";
+	default:
+		return NULL;
+	}
+}
 
 const struct lay_node *
 lay_fsm_node(int node)
@@ -774,7 +967,7 @@ lay_fsm_node_of(enum tcp_state st, bool ended)
 }
 
 static void
-lay_fsm_link(uint8_t grid[LAY_FSM_H][LAY_FSM_W], struct lay_point a,
+lay_fsm_link(uint8_t grid[LAY_FSM_MAXH][LAY_FSM_MAXW], struct lay_point a,
     struct lay_point b)
 {
 	uint8_t out, in;
@@ -797,10 +990,10 @@ lay_fsm_link(uint8_t grid[LAY_FSM_H][LAY_FSM_W], struct lay_point a,
 }
 
 static void
-lay_fsm_edge_cells(uint8_t grid[LAY_FSM_H][LAY_FSM_W],
-    const struct lay_edge *e)
+lay_fsm_edge_cells(uint8_t grid[LAY_FSM_MAXH][LAY_FSM_MAXW],
+    const struct lay_fsm *f, const struct lay_edge *e)
 {
-	const struct lay_node *from = &lay_nodes[e->from];
+	const struct lay_node *from = &f->nodes[e->from];
 	struct lay_point a, b, p0 = e->pts[0], head = e->pts[e->npts - 1];
 	int i, dx, dy;
 
@@ -837,15 +1030,30 @@ lay_fsm_edge_cells(uint8_t grid[LAY_FSM_H][LAY_FSM_W],
 }
 
 void
-lay_fsm_cells(uint8_t grid[LAY_FSM_H][LAY_FSM_W], int edge)
+lay_fsm_grid(const struct lay_fsm *f, uint8_t grid[LAY_FSM_MAXH][LAY_FSM_MAXW],
+    int edge)
 {
 	size_t i;
 
 	if (edge >= 0) {
-		if ((size_t)edge < lay_fsm_nedges())
-			lay_fsm_edge_cells(grid, &lay_edges[edge]);
+		if ((size_t)edge < f->nedges)
+			lay_fsm_edge_cells(grid, f, &f->edges[edge]);
 		return;
 	}
-	for (i = 0; i < lay_fsm_nedges(); i++)
-		lay_fsm_edge_cells(grid, &lay_edges[i]);
+	for (i = 0; i < f->nedges; i++)
+		lay_fsm_edge_cells(grid, f, &f->edges[i]);
+}
+
+void
+lay_fsm_cells(uint8_t grid[LAY_FSM_H][LAY_FSM_W], int edge)
+{
+	static uint8_t big[LAY_FSM_MAXH][LAY_FSM_MAXW];
+	int y, x;
+
+	memset(big, 0, sizeof big);
+	lay_fsm_grid(&lay_fsm_s, big, edge);
+	for (y = 0; y < LAY_FSM_H; y++) {
+		for (x = 0; x < LAY_FSM_W; x++)
+			grid[y][x] |= big[y][x];
+	}
 }

@@ -235,7 +235,44 @@ struct lay_edge {
 	const struct lay_point	*pts;		/* the last is the head */
 	int			 npts;
 	char			 head;		/* 'v' '^' '<' '>' */
+	const char		*label;		/* RFC 9293 figure 5's "event /
+						   action", or NULL */
+	struct lay_point	 at;		/* where the label is written;
+						   y < 0: not on this diagram */
 };
+
+/*
+ * A drawing of the diagram: the small one (LAY_FSM_W x LAY_FSM_H, its
+ * edges unlabelled: a step's label goes in the caption) and the big one
+ * with every edge's label written beside it, as in RFC 9293 figure 5.
+ */
+struct lay_fsm {
+	int			 w, h;
+	int			 caption;	/* the first caption line */
+	const struct lay_node	*nodes;		/* LAY_NODES */
+	const struct lay_edge	*edges;
+	size_t			 nedges;
+};
+
+#define LAY_FSM_BIG_W	102
+#define LAY_FSM_BIG_H	28
+#define LAY_FSM_MAXW	LAY_FSM_BIG_W
+#define LAY_FSM_MAXH	LAY_FSM_BIG_H
+
+const struct lay_fsm *lay_fsm_small(void);
+const struct lay_fsm *lay_fsm_big(void);
+/* The big diagram when a w x h rectangle holds it, else the small. */
+const struct lay_fsm *lay_fsm_pick(int w, int h);
+int	lay_fsm_find(const struct lay_fsm *, int from, int to);
+/* OR the cells of edge `edge` (-1: every edge) into grid. */
+void	lay_fsm_grid(const struct lay_fsm *,
+	    uint8_t grid[LAY_FSM_MAXH][LAY_FSM_MAXW], int edge);
+/*
+ * What happened, as RFC 9293 names it ("rcv FIN / snd ACK"), for a state
+ * change of reason `why` (enum tcp_why), or NULL.  A reset says "rcv RST"
+ * or "snd RST", which figure 5 draws no edge for.
+ */
+const char *lay_why_label(int why);
 
 const struct lay_node *lay_fsm_node(int node);
 size_t	lay_fsm_nedges(void);

@@ -19,21 +19,43 @@
  */
 
 static void
-view_fsm_edge(const struct ui *ui, int ox, int oy, int edge, attr_t at)
+view_fsm_edge(const struct lay_fsm *f, int ox, int oy, int edge, attr_t at)
 {
-	static uint8_t grid[LAY_FSM_H][LAY_FSM_W];
+	static uint8_t grid[LAY_FSM_MAXH][LAY_FSM_MAXW];
 	int x, y;
 
 	memset(grid, 0, sizeof grid);
-	lay_fsm_cells(grid, edge);
+	lay_fsm_grid(f, grid, edge);
 	attrset(at);
-	for (y = 0; y < LAY_FSM_H; y++) {
-		for (x = 0; x < LAY_FSM_W; x++) {
+	for (y = 0; y < f->h; y++) {
+		for (x = 0; x < f->w; x++) {
 			if (grid[y][x] != 0)
 				mvaddstr(oy + y, ox + x, theme_box(grid[y][x]));
 		}
 	}
 	attrset(A_NORMAL);
+}
+
+/* What a change did, as figure 5 labels its edge (or a reset). */
+static const char *
+view_fsm_label(const struct lay_fsm *f, const struct ui_change *ch)
+{
+	int e;
+
+	switch (ch->why) {
+	case TCP_WHY_RST_SENT:
+	case TCP_WHY_RST_RECEIVED:
+	case TCP_WHY_REFUSED:
+	case TCP_WHY_NEVER_LISTENING:
+		return lay_why_label(ch->why);
+	default:
+		break;
+	}
+	e = lay_fsm_find(f, lay_fsm_node_of(ch->from, false),
+	    lay_fsm_node_of(ch->to, true));
+	if (e >= 0 && f->edges[e].label != NULL)
+		return f->edges[e].label;
+	return lay_why_label(ch->why);
 }
 
 /* Without room for the diagram: the two states in words. */
@@ -71,9 +93,11 @@ view_fsm_draw(struct ui *ui, const struct lay_rect *r)
 	const struct lay_node *n;
 	struct ui_change ch[4];
 	uint8_t st[2];
+	const struct lay_fsm *f;
 	int node[2], i, ox, oy, e, side;
 	size_t nch, k;
-	char buf[128];
+	attr_t at;
+	char buf[192];
 
 	if (ui->conn >= 0)
 		c = timeline_conn(ui->tl, (size_t)ui->conn);
@@ -95,23 +119,39 @@ view_fsm_draw(struct ui *ui, const struct lay_rect *r)
 		view_fsm_compact(ui, r, st, ch, nch);
 		return;
 	}
-	ox = r->x + (r->w - LAY_FSM_W) / 2;
-	oy = r->y + (ui->view == UI_VIEW_FSM ? (r->h - LAY_FSM_H) / 2 : 0);
+	/* With room, the drawing with every edge's label. */
+	f = lay_fsm_pick(r->w, r->h);
+	ox = r->x + (r->w - f->w) / 2;
+	oy = r->y + (ui->view == UI_VIEW_FSM ? (r->h - f->h) / 2 : 0);
 
-	view_fsm_edge(ui, ox, oy, -1, theme_attr(TH_DIM));
+	view_fsm_edge(f, ox, oy, -1, theme_attr(TH_DIM));
+	for (k = 0; k < f->nedges; k++) {
+		if (f->edges[k].label != NULL && f->edges[k].at.y >= 0) {
+			attrset(theme_attr(TH_DIM));
+			mvaddstr(oy + f->edges[k].at.y, ox + f->edges[k].at.x,
+			    f->edges[k].label);
+		}
+	}
 	for (k = 0; k < nch; k++) {
 		/* Leaving CLOSED is an opening; entering it, an end. */
 		side = ch[k].side;
-		e = lay_fsm_edge_find(lay_fsm_node_of(ch[k].from, false),
+		e = lay_fsm_find(f, lay_fsm_node_of(ch[k].from, false),
 		    lay_fsm_node_of(ch[k].to, true));
-		if (e >= 0)
-			view_fsm_edge(ui, ox, oy, e, theme_attr(side ==
-			    EV_CLIENT ? TH_CLIENT : TH_SERVER) | A_BOLD);
+		if (e < 0)
+			continue;
+		at = theme_attr(side == EV_CLIENT ? TH_CLIENT : TH_SERVER) |
+		    A_BOLD;
+		view_fsm_edge(f, ox, oy, e, at);
+		if (f->edges[e].label != NULL && f->edges[e].at.y >= 0) {
+			attrset(at);
+			mvaddstr(oy + f->edges[e].at.y, ox + f->edges[e].at.x,
+			    f->edges[e].label);
+		}
 	}
 	for (i = 0; i < 2; i++)
 		node[i] = lay_fsm_node_of(st[i], ui_ended(ui, ui->sel, i));
 	for (i = 0; i < LAY_NODES; i++) {
-		n = lay_fsm_node(i);
+		n = &f->nodes[i];
 		if (i == node[0] && i == node[1])
 			attrset(A_REVERSE | A_BOLD);
 		else if (i == node[0])
@@ -123,15 +163,17 @@ view_fsm_draw(struct ui *ui, const struct lay_rect *r)
 		mvaddstr(oy + n->y, ox + n->x, n->name);
 	}
 	attrset(theme_attr(TH_CLIENT));
-	n = lay_fsm_node(node[0]);
+	n = &f->nodes[node[0]];
 	mvaddstr(oy + n->y, ox + n->x - 2, "C");
 	attrset(theme_attr(TH_SERVER));
-	n = lay_fsm_node(node[1]);
+	n = &f->nodes[node[1]];
 	mvaddstr(oy + n->y, ox + n->x + n->w + 1, "S");
 
-	/* Captions: what each side did on this step. */
+	/* Captions: what each side did on this step, and the event and
+	 * action of its last change as the RFC labels them. */
 	for (i = 0; i < 2; i++) {
 		size_t used = 0;
+		const char *label = NULL;
 
 		used = (size_t)snprintf(buf, sizeof buf, "%s ", i == 0 ?
 		    _("C client:") : _("S server:"));
@@ -140,12 +182,15 @@ view_fsm_draw(struct ui *ui, const struct lay_rect *r)
 				continue;
 			used += (size_t)snprintf(buf + used, sizeof buf - used,
 			    "%s %s ", tcp_state_name(ch[k].from), ui->g->to);
+			label = view_fsm_label(f, &ch[k]);
 		}
 		if (used < sizeof buf)
-			snprintf(buf + used, sizeof buf - used, "%s",
-			    tcp_state_name(st[i]));
+			used += (size_t)snprintf(buf + used, sizeof buf - used,
+			    "%s", tcp_state_name(st[i]));
+		if (label != NULL && used < sizeof buf)
+			snprintf(buf + used, sizeof buf - used, "  (%s)", label);
 		attrset(theme_attr(i == 0 ? TH_CLIENT : TH_SERVER));
-		ui_put(oy + LAY_FSM_CAPTION + i, ox, LAY_FSM_W, buf);
+		ui_put(oy + f->caption + i, ox, r->x + r->w - ox, buf);
 	}
 	attrset(A_NORMAL);
 }
