@@ -36,6 +36,7 @@ struct cmd_opts {
 	bool		step;
 	const char	*script;	/* lab --script */
 	const char	*ofile;		/* lab -o */
+	bool		quiz;		/* demo, lab --quiz */
 	struct output	out;		/* --text -v --json --summary, diagrams */
 };
 
@@ -46,6 +47,12 @@ int	cmd_live(const struct cmd_opts *, const char *filter);
 int	cmd_lab(const struct cmd_opts *, int argc, char **argv);
 struct demo;
 struct ui_feed;
+/*
+ * --quiz: run the demo or lab to its end, then ask (cmd_quiz.c): in the
+ * UI when cmd_wants_ui(out), else on standard input and output.
+ */
+int	cmd_quiz_run(struct demo *, const struct output *out,
+	    const char *title, char *err, size_t len);
 /* A demo or a lab drawn live in the UI, titled `title`; keys: a lab's
  * key() and prompt() (ui.h), or NULL. */
 int	cmd_demo_ui(struct demo *, const char *title,

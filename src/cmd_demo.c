@@ -139,7 +139,11 @@ cmd_demo(const struct cmd_opts *o, int argc, char **argv)
 			cmd_capture_fix(true);
 		return EXIT_INPUT;
 	}
-	if (cmd_wants_ui(&out)) {
+	if (o->quiz) {
+		snprintf(what, sizeof what, "demo %s --quiz", d.scn->name);
+		rc = cmd_quiz_run(demo, &out, what, err, sizeof err);
+		output_release(&out);
+	} else if (cmd_wants_ui(&out)) {
 		snprintf(what, sizeof what, "demo %s", d.scn->name);
 		rc = cmd_demo_ui(demo, what, NULL, err, sizeof err);
 	}

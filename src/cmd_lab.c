@@ -245,11 +245,14 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 	if (o->script == NULL && !cmd_wants_ui(&out))
 		return cmd_usage_error("%s", _("lab without --script needs a "
 		    "terminal: its keys drive it"));
+	if (o->script == NULL && o->quiz)
+		return cmd_usage_error("%s", _("lab --quiz needs --script "
+		    "FILE: the quiz asks about a lab that has run"));
 	if (o->script != NULL && cmd_lab_read(o->script, &script) != 0)
 		return EXIT_INPUT;
 	d.lab = &script;
 	/* On a terminal, keys may add actions after the script's. */
-	d.lab_open = cmd_wants_ui(&out);
+	d.lab_open = cmd_wants_ui(&out) && !o->quiz;
 	if (o->ofile != NULL) {
 		/* Opened now: the lab drops its privileges before writing. */
 		if ((ofp = fopen(o->ofile, "w")) == NULL) {
@@ -280,7 +283,11 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 		labscript_clear(&script);
 		return EXIT_INPUT;
 	}
-	if (cmd_wants_ui(&out)) {
+	if (o->quiz) {
+		snprintf(title, sizeof title, "lab %s --quiz", o->script);
+		rc = cmd_quiz_run(demo, &out, title, err, sizeof err);
+		output_release(&out);
+	} else if (cmd_wants_ui(&out)) {
 		keys.demo = demo;
 		keys.script = &script;
 		keys.side = -1;

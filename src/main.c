@@ -25,8 +25,10 @@
 static const char main_usage[] = N_(
 "usage: synfin demo [NAME] [--list] [--text [-v] | --json] [-w FILE]\n"
 "                   [--port N] [--pace MS] [--step] [DIAGRAM]\n"
+"       synfin demo [NAME] --quiz [--text] [--port N]\n"
 "       synfin lab [--script FILE] [-o FILE] [--text [-v] | --json]\n"
 "                  [-w FILE] [--port N] [--pace MS] [--step] [DIAGRAM]\n"
+"       synfin lab --script FILE --quiz [--text] [--port N]\n"
 "       synfin replay [-c COUNT] [--text [-v] | --json | --summary]\n"
 "                     [DIAGRAM] FILE [FILTER...]\n"
 "       synfin -r FILE [-c COUNT] [--text [-v] | --json | --summary]\n"
@@ -89,6 +91,10 @@ static const char main_help[] = N_(
 "  --step          hold each socket call of the demo until Enter is pressed\n"
 "  --script FILE   the lab's actions, one a line: SIDE CALL [ARG]\n"
 "  -o FILE         save the lab's actions as a script that replays them\n"
+"  --quiz          run the lesson or lab, then show it step by step, asking\n"
+"                  before each segment that changes something which flags\n"
+"                  it carries or which state an endpoint enters (keys 1-4;\n"
+"                  with --text, on standard input); the score at the end\n"
 "  --server CMD    run: start CMD (with /bin/sh -c) first, and PROGRAM once\n"
 "                  CMD listens (at most 3 s later); CMD gets SIGTERM when\n"
 "                  PROGRAM has exited\n"
@@ -266,7 +272,8 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_LIST = 256, OPT_PORT, OPT_PACE, OPT_STEP, OPT_SVG,
-	    OPT_MERMAID, OPT_LADDER, OPT_CONN, OPT_SCRIPT, OPT_SERVER };
+	    OPT_MERMAID, OPT_LADDER, OPT_CONN, OPT_SCRIPT, OPT_SERVER,
+	    OPT_QUIZ };
 	static const struct option longopts[] = {
 		{ "text", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
@@ -276,6 +283,7 @@ main(int argc, char **argv)
 		{ "pace", required_argument, NULL, OPT_PACE },
 		{ "step", no_argument, NULL, OPT_STEP },
 		{ "script", required_argument, NULL, OPT_SCRIPT },
+		{ "quiz", no_argument, NULL, OPT_QUIZ },
 		{ "svg", required_argument, NULL, OPT_SVG },
 		{ "mermaid", no_argument, NULL, OPT_MERMAID },
 		{ "ladder", no_argument, NULL, OPT_LADDER },
@@ -333,6 +341,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_SCRIPT:
 			o.script = optarg;
+			break;
+		case OPT_QUIZ:
+			o.quiz = true;
 			break;
 		case 'c':
 			errno = 0;
@@ -416,6 +427,14 @@ main(int argc, char **argv)
 			    argv[0]);
 		return cmd_usage_error("%s", _("no command given"));
 	}
+	if (o.quiz && (o.cmd == NULL || (strcmp(o.cmd, "demo") != 0 &&
+	    strcmp(o.cmd, "lab") != 0)))
+		return cmd_usage_error("%s", _("--quiz is for demo and lab"));
+	if (o.quiz && (o.out.mode == OUTPUT_JSON ||
+	    o.out.mode == OUTPUT_SUMMARY || o.out.explain ||
+	    output_export_any(&o.out)))
+		return cmd_usage_error("%s", _("--quiz asks in the UI or with "
+		    "--text, and explains each answer itself"));
 	if ((o.script != NULL || o.ofile != NULL) &&
 	    (o.cmd == NULL || strcmp(o.cmd, "lab") != 0))
 		return cmd_usage_error("%s", _("--script and -o are for lab"));

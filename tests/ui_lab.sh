@@ -3,7 +3,9 @@
 # synfin lab driven by keys in a tmux pane, as a student drives it: a
 # handshake, a half-close and an abort, each key a real socket call whose
 # packets and states must appear on the screen; a blocked accept() that
-# does not freeze the UI; -o saving what was done.  Needs tmux and the
+# does not freeze the UI; -o saving what was done.  Then a quiz round in
+# English and in Chinese: a right and a wrong answer, the score at the
+# end.  Needs tmux and the
 # right to capture (root or user namespaces); else skipped.
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
@@ -131,6 +133,50 @@ check "a call the kernel refuses is still made: abort on a reset socket" \
     "wait_for 'close\\(\\)' 3"
 keys q
 check "q quits with 0" "wait_for '__EXIT=0__' 5"
+
+# --- a quiz round in each language ---------------------------------------
+choices() { narration | grep -oE '[1-4]\) [A-Z_-]+'; }
+num_of() { choices | awk -v w="$1" '$2 == w { sub(/\)/, "", $1); print $1; exit }'; }
+num_not() { choices | awk -v w="$1" '$2 != w { sub(/\)/, "", $1); print $1; exit }'; }
+for lang in en zh_CN; do
+	if [ $lang = en ]; then
+		ask='quiz: keys 1-[34] answer'; right='Right. Score: 1 of 1'
+		wrong='Not quite: it is SYN_RECEIVED. Score: 1 of 2'
+		over='Quiz over: [0-9]+ of [0-9]+ answers right'
+		final='^Quiz: [1-9][0-9]* of [0-9]+ answers right.$'
+	else
+		ask='测验：按 1-[34] 作答'; right='答对了。得分：1/1'
+		wrong='不对：答案是 SYN_RECEIVED。得分：1/2'
+		over='测验结束：共 [0-9]+ 题，答对 [0-9]+ 题'
+		final='^测验：共 [0-9]+ 题，答对 [1-9][0-9]* 题。$'
+	fi
+	start 110 36 "$SYNFIN" --lang $lang demo handshake --quiz --pace 0 \
+	    --port 52258
+	wait_for 'socket\(\)' 8
+	keys End
+	check "$lang: End stops at the first question: flags, 3-4 choices" \
+	    "wait_for '$ask' 3 && choices | grep -q ') SYN-ACK' &&
+	     ! screen | grep -q '── SYN '"
+	keys "$(num_of SYN)"
+	check "$lang: a right answer: said so, the step shown and narrated" \
+	    "wait_for '$right' 2 && screen | grep -q '── SYN ' &&
+	     narration | grep -q 'SYN_SENT'"
+	keys End
+	wait_for "$ask" 3
+	keys "$(num_not SYN_RECEIVED)"
+	check "$lang: a wrong answer: the right one named, the score kept" \
+	    "wait_for '$wrong' 2 && screen | grep -q 'SYN-ACK'"
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		screen | grep -Eq "$over" && break
+		keys End
+		wait_for "$ask|$over" 2
+		screen | grep -Eq "$over" || keys 1
+	done
+	check "$lang: the score at the end of the lesson" "wait_for '$over' 2"
+	keys q
+	check "$lang: q quits; the score is said once more on stderr" \
+	    "wait_for '__EXIT=0__' 5 && grep -Eq '$final' '$tmp/err'"
+done
 
 # --- no terminal, no script ---------------------------------------------
 "$SYNFIN" lab --text >/dev/null 2>"$tmp/err"

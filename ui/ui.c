@@ -79,12 +79,24 @@ ui_row(const struct ui *ui)
 void
 ui_select(struct ui *ui, size_t n)
 {
+	size_t k;
+
 	if (ui->rows.n == 0) {
 		ui->sel = 0;
 		return;
 	}
 	if (n >= ui->rows.n)
 		n = ui->rows.n - 1;
+	if (ui->feed != NULL && ui->feed->gate != NULL && n > ui->sel) {
+		/* A question before a step: stop just before it. */
+		for (k = ui->sel + 1; k <= n; k++) {
+			if (ui->feed->gate(ui->feed->karg, ui->rows.v[k].ev)) {
+				n = k - 1;
+				ui->playing = false;
+				break;
+			}
+		}
+	}
 	ui->sel = n;
 	ui->manual_top = false;
 	if (ui->source_live) {
@@ -739,6 +751,7 @@ static void
 ui_key(struct ui *ui, int ch)
 {
 	enum ui_action a;
+	int k;
 
 	if (ch == KEY_MOUSE) {
 		ui_mouse(ui);
@@ -760,8 +773,11 @@ ui_key(struct ui *ui, int ch)
 		return;
 	}
 	if (ui->feed != NULL && ui->feed->key != NULL &&
-	    ui->feed->key(ui->feed->karg, ch))
+	    (k = ui->feed->key(ui->feed->karg, ch)) != 0) {
+		if (k == 2)
+			ui_select(ui, ui->sel + 1);
 		return;
+	}
 	if (ui_views[ui->view]->key != NULL &&
 	    ui_views[ui->view]->key(ui, a, ch))
 		return;

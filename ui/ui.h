@@ -67,6 +67,15 @@ struct ui_feed {
 	int		(*key)(void *karg, int ch);
 	const char	*(*prompt)(void *karg);
 	void		 *karg;
+	/*
+	 * A quiz (may be NULL): gate() is asked before the selection moves
+	 * forward onto the step of event ev, and returns 1 to hold it there
+	 * (a question comes first); note() is then shown in the narration
+	 * box instead of the narration (NULL: the narration).  key() may
+	 * return 2: it took the key, and the selection moves one step on.
+	 */
+	int		(*gate)(void *karg, size_t ev);
+	const char	*(*note)(void *karg);
 };
 
 /* ui_main() could not set up the terminal (no TERM, not a tty ...). */

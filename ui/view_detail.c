@@ -368,6 +368,16 @@ view_detail_narration(struct ui *ui, const struct lay_rect *r)
 	view_detail_narration_text(ui, text, sizeof text, title, sizeof title);
 	if (held != NULL)
 		snprintf(title, sizeof title, _("%s (Enter)"), held);
+	if (ui->feed != NULL && ui->feed->note != NULL &&
+	    ui->view != UI_VIEW_CONNS &&
+	    (held = ui->feed->note(ui->feed->karg)) != NULL) {
+		/* A question in place of the narration: it would tell. */
+		snprintf(text, sizeof text, "%s", held);
+		/* TRANSLATORS: the narration box's title while the quiz
+		   asks. */
+		snprintf(title, sizeof title, "%s", _("quiz"));
+		held = NULL;
+	}
 	ui_frame(r, title);
 	if (held != NULL) {
 		/* The title and its two spaces, as ui_frame() clipped it. */
