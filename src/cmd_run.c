@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "engine.h"
 #include "i18n.h"
+#include "i18n_init.h"
 #include "run.h"
 #include "timeline.h"
 #include "ui.h"
@@ -42,18 +43,23 @@ cmd_run_ui(struct run *run, const char *prog, int *sig, char *err,
 	struct cmd_run_feed mf = { .run = run };
 	struct ui_feed feed = { .on_ready = cmd_run_ready, .arg = &mf };
 	struct engine_config cfg;
-	struct ui_opts uo;
+	struct ui_opts uo = { .start = UI_START_LIVE, .newest = true };
 	struct timeline *tl;
-	char title[128];
+	char title[128], banner[160];
 	int urc;
 
 	tl = timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX));
 	cmd_engine_config(&cfg);
 	mf.e = engine_new(&cfg, timeline_sink(tl));
 	feed.fd = run_fd(run);
-	snprintf(title, sizeof title, "run %s", prog);
+	snprintf(title, sizeof title, "run %s", prog);	/* an argv[0] */
 	uo.title = title;
-	uo.start = UI_START_LIVE;
+	/* TRANSLATORS: on the empty ladder until the first packet; %s is
+	   the program. */
+	snprintf(banner, sizeof banner, _("Running %s on a private "
+	    "loopback; its output: o"), prog);
+	uo.banner = banner;
+	uo.lang_missing = i18n_missing();
 	run_start(run, mf.e);
 	urc = ui_main(tl, &uo, &feed);
 	if (!mf.done)

@@ -25,6 +25,7 @@ static const struct {
 	{ KEY_DOWN, UI_A_DOWN }, { 'j', UI_A_DOWN },
 	{ KEY_PPAGE, UI_A_PGUP }, { KEY_NPAGE, UI_A_PGDN },
 	{ '?', UI_A_HELP }, { KEY_F(1), UI_A_HELP },
+	{ 'o', UI_A_OUTPUT },
 	{ KEYS_CTRL('l'), UI_A_REDRAW },
 	{ 'q', UI_A_QUIT }, { 'Q', UI_A_QUIT },
 };
@@ -49,6 +50,8 @@ static const struct {
 	    "held call happen") },
 	{ UI_A_UP, "Up Down j k", N_("move in the connection list") },
 	{ UI_A_PGUP, "PgUp PgDn", N_("page through the list") },
+	{ UI_A_OUTPUT, "o", N_("the programs' output (synfin run), and "
+	    "back") },
 	{ UI_A_HELP, "?", N_("this help (any key closes it)") },
 	{ UI_A_REDRAW, "Ctrl-L", N_("redraw the screen") },
 	{ UI_A_QUIT, "q", N_("quit") },

@@ -35,6 +35,7 @@ static const struct ui_view *const ui_views[UI_VIEW_COUNT] = {
 	[UI_VIEW_FSM] = &view_fsm,
 	[UI_VIEW_DETAIL] = &view_detail,
 	[UI_VIEW_CONNS] = &view_conns,
+	[UI_VIEW_OUTPUT] = &view_output,
 	[UI_VIEW_HELP] = &view_help,
 };
 
@@ -627,7 +628,12 @@ ui_action(struct ui *ui, enum ui_action a)
 		clearok(curscr, TRUE);
 		break;
 	case UI_A_VIEW:
-		ui->view = (ui->view + 1) % views;
+		ui->view = ui->view >= UI_VIEW_OUTPUT ? UI_VIEW_LADDER :
+		    (ui->view + 1) % views;
+		break;
+	case UI_A_OUTPUT:
+		ui->view = ui->view == UI_VIEW_OUTPUT ? UI_VIEW_LADDER :
+		    UI_VIEW_OUTPUT;
 		break;
 	case UI_A_PLAY:
 		if (ui_holding(ui)) {

@@ -80,6 +80,7 @@ enum ui_action {
 	UI_A_PGUP,
 	UI_A_PGDN,
 	UI_A_HELP,
+	UI_A_OUTPUT,
 	UI_A_REDRAW,
 	UI_A_QUIT,
 	UI_A_COUNT
@@ -96,6 +97,7 @@ enum ui_view_id {
 	UI_VIEW_FSM,
 	UI_VIEW_DETAIL,
 	UI_VIEW_CONNS,
+	UI_VIEW_OUTPUT,		/* synfin run: the programs' output */
 	UI_VIEW_HELP,
 	UI_VIEW_COUNT
 };
@@ -187,6 +189,7 @@ extern const struct ui_view view_ladder;
 extern const struct ui_view view_fsm;
 extern const struct ui_view view_detail;
 extern const struct ui_view view_conns;
+extern const struct ui_view view_output;
 extern const struct ui_view view_help;
 
 /* Narration box for the selected step (view_detail.c). */
