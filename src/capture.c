@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "engine.h"
 #include "i18n.h"
 #include "pkt.h"
+#include "writer.h"
 #include "xmalloc.h"
 
 /* libpcap's default 4 KiB stdio buffer doubles the cost of a read. */
@@ -41,8 +43,11 @@ struct capture {
 	char		*buf;
 	bool		 live;
 	uint64_t	 frame;		/* frames read so far */
-	pcap_dumper_t	*dump;		/* -w */
-	char		*dump_path;
+	struct writer	*dump;		/* -w */
+	uint64_t	 dumped;	/* records handed to it */
+	bool		 dump_failed;
+	uint8_t		*rec;		/* one record, header and bytes */
+	size_t		 reclen;
 	bool		 filtered;
 	struct bpf_program prog;	/* applied per frame, so frame numbers
 					   stay those of the file */
@@ -50,6 +55,9 @@ struct capture {
 	struct bpf_program quote;	/* F compiled for raw IP */
 	char		*expr;		/* F as given */
 };
+
+static int	capture_dump_record(struct capture *,
+		    const struct pcap_pkthdr *, const u_char *, char *, size_t);
 
 /* The pcap magic numbers: micro- or nanoseconds, either byte order. */
 static int
@@ -117,8 +125,6 @@ capture_check_file(FILE *fp, char *err, size_t len)
 struct capture *
 capture_open_file(const char *path, char *err, size_t len)
 {
-	char ebuf[PCAP_ERRBUF_SIZE];
-	struct capture *c;
 	FILE *fp;
 
 	if (strcmp(path, "-") == 0)
@@ -126,7 +132,17 @@ capture_open_file(const char *path, char *err, size_t len)
 	else if ((fp = fopen(path, "rb")) == NULL) {
 		snprintf(err, len, "%s", strerror(errno));
 		return NULL;
-	} else if (capture_check_file(fp, err, len) != 0) {
+	}
+	return capture_open_fp(fp, err, len);
+}
+
+struct capture *
+capture_open_fp(FILE *fp, char *err, size_t len)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct capture *c;
+
+	if (fp != stdin && capture_check_file(fp, err, len) != 0) {
 		fclose(fp);
 		return NULL;
 	}
@@ -154,11 +170,8 @@ capture_close(struct capture *c)
 {
 	if (c == NULL)
 		return;
-	if (c->dump != NULL) {
-		/* What was written is a whole capture: keep it. */
-		pcap_dump_close(c->dump);
-		free(c->dump_path);
-	}
+	capture_dump_discard(c);
+	free(c->rec);
 	if (c->filtered)
 		pcap_freecode(&c->prog);
 	if (c->quoting)
@@ -401,11 +414,9 @@ capture_next(struct capture *c, struct capture_frame *f, char *err,
 			    data) == 0)
 				continue;
 		}
-		if (c->dump != NULL) {
-			pcap_dump((u_char *)c->dump, h, data);
-			/* Complete on disk after every frame, even if we die. */
-			pcap_dump_flush(c->dump);
-		}
+		if (c->dump != NULL && capture_dump_record(c, h, data, err,
+		    len) != 0)
+			return CAPTURE_ERROR;
 		f->frame = c->frame;
 		/*
 		 * NANO precision: tv_usec holds nanoseconds.  pcapng's
@@ -486,6 +497,9 @@ capture_open_live(const char *iface, int *perm, char *err, size_t len)
 		pcap_close(p);
 		return NULL;
 	}
+	/* libpcap leaves its socket to every program exec'd after it. */
+	if (pcap_get_selectable_fd(p) >= 0)
+		fcntl(pcap_get_selectable_fd(p), F_SETFD, FD_CLOEXEC);
 	c = xcalloc(1, sizeof *c);
 	c->pcap = p;
 	c->live = true;
@@ -504,58 +518,107 @@ capture_fd(const struct capture *c)
 	return pcap_get_selectable_fd(c->pcap);
 }
 
-int
-capture_dump_open(struct capture *c, const char *path, char *err, size_t len)
+/* Integers as the host orders them: the magic number tells readers. */
+static void
+capture_host32(uint8_t *p, uint32_t v)
 {
-	/*
-	 * Straight to its name: the capture drops root before the end, when
-	 * it could no longer rename a file in a directory only root may
-	 * write.  Every frame is flushed, so the file is whole at any time.
-	 */
-	if ((c->dump = pcap_dump_open(c->pcap, path)) == NULL) {
-		snprintf(err, len, "%s", pcap_geterr(c->pcap));
+	memcpy(p, &v, 4);
+}
+
+static void
+capture_host16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, 2);
+}
+
+int
+capture_dump_attach(struct capture *c, struct writer *w, char *err,
+    size_t len)
+{
+	uint8_t hdr[24];
+	char why[256];
+
+	c->dump = w;
+	c->dumped = 0;
+	c->dump_failed = false;
+	/* A pcap file header, nanosecond stamps (as the capture's). */
+	capture_host32(hdr, 0xa1b23c4d);
+	capture_host16(hdr + 4, 2);
+	capture_host16(hdr + 6, 4);
+	capture_host32(hdr + 8, 0);
+	capture_host32(hdr + 12, 0);
+	capture_host32(hdr + 16, (uint32_t)pcap_snapshot(c->pcap));
+	capture_host32(hdr + 20, (uint32_t)pcap_datalink(c->pcap));
+	/* Written, not only sent: a full disk is told before the run. */
+	if (writer_send(w, hdr, sizeof hdr, why, sizeof why) != 0 ||
+	    writer_sync(w, why, sizeof why) != 0) {
+		snprintf(err, len, "%s: %s", writer_path(w), why);
+		capture_dump_discard(c);
 		return -1;
 	}
-	c->dump_path = xstrdup(path);
 	return 0;
+}
+
+/* One frame to -w, as one chunk: the writer keeps only whole ones. */
+static int
+capture_dump_record(struct capture *c, const struct pcap_pkthdr *h,
+    const u_char *data, char *err, size_t len)
+{
+	char why[256];
+
+	if (16 + (size_t)h->caplen > c->reclen) {
+		c->reclen = 16 + (size_t)h->caplen;
+		c->rec = xreallocarray(c->rec, c->reclen, 1);
+	}
+	capture_host32(c->rec, (uint32_t)h->ts.tv_sec);
+	capture_host32(c->rec + 4, (uint32_t)h->ts.tv_usec);
+	capture_host32(c->rec + 8, h->caplen);
+	capture_host32(c->rec + 12, h->len);
+	memcpy(c->rec + 16, data, h->caplen);
+	if (writer_send(c->dump, c->rec, 16 + (size_t)h->caplen, why,
+	    sizeof why) != 0) {
+		snprintf(err, len, "%s: %s", writer_path(c->dump), why);
+		c->dump_failed = true;
+		return -1;
+	}
+	c->dumped++;
+	return 0;
+}
+
+bool
+capture_dump_failed(const struct capture *c)
+{
+	return c->dump_failed;
 }
 
 int
 capture_dump_close(struct capture *c, char *err, size_t len)
 {
+	char why[256];
 	int rc = 0;
 
 	if (c->dump == NULL)
 		return 0;
-	if (pcap_dump_flush(c->dump) != 0) {
-		snprintf(err, len, "%s", strerror(errno));
+	snprintf(err, len, "%s: ", writer_path(c->dump));
+	if (writer_end(c->dump, true, why, sizeof why) != 0) {
+		snprintf(err + strlen(err), len - strlen(err), "%s", why);
 		rc = -1;
 	}
-	pcap_dump_close(c->dump);
 	c->dump = NULL;
-	free(c->dump_path);
-	c->dump_path = NULL;
 	return rc;
 }
 
 void
 capture_dump_discard(struct capture *c)
 {
+	char why[8];
+
 	if (c->dump == NULL)
 		return;
-	pcap_dump_close(c->dump);
+	/* A run that ends badly keeps the frames it wrote, if any. */
+	writer_end(c->dump, c->dumped > 0 && !c->dump_failed, why,
+	    sizeof why);
 	c->dump = NULL;
-	unlink(c->dump_path);
-	free(c->dump_path);
-	c->dump_path = NULL;
-}
-
-int
-capture_dump_chown(struct capture *c, uid_t uid, gid_t gid)
-{
-	if (c->dump == NULL)
-		return 0;
-	return chown(c->dump_path, uid, gid);
 }
 
 void

@@ -9,14 +9,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 struct capture;
 struct engine;
+struct writer;
 
 /* A saved capture (pcap or pcapng); "-" is standard input. */
 struct capture	*capture_open_file(const char *path, char *err, size_t len);
+/* The same from a stream already open (closed by it, but stdin). */
+struct capture	*capture_open_fp(FILE *fp, char *err, size_t len);
 void		 capture_close(struct capture *);
 
 /*
@@ -69,15 +73,20 @@ void		 capture_stats(struct capture *, uint64_t *received,
 		     uint64_t *dropped);
 
 /*
- * -w: every frame read is also written to `path`, flushed frame by frame
- * (whole after Ctrl-C).  Discard removes it: for a run that failed
- * before its first frame, while the privileges to do so are still held.
+ * -w: every frame read is also handed to a writer (writer.h: a pcap
+ * file header first, then one record per frame), which capture owns from
+ * here.  attach returns once the header is written (a full disk is told
+ * before the run, then the writer is gone).  close makes the file (a
+ * valid pcap, even without frames); discard, for a run that failed,
+ * keeps the frames written if any, else leaves no file.  A write error
+ * during the run makes capture_next() fail with "FILE: reason" and
+ * capture_dump_failed() true.
  */
-int		 capture_dump_open(struct capture *, const char *path,
+int		 capture_dump_attach(struct capture *, struct writer *,
 		     char *err, size_t len);
 int		 capture_dump_close(struct capture *, char *err, size_t len);
 void		 capture_dump_discard(struct capture *);
-int		 capture_dump_chown(struct capture *, uid_t, gid_t);
+bool		 capture_dump_failed(const struct capture *);
 
 /*
  * Feed frames to the engine until the end of the input or `max` frames

@@ -54,7 +54,8 @@ struct ui_feed;
 int	cmd_quiz_run(struct demo *, const struct output *out,
 	    const char *title, char *err, size_t len);
 /* A demo or a lab drawn live in the UI, titled `title`; keys: a lab's
- * key() and prompt() (ui.h), or NULL. */
+ * key() and prompt() (ui.h), or NULL.  Returns 0, 128+signal after a
+ * signal, or -1 with the reason in err. */
 int	cmd_demo_ui(struct demo *, const char *title,
 	    const struct ui_feed *keys, char *err, size_t len);
 int	cmd_run(const struct cmd_opts *, int argc, char **argv);

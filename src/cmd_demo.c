@@ -14,6 +14,7 @@
 #include "scenario.h"
 #include "timeline.h"
 #include "ui.h"
+#include "writer.h"
 
 static int
 cmd_demo_list(void)
@@ -90,6 +91,8 @@ cmd_demo_ui(struct demo *demo, const char *title, const struct ui_feed *keys,
 		engine_finish(mf.e);
 	engine_free(mf.e);
 	timeline_free(tl);
+	if (demo_dump_close(demo, err, len) != 0)
+		return -1;
 	if (urc == UI_NO_TERMINAL) {
 		snprintf(err, len, "%s",
 		    _("cannot open the terminal UI (use --text)"));
@@ -100,14 +103,15 @@ cmd_demo_ui(struct demo *demo, const char *title, const struct ui_feed *keys,
 		snprintf(err, len, "%s", demo_error(demo));
 		return -1;
 	}
-	return 0;
+	err[0] = '\0';
+	return urc;	/* 128+signal after a signal */
 }
 
 int
 cmd_demo(const struct cmd_opts *o, int argc, char **argv)
 {
 	struct demo_opts d = { .port = (uint16_t)o->port,
-	    .pace_ms = (int)o->pace_ms, .step = o->step, .wfile = o->wfile };
+	    .pace_ms = (int)o->pace_ms, .step = o->step };
 	struct output out = o->out;
 	struct output_run *run;
 	struct demo_stats st;
@@ -128,8 +132,15 @@ cmd_demo(const struct cmd_opts *o, int argc, char **argv)
 	if (o->out.mode == OUTPUT_SUMMARY)
 		return cmd_usage_error("%s",
 		    _("--summary is for replay and live"));
+	/* Every path is checked, its file opened, before the lesson. */
 	if (output_prepare(&out, err, sizeof err) != 0) {
 		fprintf(stderr, "synfin: %s: %s\n", out.svg, err);
+		return EXIT_INPUT;
+	}
+	if (o->wfile != NULL && (d.dump = writer_start(o->wfile,
+	    WRITER_RECORDS, err, sizeof err)) == NULL) {
+		fprintf(stderr, "synfin: %s: %s\n", o->wfile, err);
+		output_release(&out);
 		return EXIT_INPUT;
 	}
 	if ((demo = demo_new(&d, &perm, err, sizeof err)) == NULL) {
@@ -159,10 +170,20 @@ cmd_demo(const struct cmd_opts *o, int argc, char **argv)
 	demo_stats(demo, &st);
 	if (rc != 0 && err[0] != '\0')
 		fprintf(stderr, "synfin: demo: %s\n", err);
-	fprintf(stderr, _("synfin demo %s: %" PRIu64 " packets captured, %"
-	    PRIu64 " dropped; first packet %" PRId64 " ms after the start; "
-	    "CapEff %llx while parsing\n"), d.scn->name, st.received,
-	    st.dropped, st.first_syn_ms, st.capeff);
+	if (st.first_syn_ms >= 0)
+		fprintf(stderr, _("synfin demo %s: %" PRIu64 " packets "
+		    "captured, %" PRIu64 " dropped; first packet %" PRId64
+		    " ms after the start; CapEff %llx while parsing\n"),
+		    d.scn->name, st.received, st.dropped, st.first_syn_ms,
+		    st.capeff);
+	else
+		fprintf(stderr, _("synfin demo %s: 0 packets captured, %"
+		    PRIu64 " dropped; no packet came; CapEff %llx while "
+		    "parsing\n"), d.scn->name, st.dropped, st.capeff);
 	demo_free(demo);
+	if (rc > 128)
+		return rc;
+	if (rc == 0 && demo_signal() != 0)
+		return 128 + demo_signal();
 	return rc == 0 ? EXIT_OK : EXIT_INPUT;
 }

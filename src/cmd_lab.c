@@ -22,6 +22,7 @@
 #include "sandbox.h"
 #include "timeline.h"
 #include "ui.h"
+#include "writer.h"
 #include "xmalloc.h"
 
 #define CMD_LAB_MAX_SCRIPT	(1024 * 1024)
@@ -192,26 +193,32 @@ cmd_lab_prompt(void *arg)
 	return k->prompt;
 }
 
-/* -o: what was done, as a script that replays it. */
+/* -o: what was done, as a script that replays it, through its writer. */
 static int
-cmd_lab_save(FILE *fp, const char *path, const struct lab_script *s,
+cmd_lab_save(struct writer *w, const char *path, const struct lab_script *s,
     int done)
 {
-	char line[LAB_TEXT_MAX * 4 + 64];
-	int i;
+	char line[LAB_TEXT_MAX * 4 + 64], err[512] = "";
+	FILE *fp;
+	int i, rc = 0;
 
+	if ((fp = writer_stream(w)) == NULL) {
+		snprintf(err, sizeof err, "%s", strerror(errno));
+		writer_end(w, false, err, sizeof err);
+		fprintf(stderr, "synfin: %s: %s\n", path, err);
+		return -1;
+	}
 	fputs("# synfin lab script (synfin lab --script FILE)\n", fp);
 	for (i = 0; i < done && (size_t)i < s->n; i++) {
 		labscript_format(&s->act[i], line, sizeof line);
 		fprintf(fp, "%s\n", line);
 	}
-	if (fflush(fp) != 0 || ferror(fp)) {
-		fprintf(stderr, "synfin: %s: %s\n", path, strerror(errno));
-		fclose(fp);
-		return -1;
-	}
-	if (fclose(fp) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", path, strerror(errno));
+	if (fclose(fp) != 0)
+		rc = -1;
+	/* The writer says why a write failed; the file only when whole. */
+	if (writer_end(w, rc == 0, err, sizeof err) != 0 || rc != 0) {
+		fprintf(stderr, "synfin: %s: %s\n", path, err[0] != '\0' ?
+		    err : strerror(EIO));
 		return -1;
 	}
 	return 0;
@@ -221,20 +228,18 @@ int
 cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 {
 	struct demo_opts d = { .scn = &cmd_lab_scn, .port = (uint16_t)o->port,
-	    .pace_ms = (int)o->pace_ms, .step = o->step, .wfile = o->wfile };
+	    .pace_ms = (int)o->pace_ms, .step = o->step };
 	struct lab_script script = { 0 };
 	struct output out = o->out;
 	struct output_run *run;
 	struct demo_stats st;
 	struct demo *demo;
 	struct sink *sink;
-	FILE *ofp = NULL;
+	struct writer *ow = NULL;
 	struct cmd_lab_keys keys;
 	struct ui_feed kfeed = { .fd = -1 };
 	char err[512], title[128];
 	int perm, rc, done;
-	uid_t uid;
-	gid_t gid;
 
 	if (argc > 0)
 		return cmd_usage_error(_("lab takes no argument, not '%s' "
@@ -253,23 +258,25 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 	d.lab = &script;
 	/* On a terminal, keys may add actions after the script's. */
 	d.lab_open = cmd_wants_ui(&out) && !o->quiz;
-	if (o->ofile != NULL) {
-		/* Opened now: the lab drops its privileges before writing. */
-		if ((ofp = fopen(o->ofile, "w")) == NULL) {
-			fprintf(stderr, "synfin: %s: %s\n", o->ofile,
-			    strerror(errno));
-			labscript_clear(&script);
-			return EXIT_INPUT;
-		}
-		sandbox_target(&uid, &gid);
-		if (fchown(fileno(ofp), uid, gid) != 0 && geteuid() == 0)
-			fprintf(stderr, "synfin: %s: %s\n", o->ofile,
-			    strerror(errno));
+	/* Every file opened now, by its writer (writer.h): the lab drops
+	 * its privileges before writing, and a bad path is told at once. */
+	if (o->ofile != NULL && (ow = writer_start(o->ofile, WRITER_WHOLE,
+	    err, sizeof err)) == NULL) {
+		fprintf(stderr, "synfin: %s: %s\n", o->ofile, err);
+		labscript_clear(&script);
+		return EXIT_INPUT;
 	}
 	if (output_prepare(&out, err, sizeof err) != 0) {
 		fprintf(stderr, "synfin: %s: %s\n", out.svg, err);
-		if (ofp != NULL)
-			fclose(ofp);
+		writer_end(ow, false, err, sizeof err);
+		labscript_clear(&script);
+		return EXIT_INPUT;
+	}
+	if (o->wfile != NULL && (d.dump = writer_start(o->wfile,
+	    WRITER_RECORDS, err, sizeof err)) == NULL) {
+		fprintf(stderr, "synfin: %s: %s\n", o->wfile, err);
+		output_release(&out);
+		writer_end(ow, false, err, sizeof err);
 		labscript_clear(&script);
 		return EXIT_INPUT;
 	}
@@ -278,8 +285,7 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 		fprintf(stderr, "synfin: lab: %s\n", err);
 		if (perm)
 			cmd_capture_fix(true);
-		if (ofp != NULL)
-			fclose(ofp);
+		writer_end(ow, false, err, sizeof err);
 		labscript_clear(&script);
 		return EXIT_INPUT;
 	}
@@ -315,8 +321,13 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 	    " dropped; CapEff %llx while parsing\n", done), done, st.received,
 	    st.dropped, st.capeff);
 	demo_free(demo);
-	if (ofp != NULL && cmd_lab_save(ofp, o->ofile, &script, done) != 0)
+	if (ow != NULL && cmd_lab_save(ow, o->ofile, &script, done) != 0 &&
+	    (rc == 0 || rc > 128))
 		rc = -1;
 	labscript_clear(&script);
+	if (rc > 128)
+		return rc;	/* 128+signal */
+	if (rc == 0 && demo_signal() != 0)
+		return 128 + demo_signal();
 	return rc == 0 ? EXIT_OK : EXIT_INPUT;
 }

@@ -24,6 +24,7 @@
 #include "sandbox.h"
 #include "timeline.h"
 #include "ui.h"
+#include "writer.h"
 
 /* Frames read in one go before the UI gets to draw and read keys. */
 #define CMD_LIVE_BATCH	4096
@@ -203,12 +204,20 @@ cmd_live(const struct cmd_opts *o, const char *filter)
 	struct output out = o->out;
 	struct output_run *run;
 	struct sink *sink;
+	struct writer *dump = NULL;
 	uint64_t recv, drop;
 	char banner[768], derr[256];
 	int perm, rc = EXIT_OK, urc;
 
+	/* Every path is checked, its file opened, before the capture. */
 	if (output_prepare(&out, l.err, sizeof l.err) != 0) {
 		fprintf(stderr, "synfin: %s: %s\n", out.svg, l.err);
+		return EXIT_INPUT;
+	}
+	if (o->wfile != NULL && (dump = writer_start(o->wfile,
+	    WRITER_RECORDS, l.err, sizeof l.err)) == NULL) {
+		fprintf(stderr, "synfin: %s: %s\n", o->wfile, l.err);
+		output_release(&out);
 		return EXIT_INPUT;
 	}
 	if ((l.cap = capture_open_live(o->iface, &perm, l.err,
@@ -216,6 +225,7 @@ cmd_live(const struct cmd_opts *o, const char *filter)
 		fprintf(stderr, "synfin: %s: %s\n", o->iface, l.err);
 		if (perm)
 			cmd_capture_fix(false);
+		writer_end(dump, false, derr, sizeof derr);
 		output_release(&out);
 		return EXIT_INPUT;
 	}
@@ -223,12 +233,13 @@ cmd_live(const struct cmd_opts *o, const char *filter)
 	    sizeof l.err) != 0) {
 		fprintf(stderr, "synfin: %s: %s\n", o->iface, l.err);
 		capture_close(l.cap);
+		writer_end(dump, false, derr, sizeof derr);
 		output_release(&out);
 		return EXIT_INPUT;
 	}
-	if (o->wfile != NULL && capture_dump_open(l.cap, o->wfile, l.err,
+	if (dump != NULL && capture_dump_attach(l.cap, dump, l.err,
 	    sizeof l.err) != 0) {
-		/* libpcap's message already names the file. */
+		/* It names the file; the capture ended the writer. */
 		fprintf(stderr, "synfin: %s\n", l.err);
 		capture_close(l.cap);
 		output_release(&out);
@@ -258,17 +269,24 @@ cmd_live(const struct cmd_opts *o, const char *filter)
 		if (output_close(run, o->iface) != 0)
 			rc = EXIT_INPUT;
 	}
-	if (l.failed) {
+	if (l.failed && capture_dump_failed(l.cap)) {
+		fprintf(stderr, "synfin: %s\n", l.err);	/* "FILE: why" */
+		rc = EXIT_INPUT;
+	} else if (l.failed) {
 		fprintf(stderr, "synfin: %s: %s\n", o->iface, l.err);
 		rc = EXIT_INPUT;
 	}
 	capture_stats(l.cap, &recv, &drop);
 	fprintf(stderr, _("synfin: %s: %" PRIu64 " packets received, %"
 	    PRIu64 " dropped by the kernel\n"), o->iface, recv, drop);
-	if (capture_dump_close(l.cap, l.err, sizeof l.err) != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", o->wfile, l.err);
+	/* A failed run keeps the frames written, if any (capture_close). */
+	if (!l.failed && capture_dump_close(l.cap, l.err,
+	    sizeof l.err) != 0) {
+		fprintf(stderr, "synfin: %s\n", l.err);	/* "FILE: why" */
 		rc = EXIT_INPUT;
 	}
 	capture_close(l.cap);
+	if (rc == EXIT_OK && cmd_live_stop != 0)
+		rc = 128 + cmd_live_stop;
 	return rc;
 }

@@ -2,6 +2,7 @@
 /* synfin replay FILE [FILTER...]: a capture file through the engine. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "i18n.h"
 #include "i18n_init.h"
 #include "out.h"
+#include "sandbox.h"
 #include "timeline.h"
 #include "ui.h"
 
@@ -73,14 +75,39 @@ cmd_replay(const char *path, const char *filter, uint64_t count,
 	struct sink *sink;
 	char err[512] = "", lt[128];
 	int rc = EXIT_OK;
+	FILE *fp;
 
 	if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO)) {
 		fprintf(stderr, _("synfin: -: standard input is a terminal, "
 		    "not a capture (pipe one in, or name a file)\n"));
 		return EXIT_INPUT;
 	}
-	if ((cap = capture_open_file(path, err, sizeof err)) == NULL) {
+	/* Every path is checked, its file opened, before the first byte
+	 * is read. */
+	if (output_prepare(o, err, sizeof err) != 0) {
+		fprintf(stderr, "synfin: %s: %s\n", o->svg, err);
+		return EXIT_INPUT;
+	}
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "synfin: %s: %s\n", path, strerror(errno));
+		output_release(o);
+		return EXIT_INPUT;
+	}
+	/* As root (sudo), the file is open: parse it as the invoking user
+	 * (or nobody), without a capability, as demo and live do. */
+	if (geteuid() == 0 && sandbox_drop(err, sizeof err) != 0) {
+		fprintf(stderr, _("synfin: cannot drop privileges: %s\n"),
+		    err);
+		if (fp != stdin)
+			fclose(fp);
+		output_release(o);
+		return EXIT_INPUT;
+	}
+	if ((cap = capture_open_fp(fp, err, sizeof err)) == NULL) {
 		fprintf(stderr, "synfin: %s: %s\n", path, err);
+		output_release(o);
 		return EXIT_INPUT;
 	}
 	if (!dec_linktype_supported(capture_linktype(cap))) {
@@ -88,12 +115,14 @@ cmd_replay(const char *path, const char *filter, uint64_t count,
 		fprintf(stderr, _("synfin: %s: unsupported link type %s\n"),
 		    path, lt);
 		capture_close(cap);
+		output_release(o);
 		return EXIT_INPUT;
 	}
 	if (filter != NULL && capture_set_filter(cap, filter, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "synfin: %s: %s\n", path, err);
 		capture_close(cap);
+		output_release(o);
 		return EXIT_INPUT;
 	}
 

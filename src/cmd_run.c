@@ -13,6 +13,7 @@
 #include "run.h"
 #include "timeline.h"
 #include "ui.h"
+#include "writer.h"
 
 /* The run drawn live: its frames, calls and output land in the UI. */
 struct cmd_run_feed {
@@ -78,8 +79,7 @@ cmd_run_ui(struct run *run, const char *prog, int *sig, char *err,
 int
 cmd_run(const struct cmd_opts *o, int argc, char **argv)
 {
-	struct run_opts ro = { .server = o->server, .argv = argv,
-	    .wfile = o->wfile };
+	struct run_opts ro = { .server = o->server, .argv = argv };
 	struct output out = o->out;
 	struct output_run *orun;
 	struct run_stats st;
@@ -94,8 +94,15 @@ cmd_run(const struct cmd_opts *o, int argc, char **argv)
 		    "run -- PROGRAM [ARGS...])"));
 	if (o->server != NULL && o->server[0] == '\0')
 		return cmd_usage_error("%s", _("--server wants a command"));
+	/* Every path is checked, its file opened, before the programs. */
 	if (output_prepare(&out, err, sizeof err) != 0) {
 		fprintf(stderr, "synfin: %s: %s\n", out.svg, err);
+		return EXIT_INPUT;
+	}
+	if (o->wfile != NULL && (ro.dump = writer_start(o->wfile,
+	    WRITER_RECORDS, err, sizeof err)) == NULL) {
+		fprintf(stderr, "synfin: %s: %s\n", o->wfile, err);
+		output_release(&out);
 		return EXIT_INPUT;
 	}
 	ui = cmd_wants_ui(&out);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -25,6 +26,7 @@
 #include "peer.h"
 #include "sandbox.h"
 #include "timeline.h"
+#include "writer.h"
 #include "xmalloc.h"
 
 /*
@@ -117,17 +119,72 @@ demo_epoll_add(struct demo *d, int fd)
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/*
+ * On the host's loopback another program may hold the lesson's ports:
+ * the client would talk to it and its traffic would mix into the
+ * lesson.  The server binds the port, a refused connect goes to the next
+ * one: both must be free (a TIME_WAIT left by an earlier run is not in
+ * the way, as the server sets SO_REUSEADDR).
+ */
+static int
+demo_ports_free(const struct demo_opts *o, char *err, size_t len)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_DGRAM };
+	int family = (o->scn->flags & SCN_V6) ? AF_INET6 : AF_INET;
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	socklen_t sl;
+	unsigned port;
+	int off, t, fd, one = 1, rc;
+
+	for (off = 0; off < 2; off++) {
+		port = o->port + (unsigned)off;
+		for (t = 0; t < 2; t++) {
+			memset(&ss, 0, sizeof ss);
+			if (family == AF_INET6) {
+				in6->sin6_family = AF_INET6;
+				in6->sin6_addr = in6addr_loopback;
+				in6->sin6_port = htons((uint16_t)port);
+				sl = sizeof *in6;
+			} else {
+				in->sin_family = AF_INET;
+				in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+				in->sin_port = htons((uint16_t)port);
+				sl = sizeof *in;
+			}
+			if ((fd = socket(family, types[t] | SOCK_CLOEXEC,
+			    0)) < 0)
+				continue;
+			if (types[t] == SOCK_STREAM)
+				setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				    sizeof one);
+			rc = bind(fd, (struct sockaddr *)&ss, sl);
+			close(fd);
+			if (rc != 0 && errno == EADDRINUSE) {
+				/* TRANSLATORS: a port number, then 127.0.0.1
+				   or ::1. */
+				snprintf(err, len, _("port %u is in use on %s: "
+				    "pick another with --port"), port,
+				    family == AF_INET6 ? "::1" : "127.0.0.1");
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 struct demo *
 demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 {
 	struct demo *d = xcalloc(1, sizeof *d);
 	char why[256], filter[128], derr[256];
-	bool dropped = false;
-	uid_t uid;
-	gid_t gid;
+	struct writer *dump = o->dump;
 	int i;
 
+	*perm = 0;
 	d->o = *o;
+	d->o.dump = NULL;
 	d->t0_mono = demo_now(CLOCK_MONOTONIC);
 	d->epfd = d->tfd = -1;
 	d->waiting = -1;
@@ -141,6 +198,8 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 		if (o->scn->flags & SCN_TFO)
 			sandbox_sysctl("net.ipv4.tcp_fastopen", "3");
 	}
+	if (d->where == SANDBOX_HOST && demo_ports_free(o, err, len) != 0)
+		goto fail;
 	d->cap = capture_open_live("lo", perm, err, len);
 	if (d->cap == NULL)
 		goto fail;
@@ -150,11 +209,12 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 		if (capture_set_filter(d->cap, filter, err, len) != 0)
 			goto fail;
 	}
-	if (o->wfile != NULL) {
-		if (capture_dump_open(d->cap, o->wfile, err, len) != 0)
+	if (dump != NULL) {
+		/* The capture has it now, and ends it with itself. */
+		i = capture_dump_attach(d->cap, dump, err, len);
+		dump = NULL;
+		if (i != 0)
 			goto fail;
-		sandbox_target(&uid, &gid);
-		capture_dump_chown(d->cap, uid, gid);
 	}
 
 	d->env.scn = o->scn;
@@ -171,7 +231,6 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 		snprintf(err, len, _("cannot drop privileges: %s"), derr);
 		goto fail;
 	}
-	dropped = true;
 	d->capeff = sandbox_capeff();
 
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -201,8 +260,9 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 		    o->scn->name, sandbox_describe(d->where));
 	return d;
 fail:
-	if (!dropped && d->cap != NULL)
-		capture_dump_discard(d->cap);
+	/* No frame was captured: no -w file is left. */
+	if (dump != NULL)
+		writer_end(dump, false, derr, sizeof derr);
 	demo_free(d);
 	return NULL;
 }
@@ -729,6 +789,18 @@ int
 demo_lab_done(const struct demo *d)
 {
 	return d->next;
+}
+
+int
+demo_dump_close(struct demo *d, char *err, size_t len)
+{
+	return capture_dump_close(d->cap, err, len);
+}
+
+int
+demo_signal(void)
+{
+	return demo_stop;
 }
 
 const char *

@@ -25,7 +25,8 @@ struct demo_opts {
 	 */
 	const struct lab_script *lab;
 	bool		lab_open;
-	const char	*wfile;		/* -w */
+	struct writer	*dump;		/* -w (writer.h), or NULL: demo_new
+					   takes it, whatever happens */
 	uint16_t	port;		/* the server's */
 	int		pace_ms;	/* between socket calls */
 	bool		step;		/* hold each call until released */
@@ -34,6 +35,7 @@ struct demo_opts {
 
 struct demo;
 struct engine;
+struct writer;
 
 /*
  * Set up the sandbox, capture and peers.  Privileges are dropped before
@@ -60,6 +62,10 @@ int		 demo_service(struct demo *);	/* 0 go on, 1 done, -1 */
  * warning event says it on the ladder.
  */
 const char	*demo_error(const struct demo *);
+/* Make the -w file (demo_run does it itself).  -1 with the reason. */
+int		 demo_dump_close(struct demo *, char *err, size_t len);
+/* The signal (SIGINT, SIGTERM, SIGHUP) that ended demo_run(), or 0. */
+int		 demo_signal(void);
 /* --step: the call waiting to be released, as a sentence, or NULL. */
 const char	*demo_held(const struct demo *);
 void		 demo_release(struct demo *);

@@ -73,7 +73,8 @@ static const char main_help[] = N_(
 "  -i IFACE        the interface to watch (live)\n"
 "  -c COUNT        stop after COUNT frames (that pass the filter)\n"
 "  -w FILE         also write every captured frame to a pcap file (demo,\n"
-"                  live, run); complete even after Ctrl-C\n"
+"                  live, run), opened before the run, whole after Ctrl-C;\n"
+"                  a FIFO or a device is written, never replaced\n"
 "  --text          one line per packet with state changes, then one summary\n"
 "                  line per connection (the default when standard output is\n"
 "                  not a terminal; on a terminal, the commands open the\n"
@@ -116,7 +117,8 @@ static const char main_help[] = N_(
 "\n"
 "Exit status: 0 success; 1 input problem (unreadable or truncated file,\n"
 "unsupported link type, bad filter, no such interface, no permission to\n"
-"capture); 2 usage error.\n");
+"capture, a file that cannot be written); 2 usage error; 128+N after\n"
+"signal N (130 after Ctrl-C).\n");
 
 static void
 main_sigpipe(int sig)

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,13 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "atomic.h"
 #include "i18n.h"
 #include "out.h"
 #include "out_explain.h"
 #include "output.h"
-#include "sandbox.h"
 #include "timeline.h"
+#include "writer.h"
 #include "xmalloc.h"
 
 #define OUTPUT_TL_MAX	2000000	/* events a diagram keeps */
@@ -141,235 +139,54 @@ output_open(struct output *o, struct sink **sink)
 	return r;
 }
 
-struct output_svg_arg {
-	const struct timeline	*tl;
-	uint32_t		 conn;
-};
-
-static int
-output_svg_fill(FILE *fp, void *arg)
-{
-	const struct output_svg_arg *a = arg;
-
-	return out_svg_write(a->tl, a->conn, fp);
-}
-
-/* ------------------------------------------------- the writer process */
-
-struct output_writer {
-	pid_t	pid;
-	int	data;			/* the diagram goes in here */
-	int	status;			/* "" or the reason comes back here */
-};
-
-/* A diagram bigger than this is refused by the writer. */
-#define OUTPUT_WRITER_MAX	((uint64_t)1 << 32)
-
-/* Read up to len bytes, stopping early only at the end of the input;
- * returns how many came. */
-static size_t
-output_read_upto(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = read(fd, p + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	return got;
-}
-
-static int
-output_read_all(int fd, void *buf, size_t len)
-{
-	return output_read_upto(fd, buf, len) == len ? 0 : -1;
-}
-
-static int
-output_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-struct output_buf {
-	const char	*p;
-	size_t		 len;
-};
-
-static int
-output_buf_fill(FILE *fp, void *arg)
-{
-	const struct output_buf *b = arg;
-
-	return fwrite(b->p, 1, b->len, fp) == b->len ? 0 : -1;
-}
-
-/*
- * The writer: a length, then that many bytes, then the file.  Anything
- * short (the parser died, Ctrl-C) writes nothing.  Signals from the
- * terminal are for the parser, which finishes the diagram and sends it.
- */
-static void __attribute__((noreturn))
-output_writer_main(const char *path, int in, int out)
-{
-	struct output_buf b;
-	uint64_t len;
-	char err[512] = "", *p;
-
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	/* Started with sudo: the file is the invoking user's, made as
-	 * them.  Plain root stays root, so it can write where root can. */
-	if (getenv("SUDO_UID") != NULL && geteuid() == 0 &&
-	    sandbox_drop(err, sizeof err) != 0) {
-		output_write_all(out, err, strlen(err));
-		_exit(0);
-	}
-	if (output_read_all(in, &len, sizeof len) != 0)
-		_exit(0);
-	if (len > OUTPUT_WRITER_MAX || (p = malloc(len + 1)) == NULL) {
-		snprintf(err, sizeof err, "%s", strerror(ENOMEM));
-		output_write_all(out, err, strlen(err));
-		_exit(0);
-	}
-	if (output_read_all(in, p, len) != 0)
-		_exit(0);
-	b.p = p;
-	b.len = len;
-	if (atomic_write(path, output_buf_fill, &b, err, sizeof err) != 0 &&
-	    err[0] == '\0')
-		snprintf(err, sizeof err, "%s", strerror(EIO));
-	output_write_all(out, err, strlen(err));
-	_exit(0);
-}
-
 int
 output_prepare(struct output *o, char *err, size_t len)
 {
-	struct output_writer *w;
-	int data[2], status[2];
-	pid_t pid;
-
 	if (o->svg == NULL || strcmp(o->svg, "-") == 0 || o->writer != NULL)
 		return 0;
-	if (pipe2(data, O_CLOEXEC) != 0 || (pipe2(status, O_CLOEXEC) != 0 &&
-	    (close(data[0]), close(data[1]), 1))) {
-		snprintf(err, len, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	if ((pid = fork()) < 0) {
-		snprintf(err, len, "fork: %s", strerror(errno));
-		close(data[0]);
-		close(data[1]);
-		close(status[0]);
-		close(status[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(data[1]);
-		close(status[0]);
-		output_writer_main(o->svg, data[0], status[1]);
-	}
-	close(data[0]);
-	close(status[1]);
-	w = xcalloc(1, sizeof *w);
-	w->pid = pid;
-	w->data = data[1];
-	w->status = status[0];
-	o->writer = w;
-	return 0;
-}
-
-/* Hand the diagram to the writer and wait for its word. */
-static int
-output_writer_send(struct output_writer *w, const struct timeline *tl,
-    uint32_t conn, char *err, size_t len)
-{
-	FILE *mem;
-	char *buf = NULL;
-	size_t size = 0;
-	void (*old)(int);
-	uint64_t n;
-	size_t got;
-	int rc = -1, failed = 0;
-
-	if ((mem = open_memstream(&buf, &size)) == NULL) {
-		snprintf(err, len, "%s", strerror(errno));
-		goto out;
-	}
-	if (out_svg_write(tl, conn, mem) != 0 || fclose(mem) != 0) {
-		snprintf(err, len, "%s", strerror(errno != 0 ? errno : EIO));
-		goto out;
-	}
-	n = size;
-	/* A writer that is gone must not end synfin through SIGPIPE
-	 * (whose handler exits 0): its word, if any, says why. */
-	old = signal(SIGPIPE, SIG_IGN);
-	if (output_write_all(w->data, &n, sizeof n) != 0 ||
-	    output_write_all(w->data, buf, size) != 0)
-		failed = errno != 0 ? errno : EPIPE;
-	signal(SIGPIPE, old);
-	close(w->data);
-	w->data = -1;
-	got = output_read_upto(w->status, err, len - 1);
-	err[got] = '\0';
-	if (got == 0 && failed != 0)
-		snprintf(err, len, "%s", strerror(failed));
-	rc = got == 0 && failed == 0 ? 0 : -1;
-out:
-	free(buf);
-	return rc;
-}
-
-/* Let the writer go, with or without a diagram; reap it. */
-static void
-output_writer_end(struct output_writer *w)
-{
-	if (w == NULL)
-		return;
-	if (w->data >= 0)
-		close(w->data);
-	close(w->status);
-	while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	free(w);
+	o->writer = writer_start(o->svg, WRITER_WHOLE, err, len);
+	return o->writer != NULL ? 0 : -1;
 }
 
 void
 output_release(struct output *o)
 {
-	output_writer_end(o->writer);
+	char err[8];
+
+	writer_end(o->writer, false, err, sizeof err);
 	o->writer = NULL;
+}
+
+/* The SVG into the writer, streamed; the file only if all went well. */
+static int
+output_svg_file(struct output *o, const struct timeline *tl, char *err,
+    size_t len)
+{
+	struct writer *w = o->writer;
+	FILE *fp;
+	int rc;
+
+	o->writer = NULL;
+	if ((fp = writer_stream(w)) == NULL) {
+		snprintf(err, len, "%s", strerror(errno));
+		writer_end(w, false, err, len);
+		return -1;
+	}
+	rc = out_svg_write(tl, o->conn, fp);
+	if (fclose(fp) != 0)
+		rc = -1;
+	if (writer_end(w, rc == 0, err, len) != 0)
+		return -1;
+	if (rc != 0 && err[0] == '\0')
+		snprintf(err, len, "%s", strerror(EIO));
+	return rc;
 }
 
 /* Draw what the timeline holds. */
 static int
-output_draw(const struct output *o, const struct timeline *tl,
-    const char *what)
+output_draw(struct output *o, const struct timeline *tl, const char *what)
 {
-	struct output_svg_arg a = { tl, o->conn };
-	char err[512];
+	char err[512] = "";
 	int rc = 0;
 
 	if (o->conn != 0 && timeline_conn_by_id(tl, o->conn) == NULL) {
@@ -384,14 +201,9 @@ output_draw(const struct output *o, const struct timeline *tl,
 		    timeline_len(tl) - timeline_first(tl), timeline_evicted(tl));
 	if (o->svg != NULL && strcmp(o->svg, "-") == 0)
 		out_svg_write(tl, o->conn, stdout);
-	else if (o->svg != NULL && o->writer != NULL) {
-		if (output_writer_send(o->writer, tl, o->conn, err,
-		    sizeof err) != 0) {
-			fprintf(stderr, "synfin: %s: %s\n", o->svg, err);
-			rc = -1;
-		}
-	} else if (o->svg != NULL &&
-	    atomic_write(o->svg, output_svg_fill, &a, err, sizeof err) != 0) {
+	else if (o->svg != NULL && ((o->writer == NULL &&
+	    output_prepare(o, err, sizeof err) != 0) ||
+	    output_svg_file(o, tl, err, sizeof err) != 0)) {
 		fprintf(stderr, "synfin: %s: %s\n", o->svg, err);
 		rc = -1;
 	}

@@ -29,7 +29,7 @@ struct output {
 	bool		 ladder;
 	uint32_t	 conn;		/* --conn N; 0: every conn */
 	size_t		 max_events;	/* a diagram's timeline cap; 0: default */
-	struct output_writer *writer;	/* output_prepare()'s, or NULL */
+	struct writer	*writer;	/* output_prepare()'s, or NULL */
 };
 
 /* Whether a diagram was asked for. */
@@ -39,15 +39,14 @@ bool	output_export_any(const struct output *);
 const char *output_conflict(const struct output *);
 
 struct output_run;
-struct output_writer;
+struct writer;
 
 /*
- * For a command that drops its privileges (demo, live): call it while
- * they are still held.  An --svg FILE then goes through a writer process
- * that keeps the caller's identity, takes the finished diagram over a pipe
- * and writes it atomically; the process that parses packets can no longer
- * create files where its caller could (as root it runs as nobody).
- * Returns 0, or -1 with the reason in err.
+ * Every command calls it first, before reading a packet and while its
+ * privileges are still held: an --svg FILE gets its writer process
+ * (writer.h), which checks and opens the file now, as the invoking user
+ * under sudo, and takes the diagram streamed at the end.  Returns 0, or
+ * -1 with the reason in err (the run must not start).
  */
 int	output_prepare(struct output *, char *err, size_t len);
 /* End output_prepare()'s writer without a diagram (output_close does). */

@@ -830,7 +830,7 @@ peer_spawn(struct peer *p, enum ev_side side, const struct peer_env *env,
     char *err, size_t len)
 {
 	struct peer_state ps;
-	int cmd[2], msg[2], i;
+	int cmd[2], msg[2], keep[2], i;
 	char derr[256];
 	pid_t pid, parent = getpid();
 
@@ -855,6 +855,11 @@ peer_spawn(struct peer *p, enum ev_side side, const struct peer_env *env,
 	if (pid == 0) {
 		close(cmd[1]);
 		close(msg[0]);
+		/* Nothing of synfin's: not the capture's socket, not the
+		 * other peer's pipes, not the writers' sockets. */
+		keep[0] = cmd[0];
+		keep[1] = msg[1];
+		sandbox_close_fds(keep, 2);
 		signal(SIGINT, SIG_IGN);	/* the demo decides */
 		signal(SIGPIPE, SIG_IGN);
 		if (env->realtime)

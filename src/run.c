@@ -24,6 +24,7 @@
 #include "run.h"
 #include "sandbox.h"
 #include "trace.h"
+#include "writer.h"
 #include "xmalloc.h"
 
 /*
@@ -110,13 +111,12 @@ run_new(const struct run_opts *o, int *perm, char *err, size_t len)
 	    .in = -1, .listen_wait_ms = RUN_LISTEN_MS,
 	    .grace_ms = RUN_GRACE_MS };
 	struct run *r = xcalloc(1, sizeof *r);
+	struct writer *dump = o->dump;
 	char why[256], derr[256];
-	bool dropped = false;
-	uid_t uid;
-	gid_t gid;
 	int p[2], i;
 
 	r->o = *o;
+	r->o.dump = NULL;
 	r->epfd = r->tfd = r->msg_fd = -1;
 	r->tracer = -1;
 	*perm = 0;
@@ -140,11 +140,12 @@ run_new(const struct run_opts *o, int *perm, char *err, size_t len)
 	sandbox_sysctl("net.ipv4.ip_local_port_range", "40000 40999");
 	if ((r->cap = capture_open_live("lo", perm, err, len)) == NULL)
 		goto fail;
-	if (o->wfile != NULL) {
-		if (capture_dump_open(r->cap, o->wfile, err, len) != 0)
+	if (dump != NULL) {
+		/* The capture has it now, and ends it with itself. */
+		i = capture_dump_attach(r->cap, dump, err, len);
+		dump = NULL;
+		if (i != 0)
 			goto fail;
-		sandbox_target(&uid, &gid);
-		capture_dump_chown(r->cap, uid, gid);
 	}
 	for (i = 0; i < 4; i++) {
 		if (pipe2(p, O_CLOEXEC) != 0) {
@@ -169,7 +170,6 @@ run_new(const struct run_opts *o, int *perm, char *err, size_t len)
 		snprintf(err, len, _("cannot drop privileges: %s"), derr);
 		goto fail;
 	}
-	dropped = true;
 	r->capeff = sandbox_capeff();
 
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -192,8 +192,9 @@ run_new(const struct run_opts *o, int *perm, char *err, size_t len)
 		    sandbox_describe(r->where));
 	return r;
 fail:
-	if (!dropped && r->cap != NULL)
-		capture_dump_discard(r->cap);
+	/* No frame was captured: no -w file is left. */
+	if (dump != NULL)
+		writer_end(dump, false, derr, sizeof derr);
 	run_free(r);
 	return NULL;
 }

@@ -17,13 +17,15 @@
 struct run_opts {
 	const char	*server;	/* --server CMD, or NULL */
 	char *const	*argv;		/* PROGRAM [ARGS...] */
-	const char	*wfile;		/* -w */
+	struct writer	*dump;		/* -w (writer.h), or NULL: run_new
+					   takes it, whatever happens */
 	bool		stdin_pass;	/* PROGRAM reads synfin's stdin */
 	bool		quiet;		/* no first line on stderr */
 };
 
 struct run;
 struct engine;
+struct writer;
 
 /*
  * Set up the namespace, the capture and the tracer (which starts the

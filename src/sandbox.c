@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -119,28 +120,41 @@ sandbox_sysctl(const char *name, const char *value)
 	return sandbox_write(path, value);
 }
 
+bool
+sandbox_sudo(uid_t *uidp, gid_t *gidp)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	unsigned long u, g;
+	char *end;
+
+	if (su == NULL || sg == NULL || *su < '0' || *su > '9' ||
+	    *sg < '0' || *sg > '9')
+		return false;
+	errno = 0;
+	u = strtoul(su, &end, 10);
+	if (errno != 0 || *end != '\0' || u == 0 || u >= (uid_t)-1)
+		return false;
+	g = strtoul(sg, &end, 10);
+	if (errno != 0 || *end != '\0' || g >= (gid_t)-1)
+		return false;
+	if (uidp != NULL)
+		*uidp = (uid_t)u;
+	if (gidp != NULL)
+		*gidp = (gid_t)g;
+	return true;
+}
+
 void
 sandbox_target(uid_t *uid, gid_t *gid)
 {
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
 	struct passwd *pw;
-	char *end;
-	unsigned long v;
 
 	*uid = getuid();
 	*gid = getgid();
 	if (*uid != 0)
 		return;
-	if (su != NULL && sg != NULL) {
-		errno = 0;
-		v = strtoul(su, &end, 10);
-		if (errno == 0 && *end == '\0' && v != 0) {
-			*uid = (uid_t)v;
-			v = strtoul(sg, &end, 10);
-			*gid = *end == '\0' ? (gid_t)v : (gid_t)65534;
-			return;
-		}
-	}
+	if (sandbox_sudo(uid, gid))
+		return;
 	if ((pw = getpwnam("nobody")) != NULL) {
 		*uid = pw->pw_uid;
 		*gid = pw->pw_gid;
@@ -219,6 +233,36 @@ sandbox_drop_except(int keep, char *err, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+void
+sandbox_close_fds(const int *keep, size_t n)
+{
+	int fds[256], nfd = 0, fd, i;
+	size_t k;
+	struct dirent *de;
+	DIR *d;
+	char *end;
+
+	/* Collect first: closing while reading the directory would skip. */
+	do {
+		nfd = 0;
+		if ((d = opendir("/proc/self/fd")) == NULL)
+			return;
+		while ((de = readdir(d)) != NULL && nfd < 256) {
+			fd = (int)strtol(de->d_name, &end, 10);
+			if (*end != '\0' || de->d_name[0] == '.' || fd < 3 ||
+			    fd == dirfd(d))
+				continue;
+			for (k = 0; k < n && keep[k] != fd; k++)
+				;
+			if (k == n)
+				fds[nfd++] = fd;
+		}
+		closedir(d);
+		for (i = 0; i < nfd; i++)
+			close(fds[i]);
+	} while (nfd == 256);
 }
 
 long long

@@ -35,6 +35,15 @@ int		 sandbox_sysctl(const char *name, const char *value);
 void		 sandbox_target(uid_t *uid, gid_t *gid);
 
 /*
+ * Started with sudo: the invoking user (SUDO_UID, SUDO_GID; a uid of 0
+ * does not count).  Either pointer may be NULL.
+ */
+bool		 sandbox_sudo(uid_t *uid, gid_t *gid);
+
+/* Close every descriptor above 2 but those in keep[n]. */
+void		 sandbox_close_fds(const int *keep, size_t n);
+
+/*
  * Drop root and every capability for good (PR_SET_NO_NEW_PRIVS too).
  * Returns -1 with a message when something could not be dropped.
  */

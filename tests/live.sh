@@ -34,7 +34,7 @@ sleep 0.5
 kill -INT $pid
 wait $pid
 rc=$?
-[ $rc -eq 0 ] && ok "Ctrl-C ends it with status 0" || bad "Ctrl-C ends it with status 0 (got $rc)"
+[ $rc -eq 130 ] && ok "Ctrl-C ends it with status 130 (128+SIGINT)" || bad "Ctrl-C ends it with status 130 (got $rc)"
 grep -q 'packets received, 0 dropped' "$tmp/err" && ok "it prints libpcap's counts" || bad "it prints libpcap's counts"
 python3 - "$tmp/out" <<'PY' && ok "the connection, both endpoints' states, the summary" || bad "the connection, both endpoints' states, the summary"
 import json, sys
@@ -68,14 +68,14 @@ rc=$?
 	bad "live -w into a missing directory: the file and the reason, exit 1"
 "$SYNFIN" demo --text --pace 0 -w "$tmp/missing/x.pcap" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-[ $rc -eq 1 ] && grep -q "^synfin: demo: $tmp/missing/x.pcap: No such file or directory$" "$tmp/err" &&
+[ $rc -eq 1 ] && grep -q "^synfin: $tmp/missing/x.pcap: No such file or directory$" "$tmp/err" &&
 	[ ! -s "$tmp/out" ] &&
 	ok "demo -w into a missing directory: the file and the reason, exit 1" ||
 	bad "demo -w into a missing directory: the file and the reason, exit 1"
 mkdir "$tmp/adir"
 "$SYNFIN" demo --text --pace 0 -w "$tmp/adir" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-[ $rc -eq 1 ] && grep -q "^synfin: demo: $tmp/adir: Is a directory$" "$tmp/err" &&
+[ $rc -eq 1 ] && grep -q "^synfin: $tmp/adir: Is a directory$" "$tmp/err" &&
 	ok "demo -w onto a directory is refused, exit 1" ||
 	bad "demo -w onto a directory is refused, exit 1"
 

@@ -187,7 +187,7 @@ wait $pid
 rc=$?
 check "text: the final ACK is printed without another packet, then the server's CLOSED" \
     "tail -2 $tmp/before | head -1 | grep -Eq 'C->S ACK ' && tail -1 $tmp/before | grep -Eq '^ +[0-9]+ [0-9.]+ +[0-9]+  \\| server LAST_ACK -> CLOSED\$'"
-check "text: Ctrl-C ends it with status 0" "[ $rc -eq 0 ]"
+check "text: Ctrl-C ends it with status 130 (128+SIGINT)" "[ $rc -eq 130 ]"
 
 # The kernel filter: 500 datagrams to another port are not even copied
 # up (libpcap's received count stays small); the ICMP error quoting a

@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# Safe as root (issue 12): each attack or accident reproduced, then what
+# synfin must do instead.  A user's symlink to a root-owned file under
+# SUDO_UID; a FIFO and a character device as --svg and -w targets; a
+# tiny tmpfs that fills up; -w files that are valid pcaps or absent.
+# Needs root (CI runs it as root); skipped with the reason otherwise.
+set -u
+: "${SYNFIN:?}" "${top_srcdir:?}"
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: these attacks need root (mknod, chown, mount, capture)"
+	exit 77
+fi
+caps="$top_srcdir/captures"
+tmp=$(mktemp -d) || exit 99
+chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0 n=0
+ok() { pass=$((pass + 1)); n=$((n + 1)); echo "ok $n - $1"; }
+bad() {
+	fail=$((fail + 1)); n=$((n + 1)); echo "not ok $n - $1"
+	sed 's/^/#   /' "$tmp/err" 2>/dev/null | tail -5
+}
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+# A pcap file whole: replay reads it to the end without a word.
+valid_pcap() { "$SYNFIN" replay --summary "$1" >/dev/null 2>"$tmp/rerr"; }
+nlines() { wc -l <"$tmp/err" | tr -d ' '; }
+
+# The demo needs to capture: root gives a network namespace.
+if ! "$SYNFIN" demo refused --text --pace 0 >/dev/null 2>"$tmp/err"; then
+	echo "SKIP: the demo cannot capture here"; cat "$tmp/err"
+	exit 77
+fi
+
+# ------------------------------------------- 1. a user's symlink, sudo
+# The user owns userdir and plants userdir/out.pcap -> a root-owned file.
+mkdir -p "$tmp/userdir"
+chown 65534:65534 "$tmp/userdir"
+echo secret >"$tmp/rootfile"
+chmod 644 "$tmp/rootfile"
+ln -s ../rootfile "$tmp/userdir/out.pcap"
+chown -h 65534:65534 "$tmp/userdir/out.pcap"
+SUDO_UID=65534 SUDO_GID=65534 "$SYNFIN" demo --text --pace 0 \
+    -w "$tmp/userdir/out.pcap" >/dev/null 2>"$tmp/err"
+rc=$?
+check "sudo demo -w through the user's link to a root file: exit 1" \
+    "[ $rc = 1 ] && grep -q '^synfin: .*userdir/out.pcap: Permission denied' '$tmp/err'"
+check "... the root-owned file is untouched, still root's" \
+    "[ \"\$(cat '$tmp/rootfile')\" = secret ] && [ \"\$(stat -c %u:%g '$tmp/rootfile')\" = 0:0 ]"
+check "... refused before the lesson ran (no capture line)" \
+    "! grep -q 'packets captured' '$tmp/err'"
+SUDO_UID=65534 SUDO_GID=65534 "$SYNFIN" live -i lo -c 1 \
+    -w "$tmp/userdir/out.pcap" >/dev/null 2>"$tmp/err"
+rc=$?
+check "sudo live -w through the same link: exit 1, file untouched" \
+    "[ $rc = 1 ] && [ \"\$(cat '$tmp/rootfile')\" = secret ] && grep -q 'Permission denied' '$tmp/err'"
+"$SYNFIN" demo --text --pace 0 -w "$tmp/userdir/out.pcap" \
+    >/dev/null 2>"$tmp/err"
+rc=$?
+check "plain root: a link owned by another user is not followed" \
+    "[ $rc = 1 ] && grep -q 'symbolic link owned by uid 65534' '$tmp/err' && [ \"\$(cat '$tmp/rootfile')\" = secret ]"
+SUDO_UID=65534 SUDO_GID=65534 "$SYNFIN" demo --text --pace 0 \
+    -w "$tmp/userdir/mine.pcap" >/dev/null 2>"$tmp/err"
+rc=$?
+check "sudo demo -w in the user's own directory: the user's file, valid" \
+    "[ $rc = 0 ] && [ \"\$(stat -c %u:%g '$tmp/userdir/mine.pcap')\" = 65534:65534 ] && valid_pcap '$tmp/userdir/mine.pcap'"
+SUDO_UID=65534 SUDO_GID=65534 "$SYNFIN" replay --svg \
+    "$tmp/userdir/mine.svg" "$caps/handshake.pcap" 2>"$tmp/err"
+check "sudo replay --svg: the SVG is the user's" \
+    "[ \"\$(stat -c %u '$tmp/userdir/mine.svg')\" = 65534 ]"
+# Plain root never hands a file to nobody.
+"$SYNFIN" demo --text --pace 0 -w "$tmp/root.pcap" >/dev/null 2>"$tmp/err"
+check "plain root: -w is root's file, not nobody's" \
+    "[ \"\$(stat -c %u '$tmp/root.pcap')\" = 0 ] && valid_pcap '$tmp/root.pcap'"
+
+# ------------------------------------ 2. FIFOs and devices as targets
+mknod "$tmp/full" c 1 7
+mkfifo "$tmp/fifo"
+for args in "replay --svg $tmp/full $caps/handshake.pcap" \
+    "demo --text --pace 0 -w $tmp/full" \
+    "demo --text --pace 0 --svg $tmp/full" \
+    "live -i lo -c 1 -w $tmp/full"; do
+	"$SYNFIN" $args >/dev/null 2>"$tmp/err"
+	rc=$?
+	what=$(echo "$args" | sed "s|$tmp/||; s|$caps/||; s| --text --pace 0||")
+	check "$what (mknod c 1 7): exit 1, the file and reason" \
+	    "[ $rc = 1 ] && grep -q '^synfin: .*full: No space left on device' '$tmp/err'"
+	check "... the device is still a device, root's" \
+	    "[ \"\$(stat -c %F:%u '$tmp/full')\" = 'character special file:0' ]"
+done
+check "-w to a full device: said before the capture began" \
+    "! grep -q 'packets received' '$tmp/err'"
+"$SYNFIN" demo --text --pace 0 --svg "$tmp/nodir/x.svg" >/dev/null \
+    2>"$tmp/err"
+rc=$?
+check "a bad --svg path is told before the lesson runs" \
+    "[ $rc = 1 ] && grep -q 'nodir/x.svg: No such file' '$tmp/err' && ! grep -q 'capturing on' '$tmp/err'"
+timeout 20 cat "$tmp/fifo" >"$tmp/fifo.out" &
+reader=$!
+"$SYNFIN" replay --svg "$tmp/fifo" "$caps/handshake.pcap" 2>"$tmp/err"
+rc=$?
+wait $reader
+check "--svg FIFO: written through, still a FIFO" \
+    "[ $rc = 0 ] && [ -p '$tmp/fifo' ] && grep -q '</svg>' '$tmp/fifo.out'"
+timeout 20 cat "$tmp/fifo" >"$tmp/fifo.pcap" &
+reader=$!
+"$SYNFIN" demo --text --pace 0 -w "$tmp/fifo" >/dev/null 2>"$tmp/err"
+rc=$?
+wait $reader
+check "-w FIFO: a whole pcap through it, still a FIFO" \
+    "[ $rc = 0 ] && [ -p '$tmp/fifo' ] && valid_pcap '$tmp/fifo.pcap'"
+# The names of /dev, in a private mount namespace over a /dev of our own:
+# a synfin that still replaced them (as the old one did) must not break
+# the machine the tests run on.
+if unshare -m true 2>/dev/null; then
+	unshare -m bash -c '
+	    mount -t tmpfs -o mode=755 tmpfs /dev || exit 3
+	    mknod -m 666 /dev/null c 1 3; mknod -m 666 /dev/full c 1 7
+	    mknod -m 666 /dev/zero c 1 5; mknod -m 666 /dev/urandom c 1 9
+	    ln -s /proc/self/fd /dev/fd; ln -s /proc/self/fd/0 /dev/stdin
+	    ln -s /proc/self/fd/1 /dev/stdout; ln -s /proc/self/fd/2 /dev/stderr
+	    "$SYNFIN" replay --svg /dev/stdout "$2/handshake.pcap" \
+	        >"$1/stdout.svg" 2>"$1/err.stdout"
+	    [ -L /dev/stdout ] && echo link >"$1/stdout.kind"
+	    "$SYNFIN" replay --svg /dev/null "$2/handshake.pcap" \
+	        2>"$1/err.null"
+	    echo "$? $(stat -c %F:%t:%T /dev/null)" >"$1/null.kind"' \
+	    sh "$tmp" "$caps"
+	check "--svg /dev/stdout: written to standard output, the link stays" \
+	    "grep -q '</svg>' '$tmp/stdout.svg' && [ -s '$tmp/stdout.kind' ]"
+	check "--svg /dev/null: exit 0, /dev/null still the null device" \
+	    "[ \"\$(cat '$tmp/null.kind')\" = '0 character special file:1:3' ]"
+else
+	echo "# no mount namespace here: the /dev checks are skipped"
+fi
+"$SYNFIN" replay --svg /dev/fd/3 "$caps/handshake.pcap" \
+    3>"$tmp/fd3.svg" 2>"$tmp/err"
+check "--svg /dev/fd/3 (as >(...) gives): written to that descriptor" \
+    "grep -q '</svg>' '$tmp/fd3.svg'"
+
+# --------------------------------------------- 3. a tiny tmpfs fills up
+if unshare -m true 2>/dev/null; then
+	mkdir -p "$tmp/mnt"
+	unshare -m bash -c '
+	    mount -t tmpfs -o size=64k tmpfs "$1" || exit 3
+	    head -c 56k /dev/zero >"$1/filler"
+	    "$SYNFIN" replay --svg "$1/big.svg" "$2/many.pcap" 2>"$1.err1"
+	    echo $? >"$1.rc1"
+	    ls -A "$1" >"$1.ls1"
+	    head -c 8k /dev/zero >>"$1/filler" 2>/dev/null
+	    "$SYNFIN" demo --text --pace 0 -w "$1/d.pcap" >/dev/null \
+	        2>"$1.err2"
+	    echo $? >"$1.rc2"
+	    ls -A "$1" >"$1.ls2"' sh "$tmp/mnt" "$caps" 2>/dev/null
+	check "a full tmpfs: --svg exit 1, the file and reason on one line" \
+	    "[ \"\$(cat '$tmp/mnt.rc1')\" = 1 ] && grep -q '^synfin: .*/big.svg: No space left on device' '$tmp/mnt.err1' && [ \"\$(grep -c . '$tmp/mnt.err1')\" = 1 ]"
+	check "... no half SVG and no temporary file left" \
+	    "[ \"\$(cat '$tmp/mnt.ls1')\" = filler ]"
+	check "a full tmpfs: demo -w exit 1, the file and reason named" \
+	    "[ \"\$(cat '$tmp/mnt.rc2')\" = 1 ] && grep -q '^synfin: .*d.pcap: No space left on device' '$tmp/mnt.err2'"
+	check "... no -w file, no temporary file left" \
+	    "[ \"\$(cat '$tmp/mnt.ls2')\" = filler ]"
+else
+	echo "# no mount namespace here: the tmpfs checks are skipped"
+fi
+
+# --------------------- 6. -w: a valid pcap from the moment it exists
+# With --pace 400 the first SYN comes after four calls (about 1.6 s).
+"$SYNFIN" demo --text --pace 400 -w "$tmp/early.pcap" >/dev/null \
+    2>"$tmp/err" &
+pid=$!
+sleep 0.5
+check "-w before the first frame: no file under its name yet" \
+    "[ ! -e '$tmp/early.pcap' ]"
+kill -KILL $pid
+wait $pid 2>/dev/null
+sleep 0.3
+check "-w killed before its first frame: no file, no temporary" \
+    "[ ! -e '$tmp/early.pcap' ] && [ \"\$(ls -A '$tmp' | grep -c '^\\.early')\" = 0 ]"
+"$SYNFIN" demo --text --pace 400 -w "$tmp/slow.pcap" >/dev/null \
+    2>"$tmp/err" &
+pid=$!
+sleep 2.6
+check "-w during the lesson: nothing half-written under its name" \
+    "[ ! -e '$tmp/slow.pcap' ] || valid_pcap '$tmp/slow.pcap'"
+kill -KILL $pid
+wait $pid 2>/dev/null
+for i in $(seq 50); do
+	[ -e "$tmp/slow.pcap" ] && break
+	sleep 0.05
+done
+check "-w after SIGKILL mid-lesson: the frames so far, a valid pcap" \
+    "valid_pcap '$tmp/slow.pcap' && [ \"\$(ls -A '$tmp' | grep -c '^\\.slow')\" = 0 ]"
+
+# ------------------- 4. the demo on the host's loopback, a port in use
+# A private user and network namespace whose limits forbid further
+# namespaces: synfin falls back to "the host's loopback" (this one),
+# where another program listens on 8080 first.
+if unshare -U -r -n true 2>/dev/null; then
+	unshare -U -r -n bash -c '
+	    ip link set lo up 2>/dev/null ||
+	        python3 -c "import socket,fcntl,struct; s=socket.socket(); fcntl.ioctl(s,0x8914,struct.pack(\"16sh\",b\"lo\",1|64))"
+	    echo 0 >/proc/sys/user/max_net_namespaces
+	    echo 0 >/proc/sys/user/max_user_namespaces
+	    python3 -c "import socket,time; s=socket.socket(); s.bind((\"127.0.0.1\",8080)); s.listen(); open(\"$1/held\",\"w\"); time.sleep(30)" &
+	    for i in $(seq 100); do [ -e "$1/held" ] && break; sleep 0.1; done
+	    timeout 20 "$SYNFIN" demo --text --pace 0 -w "$1/host.pcap" \
+	        >"$1/host.out" 2>"$1/host.err"
+	    echo $? >"$1/host.rc"
+	    kill %1' sh "$tmp" 2>/dev/null
+	cp "$tmp/host.err" "$tmp/err" 2>/dev/null
+	check "host loopback, 8080 held by another program: exit 1, one line" \
+	    "[ \"\$(cat '$tmp/host.rc')\" = 1 ] && grep -qx 'synfin: demo: port 8080 is in use on 127.0.0.1: pick another with --port' '$tmp/host.err'"
+	check "... no lesson ran, no packet of the other program shown" \
+	    "[ ! -s '$tmp/host.out' ]"
+	check "... and the -w file it had opened is not left behind" \
+	    "[ ! -e '$tmp/host.pcap' ] && [ \"\$(ls -A '$tmp' | grep -c '^\\.host')\" = 0 ]"
+else
+	echo "# no user namespace here: the host-loopback checks are skipped"
+fi
+
+# ----------------- 8. the demo's peers inherit no descriptor of synfin's
+"$SYNFIN" demo --text --pace 300 -w "$tmp/fds.pcap" >/dev/null \
+    2>"$tmp/err" &
+pid=$!
+sleep 0.6
+kids=$(ps -o pid= --ppid $pid)
+leak=
+for k in $kids; do
+	# The writer holds the -w file; a peer holds its two pipes and, later,
+	# its own sockets; none may hold an AF_PACKET socket.
+	pk=$(awk 'NR > 1 { print $NF }' "/proc/$k/net/packet" 2>/dev/null)
+	for fd in /proc/$k/fd/*; do
+		l=$(readlink "$fd" 2>/dev/null) || continue
+		for ino in $pk; do
+			[ "$l" = "socket:[$ino]" ] && leak="$leak $k:${fd##*/}"
+		done
+	done
+done
+wait $pid
+check "demo: no child holds the capture's AF_PACKET socket" \
+    "[ -n '$kids' ] && [ -z '$leak' ]"
+
+echo "1..$n"
+echo "# $pass passed, $fail failed"
+[ $fail -eq 0 ]
