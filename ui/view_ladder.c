@@ -34,7 +34,8 @@ view_ladder_label(const struct ev *e, char *buf, size_t len, int width)
 	char fl[48], seq[24], ack[24], plen[24], notes[96], opts[64];
 	char data[VL_DATA + 8];
 	const char *tok[7];
-	int prio[7] = { 0, 3, 4, 1, 3, 2, 5 };
+	/* Analysis notes ([retransmission]) go last, with the flags. */
+	int prio[7] = { 0, 3, 4, 1, 3, 0, 5 };
 	const char *name;
 	size_t used = 0;
 	unsigned i;
