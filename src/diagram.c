@@ -159,6 +159,7 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 	memset(d, 0, sizeof *d);
 	d->id = c->info.id;
 	d->tcp = c->info.proto == 6;
+	d->no_socket = c->info.no_socket;
 	out_endpoint(&c->info, EV_CLIENT, d->client, sizeof d->client);
 	out_endpoint(&c->info, EV_SERVER, d->server, sizeof d->server);
 	n = snprintf(d->title, sizeof d->title, _("conn %" PRIu32 " %s %s -> "

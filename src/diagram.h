@@ -59,6 +59,8 @@ struct diagram {
 	char		client[64];	/* "ADDR:PORT" */
 	char		server[64];
 	char		title[192];	/* "conn 1 tcp A -> B" */
+	bool		no_socket;	/* UDP: nothing had the server's port
+					   (conn_info.no_socket) */
 	enum tcp_state	init[2];	/* TCP: states before the first row */
 	size_t		nrows;
 	size_t		caprows;

@@ -1034,6 +1034,15 @@ engine_icmp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts)
 			 * when the quote names the last one sent. */
 			if (in->proto == 17 || c->last_seq[d] == in->seq)
 				ev.u.icmp.cause = c->last_frame[d];
+			/* Port unreachable for the client's datagram, and
+			 * the "server" never sent: nothing had that port,
+			 * there is no server socket to name. */
+			if (in->proto == 17 && d == EV_C2S &&
+			    c->bytes[EV_S2C] == 0 && c->last_frame[EV_S2C] ==
+			    0 && ((p->ipver == 4 && p->icmp_type == 3 &&
+			    p->icmp_code == 3) || (p->ipver == 6 &&
+			    p->icmp_type == 1 && p->icmp_code == 4)))
+				c->info.no_socket = true;
 		}
 	}
 	sink_emit(e->sink, &ev);

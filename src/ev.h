@@ -82,6 +82,10 @@ struct conn_info {
 	struct pkt_addr	saddr;
 	uint16_t	cport;
 	uint16_t	sport;
+	bool		no_socket;	/* UDP: the server's host answered
+					   port unreachable and the "server"
+					   never sent: no socket had that
+					   port (set on later events) */
 	enum tcp_state	init[2];	/* TCP: states before the first
 					   packet, by enum ev_side (a guess
 					   for the server of a SYN: LISTEN,

@@ -266,7 +266,11 @@ out_ladder_one(FILE *fp, const struct diagram *d)
 {
 	struct out_ladder o = { .fp = fp, .cw = LADDER_STATE_W };
 	const char *hframe = _("frame"), *htime = _("time");
-	const char *hclient = _("client"), *hserver = _("server");
+	const char *hclient = _("client");
+	/* TRANSLATORS: the lifeline of a port nothing had open (a UDP
+	   datagram answered by ICMP port unreachable), where "server"
+	   stands otherwise. */
+	const char *hserver = d->no_socket ? _("no socket") : _("server");
 	char time[32], clean[sizeof d->title];
 	size_t i, w;
 	int left;

@@ -103,7 +103,7 @@ out_mermaid_one(FILE *fp, const struct diagram *d)
 	fputc(' ', fp);
 	out_mermaid_text(fp, d->client);
 	fputs("\n    participant Server as ", fp);
-	out_mermaid_text(fp, _("server"));
+	out_mermaid_text(fp, d->no_socket ? _("no socket") : _("server"));
 	fputc(' ', fp);
 	out_mermaid_text(fp, d->server);
 	fputc('\n', fp);

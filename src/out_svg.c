@@ -430,7 +430,8 @@ svg_conn(struct svg *g, const struct diagram *d)
 	    top + hb - 10, SVG_START, SVG_FS_SMALL, "", false, _("time (s)"));
 	for (k = 0; k < 2; k++) {
 		const char *addr = k == 0 ? d->client : d->server;
-		const char *head = k == 0 ? _("client") : _("server");
+		const char *head = k == 0 ? _("client") : d->no_socket ?
+		    _("no socket") : _("server");
 		double x = k == 0 ? g->xc : g->xs;
 
 		w = svg_text_w(addr, SVG_FS);

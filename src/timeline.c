@@ -373,6 +373,8 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	else if (e->conn != NULL)
 		c = timeline_find(tl, e->conn->id);
 
+	if (c != NULL && e->type != EV_CONN && e->conn->no_socket)
+		c->info.no_socket = true;
 	if (c != NULL && e->type != EV_CONN && c->info.proto == 6 &&
 	    (e->conn->init[0] != c->info.init[0] ||
 	    e->conn->init[1] != c->info.init[1]))

@@ -253,6 +253,9 @@ Test(export, icmp_error_goes_back_to_the_datagrams_sender)
 	load("udp-unreachable");
 	s = render(out_ladder_write, 0);
 	cr_assert_not_null(strstr(s, "|<~~"), "%s", s);
+	/* Nothing had that port: no "server" socket to name. */
+	cr_assert_not_null(strstr(s, "| no socket\n"), "%s", s);
+	cr_assert_null(strstr(s, "server"), "%s", s);
 	cr_assert_not_null(strstr(s, "ICMP port unreachable"), "%s", s);
 	free(s);
 	s = render(out_mermaid_write, 0);

@@ -311,7 +311,10 @@ view_ladder_header(struct ui *ui, const struct lay_ladder *l,
 	pkt_endpoint_str(&c->info.caddr, c->info.cport, ep, sizeof ep);
 	snprintf(cli, sizeof cli, "%s %s", _("CLIENT"), ep);
 	pkt_endpoint_str(&c->info.saddr, c->info.sport, ep, sizeof ep);
-	snprintf(srv, sizeof srv, "%s %s", _("SERVER"), ep);
+	/* TRANSLATORS: the header of a port nothing had open, where
+	   "SERVER" stands otherwise. */
+	snprintf(srv, sizeof srv, "%s %s", c->info.no_socket ?
+	    _("NO SOCKET") : _("SERVER"), ep);
 	attrset(theme_attr(TH_CLIENT));
 	ui_put(r->y, r->x, r->w / 2, cli);
 	attrset(theme_attr(TH_SERVER));
