@@ -863,3 +863,76 @@ Test(layout, a_change_is_labelled_as_the_rfc_does)
 	cr_assert_str_eq(lay_why_label(TCP_WHY_RST_SENT), "snd RST");
 	cr_assert_null(lay_why_label(TCP_WHY_COUNT));
 }
+
+/* ------------------------------------------------ many conversations */
+
+Test(layout, jumps_find_the_next_and_previous_flag_and_state_change,
+    .init = rows_setup, .fini = rows_teardown)
+{
+	struct lay_rows r;
+
+	seg(true, 1000, TCP_SYN, 100, 0);			/* 0 */
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);		/* 1 */
+	seg(true, 1000, TCP_ACK, 101, 501);			/* 2 */
+	seg(true, 1000, TCP_ACK | TCP_PSH, 101, 501);		/* 3 */
+	seg(false, 1000, TCP_ACK, 501, 101);			/* 4 */
+	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501);		/* 5 */
+	seg(false, 1000, TCP_RST, 501, 0);			/* 6 */
+	lay_rows_init(&r, 1);
+	lay_rows_update(&r, tl);
+	cr_assert_eq(r.n, 7);
+	cr_assert_eq(lay_rows_find(&r, tl, 0, 1, LAY_MARK_SYN), 1);
+	cr_assert_eq(lay_rows_find(&r, tl, 1, 1, LAY_MARK_SYN), -1);
+	cr_assert_eq(lay_rows_find(&r, tl, 6, -1, LAY_MARK_SYN), 1);
+	cr_assert_eq(lay_rows_find(&r, tl, 0, 1, LAY_MARK_FIN), 5);
+	cr_assert_eq(lay_rows_find(&r, tl, 5, -1, LAY_MARK_FIN), -1);
+	cr_assert_eq(lay_rows_find(&r, tl, 0, 1, LAY_MARK_RST), 6);
+	cr_assert_eq(lay_rows_find(&r, tl, 0, 1, LAY_MARK_RETX), -1);
+	/* The first steps change states; the data does not. */
+	cr_assert(lay_row_has(&r, tl, 0, LAY_MARK_STATE));
+	cr_assert_not(lay_row_has(&r, tl, 3, LAY_MARK_STATE));
+	cr_assert_eq(lay_rows_find(&r, tl, 3, 1, LAY_MARK_STATE), 5);
+	cr_assert_eq(lay_rows_find(&r, tl, 5, -1, LAY_MARK_STATE), 2,
+	    "the server's ESTABLISHED is on the ACK that caused it");
+	lay_rows_clear(&r);
+}
+
+Test(layout, the_list_filter_reads_ports_states_flags_and_addresses,
+    .init = rows_setup, .fini = rows_teardown)
+{
+	const struct tl_conn *a, *b;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	seg(true, 2000, TCP_SYN, 700, 0);
+	seg(false, 2000, TCP_RST | TCP_ACK, 0, 701);
+	/* The flags seen are known from the summaries, at the end. */
+	cr_assert_not(lay_conn_match(timeline_conn(tl, 1), "rst"));
+	engine_finish(eng);
+	a = timeline_conn(tl, 0);
+	b = timeline_conn(tl, 1);
+	cr_assert_not_null(b);
+	cr_assert(lay_conn_match(a, ""));
+	cr_assert(lay_conn_match(a, "  "));
+	cr_assert(lay_conn_match(a, "1000"));
+	cr_assert(lay_conn_match(a, "80"), "the server's port");
+	cr_assert_not(lay_conn_match(a, "100"), "a port is whole");
+	cr_assert_not(lay_conn_match(a, "2000"));
+	cr_assert(lay_conn_match(a, "tcp"));
+	cr_assert_not(lay_conn_match(a, "udp"));
+	cr_assert(lay_conn_match(a, "syn_received"), "a state, any case");
+	cr_assert(lay_conn_match(a, "ESTABLISHED"));
+	cr_assert_not(lay_conn_match(a, "TIME_WAIT"));
+	cr_assert(lay_conn_match(b, "rst"));
+	cr_assert_not(lay_conn_match(a, "rst"));
+	cr_assert(lay_conn_match(a, "syn-ack"));
+	cr_assert(lay_conn_match(a, "10.0.0.2"));
+	cr_assert(lay_conn_match(a, "10.0.0.1:1000"));
+	cr_assert_not(lay_conn_match(a, "192.168"));
+	cr_assert(lay_conn_match(b, "tcp 2000 rst"), "every word holds");
+	cr_assert_not(lay_conn_match(b, "tcp 1000 rst"));
+	/* The orders. */
+	cr_assert_lt(lay_conn_cmp(a, b, LAY_SORT_ID), 0);
+	cr_assert_lt(lay_conn_cmp(a, b, LAY_SORT_CLIENT), 0);
+	cr_assert_eq(lay_conn_cmp(a, a, LAY_SORT_PACKETS), 0);
+}

@@ -199,6 +199,45 @@ check "a refused connection: figure 5 has no edge for the RST, the caption says 
 keys q
 restored 0 >/dev/null
 
+# -------------------------------------------------- jumps in the ladder
+start 80 24 -- "$SYNFIN" replay "$caps/handshake.pcap"
+wait_for 'step 1/10'
+keys f
+check "f: the next FIN, the client's (step 8)" \
+    "wait_for 'step 8/10' && screen | grep -Eq 'FIN_WAIT_1 │── FIN-ACK seq=6'"
+keys f
+check "f again: the server's FIN" "wait_for 'step 9/10'"
+keys F
+check "F: back to the previous FIN" "wait_for 'step 8/10'"
+keys s
+check "s with no SYN left: it says so and stays" \
+    "wait_for 'no SYN after this step' && screen | grep -q 'step 8/10'"
+keys S
+check "S: back to the SYN-ACK" "wait_for 'step 2/10' && ! screen | grep -q 'no SYN after'"
+keys c
+check "c: the next state change (the server's ESTABLISHED, step 3)" \
+    "wait_for 'step 3/10' && screen | grep -Eq '│── ACK seq=1 ack=1 .*▶│ ESTABLISHED'"
+keys C
+check "C: the state change before" "wait_for 'step 2/10'"
+keys r
+check "r in a connection with no RST: said on the status line" \
+    "wait_for 'no RST after this step'"
+keys '?'
+check "?: the help lists the jumps, the filter and the orders" \
+    "wait_for 'sfrtc SFRTC +next/previous SYN, FIN, RST, retransmission, state change' && screen | grep -Eq '/ +filter the list' && screen | grep -Eq '> +sort the list' && screen | grep -q 'Press any key'"
+keys x q
+restored 0 >/dev/null
+
+start 80 24 -- "$SYNFIN" replay "$caps/loss.pcap"
+wait_for 'step 1/'
+keys t
+check "t: the retransmission" \
+    "wait_for 'step 5/' && narration | grep -q 'retransmission'"
+keys T
+check "T: none before it" "wait_for 'no retransmission before this step'"
+keys q
+restored 0 >/dev/null
+
 # ------------------------------------------------------------- playback
 start 80 24 -- "$SYNFIN" replay "$caps/handshake.pcap"
 wait_for 'step 1/10'
@@ -264,6 +303,34 @@ if [ -f "$caps/many.pcap" ]; then
 	keys Tab Tab Tab
 	check "Tab reaches the list again, the shown one marked" \
 	    "wait_for '^> 3 '"
+	# The filter: as it is typed, every word must hold.
+	nrst=$("$SYNFIN" replay --summary "$caps/many.pcap" | grep -c 'RST')
+	keys / r s t
+	check "/rst: only the conversations that saw a RST, counted" \
+	    "wait_for 'Filter: rst_ \\($nrst of $nconn conversations\\)' && [ \$(screen | grep -Ec '^[ >] [0-9]+ +TCP ') = $nrst ] && ! screen | grep -Eq '^[ >] [0-9]+ +TCP .*S,?SA,A,(D,)?F$'"
+	keys Enter
+	check "Enter keeps the filter; the status line has its hints back" \
+	    "wait_for 'Filter: rst \\(' && ! screen | grep -q 'Esc cancel'"
+	cport=$("$SYNFIN" replay --summary "$caps/many.pcap" | sed -n 3p |
+	    sed 's/^conn 3 tcp [0-9.]*:\([0-9]*\) .*/\1/')
+	keys / C-u
+	for ((i = 0; i < ${#cport}; i++)); do keys "${cport:i:1}"; done
+	check "/PORT: the one conversation of that port" \
+	    "wait_for 'Filter: ${cport}_ \\(1 of $nconn' && [ \$(screen | grep -Ec '^[ >] [0-9]+ +TCP ') = 1 ] && screen | grep -Eq '^[ >] 3 +TCP +127.0.0.1:$cport '"
+	keys Escape
+	check "Esc: the filter as it was (rst)" "wait_for 'Filter: rst \\('"
+	keys / C-u Enter
+	check "an empty filter shows them all again" \
+	    "wait_gone 'Filter:' && [ \$(screen | grep -Ec '^[ >] [0-9]+ +TCP ') = $nconn ]"
+	keys / n o t h i n g Enter
+	check "a filter nothing passes says so" \
+	    "wait_for 'No conversation passes the filter'"
+	keys / C-u Enter '>'
+	most=$("$SYNFIN" replay --summary "$caps/many.pcap" |
+	    sed 's/^conn \([0-9]*\) .*: \([0-9]*\) packets.*/\2 \1/' |
+	    sort -k1,1nr -k2,2n | head -1 | cut -d' ' -f2)
+	check ">: sorted by packets, the most first" \
+	    "wait_for '^[ >] $most +TCP' && [ \$(screen | grep -Ec '^[ >] [0-9]+ +TCP ') = $nconn ] && screen | sed -n 3p | grep -Eq '^[ >] $most '"
 	keys q
 	restored 0 >/dev/null
 fi

@@ -28,6 +28,12 @@ static const struct {
 	{ 'o', UI_A_OUTPUT },
 	{ KEYS_CTRL('l'), UI_A_REDRAW },
 	{ 'q', UI_A_QUIT }, { 'Q', UI_A_QUIT },
+	{ '/', UI_A_FILTER }, { '>', UI_A_SORT },
+	{ 's', UI_A_NEXT_SYN }, { 'S', UI_A_PREV_SYN },
+	{ 'f', UI_A_NEXT_FIN }, { 'F', UI_A_PREV_FIN },
+	{ 'r', UI_A_NEXT_RST }, { 'R', UI_A_PREV_RST },
+	{ 't', UI_A_NEXT_RETX }, { 'T', UI_A_PREV_RETX },
+	{ 'c', UI_A_NEXT_STATE }, { 'C', UI_A_PREV_STATE },
 };
 
 /* What the help overlay lists, in this order.  Key names stay as typed;
@@ -52,6 +58,12 @@ static const struct {
 	{ UI_A_PGUP, "PgUp PgDn", N_("page through the list") },
 	{ UI_A_OUTPUT, "o", N_("the programs' output (synfin run), and "
 	    "back") },
+	{ UI_A_NEXT_SYN, "sfrtc SFRTC", N_("next/previous SYN, FIN, RST, "
+	    "retransmission, state change") },
+	{ UI_A_FILTER, "/", N_("filter the list: port, address, state, tcp, "
+	    "udp, flag") },
+	{ UI_A_SORT, ">", N_("sort the list: number, packets, client, "
+	    "server, states") },
 	{ UI_A_HELP, "?", N_("this help (any key closes it)") },
 	{ UI_A_REDRAW, "Ctrl-L", N_("redraw the screen") },
 	{ UI_A_QUIT, "q", N_("quit") },

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "layout.h"
 #include "u8.h"
@@ -451,6 +452,178 @@ lay_rows_at_line(const struct lay_rows *r, uint32_t line)
 	if (lo < r->n && r->v[lo].line == line)
 		return (long)lo;
 	return -1;
+}
+
+/* ------------------------------------------------ many conversations */
+
+bool
+lay_row_has(const struct lay_rows *r, const struct timeline *tl, size_t i,
+    enum lay_mark m)
+{
+	const struct lay_row *row;
+	const uint8_t *before;
+	const struct ev *e;
+
+	if (i >= r->n)
+		return false;
+	row = &r->v[i];
+	if (m == LAY_MARK_STATE) {
+		before = i > 0 ? r->v[i - 1].st : r->init;
+		return before[0] != row->st[0] || before[1] != row->st[1];
+	}
+	if (row->kind != LAY_ROW_PKT || (e = timeline_at(tl, row->ev)) ==
+	    NULL || e->type != EV_PACKET || e->conn == NULL)
+		return false;
+	switch (m) {
+	case LAY_MARK_SYN:
+		return e->conn->proto == 6 && (e->u.pkt.flags & TCP_SYN);
+	case LAY_MARK_FIN:
+		return e->conn->proto == 6 && (e->u.pkt.flags & TCP_FIN);
+	case LAY_MARK_RST:
+		return e->conn->proto == 6 && (e->u.pkt.flags & TCP_RST);
+	case LAY_MARK_RETX:
+		return (e->u.pkt.analysis & (AN_RETRANSMISSION |
+		    AN_FAST_RETRANSMISSION | AN_SPURIOUS_RETRANSMISSION)) != 0;
+	default:
+		return false;
+	}
+}
+
+long
+lay_rows_find(const struct lay_rows *r, const struct timeline *tl,
+    size_t from, int dir, enum lay_mark m)
+{
+	size_t i;
+
+	if (dir > 0) {
+		for (i = from + 1; i < r->n; i++) {
+			if (lay_row_has(r, tl, i, m))
+				return (long)i;
+		}
+	} else {
+		for (i = from < r->n ? from : r->n; i > 0; i--) {
+			if (lay_row_has(r, tl, i - 1, m))
+				return (long)(i - 1);
+		}
+	}
+	return -1;
+}
+
+static bool
+lay_word_is(const char *w, size_t n, const char *name)
+{
+	return strlen(name) == n && strncasecmp(w, name, n) == 0;
+}
+
+/* Does one word of the filter hold for c? */
+static bool
+lay_conn_word(const struct tl_conn *c, const char *w, size_t n)
+{
+	static const struct {
+		const char	*name;
+		uint8_t		 bit;
+	} flags[] = { { "syn", COMPL_SYN }, { "syn-ack", COMPL_SYNACK },
+	    { "synack", COMPL_SYNACK }, { "ack", COMPL_ACK },
+	    { "data", COMPL_DATA }, { "fin", COMPL_FIN }, { "rst", COMPL_RST } };
+	char ep[80], word[80];
+	size_t i, k;
+	bool digits = n > 0;
+	unsigned long port;
+
+	if (n >= sizeof word)
+		return false;
+	memcpy(word, w, n);
+	word[n] = '\0';
+	for (i = 0; i < n; i++)
+		digits = digits && word[i] >= '0' && word[i] <= '9';
+	if (digits && n <= 5) {
+		port = strtoul(word, NULL, 10);
+		return port == c->info.cport || port == c->info.sport;
+	}
+	if (lay_word_is(word, n, "tcp") || lay_word_is(word, n, "udp"))
+		return (c->info.proto == 6) == lay_word_is(word, n, "tcp");
+	for (i = 0; i < TCP_ST_COUNT; i++) {
+		if (lay_word_is(word, n, tcp_state_name((enum tcp_state)i)))
+			return c->info.proto == 6 && (c->st[0] == i ||
+			    c->st[1] == i);
+	}
+	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		if (lay_word_is(word, n, flags[i].name))
+			return (c->completeness & flags[i].bit) != 0;
+	}
+	for (k = 0; k < 2; k++) {
+		if (k == 0)
+			pkt_endpoint_str(&c->info.caddr, c->info.cport, ep,
+			    sizeof ep);
+		else
+			pkt_endpoint_str(&c->info.saddr, c->info.sport, ep,
+			    sizeof ep);
+		for (i = 0; ep[i] != '\0'; i++) {
+			if (strncasecmp(ep + i, word, n) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+bool
+lay_conn_match(const struct tl_conn *c, const char *filter)
+{
+	const char *p = filter, *w;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return true;
+		for (w = p; *p != '\0' && *p != ' '; p++)
+			;
+		if (!lay_conn_word(c, w, (size_t)(p - w)))
+			return false;
+	}
+}
+
+static int
+lay_cmp_addr(const struct pkt_addr *a, uint16_t ap, const struct pkt_addr *b,
+    uint16_t bp)
+{
+	int k = pkt_addr_cmp(a, b);
+
+	if (k != 0)
+		return k;
+	return ap < bp ? -1 : ap > bp;
+}
+
+int
+lay_conn_cmp(const struct tl_conn *a, const struct tl_conn *b,
+    enum lay_sort how)
+{
+	int k = 0;
+
+	switch (how) {
+	case LAY_SORT_PACKETS:
+		k = a->packets > b->packets ? -1 : a->packets < b->packets;
+		break;
+	case LAY_SORT_CLIENT:
+		k = lay_cmp_addr(&a->info.caddr, a->info.cport,
+		    &b->info.caddr, b->info.cport);
+		break;
+	case LAY_SORT_SERVER:
+		k = lay_cmp_addr(&a->info.saddr, a->info.sport,
+		    &b->info.saddr, b->info.sport);
+		break;
+	case LAY_SORT_CSTATE:
+		k = strcmp(tcp_state_name(a->st[0]), tcp_state_name(b->st[0]));
+		break;
+	case LAY_SORT_SSTATE:
+		k = strcmp(tcp_state_name(a->st[1]), tcp_state_name(b->st[1]));
+		break;
+	default:
+		break;
+	}
+	if (k == 0)
+		k = a->info.id < b->info.id ? -1 : a->info.id > b->info.id;
+	return k;
 }
 
 /* ------------------------------------------------------ moving about */

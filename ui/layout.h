@@ -165,6 +165,48 @@ size_t	lay_rows_trim(struct lay_rows *, size_t first, uint32_t *lines);
 /* The row drawn on ladder line `line`, or -1 (an idle mark, or none). */
 long	lay_rows_at_line(const struct lay_rows *, uint32_t line);
 
+/* ------------------------------------------------ many conversations */
+
+/* What a jump in the ladder looks for. */
+enum lay_mark {
+	LAY_MARK_SYN,		/* a SYN or SYN-ACK */
+	LAY_MARK_FIN,
+	LAY_MARK_RST,
+	LAY_MARK_RETX,		/* a retransmission (any kind) */
+	LAY_MARK_STATE,		/* a step that changes a state */
+	LAY_MARK_COUNT
+};
+
+bool	lay_row_has(const struct lay_rows *, const struct timeline *,
+	    size_t i, enum lay_mark);
+/* The first row after `from` (dir > 0) or before it (dir < 0) with the
+ * mark, or -1. */
+long	lay_rows_find(const struct lay_rows *, const struct timeline *,
+	    size_t from, int dir, enum lay_mark);
+
+/*
+ * Does a conversation pass the connection list's filter?  Words apart
+ * by spaces, every one must hold, case aside: a number is a port (either
+ * end's); tcp or udp the protocol; a state name either endpoint's state;
+ * syn, syn-ack, ack, data, fin or rst a flag seen; anything else a part
+ * of either endpoint's address ("127.0.0.1", "::1", "[::1]:8080").
+ */
+bool	lay_conn_match(const struct tl_conn *, const char *filter);
+
+/* The orders of the connection list, as `o` cycles them. */
+enum lay_sort {
+	LAY_SORT_ID,		/* as they began */
+	LAY_SORT_PACKETS,	/* most packets first */
+	LAY_SORT_CLIENT,	/* by client address and port */
+	LAY_SORT_SERVER,	/* by server address and port */
+	LAY_SORT_CSTATE,	/* by the client's state */
+	LAY_SORT_SSTATE,	/* by the server's state */
+	LAY_SORT_COUNT
+};
+
+int	lay_conn_cmp(const struct tl_conn *, const struct tl_conn *,
+	    enum lay_sort);
+
 /* ------------------------------------------------------ moving about */
 
 /*

@@ -477,6 +477,11 @@ ui_draw_status(struct ui *ui)
 	if (ui->feed != NULL && ui->feed->prompt != NULL &&
 	    (prompt = ui->feed->prompt(ui->feed->karg)) != NULL)
 		snprintf(hint, sizeof hint, " %s ", prompt);
+	else if (ui->filtering)
+		snprintf(hint, sizeof hint, _(" /%s_  Enter keep  Esc cancel "),
+		    ui->filter);
+	else if (ui->note != NULL)
+		snprintf(hint, sizeof hint, "%s", ui->note);
 	else if (held != NULL && ui->follow)
 		snprintf(hint, sizeof hint, _(" %s: Enter "), held);
 	else if (ui->source_live && !ui->follow && ui->waiting > 0)
@@ -611,6 +616,65 @@ ui_holding(const struct ui *ui)
 	    ui->feed->held(ui->feed->arg) != NULL;
 }
 
+/* A key while the filter is typed: it edits it, the list follows. */
+static void
+ui_filter_key(struct ui *ui, int ch)
+{
+	size_t n = strlen(ui->filter);
+
+	switch (ch) {
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		ui->filtering = false;
+		break;
+	case 27:	/* Esc: as it was */
+		snprintf(ui->filter, sizeof ui->filter, "%s", ui->filter_was);
+		ui->filtering = false;
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (n > 0)
+			ui->filter[n - 1] = '\0';
+		break;
+	case 21:	/* Ctrl-U */
+		ui->filter[0] = '\0';
+		break;
+	default:
+		if (ch >= 0x20 && ch < 0x7f && n + 1 < sizeof ui->filter) {
+			ui->filter[n] = (char)ch;
+			ui->filter[n + 1] = '\0';
+		}
+		break;
+	}
+}
+
+/* s f r t c and their capitals: the next or previous step that has it. */
+static void
+ui_jump(struct ui *ui, enum ui_action a)
+{
+	static const char *const what[LAY_MARK_COUNT] = { "SYN", "FIN",
+	    "RST", N_("retransmission"), N_("state change") };
+	static char note[96];
+	enum lay_mark m = (enum lay_mark)((a - UI_A_JUMP) / 2);
+	int dir = (a - UI_A_JUMP) % 2 == 0 ? 1 : -1;
+	long i;
+
+	if (ui->view == UI_VIEW_CONNS)
+		ui->view = UI_VIEW_LADDER;
+	i = lay_rows_find(&ui->rows, ui->tl, ui->sel, dir, m);
+	if (i < 0) {
+		snprintf(note, sizeof note, dir > 0 ? _(" no %s after this "
+		    "step ") : _(" no %s before this step "),
+		    m <= LAY_MARK_RST ? what[m] : _(what[m]));
+		ui->note = note;
+		return;
+	}
+	ui->playing = false;
+	ui_select(ui, (size_t)i);
+}
+
 static void
 ui_action(struct ui *ui, enum ui_action a)
 {
@@ -708,7 +772,19 @@ ui_action(struct ui *ui, enum ui_action a)
 	case UI_A_PICK:
 		ui_release(ui);
 		break;
+	case UI_A_FILTER:
+		ui->view = UI_VIEW_CONNS;
+		ui->filtering = true;
+		snprintf(ui->filter_was, sizeof ui->filter_was, "%s",
+		    ui->filter);
+		break;
+	case UI_A_SORT:
+		ui->view = UI_VIEW_CONNS;
+		ui->sort = (ui->sort + 1) % LAY_SORT_COUNT;
+		break;
 	default:
+		if (a >= UI_A_JUMP && a < UI_A_COUNT)
+			ui_jump(ui, a);
 		break;
 	}
 }
@@ -765,6 +841,11 @@ ui_key(struct ui *ui, int ch)
 	}
 	if (ch == KEY_RESIZE)
 		return;
+	ui->note = NULL;
+	if (ui->filtering) {
+		ui_filter_key(ui, ch);
+		return;
+	}
 	a = keys_action(ch);
 	if (ui->help) {
 		/* Any key closes the help; q then still quits. */

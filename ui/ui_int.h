@@ -83,6 +83,19 @@ enum ui_action {
 	UI_A_OUTPUT,
 	UI_A_REDRAW,
 	UI_A_QUIT,
+	UI_A_FILTER,		/* '/': filter the connection list */
+	UI_A_SORT,		/* the list's next order */
+	UI_A_JUMP,		/* first of the jumps: */
+	UI_A_NEXT_SYN = UI_A_JUMP,
+	UI_A_PREV_SYN,
+	UI_A_NEXT_FIN,
+	UI_A_PREV_FIN,
+	UI_A_NEXT_RST,
+	UI_A_PREV_RST,
+	UI_A_NEXT_RETX,
+	UI_A_PREV_RETX,
+	UI_A_NEXT_STATE,
+	UI_A_PREV_STATE,
 	UI_A_COUNT
 };
 
@@ -132,6 +145,12 @@ struct ui {
 	bool			 help;
 	size_t			 conns_sel;
 	size_t			 conns_top;
+	char			 filter[64];	/* the list's filter */
+	char			 filter_was[64]; /* before the prompt */
+	bool			 filtering;	/* typing it (status line) */
+	int			 sort;		/* enum lay_sort */
+	const char		*note;		/* said on the status line
+						   until the next key */
 	bool			 quit;
 	int			 sig;
 };

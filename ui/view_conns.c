@@ -5,14 +5,15 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
 #include "u8.h"
 #include "ui_int.h"
+#include "xmalloc.h"
 
 /* Only the rows on screen are formatted: a list of 100k conns is cheap. */
-#define VC_HEAD	1
 
 static struct lay_rect view_conns_rect;
 
@@ -55,30 +56,98 @@ view_conns_compl(uint8_t c, bool brief, char *buf, size_t len)
 }
 
 /*
- * The list shows the conns the timeline holds, without the holes the
- * memory cap leaves when it evicts old ones: its rows and conns_top are
- * places in that order (timeline_conn_held()); the selection, conns_sel,
- * stays a conn index (timeline_conn()).  Call with a conn held.
+ * The list shows the conns the timeline holds that pass the filter, in
+ * the order chosen: vc_order holds their conn indices (timeline_conn()),
+ * rebuilt at every draw and key (a list of 100k conns costs a sort).
+ * conns_top is a place in that order; the selection, conns_sel, stays a
+ * conn index, moved to the first shown when the filter hides it.
  */
+static struct {
+	size_t	*v;
+	size_t	 n, cap;
+} vc_order;
+static const struct timeline *vc_tl;
+static int vc_sort;
+
+static int
+view_conns_cmp(const void *a, const void *b)
+{
+	return lay_conn_cmp(timeline_conn(vc_tl, *(const size_t *)a),
+	    timeline_conn(vc_tl, *(const size_t *)b), (enum lay_sort)vc_sort);
+}
+
+static void
+view_conns_order(struct ui *ui)
+{
+	size_t n = timeline_conns_held(ui->tl), k;
+	const struct tl_conn *c;
+
+	if (vc_order.cap < n) {
+		vc_order.cap = n + 64;
+		vc_order.v = xreallocarray(vc_order.v, vc_order.cap,
+		    sizeof *vc_order.v);
+	}
+	vc_order.n = 0;
+	for (k = 0; k < n; k++) {
+		c = timeline_conn_held(ui->tl, k);
+		if (ui->filter[0] == '\0' || lay_conn_match(c, ui->filter))
+			vc_order.v[vc_order.n++] = c->info.id - 1;
+	}
+	if (ui->sort != LAY_SORT_ID && vc_order.n > 1) {
+		vc_tl = ui->tl;
+		vc_sort = ui->sort;
+		qsort(vc_order.v, vc_order.n, sizeof *vc_order.v,
+		    view_conns_cmp);
+	}
+}
+
+/* The selection's place in the order (moved into it when hidden). */
 static size_t
 view_conns_rank(struct ui *ui)
 {
-	size_t n = timeline_conns_held(ui->tl), k;
+	size_t k;
 
-	k = timeline_conn_rank(ui->tl, ui->conns_sel);
-	if (k >= n)
-		k = n - 1;
-	ui->conns_sel = timeline_conn_held(ui->tl, k)->info.id - 1;
-	return k;
+	for (k = 0; k < vc_order.n; k++) {
+		if (vc_order.v[k] == ui->conns_sel)
+			return k;
+	}
+	if (vc_order.n > 0)
+		ui->conns_sel = vc_order.v[0];
+	return 0;
 }
 
 static void
 view_conns_select(struct ui *ui, size_t k)
 {
-	const struct tl_conn *c = timeline_conn_held(ui->tl, k);
+	if (k < vc_order.n)
+		ui->conns_sel = vc_order.v[k];
+}
 
-	if (c != NULL)
-		ui->conns_sel = c->info.id - 1;
+/* Lines above the rows: the filter's, when there is one, and headings. */
+static int
+view_conns_head(const struct ui *ui)
+{
+	return ui->filter[0] != '\0' || ui->filtering ? 2 : 1;
+}
+
+/* The column an order sorts by. */
+static int
+view_conns_sorted(int sort)
+{
+	switch (sort) {
+	case LAY_SORT_PACKETS:
+		return VC_PKTS;
+	case LAY_SORT_CLIENT:
+		return VC_CLI;
+	case LAY_SORT_SERVER:
+		return VC_SRV;
+	case LAY_SORT_CSTATE:
+		return VC_CST;
+	case LAY_SORT_SSTATE:
+		return VC_SST;
+	default:
+		return VC_ID;
+	}
 }
 
 /* The cells of one row of the list (or of the headings: c NULL). */
@@ -120,13 +189,16 @@ static void
 view_conns_draw(struct ui *ui, const struct lay_rect *r)
 {
 	const struct tl_conn *c;
-	size_t n = timeline_conns_held(ui->tl), i, height, idx, k, end;
+	size_t n, i, height, idx, k, end;
+	int head = view_conns_head(ui);
 	char cell[VC_NCOLS][80];
 	int want[VC_NCOLS], min[VC_NCOLS], x[VC_NCOLS], w[VC_NCOLS], cw;
 	int full_seen = 0, y;
 
 	view_conns_rect = *r;
-	height = r->h > VC_HEAD ? (size_t)(r->h - VC_HEAD) : 0;
+	view_conns_order(ui);
+	n = vc_order.n;
+	height = r->h > head ? (size_t)(r->h - head) : 0;
 	if (n > 0)
 		ui->conns_top = lay_scroll(ui->conns_top, view_conns_rank(ui),
 		    height, n);
@@ -138,8 +210,8 @@ view_conns_draw(struct ui *ui, const struct lay_rect *r)
 		want[k] = min[k] = lay_width(cell[k], strlen(cell[k]));
 	for (i = ui->conns_top; i < end; i++) {
 		for (k = 0; k < 2; k++) {
-			view_conns_cells(ui, timeline_conn_held(ui->tl, i),
-			    k == 1, cell);
+			view_conns_cells(ui, timeline_conn(ui->tl,
+			    vc_order.v[i]), k == 1, cell);
 			cw = lay_width(cell[VC_SEEN], strlen(cell[VC_SEEN]));
 			if (k == 0 && cw > full_seen)
 				full_seen = cw;
@@ -169,22 +241,37 @@ view_conns_draw(struct ui *ui, const struct lay_rect *r)
 
 	/* Headings over the columns of the rows below (a translated
 	 * heading may be wider in bytes than on screen). */
+	if (head > 1) {
+		char f[160];
+
+		snprintf(f, sizeof f, P_("Filter: %s%s (%zu of %zu "
+		    "conversation)", "Filter: %s%s (%zu of %zu "
+		    "conversations)", timeline_conns_held(ui->tl)), ui->filter,
+		    ui->filtering ? "_" : "", n, timeline_conns_held(ui->tl));
+		attrset(theme_attr(TH_KEY));
+		ui_put(r->y, r->x, r->w, f);
+	}
 	attrset(A_BOLD);
 	view_conns_cells(ui, NULL, false, cell);
 	for (k = 0; k < VC_NCOLS; k++) {
 		cw = lay_width(cell[k], strlen(cell[k]));
-		ui_put(r->y, r->x + x[k] + (k == VC_PKTS && cw < w[k] ?
-		    w[k] - cw : 0), w[k], cell[k]);
+		/* The order the list is in: its column underlined. */
+		attrset(A_BOLD | (ui->sort != LAY_SORT_ID &&
+		    (int)k == view_conns_sorted(ui->sort) ? A_UNDERLINE : 0));
+		ui_put(r->y + head - 1, r->x + x[k] + (k == VC_PKTS &&
+		    cw < w[k] ? w[k] - cw : 0), w[k], cell[k]);
 	}
 	attrset(A_NORMAL);
 	if (n == 0) {
-		ui_put(r->y + 2, r->x + 2, r->w - 4, _("No conversation yet."));
+		ui_put(r->y + head + 1, r->x + 2, r->w - 4,
+		    timeline_conns_held(ui->tl) > 0 ? _("No conversation "
+		    "passes the filter.") : _("No conversation yet."));
 		return;
 	}
 	for (i = ui->conns_top; i < end; i++) {
-		c = timeline_conn_held(ui->tl, i);
+		c = timeline_conn(ui->tl, vc_order.v[i]);
 		idx = c->info.id - 1;
-		y = r->y + VC_HEAD + (int)(i - ui->conns_top);
+		y = r->y + head + (int)(i - ui->conns_top);
 		view_conns_cells(ui, c, w[VC_SEEN] < full_seen, cell);
 		attrset(idx == ui->conns_sel ? A_REVERSE : A_NORMAL);
 		ui_fill(y, r->x, r->w, " ");
@@ -200,10 +287,13 @@ view_conns_draw(struct ui *ui, const struct lay_rect *r)
 static bool
 view_conns_key(struct ui *ui, enum ui_action a, int ch)
 {
-	size_t n = timeline_conns_held(ui->tl), page, k;
+	size_t n, page, k;
+	int head = view_conns_head(ui);
 
-	page = view_conns_rect.h > VC_HEAD + 1 ?
-	    (size_t)(view_conns_rect.h - VC_HEAD - 1) : 1;
+	view_conns_order(ui);
+	n = vc_order.n;
+	page = view_conns_rect.h > head + 1 ?
+	    (size_t)(view_conns_rect.h - head - 1) : 1;
 	/* With none held, view_conns_select() does nothing. */
 	k = n > 0 ? view_conns_rank(ui) : 0;
 	switch (a) {
@@ -245,10 +335,14 @@ view_conns_row_at(const struct ui *ui, int y)
 	const struct tl_conn *c;
 	size_t i;
 
-	if (y < r->y + VC_HEAD || y >= r->y + r->h)
+	int head = view_conns_head(ui);
+
+	if (y < r->y + head || y >= r->y + r->h)
 		return -1;
-	i = ui->conns_top + (size_t)(y - r->y - VC_HEAD);
-	c = timeline_conn_held(ui->tl, i);
+	i = ui->conns_top + (size_t)(y - r->y - head);
+	if (i >= vc_order.n)
+		return -1;
+	c = timeline_conn(ui->tl, vc_order.v[i]);
 	return c != NULL ? (long)c->info.id - 1 : -1;
 }
 
