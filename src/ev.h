@@ -198,6 +198,10 @@ struct ev_call {
 	uint8_t		filter;		/* EV_CALL_FILTER_* */
 	int32_t		pid;		/* synfin run: the caller; 0: a peer */
 	char		prog[16];	/* synfin run: its name */
+	/* demo, lab: the kernel's own state of the call's TCP socket as
+	 * the call returned (TCP_INFO), as enum tcp_state + 1; 0: none
+	 * (not TCP, no socket, or a state RFC 9293 does not name). */
+	uint8_t		kstate;
 };
 
 /* synfin run: a line (or a piece of one) a program wrote. */

@@ -337,6 +337,11 @@ out_json_emit(struct sink *sink, const struct ev *e)
 		obuf_lit(b, ",\"detail\":{\"args\":");
 		obuf_json_str(b, e->u.call.args);
 		obuf_c(b, '}');
+		if (e->u.call.kstate != 0 &&
+		    e->u.call.kstate <= TCP_ST_COUNT) {
+			obuf_lit(b, ",\"kernel_state\":");
+			obuf_json_str(b, tcp_state_name(e->u.call.kstate - 1));
+		}
 		if (e->u.call.pid != 0) {
 			obuf_lit(b, ",\"pid\":");
 			obuf_i64(b, e->u.call.pid);

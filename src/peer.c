@@ -202,6 +202,32 @@ peer_quote(char *dst, size_t len, const char *what, const char *data,
 	dst[o < len ? o : len - 1] = '\0';
 }
 
+/*
+ * The kernel's own state of a TCP socket (TCP_INFO), as synfin names
+ * it, + 1; 0 when there is none to read.  Linux's numbers are its own
+ * (include/net/tcp_states.h), not RFC 9293's order.
+ */
+static uint8_t
+peer_kstate(int fd)
+{
+	static const enum tcp_state map[] = {
+		[1] = TCP_ST_ESTABLISHED, [2] = TCP_ST_SYN_SENT,
+		[3] = TCP_ST_SYN_RECEIVED, [4] = TCP_ST_FIN_WAIT_1,
+		[5] = TCP_ST_FIN_WAIT_2, [6] = TCP_ST_TIME_WAIT,
+		[7] = TCP_ST_CLOSED, [8] = TCP_ST_CLOSE_WAIT,
+		[9] = TCP_ST_LAST_ACK, [10] = TCP_ST_LISTEN,
+		[11] = TCP_ST_CLOSING,
+	};
+	struct tcp_info ti;
+	socklen_t tl = sizeof ti;
+
+	memset(&ti, 0, sizeof ti);
+	if (fd < 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) != 0 ||
+	    ti.tcpi_state == 0 || ti.tcpi_state >= sizeof map / sizeof map[0])
+		return 0;
+	return (uint8_t)(map[ti.tcpi_state] + 1);
+}
+
 static void
 peer_fill_addrs(struct peer_state *ps, int fd, struct peer_msg *m)
 {
@@ -214,6 +240,8 @@ peer_fill_addrs(struct peer_state *ps, int fd, struct peer_msg *m)
 		return;
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0)
 		m->proto = type == SOCK_DGRAM ? 17 : 6;
+	if (type == SOCK_STREAM)
+		m->call.kstate = peer_kstate(fd);
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
 		peer_addr(&ss, &m->local, &m->lport);
 	sl = sizeof ss;
@@ -387,6 +415,7 @@ peer_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		break;
 	case SCN_CLOSE:
 		peer_fill_addrs(ps, fd, &m);
+		m.call.kstate = 0;	/* gone with the descriptor */
 		rc = close(fd);
 		ps->fd[st->fd] = -1;
 		ps->drop_until[st->fd] = 0;
@@ -490,7 +519,7 @@ peer_lab_socket(struct peer_state *ps, int slot)
 	errno = 0;
 	fd = socket(ps->env->family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
-	peer_lab_ret(ps, -1, fd);
+	peer_lab_ret(ps, fd, fd);
 	if (fd >= 0 && slot >= 0) {
 		ps->fd[slot] = fd;
 		ps->used[slot] = false;
@@ -715,6 +744,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		}
 		peer_lab_call(ps, "close", peer_now(CLOCK_REALTIME));
 		peer_fill_addrs(ps, fd, &ps->pend);
+		ps->pend.call.kstate = 0;	/* gone with the descriptor */
 		errno = 0;
 		rc = close(fd);
 		ps->pend.call.err = rc < 0 ? errno : 0;

@@ -61,6 +61,14 @@ def handshake(ev, conn=1):
              demo.path(ev, "server", conn))]
 
 
+def kstate(ev, side, call, ret=None, err=None):
+    """The kernel's own states (TCP_INFO) at the calls that match."""
+    return [e.get("kernel_state") for e in ev if e["type"] == "call" and
+            e["side"] == side and e["call"] == call and
+            (ret is None or e["ret"] == ret) and
+            (err is None or e["errno"] == err)]
+
+
 def lab_checks(name, ev):
     c = demo.calls(ev)
     fl = demo.flags(ev, 1)
@@ -73,6 +81,12 @@ def lab_checks(name, ev):
                          ("client", "connect", 0, None)]), c[:6])]
     if name != "time-wait-restart":
         out += handshake(ev)
+    out.append(("the kernel's own state: LISTEN after listen(), "
+                "ESTABLISHED after connect() = 0",
+                "LISTEN" in kstate(ev, "server", "listen", 0) and
+                "ESTABLISHED" in kstate(ev, "client", "connect", 0),
+                (kstate(ev, "server", "listen"),
+                 kstate(ev, "client", "connect"))))
     if name == "half-close":
         i = next((k for k, f in enumerate(fl) if f.startswith("C>S FIN")),
                  None)
@@ -90,7 +104,15 @@ def lab_checks(name, ev):
                                          "TIME_WAIT"]), cp),
             ("server CLOSE_WAIT -> LAST_ACK -> CLOSED",
              demo.contains_in_order(sp, ["CLOSE_WAIT", "LAST_ACK",
-                                         "CLOSED"]), sp)]
+                                         "CLOSED"]), sp),
+            ("the kernel agrees: the client FIN_WAIT after shutdown(), "
+             "the server CLOSE_WAIT at recv() = 0",
+             kstate(ev, "client", "shutdown", 0)[0] in ("FIN_WAIT_1",
+                                                        "FIN_WAIT_2") and
+             kstate(ev, "server", "recv", 0) == ["CLOSE_WAIT"] and
+             kstate(ev, "client", "recv", 10) == ["FIN_WAIT_2"],
+             (kstate(ev, "client", "shutdown"), kstate(ev, "server", "recv"),
+              kstate(ev, "client", "recv")))]
     if name == "unread-close":
         out += [
             ("close() with unread data sends RST, not FIN",
@@ -100,7 +122,10 @@ def lab_checks(name, ev):
              has(c, ("client", "recv", -1, "ECONNRESET")), c),
             ("server ESTABLISHED -> CLOSED, client ESTABLISHED -> CLOSED",
              sp[-2:] == ["ESTABLISHED", "CLOSED"] and
-             cp[-2:] == ["ESTABLISHED", "CLOSED"], (cp, sp))]
+             cp[-2:] == ["ESTABLISHED", "CLOSED"], (cp, sp)),
+            ("the kernel agrees: the client's socket CLOSED at its recv()",
+             kstate(ev, "client", "recv", -1, "ECONNRESET") == ["CLOSED"],
+             kstate(ev, "client", "recv"))]
     if name == "send-after-close":
         i = next((k for k, f in enumerate(fl) if f.startswith("S>C FIN")),
                  None)
@@ -117,7 +142,14 @@ def lab_checks(name, ev):
                           ("client", "send", -1, "EPIPE")]), c),
             ("server FIN_WAIT_2 -> CLOSED at the RST",
              demo.contains_in_order(sp, ["FIN_WAIT_1", "FIN_WAIT_2",
-                                         "CLOSED"]), sp)]
+                                         "CLOSED"]), sp),
+            # On lo the RST may be back before send() returns.
+            ("the kernel agrees: CLOSE_WAIT or CLOSED at the first send(), "
+             "CLOSED at the EPIPE",
+             kstate(ev, "client", "send", 5)[0] in ("CLOSE_WAIT",
+                                                   "CLOSED") and
+             kstate(ev, "client", "send", -1, "EPIPE") == ["CLOSED"],
+             kstate(ev, "client", "send"))]
     if name == "backlog":
         fl2 = demo.flags(ev, 2)
         pk2 = [e for e in ev if e["type"] == "packet" and e["conn"] == 2]

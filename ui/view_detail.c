@@ -242,6 +242,15 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 		    c->u.call.err ? " " : "", c->u.call.err ?
 		    ev_errno_name(c->u.call.err) : "");
 		view_detail_line(&o, _("Call"), buf);
+		if (c->u.call.kstate != 0 && c->u.call.kstate <= TCP_ST_COUNT) {
+			/* TRANSLATORS: the kernel's own state of the call's
+			   socket (a state name, kept as is), read with
+			   TCP_INFO as the call returned. */
+			snprintf(buf, sizeof buf, _("%s (TCP_INFO, as the "
+			    "call returned)"),
+			    tcp_state_name(c->u.call.kstate - 1));
+			view_detail_line(&o, _("Kernel"), buf);
+		}
 	}
 	switch (row->kind) {
 	case LAY_ROW_PKT:
