@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -181,6 +182,7 @@ run_new(const struct run_opts *o, int *perm, char *err, size_t len)
 	run_epoll_add(r, capture_fd(r->cap));
 	run_epoll_add(r, r->tfd);
 	run_epoll_add(r, r->msg_fd);
+	fcntl(r->msg_fd, F_SETFL, O_NONBLOCK);
 	for (i = 0; i < 4; i++) {
 		fcntl(r->pipes[i].fd, F_SETFL, O_NONBLOCK);
 		run_epoll_add(r, r->pipes[i].fd);
@@ -272,43 +274,62 @@ run_tracer_gone(struct run *r)
 }
 
 static void
+run_msg(struct run *r, const struct peer_msg *mp)
+{
+	struct peer_msg m = *mp;
+
+	switch (m.kind) {
+	case PEER_SPAWN:
+		if (m.side <= EV_SERVER) {
+			r->pid[m.side] = m.call.pid;
+			memcpy(r->prog[m.side], m.call.prog, sizeof r->prog[0]);
+			r->prog[m.side][sizeof r->prog[0] - 1] = '\0';
+		}
+		break;
+	case PEER_EXIT:
+		r->exited = true;
+		r->status = (int)m.call.ret;
+		break;
+	case PEER_START:
+		merge_call(r->merge, &m);
+		break;
+	case PEER_END:
+		r->calls++;
+		merge_call(r->merge, &m);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The tracer's reports, many a read: each is written whole (smaller
+ * than PIPE_BUF), so a pipe holds whole messages only.
+ */
+_Static_assert(sizeof(struct peer_msg) <= PIPE_BUF,
+    "a report must be written whole");
+
+static void
 run_read_msgs(struct run *r)
 {
-	struct peer_msg m;
-	struct pollfd p = { .fd = r->msg_fd, .events = POLLIN };
+	struct peer_msg m[64];
 	ssize_t n;
+	size_t i;
 
-	while (r->msg_fd >= 0 && poll(&p, 1, 0) > 0) {
-		n = read(r->msg_fd, &m, sizeof m);
+	while (r->msg_fd >= 0) {
+		n = read(r->msg_fd, m, sizeof m);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n != (ssize_t)sizeof m) {
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0 || n % (ssize_t)sizeof m[0] != 0) {
 			run_tracer_gone(r);
 			return;
 		}
-		switch (m.kind) {
-		case PEER_SPAWN:
-			if (m.side <= EV_SERVER) {
-				r->pid[m.side] = m.call.pid;
-				memcpy(r->prog[m.side], m.call.prog,
-				    sizeof r->prog[0]);
-				r->prog[m.side][sizeof r->prog[0] - 1] = '\0';
-			}
-			break;
-		case PEER_EXIT:
-			r->exited = true;
-			r->status = (int)m.call.ret;
-			break;
-		case PEER_START:
-			merge_call(r->merge, &m);
-			break;
-		case PEER_END:
-			r->calls++;
-			merge_call(r->merge, &m);
-			break;
-		default:
-			break;
-		}
+		for (i = 0; i < (size_t)n / sizeof m[0]; i++)
+			run_msg(r, &m[i]);
+		if ((size_t)n < sizeof m)
+			return;
 	}
 }
 

@@ -632,6 +632,25 @@ trace_enter(struct trace *tr, struct tracee *t)
 	trace_cont(t->tid, PTRACE_SYSCALL, 0);
 }
 
+/* Whether a call can change its socket's addresses. */
+static bool
+trace_renews(enum trace_call tc)
+{
+	switch (tc) {
+	case TC_SOCKET:
+	case TC_BIND:
+	case TC_LISTEN:
+	case TC_ACCEPT:
+	case TC_ACCEPT4:
+	case TC_CONNECT:
+	case TC_RECVFROM:
+	case TC_SENDTO:		/* an unbound socket gets its port */
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* A syscall-exit stop: the call returned. */
 static void
 trace_exit(struct trace *tr, struct tracee *t)
@@ -699,9 +718,10 @@ trace_exit(struct trace *tr, struct tracee *t)
 	default:
 		break;
 	}
-	/* Addresses as they are now (bind, connect, accept gave some);
-	 * a closed socket keeps what its entry saw. */
-	if (t->tc != TC_CLOSE && fd >= 0 && trace_sock(t, fd, &s) == 0) {
+	/* Addresses as they are now where the call gave some (socket,
+	 * bind, listen, connect, accept, a datagram's source); the others
+	 * keep what their entry saw. */
+	if (trace_renews(t->tc) && fd >= 0 && trace_sock(t, fd, &s) == 0) {
 		memset(&m->local, 0, sizeof m->local);
 		memset(&m->remote, 0, sizeof m->remote);
 		m->lport = m->rport = 0;
