@@ -179,6 +179,7 @@ cmd_live_stream(struct cmd_live *l, struct sink *sink)
 	sigaction(SIGHUP, &sa, NULL);
 
 	cmd_engine_config(&cfg);
+	cfg.max_flows = output_max_flows(&l->o->out, cfg.max_flows);
 	l->e = engine_new(&cfg, sink);
 	p.fd = capture_fd(l->cap);
 	p.events = POLLIN;

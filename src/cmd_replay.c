@@ -131,6 +131,7 @@ cmd_replay(const char *path, const char *filter, uint64_t count,
 		return cmd_replay_ui(cap, path, count);
 	run = output_open(o, &sink);
 	cmd_engine_config(&cfg);
+	cfg.max_flows = output_max_flows(o, cfg.max_flows);
 	e = engine_new(&cfg, sink);
 	if (capture_run(cap, e, count, err, sizeof err) != 0) {
 		/* Show what was read, then say why it stopped. */

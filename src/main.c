@@ -108,7 +108,7 @@ static const char main_help[] = N_(
 "  --ladder        print the ladder as plain text with both endpoints'\n"
 "                  states, instead of the text output\n"
 "  --conn N        diagrams show only conn N (its id in the text output);\n"
-"                  the default is every conn, one after another\n"
+"                  the default is the first 100 conns, one after another\n"
 "  --lang LANG     the language of messages, narration and the UI (zh_CN,\n"
 "                  en); the default follows the locale (LANG, LC_ALL,\n"
 "                  LC_MESSAGES, LANGUAGE)\n"

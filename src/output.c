@@ -20,12 +20,21 @@
 #include "writer.h"
 #include "xmalloc.h"
 
-#define OUTPUT_TL_MAX	2000000	/* events a diagram keeps */
+/*
+ * Diagrams are bounded whatever the input: the first conversations only
+ * (--conn picks any other), and a timeline cap far below the UI's.
+ * 50,000 events draw as an SVG of some 25 MB already; memory
+ * stays under 64 MiB (tests/safety.sh).
+ */
+#define OUTPUT_DIAGRAM_CONNS	100
+#define OUTPUT_DIAGRAM_EVENTS	50000
+#define OUTPUT_DIAGRAM_FLOWS	25000	/* open at once, about 1 KB each */
 
 struct output_run {
 	struct output	*o;
 	struct sink	*sink;		/* what the engine feeds */
 	struct timeline	*tl;		/* for the diagrams, or NULL */
+	uint32_t	 max_id;	/* the highest conn id seen */
 };
 
 bool
@@ -110,15 +119,82 @@ output_tee_new(struct sink *a, struct sink *b)
 	return &t->sink;
 }
 
+/* Only diagrams, no stream output: nothing else needs every flow. */
+static bool
+output_diagrams_only(const struct output *o)
+{
+	return output_export_stdout(o) || (o->svg != NULL &&
+	    o->mode == OUTPUT_AUTO);
+}
+
+uint32_t
+output_max_flows(const struct output *o, uint32_t dflt)
+{
+	if (output_diagrams_only(o) && dflt > OUTPUT_DIAGRAM_FLOWS)
+		return OUTPUT_DIAGRAM_FLOWS;
+	return dflt;
+}
+
+/* What the diagrams keep: conns 1 to OUTPUT_DIAGRAM_CONNS, or --conn. */
+struct output_pick {
+	struct sink	 sink;
+	struct sink	*tl;
+	uint32_t	 conn;
+	uint32_t	*max_id;
+};
+
+static void
+output_pick_emit(struct sink *s, const struct ev *e)
+{
+	struct output_pick *p = (struct output_pick *)s;
+	uint32_t id;
+
+	if (e->conn != NULL) {
+		id = e->conn->id;
+		if (id > *p->max_id)
+			*p->max_id = id;
+		if (p->conn != 0 ? id != p->conn : id > OUTPUT_DIAGRAM_CONNS)
+			return;
+	}
+	sink_emit(p->tl, e);
+}
+
+static void
+output_pick_flush(struct sink *s)
+{
+	sink_flush(((struct output_pick *)s)->tl);
+}
+
+static void
+output_pick_close(struct sink *s)
+{
+	sink_close(((struct output_pick *)s)->tl);
+	free(s);
+}
+
+static struct sink *
+output_pick_new(struct sink *tl, uint32_t conn, uint32_t *max_id)
+{
+	struct output_pick *p = xcalloc(1, sizeof *p);
+
+	p->sink.emit = output_pick_emit;
+	p->sink.flush = output_pick_flush;
+	p->sink.close = output_pick_close;
+	p->sink.ignores = tl->ignores;
+	p->tl = tl;
+	p->conn = conn;
+	p->max_id = max_id;
+	return &p->sink;
+}
+
 struct output_run *
 output_open(struct output *o, struct sink **sink)
 {
 	struct output_run *r = xcalloc(1, sizeof *r);
-	struct sink *s;
+	struct sink *s, *d;
 
 	r->o = o;
-	if (output_export_stdout(o) || (o->svg != NULL &&
-	    o->mode == OUTPUT_AUTO))
+	if (output_diagrams_only(o))
 		s = NULL;
 	else if (o->mode == OUTPUT_JSON)
 		s = out_json_new(stdout);
@@ -129,10 +205,11 @@ output_open(struct output *o, struct sink **sink)
 	else
 		s = out_text_new(stdout, OUT_TEXT_FULL);
 	if (output_export_any(o)) {
-		r->tl = timeline_new(o->max_events != 0 ? o->max_events :
-		    OUTPUT_TL_MAX);
-		s = s == NULL ? timeline_sink(r->tl) :
-		    output_tee_new(s, timeline_sink(r->tl));
+		r->tl = timeline_new(o->max_events != 0 && o->max_events <
+		    OUTPUT_DIAGRAM_EVENTS ? o->max_events :
+		    OUTPUT_DIAGRAM_EVENTS);
+		d = output_pick_new(timeline_sink(r->tl), o->conn, &r->max_id);
+		s = s == NULL ? d : output_tee_new(s, d);
 	}
 	r->sink = s;
 	*sink = s;
@@ -184,16 +261,25 @@ output_svg_file(struct output *o, const struct timeline *tl, char *err,
 
 /* Draw what the timeline holds. */
 static int
-output_draw(struct output *o, const struct timeline *tl, const char *what)
+output_draw(struct output *o, const struct timeline *tl, uint32_t nconns,
+    const char *what)
 {
 	char err[512] = "";
 	int rc = 0;
 
 	if (o->conn != 0 && timeline_conn_by_id(tl, o->conn) == NULL) {
 		fprintf(stderr, _("synfin: %s: no conn %" PRIu32
-		    " (it has %zu)\n"), what, o->conn, timeline_nconns(tl));
+		    " (it has %zu)\n"), what, o->conn, (size_t)nconns);
 		return -1;
 	}
+	if (o->conn == 0 && nconns > OUTPUT_DIAGRAM_CONNS)
+		/* TRANSLATORS: the input, how many conns are drawn, how
+		   many there are, how many were left out. */
+		fprintf(stderr, _("synfin: %s: the diagram shows the first %d "
+		    "of %" PRIu32 " conversations; the other %" PRIu32 " were "
+		    "left out: pick one with --conn N (its id in --text or "
+		    "--summary)\n"), what, OUTPUT_DIAGRAM_CONNS, nconns,
+		    nconns - OUTPUT_DIAGRAM_CONNS);
 	if (timeline_evicted(tl) > 0)
 		fprintf(stderr, _("synfin: %s: the diagram shows the last "
 		    "%zu events; the %zu before them were left out to stay "
@@ -221,7 +307,7 @@ output_close(struct output_run *r, const char *what)
 
 	sink_close(r->sink);
 	if (r->tl != NULL) {
-		rc = output_draw(r->o, r->tl, what);
+		rc = output_draw(r->o, r->tl, r->max_id, what);
 		timeline_free(r->tl);
 	}
 	output_release(r->o);

@@ -35,6 +35,12 @@ struct output {
 /* Whether a diagram was asked for. */
 bool	output_export_any(const struct output *);
 
+/*
+ * The engine's flow cap for this output: lower when only diagrams are
+ * drawn (they show the first conversations; memory stays bounded).
+ */
+uint32_t output_max_flows(const struct output *, uint32_t dflt);
+
 /* Why these outputs cannot go together (a usage error), or NULL. */
 const char *output_conflict(const struct output *);
 

@@ -6,6 +6,7 @@
 # tiny tmpfs that fills up; -w files that are valid pcaps or absent.
 # Needs root (CI runs it as root); skipped with the reason otherwise.
 set -u
+unset SYNFIN_MAX_EVENTS SYNFIN_MAX_FLOWS
 : "${SYNFIN:?}" "${top_srcdir:?}"
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: these attacks need root (mknod, chown, mount, capture)"
@@ -240,6 +241,48 @@ done
 wait $pid
 check "demo: no child holds the capture's AF_PACKET socket" \
     "[ -n '$kids' ] && [ -z '$leak' ]"
+
+# ------------------------------------------------ 7. bounded diagrams
+# 200,000 connections (mkpcap, as tests/memcap.sh makes its flood), and
+# 100,000 open at once: the first 100 conversations are drawn, the rest
+# counted, peak RSS (GNU time's, the writer process included) < 64 MiB.
+mkpcap=$(dirname "$SYNFIN")/tests/bench/mkpcap
+if [ -x "$mkpcap" ] && /usr/bin/time -f %M -o "$tmp/peak" true 2>/dev/null; then
+	big() { "$mkpcap" -p 1000000 -c 200000 -o "$1" -S 96 /dev/stdout 2>/dev/null; }
+	for o in "--svg $tmp/big.svg" --ladder --mermaid; do
+		big 1000 | /usr/bin/time -f %M -o "$tmp/peak" "$SYNFIN" replay \
+		    $o - >"$tmp/big.out" 2>"$tmp/err"
+		rc=$?
+		kb=$(tail -1 "$tmp/peak")
+		echo "# ${o%% *}, 200,000 connections: peak RSS $kb KiB"
+		check "${o%% *} of 200,000 connections: peak RSS < 64 MiB ($kb KiB)" \
+		    "[ $rc = 0 ] && [ '$kb' -lt 65536 ]"
+		check "... the first 100 drawn, the 199900 others named, --conn told" \
+		    "grep -q 'the first 100 of 200000 conversations; the other 199900 were left out: pick one with --conn N' '$tmp/err'"
+	done
+	check "... the SVG holds 100 conversations" \
+	    "[ \"\$(grep -c '<g class=\"conn\"' '$tmp/big.svg')\" = 100 ]"
+	big 100000 | /usr/bin/time -f %M -o "$tmp/peak" "$SYNFIN" replay \
+	    --svg "$tmp/open.svg" - 2>"$tmp/err"
+	kb=$(tail -1 "$tmp/peak")
+	echo "# --svg, 100,000 connections open at once: peak RSS $kb KiB"
+	check "--svg with 100,000 connections open at once: < 64 MiB ($kb KiB)" \
+	    "[ '$kb' -lt 65536 ] && grep -q '<g class=\"conn\"' '$tmp/open.svg'"
+	"$mkpcap" -p 400000 -c 1 -o 1 -S 96 /dev/stdout 2>/dev/null |
+	    /usr/bin/time -f %M -o "$tmp/peak" "$SYNFIN" replay \
+	    --svg "$tmp/one.svg" - 2>"$tmp/err"
+	kb=$(tail -1 "$tmp/peak")
+	echo "# --svg, one connection of 360,000 packets: peak RSS $kb KiB"
+	check "--svg of one connection of 360,000 packets: < 64 MiB ($kb KiB)" \
+	    "[ '$kb' -lt 65536 ] && grep -q 'left out to stay under the memory cap' '$tmp/err'"
+	big 1000 | "$SYNFIN" replay --svg - --conn 150000 - >"$tmp/c.svg" \
+	    2>"$tmp/err"
+	check "--conn 150000 draws that one conversation" \
+	    "[ \"\$(grep -c '<g class=\"conn\"' '$tmp/c.svg')\" = 1 ] && grep -q 'id=\"conn-150000\"' '$tmp/c.svg'"
+	rm -f "$tmp/big.svg" "$tmp/open.svg" "$tmp/one.svg" "$tmp/big.out"
+else
+	echo "# no tests/bench/mkpcap or GNU time: the diagram bounds are not checked"
+fi
 
 echo "1..$n"
 echo "# $pass passed, $fail failed"
