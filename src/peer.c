@@ -207,7 +207,7 @@ peer_quote(char *dst, size_t len, const char *what, const char *data,
  * it, + 1; 0 when there is none to read.  Linux's numbers are its own
  * (include/net/tcp_states.h), not RFC 9293's order.
  */
-static uint8_t
+uint8_t
 peer_kstate(int fd)
 {
 	static const enum tcp_state map[] = {

@@ -83,6 +83,12 @@ struct peer {
 	enum ev_side	side;
 };
 
+/*
+ * The kernel's own state of TCP socket fd (TCP_INFO) as enum tcp_state
+ * + 1, for ev_call.kstate; 0 when there is none to read.
+ */
+uint8_t	peer_kstate(int fd);
+
 /* Fork a peer; it drops its privileges before its first call. */
 int	peer_spawn(struct peer *, enum ev_side, const struct peer_env *,
 	    char *err, size_t len);

@@ -98,6 +98,7 @@ struct trace_sock {
 	struct sockaddr_storage remote;
 	bool		has_local;
 	bool		has_remote;
+	uint8_t		kstate;		/* peer_kstate() */
 };
 
 /* A thread or process being traced. */
@@ -105,6 +106,8 @@ struct tracee {
 	pid_t		tid;
 	pid_t		tgid;
 	int		pidfd;		/* of tgid; -1 until needed */
+	int		lfd;		/* our duplicate of the call's socket
+					   during the call; -1 */
 	enum ev_side	role;
 	char		prog[16];
 	bool		started;	/* its first stop was seen */
@@ -263,6 +266,8 @@ trace_progname(pid_t pid, char *buf, size_t len)
 	}
 }
 
+static void	trace_sock_drop(struct tracee *);
+
 static struct tracee *
 trace_add(struct trace *tr, pid_t tid, enum ev_side role, const char *prog)
 {
@@ -277,6 +282,7 @@ trace_add(struct trace *tr, pid_t tid, enum ev_side role, const char *prog)
 	t->tid = tid;
 	t->tgid = trace_tgid(tid);
 	t->pidfd = -1;
+	t->lfd = -1;
 	t->role = role;
 	trace_name(t->prog, sizeof t->prog, prog);
 	return t;
@@ -287,6 +293,7 @@ trace_remove(struct trace *tr, struct tracee *t)
 {
 	if (t->pidfd >= 0)
 		close(t->pidfd);
+	trace_sock_drop(t);
 	*t = tr->t[--tr->nt];
 	tr->hint = 0;
 }
@@ -314,23 +321,16 @@ trace_pidfd(struct tracee *t)
 	return t->pidfd;
 }
 
-/* The tracee's socket fd, seen through a duplicate; -1: not a socket. */
+/* What the tracer's duplicate `lfd` of a socket says of it. */
 static int
-trace_sock(struct tracee *t, int fd, struct trace_sock *s)
+trace_sock_read(int lfd, struct trace_sock *s)
 {
 	socklen_t sl;
-	int lfd, pfd;
 
 	memset(s, 0, sizeof *s);
-	if (fd < 0 || (pfd = trace_pidfd(t)) < 0)
-		return -1;
-	if ((lfd = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0)) < 0)
-		return -1;
 	sl = sizeof s->domain;
-	if (getsockopt(lfd, SOL_SOCKET, SO_DOMAIN, &s->domain, &sl) != 0) {
-		close(lfd);
+	if (getsockopt(lfd, SOL_SOCKET, SO_DOMAIN, &s->domain, &sl) != 0)
 		return -1;
-	}
 	sl = sizeof s->type;
 	getsockopt(lfd, SOL_SOCKET, SO_TYPE, &s->type, &sl);
 	sl = sizeof s->local;
@@ -339,8 +339,41 @@ trace_sock(struct tracee *t, int fd, struct trace_sock *s)
 	sl = sizeof s->remote;
 	s->has_remote = getpeername(lfd, (struct sockaddr *)&s->remote,
 	    &sl) == 0;
-	close(lfd);
+	/* The kernel's own state as the call returns (demo, lab: the
+	 * same from TCP_INFO). */
+	s->kstate = s->type == SOCK_STREAM ? peer_kstate(lfd) : 0;
 	return 0;
+}
+
+/*
+ * The tracee's socket fd, seen through a duplicate; -1: not a socket.
+ * With `keep` the duplicate stays open in t->lfd until the call
+ * returns (never across a close(), which would then not close).
+ */
+static int
+trace_sock(struct tracee *t, int fd, struct trace_sock *s, bool keep)
+{
+	int lfd, pfd;
+
+	memset(s, 0, sizeof *s);
+	if (fd < 0 || (pfd = trace_pidfd(t)) < 0)
+		return -1;
+	if ((lfd = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0)) < 0)
+		return -1;
+	if (trace_sock_read(lfd, s) != 0 || !keep) {
+		close(lfd);
+		return s->domain != 0 ? 0 : -1;
+	}
+	t->lfd = lfd;
+	return 0;
+}
+
+static void
+trace_sock_drop(struct tracee *t)
+{
+	if (t->lfd >= 0)
+		close(t->lfd);
+	t->lfd = -1;
 }
 
 static bool
@@ -552,7 +585,9 @@ trace_enter(struct trace *tr, struct tracee *t)
 		m->proto = (a[1] & 0xf) == SOCK_DGRAM ? 17 : 6;
 	} else {
 		/* Every other call names a socket: is it one of ours? */
-		if (trace_sock(t, fd, &s) != 0 || !trace_inet(s.domain)) {
+		if (trace_sock(t, fd, &s, tc != TC_CLOSE) != 0 ||
+		    !trace_inet(s.domain)) {
+			trace_sock_drop(t);
 			trace_cont(t->tid, PTRACE_CONT, 0);
 			return;
 		}
@@ -660,13 +695,14 @@ trace_exit(struct trace *tr, struct tracee *t)
 	struct trace_sock s;
 	struct peer_msg *m = &t->m;
 	int64_t rv;
-	int fd = (int)t->args[0];
+	int fd = (int)t->args[0], got;
 	bool has_from = false;
 
 	memset(&info, 0, sizeof info);
 	t->in_call = false;
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) <= 0 ||
 	    info.op != PTRACE_SYSCALL_INFO_EXIT) {
+		trace_sock_drop(t);
 		trace_cont(t->tid, PTRACE_CONT, 0);
 		return;
 	}
@@ -718,15 +754,27 @@ trace_exit(struct trace *tr, struct tracee *t)
 	default:
 		break;
 	}
-	/* Addresses as they are now where the call gave some (socket,
-	 * bind, listen, connect, accept, a datagram's source); the others
-	 * keep what their entry saw. */
-	if (trace_renews(t->tc) && fd >= 0 && trace_sock(t, fd, &s) == 0) {
-		memset(&m->local, 0, sizeof m->local);
-		memset(&m->remote, 0, sizeof m->remote);
-		m->lport = m->rport = 0;
-		trace_fill(m, &s, has_from ? &from : &t->to,
-		    has_from || (t->has_to && t->tc != TC_BIND));
+	/*
+	 * The socket as the call left it: its addresses where the call
+	 * gave some (socket, bind, connect, accept, a datagram's source),
+	 * its kernel state.  A new descriptor (socket, accept) is looked at
+	 * anew; the others through the duplicate kept since the entry.
+	 */
+	got = -1;
+	if (fd != (int)t->args[0] || t->lfd < 0)
+		got = fd >= 0 ? trace_sock(t, fd, &s, false) : -1;
+	else
+		got = trace_sock_read(t->lfd, &s);
+	trace_sock_drop(t);
+	if (got == 0) {
+		m->call.kstate = s.kstate;
+		if (trace_renews(t->tc)) {
+			memset(&m->local, 0, sizeof m->local);
+			memset(&m->remote, 0, sizeof m->remote);
+			m->lport = m->rport = 0;
+			trace_fill(m, &s, has_from ? &from : &t->to,
+			    has_from || (t->has_to && t->tc != TC_BIND));
+		}
 		if ((t->tc == TC_ACCEPT || t->tc == TC_ACCEPT4) &&
 		    s.has_remote)
 			trace_addr_str(&s.remote, m->call.args,

@@ -139,6 +139,21 @@ def check_tcp(label, pre=()):
            all(isinstance(p, int) and p > 0 for p in pids.values()),
            "%s: tcp: each call names its program and pid" % label,
            repr(progs))
+    ks = {(e["side"], e["call"]): e.get("kernel_state") for e in calls(ev)}
+    report(ks.get(("server", "listen")) == "LISTEN" and
+           ks.get(("client", "connect")) == "ESTABLISHED" and
+           ks.get(("server", "accept4")) == "ESTABLISHED" and
+           ks.get(("client", "recv")) == "CLOSE_WAIT" and
+           ks.get(("client", "close")) is None,
+           "%s: tcp: the kernel's own state as each call returned "
+           "(TCP_INFO): LISTEN, ESTABLISHED, CLOSE_WAIT after the FIN" %
+           label, repr(ks))
+    lst = calls(ev, "server", "listen")
+    sck = calls(ev, "client", "socket")
+    report(lst and sck and 0 < sck[0]["time"] - lst[0]["time"] < 2,
+           "%s: tcp: the client starts once the server listens, not after "
+           "the 3 s wait" % label,
+           repr((lst[:1], sck[:1])))
     rcv = calls(ev, "client", "recv")
     report(len(rcv) == 2 and rcv[0]["ret"] == 13 and
            rcv[0]["detail"]["args"] == '"Hello, world!"' and
@@ -286,6 +301,30 @@ def check_cleanup(label, pre=()):
            repr(leftovers(mk2)))
 
 
+def check_files(label, pre=()):
+    d = tempfile.mkdtemp()
+    os.chmod(d, 0o777)
+    try:
+        pcap, svg = os.path.join(d, "r.pcap"), os.path.join(d, "r.svg")
+        rc, ev, err, _ = run(py("tcp_client.py").split(),
+                             server=py("tcp_server.py"), pre=pre,
+                             extra=("-w", pcap, "--svg", svg))
+        n = len([e for e in ev if e["type"] == "packet"])
+        r = subprocess.run([SYNFIN, "replay", "--json", pcap],
+                           capture_output=True)
+        m = len([l for l in r.stdout.decode().splitlines()
+                 if '"type":"packet"' in l])
+        report(rc == 0 and n > 0 and m == n,
+               "%s: -w: the pcap holds the run's %d packets" % (label, n),
+               "rc=%d replay=%d" % (rc, m))
+        body = open(svg).read() if os.path.exists(svg) else ""
+        report("<svg" in body[:400] and "connect(" in body and
+               "accept4(" in body,
+               "%s: --svg: the ladder with the programs' calls" % label)
+    finally:
+        shutil.rmtree(d)
+
+
 def check_c(label, pre=()):
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
@@ -367,6 +406,7 @@ def main():
         check_udp_nothing(label, pre)
         check_time_wait(label, pre)
         check_cleanup(label, pre)
+        check_files(label, pre)
         check_c(label, pre)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
