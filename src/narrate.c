@@ -428,6 +428,38 @@ narrate_unprocessed(const struct timeline *tl, size_t i, const struct ev *e)
 	return NULL;
 }
 
+/*
+ * The close() or shutdown() that queued FIN packet i, when it was made
+ * more than a millisecond before it: how long before (ns), or 0.
+ */
+static uint64_t
+narrate_close_call(const struct timeline *tl, size_t i, const struct ev *e,
+    const struct ev **call)
+{
+	const struct ev *s;
+	enum ev_side side = e->u.pkt.dir == EV_C2S ? EV_CLIENT : EV_SERVER;
+	size_t j;
+
+	for (j = i; j > timeline_first(tl) && j + 16 * NARRATE_LOOKAHEAD > i;
+	    j--) {
+		s = timeline_at(tl, j - 1);
+		if (s == NULL || s->conn != e->conn)
+			continue;
+		if (s->type == EV_PACKET && s->u.pkt.dir == e->u.pkt.dir &&
+		    (s->u.pkt.flags & TCP_FIN))
+			return 0;	/* not the first FIN */
+		if (s->type != EV_CALL || s->u.call.side != side ||
+		    (strcmp(s->u.call.name, "close") != 0 &&
+		    strcmp(s->u.call.name, "shutdown") != 0))
+			continue;
+		*call = s;
+		if (e->ts_ns - s->ts_ns > 1000000)
+			return (uint64_t)(e->ts_ns - s->ts_ns);
+		return 0;
+	}
+	return 0;
+}
+
 /* Does packet i answer the peer's latest segment, a copy sent again? */
 static bool
 narrate_answers_copy(const struct timeline *tl, size_t i, const struct ev *e)
@@ -479,7 +511,7 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 {
 	const struct ev_packet *p = &e->u.pkt;
 	const struct ev *s;
-	const struct ev *u;
+	const struct ev *u, *call;
 	char seq[24], end[16], ack[16], label[64], why[NARRATE_MAX];
 	size_t j, nstates = 0;
 	uint64_t lost;
@@ -544,6 +576,21 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 		narrate_why(s->u.state.why, s->u.state.endpoint, why,
 		    sizeof why);
 		narrate_say(o, why);
+	}
+	/* A FIN queued behind data: the state changed at the call. */
+	if ((p->flags & TCP_FIN) && (lost = narrate_close_call(tl, i, e,
+	    &call)) != 0) {
+		snprintf(seq, sizeof seq, "%" PRIu64, lost / 1000000);
+		v->n = seq;
+		v->name = call->u.call.name;
+		v->cstate = tcp_state_name(p->st_after[p->dir == EV_C2S ?
+		    EV_CLIENT : EV_SERVER]);
+		/* TRANSLATORS: {name} is close or shutdown; {n} counts
+		   milliseconds; {cstate} a state name, kept in English. */
+		narrate_put(o, _("The {who} called {name}() {n} ms before "
+		    "this FIN: its kernel has been {cstate} since then, while "
+		    "the data queued before the FIN went out. The wire shows "
+		    "the change only now."), v);
 	}
 	/* TCP Fast Open (RFC 7413): the cookie is the whole trick. */
 	if ((p->opt.present & TCPOPT_F_TFO) && (p->flags & TCP_SYN)) {
@@ -1052,6 +1099,11 @@ narrate_summary(struct narrate_out *o, const struct ev *e)
 		   (ESTABLISHED, TIME_WAIT), kept in English. */
 		narrate_put(o, _("The client ends in {cstate}, the server in "
 		    "{sstate}."), &v);
+		/* Where the wire cannot tell, say so. */
+		if (s->server_state == TCP_ST_LISTEN)
+			narrate_put(o, _("The server never answered: nothing "
+			    "on the wire shows its state, and LISTEN is only "
+			    "what a SYN is sent to."), &v);
 	}
 	if (s->evicted)
 		narrate_put(o, _("It was closed early: too many conversations "

@@ -558,3 +558,43 @@ Test(narrate, chinese_is_cut_between_characters)
 		    i);
 	}
 }
+
+Test(narrate, a_fin_long_after_close_says_when_the_state_changed)
+{
+	struct pkt_addr cli = { .family = 4, .a = { 10, 0, 0, 1 } };
+	struct pkt_addr srv = { .family = 4, .a = { 10, 0, 0, 2 } };
+	struct ev_call c = { .side = EV_CLIENT, .name = "close" };
+
+	handshake();
+	/* close() at 3.5 ms; the FIN leaves at 4 ms, then one 60 ms on. */
+	engine_call(e, 3500000, &c, 6, &cli, 40000, &srv, 80);
+	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
+	cr_assert(strstr(say(packet(4)), "ms before this FIN") == NULL,
+	    "%s", out);
+	frame += 60;
+	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);	/* again */
+	cr_assert(strstr(say(packet(5)), "ms before this FIN") == NULL,
+	    "not the first FIN: %s", out);
+}
+
+Test(narrate, a_late_fin_after_close)
+{
+	struct pkt_addr cli = { .family = 4, .a = { 10, 0, 0, 1 } };
+	struct pkt_addr srv = { .family = 4, .a = { 10, 0, 0, 2 } };
+	struct ev_call c = { .side = EV_CLIENT, .name = "close" };
+
+	handshake();
+	engine_call(e, 3500000, &c, 6, &cli, 40000, &srv, 80);
+	frame += 180;		/* the FIN queued behind data: 181 ms on */
+	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
+	cr_assert_says(say(packet(4)), "The client called close() 180 ms "
+	    "before this FIN: its kernel has been FIN_WAIT_1 since then");
+}
+
+Test(narrate, a_server_that_never_answered_is_a_guess)
+{
+	seg(true, TCP_SYN, CISN, 0, 0);
+	engine_finish(e);
+	cr_assert_says(say(first_of(EV_SUMMARY)), "The server never "
+	    "answered: nothing on the wire shows its state");
+}
