@@ -20,8 +20,9 @@
 #define EXIT_INPUT	1	/* unreadable input, bad filter ... */
 #define EXIT_USAGE	2
 
-/* Events the UI's timeline keeps; past it the oldest are evicted. */
-#define CMD_TL_MAX	2000000
+/* Events the UI's timeline keeps: no count (SYNFIN_MAX_EVENTS sets one);
+ * its memory budget (TL_BUDGET) evicts the oldest. */
+#define CMD_TL_MAX	0
 
 struct cmd_opts {
 	const char	*cmd;		/* "replay", "demo", "live" */

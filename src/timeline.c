@@ -18,8 +18,19 @@
  * points to (warning messages) and a packet's payload (its first
  * TL_PAYLOAD_MAX bytes) are copied into memory the timeline owns and
  * freed with their event; conn pointers are rewritten to the
- * timeline's own copies.  conns[] holds the conns still held, in id
- * order.
+ * timeline's own copies.
+ *
+ * Conns are found by id in O(1): slot[s0 + id - base] is conn `id`, or
+ * NULL once it is evicted; the slots before the oldest held conn are
+ * dropped as it goes (s0 advances), so the slots span the ids from the
+ * oldest held conn to the newest.  A Fenwick tree over the slots counts
+ * the held conns before a slot, for the list view's k'th held conn and a
+ * conn's rank in O(log n); eviction never walks the conns.
+ *
+ * Memory by budget: `bytes` counts what the held events cost (the event,
+ * its step, its payload copy and strings, the conns and their step
+ * arrays); past the budget the oldest chunk goes, as past the cap on
+ * events.
  */
 #define TL_CHUNK	4096
 
@@ -33,13 +44,19 @@ struct timeline {
 	size_t		nchunks;
 	size_t		capchunks;
 	struct ev	*spare;		/* an evicted chunk, for reuse */
-	struct tl_conn	**conns;	/* held, ascending id */
-	size_t		nconns;
-	size_t		capconns;
+	struct tl_conn	**slot;		/* by id, from slot[s0] = base */
+	uint32_t	*fen;		/* Fenwick tree over slot presence */
+	size_t		s0;		/* slot of id `base` */
+	size_t		nslot;		/* slots in use from s0 */
+	size_t		capslot;
+	uint32_t	base;		/* id of slot[s0] */
+	size_t		nconns;		/* held */
 	uint32_t	maxid;		/* highest id seen */
 	size_t		conns_evicted;
 	size_t		paybytes;	/* payload copies held */
 	size_t		paybudget;	/* ... at most */
+	size_t		bytes;		/* memory the held events cost */
+	size_t		budget;		/* ... at most; 0: no budget */
 };
 
 static struct tl_conn *
@@ -73,72 +90,167 @@ timeline_slot(struct timeline *tl)
 	return &tl->chunks[k][tl->n % tl->csz];
 }
 
-/* Index in conns[] of the first held conn with an id >= id. */
-static size_t
-timeline_conn_pos(const struct timeline *tl, uint32_t id)
-{
-	size_t lo = 0, hi = tl->nconns, mid;
+/* ---------------------------------------------------- conns by id */
 
-	/* Without evictions conns[id - 1] is it; the newest is common. */
-	if (id - 1 < tl->nconns && tl->conns[id - 1]->info.id == id)
-		return id - 1;
-	if (tl->nconns > 0 && tl->conns[tl->nconns - 1]->info.id == id)
-		return tl->nconns - 1;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (tl->conns[mid]->info.id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
+static void
+timeline_fen_add(struct timeline *tl, size_t p, int d)
+{
+	for (p++; p <= tl->capslot; p += p & -p)
+		tl->fen[p] = (uint32_t)((int64_t)tl->fen[p] + d);
+}
+
+/* Held conns in slots [0, p). */
+static size_t
+timeline_fen_sum(const struct timeline *tl, size_t p)
+{
+	size_t n = 0;
+
+	for (; p > 0; p -= p & -p)
+		n += tl->fen[p];
+	return n;
+}
+
+/* The slot of the k'th held conn (k < nconns). */
+static size_t
+timeline_fen_kth(const struct timeline *tl, size_t k)
+{
+	size_t p = 0, step = 1;
+
+	while (step * 2 <= tl->capslot)
+		step *= 2;
+	for (; step > 0; step /= 2) {
+		if (p + step <= tl->capslot && tl->fen[p + step] <= k) {
+			p += step;
+			k -= tl->fen[p];
+		}
 	}
-	return lo;
+	return p;
+}
+
+static void
+timeline_fen_build(struct timeline *tl)
+{
+	size_t p, q;
+
+	memset(tl->fen, 0, (tl->capslot + 1) * sizeof *tl->fen);
+	for (p = 1; p <= tl->capslot; p++) {
+		if (tl->slot[p - 1] != NULL)
+			tl->fen[p]++;
+		q = p + (p & -p);
+		if (q <= tl->capslot)
+			tl->fen[q] += tl->fen[p];
+	}
 }
 
 static struct tl_conn *
 timeline_find(const struct timeline *tl, uint32_t id)
 {
-	size_t i;
-
-	if (id == 0 || id > tl->maxid)
+	if (id < tl->base || id == 0 || (size_t)(id - tl->base) >= tl->nslot)
 		return NULL;
-	i = timeline_conn_pos(tl, id);
-	if (i < tl->nconns && tl->conns[i]->info.id == id)
-		return tl->conns[i];
-	return NULL;
+	return tl->slot[tl->s0 + (id - tl->base)];
+}
+
+/* Room for slots up to id (> every id held): slide or grow, rebuild. */
+static void
+timeline_slots_reach(struct timeline *tl, uint32_t id)
+{
+	size_t need = (size_t)(id - tl->base) + 1, cap;
+
+	if (tl->s0 + need <= tl->capslot)
+		return;
+	if (tl->s0 > 0 && need <= tl->capslot / 2) {
+		memmove(tl->slot, tl->slot + tl->s0,
+		    tl->nslot * sizeof *tl->slot);
+		memset(tl->slot + tl->nslot, 0,
+		    (tl->capslot - tl->nslot) * sizeof *tl->slot);
+		tl->s0 = 0;
+	} else {
+		cap = tl->capslot ? tl->capslot : 64;
+		while (cap < need * 2)
+			cap *= 2;
+		if (tl->s0 > 0)
+			memmove(tl->slot, tl->slot + tl->s0,
+			    tl->nslot * sizeof *tl->slot);
+		tl->s0 = 0;
+		tl->slot = xreallocarray(tl->slot, cap, sizeof *tl->slot);
+		memset(tl->slot + tl->nslot, 0,
+		    (cap - tl->nslot) * sizeof *tl->slot);
+		tl->fen = xreallocarray(tl->fen, cap + 1, sizeof *tl->fen);
+		tl->capslot = cap;
+	}
+	timeline_fen_build(tl);
+}
+
+/* Slots from id (< base) on: the rare conn older than all held. */
+static void
+timeline_slots_front(struct timeline *tl, uint32_t id)
+{
+	size_t more = tl->base - id, cap = tl->capslot;
+
+	while (cap < tl->nslot + more + 1)
+		cap *= 2;
+	if (cap != tl->capslot) {
+		tl->slot = xreallocarray(tl->slot, cap, sizeof *tl->slot);
+		memset(tl->slot + tl->capslot, 0,
+		    (cap - tl->capslot) * sizeof *tl->slot);
+		tl->fen = xreallocarray(tl->fen, cap + 1, sizeof *tl->fen);
+		tl->capslot = cap;
+	}
+	memmove(tl->slot + more, tl->slot + tl->s0,
+	    tl->nslot * sizeof *tl->slot);
+	memset(tl->slot, 0, more * sizeof *tl->slot);
+	memset(tl->slot + more + tl->nslot, 0,
+	    (tl->capslot - more - tl->nslot) * sizeof *tl->slot);
+	tl->s0 = 0;
+	tl->nslot += more;
+	tl->base = id;
+	timeline_fen_build(tl);
 }
 
 static struct tl_conn *
 timeline_add_conn(struct timeline *tl, const struct conn_info *ci)
 {
 	struct tl_conn *c;
-	size_t i;
+	size_t p;
 
 	if (ci->id == 0)
 		return NULL;
-	/* Ids come in order from 1, one conn event each: append. */
-	i = ci->id > tl->maxid ? tl->nconns : timeline_conn_pos(tl, ci->id);
-	if (i < tl->nconns && tl->conns[i]->info.id == ci->id)
-		return tl->conns[i];
-	if (tl->nconns == tl->capconns) {
-		tl->capconns = tl->capconns ? tl->capconns * 2 : 16;
-		tl->conns = xreallocarray(tl->conns, tl->capconns,
-		    sizeof *tl->conns);
+	if ((c = timeline_find(tl, ci->id)) != NULL)
+		return c;
+	/* Ids come in order from 1, one conn event each; anything else
+	 * (hand-made events) still works, at a cost. */
+	if (tl->nconns > 0 && ci->id < tl->base)
+		timeline_slots_front(tl, ci->id);
+	if (tl->nconns == 0) {
+		/* Nothing held: the slots start again at this id. */
+		tl->s0 = 0;
+		tl->nslot = 0;
+		tl->base = ci->id;
+		if (tl->capslot > 0) {
+			memset(tl->slot, 0, tl->capslot * sizeof *tl->slot);
+			memset(tl->fen, 0, (tl->capslot + 1) *
+			    sizeof *tl->fen);
+		}
 	}
-	memmove(&tl->conns[i + 1], &tl->conns[i],
-	    (tl->nconns - i) * sizeof *tl->conns);
+	timeline_slots_reach(tl, ci->id);
 	c = xcalloc(1, sizeof *c);
 	c->info = *ci;
 	c->st[0] = c->st0[0] = ci->init[0];
 	c->st[1] = c->st0[1] = ci->init[1];
-	tl->conns[i] = c;
+	p = tl->s0 + (ci->id - tl->base);
+	tl->slot[p] = c;
+	timeline_fen_add(tl, p, 1);
+	if ((size_t)(ci->id - tl->base) + 1 > tl->nslot)
+		tl->nslot = (size_t)(ci->id - tl->base) + 1;
 	tl->nconns++;
+	tl->bytes += sizeof *c;
 	if (ci->id > tl->maxid)
 		tl->maxid = ci->id;
 	return c;
 }
 
 static void
-timeline_add_step(struct tl_conn *c, size_t ev)
+timeline_add_step(struct timeline *tl, struct tl_conn *c, size_t ev)
 {
 	size_t off = 0;
 
@@ -150,7 +262,9 @@ timeline_add_step(struct tl_conn *c, size_t ev)
 			memmove(c->stepbuf, c->steps,
 			    c->nsteps * sizeof *c->steps);
 		} else {
+			tl->bytes -= c->capsteps * sizeof *c->stepbuf;
 			c->capsteps = c->capsteps ? c->capsteps * 2 : 16;
+			tl->bytes += c->capsteps * sizeof *c->stepbuf;
 			c->stepbuf = xreallocarray(c->stepbuf, c->capsteps,
 			    sizeof *c->stepbuf);
 			if (off > 0)
@@ -168,7 +282,7 @@ timeline_add_step(struct tl_conn *c, size_t ev)
 
 /* Conn c's oldest step was evicted.  Returns true when nothing is left. */
 static bool
-timeline_evict_step(struct tl_conn *c)
+timeline_evict_step(struct timeline *tl, struct tl_conn *c)
 {
 	struct tl_step *buf;
 	size_t off;
@@ -179,6 +293,7 @@ timeline_evict_step(struct tl_conn *c)
 	c->nsteps--;
 	c->nevicted++;
 	if (c->nsteps == 0) {
+		tl->bytes -= c->capsteps * sizeof *c->stepbuf;
 		free(c->stepbuf);
 		c->stepbuf = c->steps = NULL;
 		c->capsteps = 0;
@@ -192,6 +307,7 @@ timeline_evict_step(struct tl_conn *c)
 		memcpy(buf, c->steps, c->nsteps * sizeof *buf);
 		free(c->stepbuf);
 		c->stepbuf = c->steps = buf;
+		tl->bytes -= (c->capsteps - c->capsteps / 2) * sizeof *buf;
 		c->capsteps /= 2;
 	}
 	return false;
@@ -205,20 +321,39 @@ timeline_conn_free(struct tl_conn *c)
 	free(c);
 }
 
-/* Forget conns that are over and have no event left. */
+/* Forget conn c, over and without an event left: its slot empties,
+ * and the slots before the oldest held conn go. */
 static void
-timeline_evict_conns(struct timeline *tl)
+timeline_evict_conn(struct timeline *tl, struct tl_conn *c)
 {
-	size_t i, j;
+	size_t p = tl->s0 + (c->info.id - tl->base);
 
-	for (i = j = 0; i < tl->nconns; i++) {
-		if (tl->conns[i]->over && tl->conns[i]->nsteps == 0) {
-			timeline_conn_free(tl->conns[i]);
-			tl->conns_evicted++;
-		} else
-			tl->conns[j++] = tl->conns[i];
+	tl->slot[p] = NULL;
+	timeline_fen_add(tl, p, -1);
+	tl->nconns--;
+	tl->conns_evicted++;
+	tl->bytes -= sizeof *c;
+	timeline_conn_free(c);
+	while (tl->nslot > 0 && tl->slot[tl->s0] == NULL) {
+		tl->s0++;
+		tl->nslot--;
+		tl->base++;
 	}
-	tl->nconns = j;
+}
+
+/* What a held event costs (timeline_emit() adds the same). */
+static size_t
+timeline_ev_cost(const struct ev *e)
+{
+	size_t n = sizeof *e;
+
+	if (e->type == EV_WARNING && e->u.warn.message != NULL)
+		n += strlen(e->u.warn.message) + 1;
+	if (e->type == EV_OUTPUT && e->u.out.text != NULL)
+		n += strlen(e->u.out.text) + 1;
+	if (e->type == EV_PACKET)
+		n += e->u.pkt.paycap;
+	return n;
 }
 
 /* The cap is reached: the oldest chunk goes, whole. */
@@ -226,14 +361,17 @@ static void
 timeline_evict_chunk(struct timeline *tl)
 {
 	struct ev *ch = tl->chunks[0], *e;
-	bool gone = false;
+	struct tl_conn *c;
 	size_t i;
 
 	for (i = 0; i < tl->csz; i++) {
 		e = &ch[i];
-		if (e->conn != NULL &&
-		    timeline_evict_step(timeline_conn_of(e)))
-			gone = true;
+		tl->bytes -= timeline_ev_cost(e);
+		/* A conn's steps are its events in order: when this was its
+		 * last, no later event of the chunk names it. */
+		if (e->conn != NULL && timeline_evict_step(tl,
+		    c = timeline_conn_of(e)))
+			timeline_evict_conn(tl, c);
 		if (e->type == EV_WARNING)
 			free((char *)(uintptr_t)e->u.warn.message);
 		if (e->type == EV_PACKET && e->u.pkt.payload != NULL) {
@@ -251,8 +389,6 @@ timeline_evict_chunk(struct timeline *tl)
 		tl->spare = ch;
 	else
 		free(ch);
-	if (gone)
-		timeline_evict_conns(tl);
 }
 
 /* How far back a late state change or mark looks for its packet. */
@@ -368,6 +504,9 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	while (tl->paybytes + keep > tl->paybudget &&
 	    tl->n - tl->first >= tl->csz)
 		timeline_evict_chunk(tl);
+	while (tl->budget != 0 && tl->bytes + sizeof *e + keep >
+	    tl->budget && tl->n - tl->first >= tl->csz)
+		timeline_evict_chunk(tl);
 	if (e->type == EV_CONN && e->conn != NULL)
 		c = timeline_add_conn(tl, e->conn);
 	else if (e->conn != NULL)
@@ -427,8 +566,9 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	if (e->type == EV_OUTPUT)
 		slot->u.out.text = xstrdup(e->u.out.text != NULL ?
 		    e->u.out.text : "");
+	tl->bytes += timeline_ev_cost(slot);
 	if (c != NULL) {
-		timeline_add_step(c, tl->n);
+		timeline_add_step(tl, c, tl->n);
 		if (e->type == EV_STATE && c->info.proto == 6)
 			timeline_attach_state(tl, c, &e->u.state);
 		else if (e->type == EV_UNPROCESSED)
@@ -446,6 +586,7 @@ timeline_new(size_t max_events)
 	tl->sink.close = NULL;
 	tl->max = max_events;
 	tl->paybudget = TL_PAYLOAD_BUDGET;
+	tl->budget = TL_BUDGET;
 	/* A small cap still evicts in steps of an eighth of it. */
 	tl->csz = TL_CHUNK;
 	if (max_events != 0 && max_events / 8 < TL_CHUNK)
@@ -474,9 +615,10 @@ timeline_free(struct timeline *tl)
 		free(tl->chunks[i]);
 	free(tl->chunks);
 	free(tl->spare);
-	for (i = 0; i < tl->nconns; i++)
-		timeline_conn_free(tl->conns[i]);
-	free(tl->conns);
+	for (i = 0; i < tl->nslot; i++)
+		timeline_conn_free(tl->slot[tl->s0 + i]);
+	free(tl->slot);
+	free(tl->fen);
 	free(tl);
 }
 
@@ -484,6 +626,25 @@ void
 timeline_set_payload_budget(struct timeline *tl, size_t bytes)
 {
 	tl->paybudget = bytes;
+}
+
+void
+timeline_set_budget(struct timeline *tl, size_t bytes)
+{
+	size_t per;
+
+	tl->budget = bytes;
+	/* A small budget evicts in steps of an eighth of it too; chunks
+	 * keep their size once events are in them. */
+	per = bytes / 8 / (sizeof (struct ev) + sizeof (struct tl_step));
+	if (tl->n == 0 && bytes != 0 && per < tl->csz)
+		tl->csz = per > 0 ? per : 1;
+}
+
+size_t
+timeline_bytes(const struct timeline *tl)
+{
+	return tl->bytes;
 }
 
 struct sink *
@@ -529,7 +690,7 @@ timeline_conn_first(const struct timeline *tl)
 {
 	if (tl->nconns == 0)
 		return tl->maxid;
-	return tl->conns[0]->info.id - 1;
+	return tl->base - 1;
 }
 
 size_t
@@ -547,15 +708,21 @@ timeline_conns_held(const struct timeline *tl)
 const struct tl_conn *
 timeline_conn_held(const struct timeline *tl, size_t k)
 {
-	return k < tl->nconns ? tl->conns[k] : NULL;
+	if (k >= tl->nconns)
+		return NULL;
+	return tl->slot[timeline_fen_kth(tl, k)];
 }
 
 size_t
 timeline_conn_rank(const struct timeline *tl, size_t idx)
 {
-	if (idx >= tl->maxid)
+	uint32_t id = (uint32_t)(idx + 1);
+
+	if (idx >= tl->maxid || tl->nconns == 0)
 		return tl->nconns;
-	return timeline_conn_pos(tl, (uint32_t)(idx + 1));
+	if (id < tl->base)
+		return 0;
+	return timeline_fen_sum(tl, tl->s0 + (id - tl->base));
 }
 
 const struct tl_conn *

@@ -10,9 +10,9 @@
  * timeline's whole life).  Each conn's events are also listed in its own
  * index, with both endpoints' states after each event.
  *
- * Memory cap: when a cap on events is set and reached, the OLDEST events
- * are evicted, a whole chunk at a time, so that no more than the cap are
- * ever held; timeline_first() is then the oldest index still held and
+ * Memory cap: when the memory budget (TL_BUDGET) or a cap on events is
+ * reached, the OLDEST events are evicted, a whole chunk at a time, in
+ * O(1) amortised per event, so that no more than the cap are ever held; timeline_first() is then the oldest index still held and
  * timeline_evicted() how many are gone.  Accessors return NULL for an
  * evicted index.  A conn's steps drop their evicted entries (steps[0] is
  * its oldest held step), and a conn that is over and has no step left is
@@ -64,10 +64,22 @@ struct timeline;
 #define TL_PAYLOAD_MAX		512
 #define TL_PAYLOAD_BUDGET	((size_t)64 << 20)
 
+/*
+ * Memory by budget: what the held events cost in all (each event, its
+ * step, its payload copy and strings, the conns and their step arrays)
+ * stays under TL_BUDGET unless set otherwise; past it the oldest events
+ * are evicted as under the cap on events.
+ */
+#define TL_BUDGET		((size_t)256 << 20)
+
 /* max_events 0: no cap; otherwise at most that many are held. */
 struct timeline	*timeline_new(size_t max_events);
 /* The payload bytes held at most (tests lower it). */
 void		 timeline_set_payload_budget(struct timeline *, size_t bytes);
+/* The memory budget in bytes (0: none; set before the first event), and
+ * what is held now. */
+void		 timeline_set_budget(struct timeline *, size_t bytes);
+size_t		 timeline_bytes(const struct timeline *);
 void		 timeline_free(struct timeline *);
 /* The sink to give the engine; owned by the timeline. */
 struct sink	*timeline_sink(struct timeline *);

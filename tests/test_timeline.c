@@ -585,3 +585,132 @@ Test(timeline, payload_reads_as_text_and_hex)
 	ev_payload_hexline(b, 11, 8, 8, buf, 10);
 	cr_assert_lt(strlen(buf), 10);
 }
+
+/* ------------------------------------------- budget and conn index */
+
+/* Hand-made events: conn `id` (1-based) of a list of conn_infos. */
+static struct conn_info hm_ci[64];
+
+static void
+hm_emit(struct timeline *t, enum ev_type type, uint32_t id, uint64_t fr)
+{
+	struct ev ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	ev.ts_ns = (int64_t)fr * 1000;
+	if (id != 0) {
+		hm_ci[id].id = id;
+		hm_ci[id].proto = 17;
+		ev.conn = &hm_ci[id];
+	}
+	if (type == EV_PACKET)
+		ev.u.pkt.frame = fr;
+	if (type == EV_WARNING)
+		ev.u.warn.message = "a warning about nothing in particular";
+	sink_emit(timeline_sink(t), &ev);
+}
+
+/* The held conns in order, each where its rank says, each found by its
+ * index, none held between them. */
+static void
+hm_check_conns(const struct timeline *t)
+{
+	const struct tl_conn *c, *prev = NULL;
+	size_t k, idx, held = timeline_conns_held(t);
+
+	for (k = 0; k < held; k++) {
+		c = timeline_conn_held(t, k);
+		cr_assert_not_null(c, "held conn %zu of %zu", k, held);
+		cr_assert_eq(timeline_conn_rank(t, c->info.id - 1), k);
+		cr_assert_eq(timeline_conn(t, c->info.id - 1), c);
+		if (prev != NULL) {
+			cr_assert_gt(c->info.id, prev->info.id);
+			for (idx = prev->info.id; idx < c->info.id - 1; idx++) {
+				cr_assert_null(timeline_conn(t, idx));
+				cr_assert_eq(timeline_conn_rank(t, idx), k);
+			}
+		} else
+			cr_assert_eq(timeline_conn_first(t), c->info.id - 1);
+		prev = c;
+	}
+	cr_assert_null(timeline_conn_held(t, held));
+	cr_assert_eq(timeline_conn_rank(t, timeline_nconns(t)), held);
+}
+
+/*
+ * A budget of 64 KiB: whatever comes, what the held events cost stays
+ * under it once a chunk is full, the oldest go first, and the conns that
+ * are over and have no event left go with them while an open one stays.
+ */
+Test(timeline_budget, holds_what_the_budget_allows_oldest_out_first)
+{
+	struct timeline *t = timeline_new(0);
+	const size_t budget = 64 * 1024;
+	uint64_t fr = 0;
+	uint32_t id;
+	int round;
+
+	timeline_set_budget(t, budget);
+	hm_emit(t, EV_CONN, 1, 0);		/* open all along */
+	for (round = 0; round < 40; round++) {
+		for (id = 2; id < 40; id++) {
+			if (round == 0 || id % 3 == 0)
+				continue;
+			hm_emit(t, EV_PACKET, id, ++fr);
+		}
+		if (round == 0)
+			for (id = 2; id < 40; id++)
+				hm_emit(t, EV_CONN, id, ++fr);
+		hm_emit(t, EV_PACKET, 1, ++fr);
+		hm_emit(t, EV_WARNING, 0, ++fr);
+		if (round == 20)
+			for (id = 3; id < 40; id += 3)
+				hm_emit(t, EV_SUMMARY, id, ++fr);
+		cr_assert_leq(timeline_bytes(t), budget,
+		    "round %d: %zu bytes held", round, timeline_bytes(t));
+		hm_check_conns(t);
+	}
+	cr_assert_gt(timeline_evicted(t), 0);
+	cr_assert_not_null(timeline_conn(t, 0), "the open conn stays");
+	/* Over, and its events long gone: conn 3 went; conn 4, not over,
+	 * stays (though its first events went). */
+	cr_assert_null(timeline_conn(t, 2));
+	cr_assert_not_null(timeline_conn(t, 3));
+	cr_assert_gt(timeline_conn(t, 3)->nevicted, 0);
+	cr_assert_gt(timeline_conns_evicted(t), 0);
+	timeline_free(t);
+}
+
+/* Conn events out of id order (hand-made) still find their place. */
+Test(timeline_budget, conns_out_of_order_are_found)
+{
+	struct timeline *t = timeline_new(0);
+
+	hm_emit(t, EV_CONN, 5, 1);
+	hm_emit(t, EV_CONN, 9, 2);
+	hm_emit(t, EV_CONN, 2, 3);
+	hm_emit(t, EV_CONN, 7, 4);
+	cr_assert_eq(timeline_conns_held(t), 4);
+	cr_assert_eq(timeline_conn_held(t, 0)->info.id, 2);
+	cr_assert_eq(timeline_conn_held(t, 1)->info.id, 5);
+	cr_assert_eq(timeline_conn_held(t, 2)->info.id, 7);
+	cr_assert_eq(timeline_conn_held(t, 3)->info.id, 9);
+	hm_check_conns(t);
+	timeline_free(t);
+}
+
+/* The default: 256 MiB, and what is held is counted from the start. */
+Test(timeline_budget, counts_what_it_holds)
+{
+	struct timeline *t = timeline_new(0);
+	size_t b0;
+
+	cr_assert_eq(timeline_bytes(t), 0);
+	hm_emit(t, EV_CONN, 1, 0);
+	b0 = timeline_bytes(t);
+	cr_assert_geq(b0, sizeof(struct ev) + sizeof(struct tl_conn));
+	hm_emit(t, EV_PACKET, 1, 1);
+	cr_assert_geq(timeline_bytes(t), b0 + sizeof(struct ev));
+	timeline_free(t);
+}

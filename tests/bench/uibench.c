@@ -36,6 +36,22 @@ uibench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The peak resident memory so far (Linux), as the kernel counts it. */
+static void
+uibench_hwm(void)
+{
+	char line[256];
+	FILE *fp = fopen("/proc/self/status", "r");
+
+	if (fp == NULL)
+		return;
+	while (fgets(line, sizeof line, fp) != NULL)
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			printf("  peak memory %s", line + 6 + strspn(line + 6,
+			    " \t"));
+	fclose(fp);
+}
+
 static double
 uibench_frames(struct ui *ui)
 {
@@ -108,16 +124,23 @@ main(int argc, char **argv)
 	doupdate();
 	t_list = uibench_now() - t0;
 
-	for (i = 0; i < timeline_nconns(tl); i++) {
-		c = timeline_conn(tl, i);
+	for (i = 0; i < timeline_conns_held(tl); i++) {
+		c = timeline_conn_held(tl, i);
 		if (big == NULL || c->nsteps > big->nsteps) {
 			big = c;
-			bigi = i;
+			bigi = c->info.id - 1;
 		}
 	}
 	printf("uibench: %zu events, %zu conns, %sx%s\n", timeline_len(tl),
 	    timeline_nconns(tl), cols, rows);
 	printf("  open (read, timeline): %.1f ms\n", t_load * 1e3);
+	printf("  held: %zu events, %zu conns, %.1f MiB of a %.0f MiB budget; "
+	    "evicted: %zu events, %zu conns\n", timeline_len(tl) -
+	    timeline_first(tl), timeline_conns_held(tl),
+	    (double)timeline_bytes(tl) / 1048576.0,
+	    (double)TL_BUDGET / 1048576.0, timeline_evicted(tl),
+	    timeline_conns_evicted(tl));
+	uibench_hwm();
 	printf("  first frame of the connection list: %.2f ms\n",
 	    t_list * 1e3);
 	ms = uibench_frames(&ui);
