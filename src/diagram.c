@@ -298,88 +298,56 @@ diagram_time(int64_t rel, char *buf, size_t len)
 	    u / 1000000000U, (u % 1000000000U) / 1000U);
 }
 
-/* East Asian wide: u8.c's table, the one every layout uses. */
-static int
-diagram_wide(uint32_t cp)
-{
-	return u8_cp_width(cp) == 2;
-}
-
-/* One UTF-8 character at p: its length; *cp is -1 for a bad byte. */
-static size_t
-diagram_char(const unsigned char *p, int32_t *cp)
-{
-	size_t n, k;
-	uint32_t v;
-
-	if (*p < 0x80) {
-		*cp = *p;
-		return 1;
-	}
-	n = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 :
-	    (*p & 0xf8) == 0xf0 ? 4 : 0;
-	*cp = -1;
-	if (n == 0)
-		return 1;
-	v = *p & (0x7fU >> n);
-	for (k = 1; k < n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 1;
-		v = (v << 6) | (p[k] & 0x3fU);
-	}
-	/* Overlong forms, surrogates and what XML forbids are bad too. */
-	if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) ||
-	    (n == 4 && v < 0x10000) || v > 0x10ffff ||
-	    (v >= 0xd800 && v <= 0xdfff) || v == 0xfffe || v == 0xffff)
-		return 1;
-	*cp = (int32_t)v;
-	return n;
-}
-
+/*
+ * One decoder for all of synfin: u8.c's.  For XML, what it cannot decode
+ * (its U+FFFD that was not one in the text) and the noncharacters XML
+ * forbids are bad (-1).  s is NUL-terminated: the decoder stops at the
+ * first byte that does not continue a character, so 4 bytes is a bound.
+ */
 size_t
 diagram_utf8(const char *s, int32_t *cp)
 {
-	return diagram_char((const unsigned char *)s, cp);
+	uint32_t u;
+	size_t n = u8_decode(s, 4, &u);
+
+	if ((u == 0xfffd && (n != 3 || memcmp(s, "\xef\xbf\xbd", 3) != 0)) ||
+	    u == 0xfffe || u == 0xffff)
+		*cp = -1;
+	else
+		*cp = (int32_t)u;
+	return n > 0 ? n : 1;
 }
 
 size_t
 diagram_width(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
-	int32_t cp;
-
-	while (*p != '\0') {
-		p += diagram_char(p, &cp);
-		w += cp >= 0 && diagram_wide((uint32_t)cp) ? 2 : 1;
-	}
-	return w;
+	return u8_strwidth(s);
 }
 
 void
 diagram_clip(const char *s, size_t cells, char *buf, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t used = 0, w = 0, n, cw;
-	int32_t cp;
+	size_t used = 0, w = 0, n, cw, left = strlen(s);
+	uint32_t cp;
 
 	if (len == 0)
 		return;
 	buf[0] = '\0';
-	if (diagram_width(s) <= cells) {
+	if (u8_strwidth(s) <= cells) {
 		snprintf(buf, len, "%s", s);
 		return;
 	}
 	cells = cells > 3 ? cells - 3 : 0;
-	while (*p != '\0') {
-		n = diagram_char(p, &cp);
-		cw = cp >= 0 && diagram_wide((uint32_t)cp) ? 2 : 1;
+	while (left > 0) {
+		n = u8_decode(s, left, &cp);
+		cw = (size_t)u8_cp_width(cp);
 		if (w + cw > cells || used + n + 4 > len)
 			break;
-		memcpy(buf + used, p, n);
+		memcpy(buf + used, s, n);
 		used += n;
 		w += cw;
-		p += n;
+		s += n;
+		left -= n;
 	}
 	memcpy(buf + used, "...", 4);
 }

@@ -90,11 +90,12 @@ size_t		 diagram_each(const struct timeline *tl, uint32_t id, FILE *fp,
 /* "2.000018": seconds with microseconds, as the text output writes. */
 void		 diagram_time(int64_t rel_ns, char *buf, size_t len);
 
-/* Display width of UTF-8 text in cells (East Asian wide: 2; a byte
- * that is not UTF-8: 1). */
+/* Display width of UTF-8 text in cells, as u8_strwidth() counts them
+ * (East Asian wide: 2; combining: 0; a byte that is not UTF-8: 1). */
 size_t		 diagram_width(const char *s);
-/* The UTF-8 character at s: its length in bytes, and in *cp its code
- * point, or -1 for a byte that starts no valid character (length 1). */
+/* The UTF-8 character at s, read by u8_decode(): its length in bytes,
+ * and in *cp its code point, or -1 for bytes that are not UTF-8 or a
+ * character XML forbids (U+FFFE, U+FFFF). */
 size_t		 diagram_utf8(const char *s, int32_t *cp);
 /* Copy whole characters of `s` up to `cells` wide; a cut ends in "...". */
 void		 diagram_clip(const char *s, size_t cells, char *buf,

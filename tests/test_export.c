@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diagram.h"
 #include "engine.h"
 #include "out.h"
 #include "pktbuild.h"
@@ -544,4 +545,34 @@ Test(export, conn_picks_one_diagram_and_zero_gives_all)
 	cr_assert_eq(count(s, "<g class=\"conn\""), 1);
 	cr_assert_not_null(strstr(s, "id=\"conn-2\""));
 	free(s);
+}
+
+/* The diagrams read UTF-8 with u8.c's decoder, strict as XML wants. */
+Test(export, diagram_text_is_read_by_the_one_decoder)
+{
+	char buf[32];
+	int32_t cp;
+
+	cr_assert_eq(diagram_utf8("A", &cp), 1);
+	cr_assert_eq(cp, 'A');
+	cr_assert_eq(diagram_utf8("\xe4\xb8\xad", &cp), 3);	/* 中 */
+	cr_assert_eq(cp, 0x4e2d);
+	cr_assert_eq(diagram_utf8("\xef\xbf\xbd", &cp), 3);	/* U+FFFD */
+	cr_assert_eq(cp, 0xfffd);
+	cr_assert_eq(diagram_utf8("\xff" "A", &cp), 1);
+	cr_assert_eq(cp, -1);
+	diagram_utf8("\xc0\x80", &cp);				/* overlong */
+	cr_assert_eq(cp, -1);
+	diagram_utf8("\xed\xa0\x80", &cp);			/* surrogate */
+	cr_assert_eq(cp, -1);
+	diagram_utf8("\xef\xbf\xbf", &cp);			/* U+FFFF */
+	cr_assert_eq(cp, -1);
+	cr_assert_eq(diagram_utf8("\xe4\xb8", &cp), 1);	/* cut short */
+	cr_assert_eq(cp, -1);
+	cr_assert_eq(diagram_width("ab\xe4\xb8\xad"), 4);
+	diagram_clip("\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad" "ab", 7, buf,
+	    sizeof buf);
+	cr_assert_str_eq(buf, "\xe4\xb8\xad\xe4\xb8\xad...");
+	diagram_clip("abc", 3, buf, sizeof buf);
+	cr_assert_str_eq(buf, "abc");
 }
