@@ -335,6 +335,20 @@ if [ -f "$caps/many.pcap" ]; then
 	restored 0 >/dev/null
 fi
 
+# An IPv4 and an IPv6 conversation in one list (a public capture, when
+# the corpus is there): at 80x24 every column, the arrows in one column,
+# and an address too long for its column gives way before its port.
+v46=${SYNFIN_CORPUS:-$top_srcdir/../shared/pcaps/public}/sanders__http_ip4and6.pcapng
+if [ -f "$v46" ]; then
+	start 80 24 -- "$SYNFIN" replay "$v46"
+	check "IPv4 and IPv6 rows at 80x24: aligned, every column, ports kept" \
+	    "wait_for '^  2 TCP ' && [ \$(screen | grep -E '^[ >] [12] TCP ' | awk -F'→' '{ print length(\$1) }' | sort -u | wc -l) = 1 ] && screen | grep -Eq '^  2 TCP +\\[2001:[0-9a-f:]*…\\]:[0-9]+ → .*…\\]:80 +10 TIME_WAIT CLOSED S,SA,A,D,F$'"
+	keys q
+	restored 0 >/dev/null
+else
+	echo "# the public corpus is not here: the IPv4 and IPv6 list check skipped"
+fi
+
 # ------------------------------------------------------ ASCII and colour
 start 80 24 LANG=C LC_ALL=C -- "$SYNFIN" replay "$caps/handshake.pcap"
 wait_for 'step 1/10'

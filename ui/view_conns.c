@@ -185,6 +185,30 @@ view_conns_cells(struct ui *ui, const struct tl_conn *c, bool brief,
 	    c->over ? "" : _(" (open)"));
 }
 
+/*
+ * An endpoint too wide for its column keeps its port: the address gives
+ * way in its middle ("[2001:db8:…]:35023" -> "[2001:d…]:35023").
+ * Endpoints are ASCII (pkt_endpoint_str()).
+ */
+static void
+view_conns_endpoint(const struct ui *ui, char *ep, size_t len, int w)
+{
+	const char *ell = ui->g->ell, *port = strrchr(ep, ':');
+	char tail[16];
+	int ew = lay_width(ell, strlen(ell)), keep;
+
+	if ((int)strlen(ep) <= w || port == NULL || strlen(port) >=
+	    sizeof tail)
+		return;
+	snprintf(tail, sizeof tail, "%s", port);
+	if (ep[0] == '[' && port > ep && port[-1] == ']')
+		snprintf(tail, sizeof tail, "]%s", port);
+	keep = w - ew - (int)strlen(tail);
+	if (keep < 1)
+		return;		/* ui_put() cuts it at the end */
+	snprintf(ep + keep, len - (size_t)keep, "%s%s", ell, tail);
+}
+
 static void
 view_conns_draw(struct ui *ui, const struct lay_rect *r)
 {
@@ -273,6 +297,8 @@ view_conns_draw(struct ui *ui, const struct lay_rect *r)
 		idx = c->info.id - 1;
 		y = r->y + head + (int)(i - ui->conns_top);
 		view_conns_cells(ui, c, w[VC_SEEN] < full_seen, cell);
+		view_conns_endpoint(ui, cell[VC_CLI], sizeof cell[0], w[VC_CLI]);
+		view_conns_endpoint(ui, cell[VC_SRV], sizeof cell[0], w[VC_SRV]);
 		attrset(idx == ui->conns_sel ? A_REVERSE : A_NORMAL);
 		ui_fill(y, r->x, r->w, " ");
 		for (k = 0; k < VC_NCOLS; k++) {
