@@ -25,6 +25,7 @@ SYNFIN = os.path.abspath(os.environ.get("SYNFIN", "./synfin"))
 TOP = os.path.abspath(os.environ.get("top_srcdir", "."))
 EX = os.path.join(TOP, "examples")
 passed = failed = 0
+sanitizer = []      # stderr of runs that a sanitizer complained in
 
 
 def report(ok, name, why=""):
@@ -41,15 +42,19 @@ def py(name):
     return "python3 %s" % os.path.join(EX, name)
 
 
-def run(args, server=None, pre=(), timeout=60, extra=()):
+def run(args, server=None, pre=(), timeout=60, extra=(), stdin=None):
     cmd = list(pre) + [SYNFIN, "run", "--json"] + list(extra)
     if server is not None:
         cmd += ["--server", server]
     cmd += ["--"] + list(args)
     t = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, timeout=timeout,
-                       stdin=subprocess.DEVNULL)
+                       input=stdin, stdin=None if stdin is not None else
+                       subprocess.DEVNULL)
     wall = time.monotonic() - t
+    if b"Sanitizer" in p.stderr or b"runtime error:" in p.stderr:
+        sanitizer.append(" ".join(args) + ": " +
+                         p.stderr.decode(errors="replace")[-400:])
     ev = []
     for line in p.stdout.decode(errors="replace").splitlines():
         try:
@@ -301,6 +306,19 @@ def check_cleanup(label, pre=()):
            repr(leftovers(mk2)))
 
 
+def check_stdin(label, pre=()):
+    rc, ev, err, _ = run(["python3", "-c", "import sys; "
+                          "print(sys.stdin.readline().strip().upper())"],
+                         pre=pre, stdin=b"hello\n")
+    o = outputs(ev, "stdout")
+    report(rc == 0 and [e["text"] for e in o] == ["HELLO"],
+           "%s: standard input passes through to PROGRAM" % label, repr(o))
+    rc, ev, err, _ = run(["/nonexistent/prog"], pre=pre)
+    report(rc == 127 and "cannot run /nonexistent/prog" in err,
+           "%s: a PROGRAM that cannot run: exit 127, and why" % label,
+           "rc=%d %s" % (rc, err[-200:]))
+
+
 def check_files(label, pre=()):
     d = tempfile.mkdtemp()
     os.chmod(d, 0o777)
@@ -407,7 +425,10 @@ def main():
         check_time_wait(label, pre)
         check_cleanup(label, pre)
         check_files(label, pre)
+        check_stdin(label, pre)
         check_c(label, pre)
+    report(not sanitizer, "no sanitizer report from any run",
+           "; ".join(sanitizer)[:2000])
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 
