@@ -35,7 +35,8 @@ for cap in "$top_srcdir"/captures/*.pcap; do
 	"$SYNFIN" replay "$cap" --svg "$tmp/$name.svg" || exit 99
 	# Arrows expected: the frames of the text output (segments, ICMP).
 	n=$("$SYNFIN" replay --text "$cap" |
-	    awk '$1 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { n++ } END { print n + 0 }')
+	    awk '$1 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ &&
+	    $4 ~ /^(C->S|S->C|ICMP)$/ { n++ } END { print n + 0 }')
 	specs+=("$name:$n")
 	# The same diagram in Chinese: wider headings and labels, CJK fonts.
 	"$SYNFIN" --lang zh_CN replay "$cap" --svg "$tmp/$name.zh.svg" || exit 99

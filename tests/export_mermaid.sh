@@ -29,7 +29,8 @@ for cap in "$top_srcdir"/captures/*.pcap; do
 	name=$(basename "$cap" .pcap)
 	"$SYNFIN" replay "$cap" --mermaid >"$tmp/$name.mermaid" || exit 99
 	n=$("$SYNFIN" replay --text "$cap" |
-	    awk '$1 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { n++ } END { print n + 0 }')
+	    awk '$1 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ &&
+	    $4 ~ /^(C->S|S->C|ICMP)$/ { n++ } END { print n + 0 }')
 	specs+=("$name:$n:ok")
 done
 cp "$top_srcdir/tests/golden/hostile.mermaid" "$tmp/hostile.mermaid"
@@ -44,7 +45,7 @@ PY
 specs+=("control:0:error")
 
 python3 - "$tmp" "$mjs" "${specs[@]}" <<'PY'
-import html, sys
+import html, re, sys
 d, mjs, specs = sys.argv[1], sys.argv[2], sys.argv[3:]
 out = ['<!DOCTYPE html><html><head><meta charset="utf-8">'
        '<script src="file://%s"></script></head><body>' % html.escape(mjs)]
@@ -66,7 +67,10 @@ for spec in specs:
     if cur is not None or not blocks:
         blocks.append(cur or [l for l in text.splitlines()])
     for i, b in enumerate(blocks):
-        bn = sum(1 for l in b if "->>" in l or "--)" in l)
+        # Messages: ->> and -->> (segments), --) (ICMP), -x and --x
+        # (a segment its receiver never processed).
+        bn = sum(1 for l in b
+                 if re.match(r"\s*\w+(--?>>|--\)|--?x)\w+:", l))
         out.append('<pre class="src" data-name="%s" data-messages="%s" '
                    'data-want="%s">%s</pre>' % (
                        name if len(blocks) == 1 else "%s#%d" % (name, i + 1),

@@ -33,7 +33,8 @@ for cap in "$top_srcdir"/captures/*.pcap; do
 		sed 's/^/#   /' "$d/err" | head -5; bad "$name.svg is well-formed XML"
 	fi
 	n=$("$SYNFIN" replay --text "$cap" |
-	    awk '$1 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { n++ } END { print n + 0 }')
+	    awk '$1 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ &&
+	    $4 ~ /^(C->S|S->C|ICMP)$/ { n++ } END { print n + 0 }')
 	size=$(python3 "$top_srcdir/tests/svgcheck.py" pages "$d" "$name:$n")
 	if rsvg-convert -o "$d/shot.png" "$d/$name.svg" 2>"$d/err" &&
 	    out=$(python3 "$top_srcdir/tests/svgcheck.py" png "$d") &&
