@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "engine.h"
 #include "output.h"
@@ -54,11 +55,28 @@ struct ui_feed;
  */
 int	cmd_quiz_run(struct demo *, const struct output *out,
 	    const char *title, char *err, size_t len);
+/*
+ * The quiz's hooks for a UI feed (ui.h: key, prompt, gate, note), over a
+ * timeline that may still grow (live: a keyboard lab; then there is no
+ * "quiz over").  The score goes to `out` with cmd_quiz_ui_score().
+ */
+struct cmd_quiz_ui;
+struct timeline;
+struct cmd_quiz_ui *cmd_quiz_ui_new(const struct timeline *, bool live);
+void	cmd_quiz_ui_free(struct cmd_quiz_ui *);
+bool	cmd_quiz_ui_pending(const struct cmd_quiz_ui *);
+int	cmd_quiz_ui_key(void *, int ch);
+const char *cmd_quiz_ui_prompt(void *);
+int	cmd_quiz_ui_gate(void *, size_t ev);
+const char *cmd_quiz_ui_note(void *);
+void	cmd_quiz_ui_score(const struct cmd_quiz_ui *, FILE *);
 /* A demo or a lab drawn live in the UI, titled `title`; keys: a lab's
- * key() and prompt() (ui.h), or NULL.  Returns 0, 128+signal after a
- * signal, or -1 with the reason in err. */
+ * key(), prompt(), gate(), note() (ui.h), or NULL; tl: the timeline to
+ * fill (NULL: its own).  Returns 0, 128+signal after a signal, or -1
+ * with the reason in err. */
 int	cmd_demo_ui(struct demo *, const char *title,
-	    const struct ui_feed *keys, char *err, size_t len);
+	    const struct ui_feed *keys, struct timeline *tl, char *err,
+	    size_t len);
 int	cmd_run(const struct cmd_opts *, int argc, char **argv);
 
 /* "synfin: " and the message, then the usage; returns EXIT_USAGE. */

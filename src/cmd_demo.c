@@ -63,7 +63,7 @@ cmd_demo_release(void *arg)
 
 int
 cmd_demo_ui(struct demo *demo, const char *title, const struct ui_feed *keys,
-    char *err, size_t len)
+    struct timeline *given, char *err, size_t len)
 {
 	struct cmd_demo_feed mf = { .demo = demo };
 	struct ui_feed feed = { .on_ready = cmd_demo_ready,
@@ -73,13 +73,16 @@ cmd_demo_ui(struct demo *demo, const char *title, const struct ui_feed *keys,
 	struct timeline *tl;
 	int urc;
 
-	tl = timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX));
+	tl = given != NULL ? given :
+	    timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX));
 	cmd_engine_config(&cfg);
 	mf.e = engine_new(&cfg, timeline_sink(tl));
 	feed.fd = demo_fd(demo);
 	if (keys != NULL) {
 		feed.key = keys->key;
 		feed.prompt = keys->prompt;
+		feed.gate = keys->gate;
+		feed.note = keys->note;
 		feed.karg = keys->karg;
 	}
 	uo.title = title;
@@ -90,7 +93,8 @@ cmd_demo_ui(struct demo *demo, const char *title, const struct ui_feed *keys,
 	if (!mf.done)
 		engine_finish(mf.e);
 	engine_free(mf.e);
-	timeline_free(tl);
+	if (given == NULL)
+		timeline_free(tl);
 	if (demo_dump_close(demo, err, len) != 0)
 		return -1;
 	if (urc == UI_NO_TERMINAL) {
@@ -156,7 +160,7 @@ cmd_demo(const struct cmd_opts *o, int argc, char **argv)
 		output_release(&out);
 	} else if (cmd_wants_ui(&out)) {
 		snprintf(what, sizeof what, "demo %s", d.scn->name);
-		rc = cmd_demo_ui(demo, what, NULL, err, sizeof err);
+		rc = cmd_demo_ui(demo, what, NULL, NULL, err, sizeof err);
 	}
 	else {
 		run = output_open(&out, &sink);

@@ -193,6 +193,45 @@ cmd_lab_prompt(void *arg)
 	return k->prompt;
 }
 
+/* A keyboard lab with --quiz: the quiz answers first, then the lab. */
+struct cmd_lab_quiz {
+	struct cmd_lab_keys	*keys;
+	struct cmd_quiz_ui	*quiz;
+};
+
+static int
+cmd_lab_quiz_key(void *arg, int ch)
+{
+	struct cmd_lab_quiz *lq = arg;
+	int k = cmd_quiz_ui_key(lq->quiz, ch);
+
+	if (k != 0 || cmd_quiz_ui_pending(lq->quiz))
+		return k;	/* a question waits: no new action */
+	return cmd_lab_key(lq->keys, ch);
+}
+
+static const char *
+cmd_lab_quiz_prompt(void *arg)
+{
+	struct cmd_lab_quiz *lq = arg;
+
+	if (cmd_quiz_ui_pending(lq->quiz))
+		return cmd_quiz_ui_prompt(lq->quiz);
+	return cmd_lab_prompt(lq->keys);
+}
+
+static int
+cmd_lab_quiz_gate(void *arg, size_t ev)
+{
+	return cmd_quiz_ui_gate(((struct cmd_lab_quiz *)arg)->quiz, ev);
+}
+
+static const char *
+cmd_lab_quiz_note(void *arg)
+{
+	return cmd_quiz_ui_note(((struct cmd_lab_quiz *)arg)->quiz);
+}
+
 /* -o: what was done, as a script that replays it, through its writer. */
 static int
 cmd_lab_save(struct writer *w, const char *path, const struct lab_script *s,
@@ -237,6 +276,8 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 	struct sink *sink;
 	struct writer *ow = NULL;
 	struct cmd_lab_keys keys;
+	struct cmd_lab_quiz lq = { NULL, NULL };
+	struct timeline *tl = NULL;
 	struct ui_feed kfeed = { .fd = -1 };
 	char err[512], title[128];
 	int perm, rc, done;
@@ -250,14 +291,11 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 	if (o->script == NULL && !cmd_wants_ui(&out))
 		return cmd_usage_error("%s", _("lab without --script needs a "
 		    "terminal: its keys drive it"));
-	if (o->script == NULL && o->quiz)
-		return cmd_usage_error("%s", _("lab --quiz needs --script "
-		    "FILE: the quiz asks about a lab that has run"));
 	if (o->script != NULL && cmd_lab_read(o->script, &script) != 0)
 		return EXIT_INPUT;
 	d.lab = &script;
 	/* On a terminal, keys may add actions after the script's. */
-	d.lab_open = cmd_wants_ui(&out) && !o->quiz;
+	d.lab_open = cmd_wants_ui(&out) && !(o->quiz && o->script != NULL);
 	/* Every file opened now, by its writer (writer.h): the lab drops
 	 * its privileges before writing, and a bad path is told at once. */
 	if (o->ofile != NULL && (ow = writer_start(o->ofile, WRITER_WHOLE,
@@ -289,7 +327,8 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 		labscript_clear(&script);
 		return EXIT_INPUT;
 	}
-	if (o->quiz) {
+	if (o->quiz && o->script != NULL) {
+		/* A script runs, then is asked about, as a demo lesson. */
 		snprintf(title, sizeof title, "lab %s --quiz", o->script);
 		rc = cmd_quiz_run(demo, &out, title, err, sizeof err);
 		output_release(&out);
@@ -300,9 +339,27 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 		kfeed.key = cmd_lab_key;
 		kfeed.prompt = cmd_lab_prompt;
 		kfeed.karg = &keys;
-		snprintf(title, sizeof title, "lab %s", o->script != NULL ?
-		    o->script : "");
-		rc = cmd_demo_ui(demo, title, &kfeed, err, sizeof err);
+		if (o->quiz) {
+			/* Keys: each action's segments are asked about
+			 * before they are shown. */
+			tl = timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS",
+			    CMD_TL_MAX));
+			lq.keys = &keys;
+			lq.quiz = cmd_quiz_ui_new(tl, true);
+			kfeed.key = cmd_lab_quiz_key;
+			kfeed.prompt = cmd_lab_quiz_prompt;
+			kfeed.gate = cmd_lab_quiz_gate;
+			kfeed.note = cmd_lab_quiz_note;
+			kfeed.karg = &lq;
+		}
+		snprintf(title, sizeof title, "lab %s%s", o->script != NULL ?
+		    o->script : "", o->quiz ? " --quiz" : "");
+		rc = cmd_demo_ui(demo, title, &kfeed, tl, err, sizeof err);
+		if (lq.quiz != NULL) {
+			cmd_quiz_ui_score(lq.quiz, stderr);
+			cmd_quiz_ui_free(lq.quiz);
+			timeline_free(tl);
+		}
 	} else {
 		run = output_open(&out, &sink);
 		rc = demo_run(demo, sink, err, sizeof err);

@@ -18,11 +18,13 @@
 #include "cmd.h"
 #include "demo.h"
 #include "i18n.h"
+#include "i18n_init.h"
 #include "narrate.h"
 #include "out.h"
 #include "quiz.h"
 #include "timeline.h"
 #include "ui.h"
+#include "xmalloc.h"
 
 /* An answer from `in`: 1..n, or 0 at its end. */
 static int
@@ -105,119 +107,192 @@ cmd_quiz_text(const struct timeline *tl, FILE *in, FILE *out)
 
 /* ------------------------------------------------------------ the UI */
 
+/*
+ * The UI's quiz: questions rebuilt whenever the timeline has grown (a
+ * keyboard lab's), answers remembered by their segment's event, so a
+ * question asked stays the same and is never asked twice.
+ */
 struct cmd_quiz_ui {
+	const struct timeline	*tl;
+	bool			 live;		/* more may come: no "over" */
+	size_t			 built;		/* timeline_len() when built */
 	struct quiz		 z;
-	const struct quiz_q	*pending;	/* asked, not answered yet */
-	unsigned char		*done;		/* by question */
+	struct quiz_q		 pend;		/* asked, not answered yet */
+	bool			 pending;
+	size_t			*answered;	/* events, in answer order */
+	size_t			 nans;
+	size_t			 capans;
 	size_t			 seen;		/* the newest event passed */
-	char			 text[512];
+	int			 asked;
+	int			 right;
+	char			 text[640];
 	char			 line[256];
+	char			 verdict[256];	/* on the last answer */
 };
 
-static int
-cmd_quiz_gate(void *arg, size_t ev)
+struct cmd_quiz_ui *
+cmd_quiz_ui_new(const struct timeline *tl, bool live)
+{
+	struct cmd_quiz_ui *u = xcalloc(1, sizeof *u);
+
+	u->tl = tl;
+	u->live = live;
+	return u;
+}
+
+void
+cmd_quiz_ui_free(struct cmd_quiz_ui *u)
+{
+	if (u == NULL)
+		return;
+	quiz_clear(&u->z);
+	free(u->answered);
+	free(u);
+}
+
+bool
+cmd_quiz_ui_pending(const struct cmd_quiz_ui *u)
+{
+	return u->pending;
+}
+
+static bool
+cmd_quiz_ui_answered(const struct cmd_quiz_ui *u, size_t ev)
+{
+	size_t i;
+
+	for (i = 0; i < u->nans; i++)
+		if (u->answered[i] == ev)
+			return true;
+	return false;
+}
+
+int
+cmd_quiz_ui_gate(void *arg, size_t ev)
 {
 	struct cmd_quiz_ui *u = arg;
-	const struct quiz_q *q = quiz_at(&u->z, ev);
+	const struct quiz_q *q;
 
+	if (timeline_len(u->tl) != u->built) {
+		quiz_clear(&u->z);
+		quiz_build(&u->z, u->tl);
+		u->built = timeline_len(u->tl);
+	}
 	if (ev > u->seen)
 		u->seen = ev;
-	if (q == NULL || u->done[q - u->z.q])
+	if (u->pending)
+		return u->pend.ev == ev;
+	q = quiz_at(&u->z, ev);
+	if (q == NULL || cmd_quiz_ui_answered(u, ev))
 		return 0;
-	u->pending = q;
+	u->pend = *q;
+	u->pending = true;
 	return 1;
 }
 
-static const char *
-cmd_quiz_note(void *arg)
+const char *
+cmd_quiz_ui_note(void *arg)
 {
 	struct cmd_quiz_ui *u = arg;
-	const struct quiz_q *q = u->pending;
 	size_t o;
 	int c;
 
-	if (q == NULL)
+	if (!u->pending)
 		return NULL;
-	o = (size_t)snprintf(u->text, sizeof u->text, "%s", quiz_text(q));
-	for (c = 0; c < q->nchoices && o < sizeof u->text; c++)
+	/* The last answer's verdict first: a question may follow it at
+	 * once (a lab's keys make several segments). */
+	o = (size_t)snprintf(u->text, sizeof u->text, "%s%s%s", u->verdict,
+	    u->verdict[0] != '\0' ? "  " : "", quiz_text(&u->pend));
+	for (c = 0; c < u->pend.nchoices && o < sizeof u->text; c++)
 		o += (size_t)snprintf(u->text + o, sizeof u->text - o,
-		    "   %d) %s", c + 1, q->choice[c]);
+		    "   %d) %s", c + 1, u->pend.choice[c]);
 	return u->text;
 }
 
-static int
-cmd_quiz_key(void *arg, int ch)
+int
+cmd_quiz_ui_key(void *arg, int ch)
 {
 	struct cmd_quiz_ui *u = arg;
-	const struct quiz_q *q = u->pending;
+	const struct quiz_q *q = &u->pend;
 
-	if (q == NULL || ch < '1' || ch >= '1' + q->nchoices)
+	if (!u->pending || ch < '1' || ch >= '1' + q->nchoices)
 		return 0;
-	u->done[q - u->z.q] = 1;
-	u->pending = NULL;
-	if (quiz_answer(&u->z, q, ch - '1'))
+	if (u->nans == u->capans) {
+		u->capans = u->capans ? u->capans * 2 : 32;
+		u->answered = xreallocarray(u->answered, u->capans,
+		    sizeof *u->answered);
+	}
+	u->answered[u->nans++] = q->ev;
+	u->pending = false;
+	u->asked++;
+	if (ch - '1' == q->answer) {
+		u->right++;
 		/* TRANSLATORS: the quiz's verdict on the status line, with
 		   the score so far. */
 		snprintf(u->line, sizeof u->line, _("Right. Score: %d of %d"),
-		    u->z.right, u->z.asked);
-	else
+		    u->right, u->asked);
+	} else
 		/* TRANSLATORS: the right choice (SYN-ACK), then the score
 		   so far. */
 		snprintf(u->line, sizeof u->line, _("Not quite: it is %s. "
-		    "Score: %d of %d"), q->choice[q->answer], u->z.right,
-		    u->z.asked);
-	return 2;	/* and show the step: the narration says why */
+		    "Score: %d of %d"), q->choice[q->answer], u->right,
+		    u->asked);
+	snprintf(u->verdict, sizeof u->verdict, "%s", u->line);
+	/* Show the step, whose narration says why; live, go on to the
+	 * newest (or the next question). */
+	return u->live ? 3 : 2;
 }
 
-static const char *
-cmd_quiz_prompt(void *arg)
+const char *
+cmd_quiz_ui_prompt(void *arg)
 {
 	struct cmd_quiz_ui *u = arg;
 
-	if (u->pending != NULL) {
+	if (u->pending) {
 		/* TRANSLATORS: the quiz asks; keys 1-4 answer. */
 		snprintf(u->line, sizeof u->line, _("quiz: keys 1-%d answer "
-		    "(score %d of %d)"), u->pending->nchoices, u->z.right,
-		    u->z.asked);
+		    "(score %d of %d)"), u->pend.nchoices, u->right,
+		    u->asked);
 		return u->line;
 	}
 	/* Past the last question (one on the first step shown is never
 	 * asked: it is on screen from the start). */
-	if (u->z.asked > 0 && u->z.q[u->z.n - 1].ev <= u->seen) {
+	if (!u->live && u->asked > 0 && u->z.n > 0 &&
+	    u->z.q[u->z.n - 1].ev <= u->seen) {
 		snprintf(u->line, sizeof u->line, P_("Quiz over: %d of %d "
 		    "answer right (q quits)", "Quiz over: %d of %d answers "
-		    "right (q quits)", u->z.asked), u->z.right, u->z.asked);
+		    "right (q quits)", u->asked), u->right, u->asked);
 		return u->line;
 	}
 	return u->line[0] != '\0' ? u->line : NULL;
 }
 
+void
+cmd_quiz_ui_score(const struct cmd_quiz_ui *u, FILE *out)
+{
+	/* TRANSLATORS: the quiz's score at the end of the lesson. */
+	fprintf(out, P_("Quiz: %d of %d answer right.\n",
+	    "Quiz: %d of %d answers right.\n", u->asked), u->right, u->asked);
+}
+
 static int
 cmd_quiz_ui(struct timeline *tl, const char *title, char *err, size_t len)
 {
-	struct cmd_quiz_ui u;
-	struct ui_feed feed = { .fd = -1, .key = cmd_quiz_key,
-	    .prompt = cmd_quiz_prompt, .gate = cmd_quiz_gate,
-	    .note = cmd_quiz_note, .karg = &u };
+	struct cmd_quiz_ui *u = cmd_quiz_ui_new(tl, false);
+	struct ui_feed feed = { .fd = -1, .key = cmd_quiz_ui_key,
+	    .prompt = cmd_quiz_ui_prompt, .gate = cmd_quiz_ui_gate,
+	    .note = cmd_quiz_ui_note, .karg = u };
 	struct ui_opts uo;
 	int urc;
 
-	memset(&u, 0, sizeof u);
 	memset(&uo, 0, sizeof uo);
-	quiz_build(&u.z, tl);
-	u.done = calloc(u.z.n ? u.z.n : 1, 1);
-	if (u.done == NULL) {
-		quiz_clear(&u.z);
-		snprintf(err, len, "%s", strerror(ENOMEM));
-		return -1;
-	}
 	uo.title = title;
+	uo.lang_missing = i18n_missing();
 	uo.start = UI_START_REPLAY;
 	urc = ui_main(tl, &uo, &feed);
 	if (urc != UI_NO_TERMINAL)
-		cmd_quiz_score(&u.z, stderr);
-	quiz_clear(&u.z);
-	free(u.done);
+		cmd_quiz_ui_score(u, stderr);
+	cmd_quiz_ui_free(u);
 	if (urc == UI_NO_TERMINAL) {
 		snprintf(err, len, "%s",
 		    _("cannot open the terminal UI (use --text)"));

@@ -178,6 +178,30 @@ for lang in en zh_CN; do
 	    "wait_for '__EXIT=0__' 5 && grep -Eq '$final' '$tmp/err'"
 done
 
+# --- the keyboard lab with --quiz: asked before the packets are shown ----
+start 110 36 "$SYNFIN" lab --quiz --port 52260
+wait_for 'lab: c client' 5
+act s l 'listen\('
+keys c; keys c
+check "lab --quiz: c c, and the UI stops before the SYN to ask" \
+    "wait_for 'quiz: keys 1-[34] answer' 3 && choices | grep -q ') SYN-ACK' &&
+     ! screen | grep -q '── SYN '"
+keys "$(num_of SYN)"
+check "... the right answer, then the SYN, and the next question" \
+    "wait_for 'Right. Score: 1 of 1' 2 && screen | grep -q '── SYN '"
+keys c
+keys c
+check "... no new action while a question waits" \
+    "sleep 0.5; [ \$(screen | grep -c 'connect()') -le 2 ]"
+for i in 1 2 3 4 5 6; do
+	screen | grep -q 'quiz: keys' || break
+	keys 1
+	sleep 0.3
+done
+keys q
+check "... q quits; the score on stderr" \
+    "wait_for '__EXIT=0__' 5 && grep -Eq '^Quiz: [1-9][0-9]* of [0-9]+ answers right.$' '$tmp/err'"
+
 # --- no terminal, no script ---------------------------------------------
 "$SYNFIN" lab --text >/dev/null 2>"$tmp/err"
 rc=$?

@@ -128,7 +128,10 @@ ui_pick_conn(struct ui *ui, size_t idx)
 	ui->top = 0;
 	ui->waiting = 0;
 	ui->playing = false;
-	if (ui->follow && ui->rows.n > 0)
+	if (ui->follow && ui->rows.n > 0 && ui->feed != NULL &&
+	    ui->feed->gate != NULL)
+		ui_select(ui, ui->rows.n - 1);	/* a question may come first */
+	else if (ui->follow && ui->rows.n > 0)
 		ui->sel = ui->rows.n - 1;
 }
 
@@ -188,7 +191,10 @@ ui_sync(struct ui *ui)
 		ui_pick_conn(ui, n - 1);
 	ui->nconns_seen = n;
 	added = lay_rows_update(&ui->rows, ui->tl);
-	if (ui->follow && ui->rows.n > 0)
+	if (ui->follow && ui->rows.n > 0 && ui->feed != NULL &&
+	    ui->feed->gate != NULL)
+		ui_select(ui, ui->rows.n - 1);	/* a question may come first */
+	else if (ui->follow && ui->rows.n > 0)
 		ui->sel = ui->rows.n - 1;
 	else if (ui->source_live)
 		ui->waiting += added;
@@ -863,6 +869,8 @@ ui_key(struct ui *ui, int ch)
 	    (k = ui->feed->key(ui->feed->karg, ch)) != 0) {
 		if (k == 2)
 			ui_select(ui, ui->sel + 1);
+		else if (k == 3)
+			ui_select(ui, ui->rows.n);
 		return;
 	}
 	if (ui_views[ui->view]->key != NULL &&

@@ -72,7 +72,8 @@ struct ui_feed {
 	 * forward onto the step of event ev, and returns 1 to hold it there
 	 * (a question comes first); note() is then shown in the narration
 	 * box instead of the narration (NULL: the narration).  key() may
-	 * return 2: it took the key, and the selection moves one step on.
+	 * return 2: it took the key, and the selection moves one step on;
+	 * 3: it took it, and the selection goes to the newest step (live).
 	 */
 	int		(*gate)(void *karg, size_t ev);
 	const char	*(*note)(void *karg);
