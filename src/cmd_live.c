@@ -28,6 +28,9 @@
 
 /* Frames read in one go before the UI gets to draw and read keys. */
 #define CMD_LIVE_BATCH	4096
+/* How often the engine hears the time without a packet: a state change
+ * waiting for evidence is decided 200 ms after its segment (engine.h). */
+#define CMD_LIVE_TICK_MS	50
 
 static volatile sig_atomic_t cmd_live_stop;
 
@@ -121,6 +124,7 @@ cmd_live_ready(void *arg)
 
 	if (l->done)
 		return 1;
+	/* Also called every CMD_LIVE_TICK_MS: draining nothing ticks. */
 	rc = cmd_live_drain(l, CMD_LIVE_BATCH);
 	if (rc == 0 || rc == 2)
 		return 0;
@@ -132,9 +136,8 @@ cmd_live_ready(void *arg)
 static int
 cmd_live_ui(struct cmd_live *l, const char *banner)
 {
-	/* tick_ms: a receiver's silence decides its state (engine_tick()). */
 	struct ui_feed feed = { .on_ready = cmd_live_ready, .arg = l,
-	    .tick_ms = 100 };
+	    .tick_ms = CMD_LIVE_TICK_MS };
 	struct ui_opts uo = { .start = UI_START_LIVE, .banner = banner,
 	    .newest = true };
 	struct engine_config cfg;
@@ -191,7 +194,7 @@ cmd_live_stream(struct cmd_live *l, struct sink *sink)
 		sink_flush(sink);
 		if (n != 0)
 			break;
-		poll(&p, 1, 100);
+		poll(&p, 1, CMD_LIVE_TICK_MS);
 	}
 	engine_finish(l->e);
 	engine_free(l->e);

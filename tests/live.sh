@@ -15,12 +15,21 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 bad() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/#   /' "$tmp/err" | tail -5; }
-port=47931
+# Server ports below the ephemeral range (32768-60999): no other program's
+# connection on lo can match the filter.
+port=31931
+# The capture is ready once synfin says what it captures (on stderr).
+ready() {
+	for i in $(seq 100); do
+		grep -q 'Capturing on lo' "$tmp/err" 2>/dev/null && return
+		sleep 0.05
+	done
+}
 
 "$SYNFIN" live -i lo --json -w "$tmp/live.pcap" "tcp port $port" \
     >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-sleep 0.5
+ready
 python3 - "$port" <<'PY'
 import socket, sys, time
 port = int(sys.argv[1])
@@ -40,7 +49,7 @@ python3 - "$tmp/out" <<'PY' && ok "the connection, both endpoints' states, the s
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 st = lambda side: [e["to"] for e in ev if e["type"] == "state" and e["endpoint"] == side]
-assert any(e["type"] == "conn" and e["server"].endswith(":47931") for e in ev)
+assert any(e["type"] == "conn" and e["server"].endswith(":31931") for e in ev)
 assert "ESTABLISHED" in st("client") and "TIME_WAIT" in st("client"), st("client")
 assert "SYN_RECEIVED" in st("server") and st("server")[-1] == "CLOSED", st("server")
 s = [e for e in ev if e["type"] == "summary"]
@@ -117,12 +126,12 @@ done
 # Diagrams from live, drawn after -c frames: --svg FILE into a directory
 # only root may write (synfin parses as nobody; a writer keeps root), and
 # -v with the narration.
-port=47933
+port=31933
 mkdir -m 700 "$tmp/rootonly"
 "$SYNFIN" live -i lo -c 10 --svg "$tmp/rootonly/live.svg" -v \
     "tcp port $port" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-sleep 0.5
+ready
 python3 - "$port" <<'PY'
 import socket, sys, time
 port = int(sys.argv[1])
