@@ -23,6 +23,7 @@
 #include "engine.h"
 #include "i18n.h"
 #include "merge.h"
+#include "kstate.h"
 #include "peer.h"
 #include "sandbox.h"
 #include "timeline.h"
@@ -43,6 +44,13 @@
  * one call at a time) this long before it says which line is stuck.
  */
 #define DEMO_LAB_STUCK_NS 5000000000LL
+/*
+ * The kernel's states are read when a call has returned (the call set
+ * them), and DEMO_KSTATE_NS after a frame: a frame is captured just
+ * before TCP processes it, so a read at once could find the socket a
+ * step behind the wire.
+ */
+#define DEMO_KSTATE_NS	2000000LL
 
 enum demo_phase {
 	DEMO_IDLE,
@@ -56,6 +64,9 @@ struct demo {
 	enum sandbox_kind where;
 	struct peer_env	env;
 	struct capture	*cap;
+	struct kstate	*ks;		/* the kernel's states, or NULL */
+	int64_t		ks_due;		/* realtime: read them then (0: no) */
+	bool		ks_now;		/* a call returned: read them now */
 	struct peer	peer[2];
 	bool		peer_up[2];
 	bool		peer_eof[2];	/* its message pipe hung up */
@@ -178,7 +189,8 @@ struct demo *
 demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 {
 	struct demo *d = xcalloc(1, sizeof *d);
-	char why[256], filter[128], derr[256];
+	char why[256], filter[128], derr[256], kerr[256];
+	uint16_t ports[2];
 	struct writer *dump = o->dump;
 	int i;
 
@@ -216,6 +228,17 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 		if (i != 0)
 			goto fail;
 	}
+
+	/* The kernel's own states: every socket of the namespace, or on
+	 * the host's loopback those of the demo's ports. */
+	ports[0] = o->port;
+	ports[1] = (uint16_t)(o->port + 1);
+	d->ks = kstate_new(ports, d->where == SANDBOX_HOST ? 2 : 0, kerr,
+	    sizeof kerr);
+	if (d->ks == NULL && !o->quiet)
+		fprintf(stderr, _("synfin demo %s: the kernel's own states "
+		    "cannot be read (%s); only the packets' are shown\n"),
+		    o->scn->name, kerr);
 
 	d->env.scn = o->scn;
 	d->env.family = (o->scn->flags & SCN_V6) ? AF_INET6 : AF_INET;
@@ -302,6 +325,7 @@ demo_free(struct demo *d)
 		close(d->epfd);
 	if (d->tfd >= 0)
 		close(d->tfd);
+	kstate_free(d->ks);
 	capture_close(d->cap);
 	free(d);
 }
@@ -324,6 +348,8 @@ demo_read_frames(struct demo *d)
 			d->first_frame_mono = demo_now(CLOCK_MONOTONIC);
 		d->quiet_since = demo_now(CLOCK_REALTIME);
 		merge_frame(d->merge, &f);
+		if (d->ks_due == 0)
+			d->ks_due = d->quiet_since + DEMO_KSTATE_NS;
 	}
 	return rc == CAPTURE_ERROR ? -1 : 0;
 }
@@ -437,6 +463,8 @@ demo_read_msgs(struct demo *d, int side)
 			demo_peer_gone(d, side);
 			return;
 		}
+		if (m.kind == PEER_END)
+			d->ks_now = true;
 		if (d->o.lab != NULL) {
 			demo_lab_msg(d, side, &m);
 			continue;
@@ -444,6 +472,34 @@ demo_read_msgs(struct demo *d, int side)
 		if (m.kind == PEER_END && m.step >= 0 && m.step == d->waiting)
 			d->waiting = -1;
 		merge_call(d->merge, &m);
+	}
+}
+
+static void
+demo_kstate_cb(void *arg, const struct kstate_sock *ks)
+{
+	struct demo *d = arg;
+
+	merge_kstate(d->merge, demo_now(CLOCK_REALTIME), ks);
+}
+
+/* The kernel's states, when a call returned or a frame settled. */
+static void
+demo_read_kstate(struct demo *d, bool force)
+{
+	char err[256];
+
+	if (d->ks == NULL || (!force && !d->ks_now && (d->ks_due == 0 ||
+	    demo_now(CLOCK_REALTIME) < d->ks_due)))
+		return;
+	d->ks_now = false;
+	d->ks_due = 0;
+	if (kstate_poll(d->ks, demo_kstate_cb, d, err, sizeof err) < 0) {
+		/* Say it once, on the ladder, and stop asking. */
+		if (d->e != NULL)
+			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME), err);
+		kstate_free(d->ks);
+		d->ks = NULL;
 	}
 }
 
@@ -692,6 +748,8 @@ demo_arm(struct demo *d)
 		if (when < 0 || t < when)
 			when = t;
 	}
+	if (d->ks != NULL && d->ks_due != 0 && (when < 0 || d->ks_due < when))
+		when = d->ks_due;
 	if (when < 0)
 		return;
 	t = when - now;
@@ -731,6 +789,7 @@ demo_service(struct demo *d)
 		return -1;
 	for (i = 0; i < 2; i++)
 		demo_read_msgs(d, i);
+	demo_read_kstate(d, false);
 	if (demo_stop) {
 		demo_flush(d, true);
 		d->phase = DEMO_DONE;
@@ -739,6 +798,7 @@ demo_service(struct demo *d)
 	demo_advance(d);
 	if (d->phase == DEMO_DRAIN && demo_now(CLOCK_REALTIME) -
 	    d->quiet_since >= DEMO_DRAIN_NS) {
+		demo_read_kstate(d, true);	/* how the sockets end */
 		demo_flush(d, true);
 		d->phase = DEMO_DONE;
 		if (d->labnote[0] != '\0')

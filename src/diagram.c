@@ -239,6 +239,7 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 		case EV_SUMMARY:
 		case EV_UNPROCESSED:	/* the timeline marks the packet */
 		case EV_OUTPUT:
+		case EV_KSTATE:		/* the diagrams draw the wire */
 			break;
 		}
 	}

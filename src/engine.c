@@ -84,6 +84,9 @@ struct conn {
 	/* UDP: requests not yet answered, oldest first. */
 	uint64_t	pending[ENGINE_UDP_PENDING];
 	unsigned	npending;
+	/* The kernel's last word on each endpoint (engine_kstate). */
+	bool		kst_known[2];
+	enum tcp_state	kst[2];
 };
 
 /*
@@ -1136,6 +1139,46 @@ engine_output(struct engine *e, int64_t ts_ns, const struct ev_output *out)
 	if (ts_ns > e->now)
 		e->now = ts_ns;
 	ev.u.out = *out;
+	sink_emit(e->sink, &ev);
+}
+
+void
+engine_kstate(struct engine *e, int64_t ts_ns, const struct pkt_addr *local,
+    uint16_t lport, const struct pkt_addr *remote, uint16_t rport,
+    enum tcp_state st, int source)
+{
+	struct ev ev = { .type = EV_KSTATE, .ts_ns = ts_ns };
+	struct flow_key k;
+	struct flow *f;
+	struct conn *c;
+	enum ev_side side;
+	bool swapped;
+
+	if (local == NULL || remote == NULL || local->family == 0 ||
+	    local->family != remote->family || st >= TCP_ST_COUNT)
+		return;
+	flow_key_make(&k, 6, local, lport, remote, rport, &swapped);
+	if ((f = flow_lookup(e->ft, &k)) == NULL)
+		return;
+	c = f->data;
+	if (c->info.proto != 6)
+		return;
+	if (ts_ns > e->now)
+		e->now = ts_ns;
+	side = pkt_addr_cmp(local, &c->info.caddr) == 0 &&
+	    lport == c->info.cport ? EV_CLIENT : EV_SERVER;
+	if (c->kst_known[side] && c->kst[side] == st)
+		return;
+	c->kst_known[side] = true;
+	c->kst[side] = st;
+	ev.conn = &c->info;
+	ev.u.kstate.endpoint = side;
+	ev.u.kstate.state = st;
+	/* Segments still waiting for evidence count as processed: the
+	 * kernel differs from the wire only where the packets, all of
+	 * them, suggest otherwise. */
+	ev.u.kstate.wire = engine_pend_projected(c, side);
+	ev.u.kstate.source = (uint8_t)source;
 	sink_emit(e->sink, &ev);
 }
 

@@ -56,6 +56,19 @@ void		 engine_calls_release(struct engine *);
 void		 engine_output(struct engine *, int64_t ts_ns,
 		     const struct ev_output *);
 
+/*
+ * The kernel's state `st` of a TCP socket whose own address is
+ * local:lport and peer remote:rport, read at `ts_ns` (source KSTATE_*).
+ * When it names a known conn and differs from the last state the kernel
+ * gave for that endpoint, an EV_KSTATE event says so, with the state the
+ * packets show for it (its segments still waiting for evidence counted
+ * as processed).  Sockets of no known conn are ignored.
+ */
+void		 engine_kstate(struct engine *, int64_t ts_ns,
+		     const struct pkt_addr *local, uint16_t lport,
+		     const struct pkt_addr *remote, uint16_t rport,
+		     enum tcp_state st, int source);
+
 /* An input-level problem (not about one frame), shown as a warning. */
 void		 engine_warn(struct engine *, uint64_t frame, int64_t ts_ns,
 		     const char *message);

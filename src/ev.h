@@ -33,6 +33,7 @@ enum ev_type {
 	EV_CALL,
 	EV_UNPROCESSED,
 	EV_OUTPUT,
+	EV_KSTATE,
 };
 
 enum ev_dir {
@@ -223,6 +224,25 @@ struct ev_output {
 #define EV_CALL_FILTER_DROP	1	/* attached */
 #define EV_CALL_FILTER_LIFT	2	/* lifted */
 
+/*
+ * The kernel's own state of one endpoint's socket, read from the kernel
+ * (sock_diag, the sock:inet_sock_set_state tracepoint) by a source that
+ * runs the programs (demo, run), when it changed.  `wire` is what the
+ * packets had shown for that endpoint until then, its segments still
+ * waiting for evidence counted as processed: they differ where the wire
+ * cannot tell (FIN_WAIT_1 while the FIN waits behind unsent data) or was
+ * wrong (a SYN-ACK captured, then dropped before TCP saw it).
+ */
+#define KSTATE_DIAG	0	/* sock_diag: the state when asked */
+#define KSTATE_TRACE	1	/* the tracepoint: the change itself */
+
+struct ev_kstate {
+	enum ev_side	endpoint;
+	enum tcp_state	state;
+	enum tcp_state	wire;
+	uint8_t		source;		/* KSTATE_* */
+};
+
 struct ev {
 	enum ev_type	type;
 	int64_t		ts_ns;		/* capture time, ns since the epoch */
@@ -236,6 +256,7 @@ struct ev {
 		struct ev_call		call;
 		struct ev_unprocessed	unproc;
 		struct ev_output	out;
+		struct ev_kstate	kstate;
 	} u;
 };
 

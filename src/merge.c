@@ -15,6 +15,7 @@ enum merge_kind {
 	MERGE_FRAME,
 	MERGE_CALL,
 	MERGE_OUTPUT,
+	MERGE_KSTATE,
 };
 
 struct merge_item {
@@ -24,6 +25,7 @@ struct merge_item {
 	struct peer_msg	msg;		/* MERGE_CALL */
 	struct capture_frame f;		/* MERGE_FRAME */
 	struct ev_output out;		/* MERGE_OUTPUT */
+	struct kstate_sock ks;		/* MERGE_KSTATE */
 	uint8_t		*data;		/* the frame's bytes, the text */
 };
 
@@ -151,6 +153,15 @@ merge_output(struct merge *m, int64_t ts_ns, const struct ev_output *out)
 	it->out.text = (const char *)it->data;
 }
 
+void
+merge_kstate(struct merge *m, int64_t ts_ns, const struct kstate_sock *ks)
+{
+	struct merge_item *it = merge_insert(m, ts_ns, MERGE_KSTATE);
+
+	it->done = true;
+	it->ks = *ks;
+}
+
 static void
 merge_emit_call(struct engine *e, int64_t ts, struct peer_msg *msg)
 {
@@ -203,6 +214,11 @@ merge_flush(struct merge *m, struct engine *e, int64_t now, bool all)
 			break;
 		case MERGE_OUTPUT:
 			engine_output(e, it->ts, &it->out);
+			break;
+		case MERGE_KSTATE:
+			engine_kstate(e, it->ts, &it->ks.local, it->ks.lport,
+			    &it->ks.remote, it->ks.rport, it->ks.state,
+			    KSTATE_DIAG);
 			break;
 		}
 		free(it->data);

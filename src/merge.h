@@ -18,6 +18,7 @@
 
 #include "capture.h"
 #include "ev.h"
+#include "kstate.h"
 #include "peer.h"
 
 struct engine;
@@ -37,6 +38,10 @@ void		 merge_call(struct merge *, const struct peer_msg *);
 /* A program's output line (run), placed at ts_ns; the text is copied. */
 void		 merge_output(struct merge *, int64_t ts_ns,
 		     const struct ev_output *);
+
+/* The kernel's state of a socket (kstate_poll()), read at ts_ns. */
+void		 merge_kstate(struct merge *, int64_t ts_ns,
+		     const struct kstate_sock *);
 
 /*
  * Hand the engine what is old enough at `now` (realtime ns), or

@@ -46,6 +46,8 @@ struct narrate_vars {
 	const char	*cstate;
 	const char	*sstate;
 	const char	*data;		/* a filled sub-template (counts) */
+	const char	*kstate;	/* the kernel's state of a socket */
+	const char	*wstate;	/* what the packets show */
 };
 
 static const struct {
@@ -60,7 +62,7 @@ static const struct {
 	NARRATE_HOLE(desc), NARRATE_HOLE(addr), NARRATE_HOLE(msg),
 	NARRATE_HOLE(label), NARRATE_HOLE(cli), NARRATE_HOLE(srv),
 	NARRATE_HOLE(proto), NARRATE_HOLE(cstate), NARRATE_HOLE(sstate),
-	NARRATE_HOLE(data),
+	NARRATE_HOLE(data), NARRATE_HOLE(kstate), NARRATE_HOLE(wstate),
 #undef NARRATE_HOLE
 };
 
@@ -1110,6 +1112,69 @@ narrate_summary(struct narrate_out *o, const struct ev *e)
 		    "were open at once."), &v);
 }
 
+/* How far along a connection's life a state is, to tell which of the
+ * kernel and the wire is ahead. */
+static int
+narrate_rank(enum tcp_state st)
+{
+	static const int rank[TCP_ST_COUNT] = {
+		[TCP_ST_CLOSED] = 7, [TCP_ST_LISTEN] = 0,
+		[TCP_ST_SYN_SENT] = 1, [TCP_ST_SYN_RECEIVED] = 2,
+		[TCP_ST_ESTABLISHED] = 3, [TCP_ST_FIN_WAIT_1] = 4,
+		[TCP_ST_CLOSE_WAIT] = 4, [TCP_ST_FIN_WAIT_2] = 5,
+		[TCP_ST_CLOSING] = 5, [TCP_ST_LAST_ACK] = 5,
+		[TCP_ST_TIME_WAIT] = 6,
+	};
+
+	return st < TCP_ST_COUNT ? rank[st] : 0;
+}
+
+/* The kernel's own state beside the one the packets show. */
+static void
+narrate_kstate(struct narrate_out *o, const struct ev *e)
+{
+	const struct ev_kstate *k = &e->u.kstate;
+	struct narrate_vars v = { 0 };
+
+	v.who = narrate_side(k->endpoint);
+	v.kstate = tcp_state_name(k->state);
+	v.wstate = tcp_state_name(k->wire);
+	if (k->state == k->wire) {
+		/* TRANSLATORS: {kstate} is a state name (ESTABLISHED), kept
+		   as is. */
+		narrate_put(o, _("The kernel has the {who}'s socket in "
+		    "{kstate}, as its packets show."), &v);
+		return;
+	}
+	/* TRANSLATORS: {kstate} and {wstate} are state names, kept as is:
+	   the kernel's own, and what the packets showed until now. */
+	narrate_put(o, _("The kernel has the {who}'s socket in {kstate}, "
+	    "while its packets so far show {wstate}."), &v);
+	if ((k->state == TCP_ST_FIN_WAIT_1 || k->state == TCP_ST_LAST_ACK) &&
+	    (k->wire == TCP_ST_ESTABLISHED || k->wire == TCP_ST_CLOSE_WAIT))
+		narrate_put(o, _("close() or shutdown() moved it there at "
+		    "once, before its FIN left: the FIN waits behind data "
+		    "not yet sent, or is on its way. The wire shows this "
+		    "state only when the FIN appears."), &v);
+	else if (k->state == TCP_ST_SYN_SENT && k->wire == TCP_ST_CLOSED)
+		narrate_put(o, _("connect() moved it there before its SYN "
+		    "left; the wire shows it with the SYN."), &v);
+	else if (k->state == TCP_ST_CLOSED)
+		narrate_put(o, _("The kernel no longer has this socket: it "
+		    "was closed and freed, and no packet says so."), &v);
+	else if (narrate_rank(k->state) < narrate_rank(k->wire))
+		narrate_put(o, _("The kernel has not made the change the "
+		    "packets suggest: it has not handled that segment yet "
+		    "(the capture sees a segment as it arrives, before TCP "
+		    "does), or it dropped it after the capture point (a "
+		    "socket filter, a full queue) and never will."), &v);
+	else
+		narrate_put(o, _("Not every state has a packet of its own: "
+		    "some change before their segment leaves, some with no "
+		    "segment at all, and the wire shows them only when a "
+		    "segment reveals them."), &v);
+}
+
 size_t
 narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 {
@@ -1167,6 +1232,10 @@ narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 		       client's or server's), {msg} the line it wrote. */
 		    _("The {who} program {name} writes on its standard "
 		    "output: {msg}"), &v);
+		break;
+	case EV_KSTATE:
+		if (e->conn != NULL)
+			narrate_kstate(&o, e);
 		break;
 	}
 	return o.used;

@@ -320,6 +320,21 @@ out_json_emit(struct sink *sink, const struct ev *e)
 		else
 			obuf_lit(b, ",\"evicted\":false}\n");
 		break;
+	case EV_KSTATE:
+		obuf_lit(b, "{\"type\":\"kstate\",\"time\":");
+		obuf_time(b, e->ts_ns);
+		obuf_lit(b, ",\"conn\":");
+		obuf_u64(b, e->conn->id);
+		out_json_side(b, ",\"endpoint\":", 12, e->u.kstate.endpoint);
+		obuf_lit(b, ",\"state\":\"");
+		obuf_str(b, tcp_state_name(e->u.kstate.state));
+		obuf_lit(b, "\",\"wire\":\"");
+		obuf_str(b, tcp_state_name(e->u.kstate.wire));
+		if (e->u.kstate.source == KSTATE_TRACE)
+			obuf_lit(b, "\",\"source\":\"tracepoint\"}\n");
+		else
+			obuf_lit(b, "\",\"source\":\"sock_diag\"}\n");
+		break;
 	case EV_CALL:
 		obuf_lit(b, "{\"type\":\"call\",\"time\":");
 		obuf_time(b, e->ts_ns);

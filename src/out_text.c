@@ -436,6 +436,20 @@ out_text_emit(struct sink *sink, const struct ev *e)
 	case EV_SUMMARY:
 		out_text_summary(o, e);
 		break;
+	case EV_KSTATE:
+		/* Only where the kernel and the wire differ. */
+		if (e->u.kstate.state == e->u.kstate.wire)
+			break;
+		out_text_start(o, 0, e->ts_ns);
+		out_text_conn(o, e->conn);
+		/* TRANSLATORS: the kernel's own state of a socket, then
+		   what the packets show; state names stay as they are. */
+		obuf_printf(b, _("kernel: %s %s (the packets show %s)"),
+		    e->u.kstate.endpoint == EV_CLIENT ? _("client") :
+		    _("server"), tcp_state_name(e->u.kstate.state),
+		    tcp_state_name(e->u.kstate.wire));
+		out_text_flush(o);
+		break;
 	case EV_CALL:
 		out_text_start(o, 0, e->ts_ns);
 		out_text_conn(o, e->conn);

@@ -9,6 +9,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,6 +48,9 @@ struct rec {
 	uint32_t	icmp_conn[REC_MAX];
 	uint64_t	icmp_cause[REC_MAX];
 	int		nwarn;
+	int		nkst;
+	struct ev_kstate kst[REC_MAX];
+	uint32_t	kst_conn[REC_MAX];
 };
 
 static struct rec R;
@@ -136,6 +140,12 @@ rec_emit(struct sink *s, const struct ev *e)
 			r->unproc_by[r->nunproc] = e->u.unproc.decided_by;
 			r->unproc_why[r->nunproc] = e->u.unproc.why;
 			r->unproc_side[r->nunproc++] = e->u.unproc.endpoint;
+		}
+		break;
+	case EV_KSTATE:
+		if (r->nkst < REC_MAX) {
+			r->kst_conn[r->nkst] = e->conn->id;
+			r->kst[r->nkst++] = e->u.kstate;
 		}
 		break;
 	}
@@ -850,4 +860,68 @@ Test(engine, segment_dropped_by_a_lessons_filter_moves_no_receiver)
 	cr_assert_eq(R.unproc_why[0], EV_UNPROC_DROPPED_BY_FILTER);
 	/* The SYN-ACK after the filter, vindicated by the client's ACK. */
 	cr_assert_str_eq(R.cause[0], "1 3");
+}
+
+/* ------------------------------------------------- the kernel's states */
+
+/* "10.0.0.1" or "::1" as a struct pkt_addr. */
+static bool
+kst_addr(const char *s, struct pkt_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	if (inet_pton(AF_INET, s, a->a) == 1)
+		a->family = 4;
+	else if (inet_pton(AF_INET6, s, a->a) == 1)
+		a->family = 6;
+	return a->family != 0;
+}
+
+static void
+kst(const char *local, uint16_t lport, const char *remote, uint16_t rport,
+    enum tcp_state st)
+{
+	struct pkt_addr l, r;
+
+	cr_assert(kst_addr(local, &l) && kst_addr(remote, &r));
+	now += 1000;
+	engine_kstate(E, now, &l, lport, &r, rport, st, KSTATE_DIAG);
+}
+
+Test(engine, kstate_is_tied_to_its_endpoint_with_the_wire_state)
+{
+	handshake(CISN, SISN);
+	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_ESTABLISHED);
+	kst("10.0.0.2", 80, "10.0.0.1", 40000, TCP_ST_ESTABLISHED);
+	cr_assert_eq(R.nkst, 2);
+	cr_assert_eq(R.kst[0].endpoint, EV_CLIENT);
+	cr_assert_eq(R.kst[1].endpoint, EV_SERVER);
+	cr_assert_eq(R.kst[0].state, TCP_ST_ESTABLISHED);
+	cr_assert_eq(R.kst[0].wire, TCP_ST_ESTABLISHED);
+	cr_assert_eq(R.kst_conn[1], 1);
+	/* close() with data still queued: FIN_WAIT_1 before any FIN. */
+	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_FIN_WAIT_1);
+	cr_assert_eq(R.nkst, 3);
+	cr_assert_eq(R.kst[2].state, TCP_ST_FIN_WAIT_1);
+	cr_assert_eq(R.kst[2].wire, TCP_ST_ESTABLISHED);
+}
+
+Test(engine, kstate_reports_changes_only)
+{
+	handshake(CISN, SISN);
+	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_ESTABLISHED);
+	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_ESTABLISHED);
+	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_FIN_WAIT_1);
+	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_FIN_WAIT_1);
+	cr_assert_eq(R.nkst, 2);
+	cr_assert_eq(R.kst[1].wire, TCP_ST_FIN_WAIT_1);
+}
+
+Test(engine, kstate_of_an_unknown_socket_is_ignored)
+{
+	handshake(CISN, SISN);
+	kst("10.0.0.1", 40001, "10.0.0.2", 80, TCP_ST_ESTABLISHED);
+	kst("10.0.0.9", 40000, "10.0.0.2", 80, TCP_ST_ESTABLISHED);
+	kst("10.0.0.1", 40000, "::1", 80, TCP_ST_ESTABLISHED);
+	cr_assert_eq(R.nkst, 0);
 }

@@ -347,6 +347,31 @@ Test(layout, a_call_shares_the_row_of_the_segment_it_causes,
 	lay_rows_clear(&r);
 }
 
+Test(layout, a_kernel_state_unlike_the_wire_gets_a_row_of_its_own,
+    .init = rows_setup, .fini = rows_teardown)
+{
+	struct pkt_addr c = { .family = 4, .a = { 10, 0, 0, 1 } };
+	struct pkt_addr s = { .family = 4, .a = { 10, 0, 0, 2 } };
+	struct lay_rows r;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	seg(true, 1000, TCP_ACK, 101, 501);
+	/* As the packets show: no row.  Ahead of them: a row. */
+	engine_kstate(eng, now + 1, &s, 80, &c, 1000, TCP_ST_ESTABLISHED,
+	    KSTATE_DIAG);
+	engine_kstate(eng, now + 2, &c, 1000, &s, 80, TCP_ST_FIN_WAIT_1,
+	    KSTATE_DIAG);
+	lay_rows_init(&r, 1);
+	lay_rows_update(&r, tl);
+	cr_assert_eq(r.n, 4, "rows %zu", r.n);
+	cr_assert_eq(r.v[3].kind, LAY_ROW_KSTATE);
+	cr_assert_eq(r.v[3].side, EV_CLIENT);
+	cr_assert_eq(r.v[3].st[0], TCP_ST_ESTABLISHED, "the wire's state "
+	    "stays that of the packets");
+	lay_rows_clear(&r);
+}
+
 static void
 rows_setup_capped(void)
 {

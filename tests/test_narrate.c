@@ -598,3 +598,34 @@ Test(narrate, a_server_that_never_answered_is_a_guess)
 	cr_assert_says(say(first_of(EV_SUMMARY)), "The server never "
 	    "answered: nothing on the wire shows its state");
 }
+
+Test(narrate, kernel_state_ahead_of_the_wire_is_explained)
+{
+	struct pkt_addr c = { .family = 4, .a = { 10, 0, 0, 1 } };
+	struct pkt_addr s = { .family = 4, .a = { 10, 0, 0, 2 } };
+
+	handshake();
+	engine_kstate(e, 10000000, &s, 80, &c, 40000, TCP_ST_ESTABLISHED,
+	    KSTATE_DIAG);
+	cr_assert_says(say(first_of(EV_KSTATE)), "as its packets show");
+	engine_kstate(e, 11000000, &c, 40000, &s, 80, TCP_ST_FIN_WAIT_1,
+	    KSTATE_DIAG);
+	say(timeline_len(tl) - 1);
+	cr_assert_says(out, "client's socket in FIN_WAIT_1");
+	cr_assert_says(out, "packets so far show ESTABLISHED");
+	cr_assert_says(out, "FIN waits behind data");
+}
+
+Test(narrate, kernel_state_behind_the_wire_is_explained)
+{
+	struct pkt_addr c = { .family = 4, .a = { 10, 0, 0, 1 } };
+	struct pkt_addr s = { .family = 4, .a = { 10, 0, 0, 2 } };
+
+	handshake();
+	/* The SYN-ACK was captured, then dropped before TCP saw it. */
+	engine_kstate(e, 10000000, &c, 40000, &s, 80, TCP_ST_SYN_SENT,
+	    KSTATE_DIAG);
+	say(first_of(EV_KSTATE));
+	cr_assert_says(out, "in SYN_SENT");
+	cr_assert_says(out, "has not made the change the packets suggest");
+}

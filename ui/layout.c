@@ -393,6 +393,13 @@ lay_rows_update(struct lay_rows *r, const struct timeline *tl)
 		case EV_STATE:
 			lay_rows_late_state(r, tl, &e->u.state);
 			break;
+		case EV_KSTATE:
+			/* A discreet line only where the kernel and the
+			 * wire differ. */
+			if (e->u.kstate.state != e->u.kstate.wire)
+				lay_rows_add(r, e, r->scanned, LAY_ROW_KSTATE,
+				    e->u.kstate.endpoint);
+			break;
 		default:
 			break;
 		}

@@ -120,6 +120,8 @@ enum lay_row_kind {
 	LAY_ROW_ICMP,
 	LAY_ROW_CALL,		/* a socket call on its own */
 	LAY_ROW_WARN,
+	LAY_ROW_KSTATE,		/* the kernel's state of an endpoint, where
+				   it differs from the packets' */
 };
 
 #define LAY_GAP_NS	1000000000LL	/* a longer idle is marked */

@@ -274,6 +274,14 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 	case LAY_ROW_WARN:
 		view_detail_line(&o, _("Warning"), _(e->u.warn.message));
 		break;
+	case LAY_ROW_KSTATE:
+		/* TRANSLATORS: endpoint, the kernel's state, the packets'. */
+		snprintf(buf, sizeof buf, _("%s %s; the packets show %s"),
+		    e->u.kstate.endpoint == EV_CLIENT ? _("client") :
+		    _("server"), tcp_state_name(e->u.kstate.state),
+		    tcp_state_name(e->u.kstate.wire));
+		view_detail_line(&o, _("Kernel"), buf);
+		break;
 	default:
 		break;
 	}
@@ -307,6 +315,12 @@ view_detail_title(struct ui *ui, const struct lay_row *row, char *buf,
 		snprintf(buf, len, "%zu %s %s %s()", ui->sel + 1, ui->g->sep,
 		    e->u.call.side == EV_CLIENT ? _("client") : _("server"),
 		    e->u.call.name);
+		break;
+	case LAY_ROW_KSTATE:
+		snprintf(buf, len, "%zu %s %s %s %s", ui->sel + 1, ui->g->sep,
+		    _("kernel"), e->u.kstate.endpoint == EV_CLIENT ?
+		    _("client") : _("server"),
+		    tcp_state_name(e->u.kstate.state));
 		break;
 	default:
 		snprintf(buf, len, "%zu %s %s", ui->sel + 1, ui->g->sep,

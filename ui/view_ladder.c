@@ -267,6 +267,23 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 	case LAY_ROW_CALL:
 		view_ladder_call(ui, l, y, ox, e);
 		break;
+	case LAY_ROW_KSTATE:
+		/* TRANSLATORS: a discreet label on the ladder: the kernel's
+		   own state of the endpoint beside it (a state name). */
+		snprintf(desc, sizeof desc, _("kernel: %s"),
+		    tcp_state_name(e->u.kstate.state));
+		attrset(theme_attr(TH_DIM));
+		if (row->side == EV_CLIENT)
+			ui_put(y, ox + l->lx + 2, l->rx - l->lx - 3, desc);
+		else {
+			int w = lay_width(desc, strlen(desc));
+
+			if (w > l->rx - l->lx - 3)
+				w = l->rx - l->lx - 3;
+			ui_put(y, ox + l->rx - 1 - w, w, desc);
+		}
+		attrset(A_NORMAL);
+		break;
 	case LAY_ROW_WARN:
 		snprintf(desc, sizeof desc, "! %s", _(e->u.warn.message));
 		attrset(theme_attr(TH_WARN));

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The kernel's own TCP states, for the sources that run the programs
+ * (demo, run): every TCP socket of the caller's network namespace, read
+ * with sock_diag (NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, inet_diag),
+ * which needs no privilege.  Each kstate_poll() dumps them and reports
+ * the sockets whose state changed since the last dump: new ones, and
+ * those that are gone (reported CLOSED).  Listening and unconnected
+ * sockets (no peer port) name no connection and are left out.
+ *
+ * Feed what it reports to engine_kstate() in time order with the frames
+ * and calls (the demo merges them by time).  A dump sees the state when
+ * it is asked: a state the socket passed through between two dumps is
+ * not seen (the wire may show it; synfin(1), KERNEL STATES).
+ */
+#ifndef KSTATE_H
+#define KSTATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkt.h"
+#include "tcp_fsm.h"
+
+struct kstate_sock {
+	struct pkt_addr	local;		/* IPv4-mapped IPv6 given as IPv4 */
+	struct pkt_addr	remote;
+	uint16_t	lport;
+	uint16_t	rport;
+	enum tcp_state	state;		/* the request socket of a half-open
+					   connection: SYN_RECEIVED */
+};
+
+typedef void	(*kstate_cb)(void *arg, const struct kstate_sock *);
+
+struct kstate;
+
+/*
+ * Open the netlink socket.  With nports > 0 only sockets with one of
+ * `ports` as their local or peer port are reported (a run on the host's
+ * loopback); 0: every socket of the namespace.  NULL with a message.
+ */
+struct kstate	*kstate_new(const uint16_t *ports, size_t nports, char *err,
+		     size_t len);
+void		 kstate_free(struct kstate *);
+
+/*
+ * Dump now and call cb for each change since the last dump.  Returns the
+ * number of changes, or -1 with a message (a failed dump reports nothing
+ * and forgets nothing).
+ */
+int		 kstate_poll(struct kstate *, kstate_cb cb, void *arg,
+		     char *err, size_t len);
+
+/* The RFC 9293 state of a Linux TCP state number (include/net/tcp_states.h);
+ * -1 for a number it does not know. */
+int		 kstate_from_linux(unsigned st);
+
+#endif
