@@ -171,15 +171,8 @@ static void
 cmd_live_stream(struct cmd_live *l, struct sink *sink)
 {
 	struct engine_config cfg;
-	struct sigaction sa;
 	struct pollfd p;
 	int n;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cmd_live_on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 
 	cmd_engine_config(&cfg);
 	cfg.max_flows = output_max_flows(&l->o->out, cfg.max_flows);
@@ -207,6 +200,7 @@ cmd_live(const struct cmd_opts *o, const char *filter)
 	struct cmd_live l = { .o = o };
 	struct output out = o->out;
 	struct output_run *run;
+	struct sigaction sa;
 	struct sink *sink;
 	struct writer *dump = NULL;
 	uint64_t recv, drop;
@@ -267,6 +261,14 @@ cmd_live(const struct cmd_opts *o, const char *filter)
 			rc = urc;
 		output_release(&out);
 	} else {
+		/* Before the banner: a script that waits for it to send
+		 * SIGINT must find it caught (a background job starts with
+		 * SIGINT ignored). */
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = cmd_live_on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
 		fprintf(stderr, "synfin: %s\n", banner);
 		run = output_open(&out, &sink);
 		cmd_live_stream(&l, sink);
