@@ -905,12 +905,16 @@ trace_gone(struct trace *tr, pid_t pid, int st)
 
 	if (t != NULL) {
 		if (t->in_call && t->sent_start) {
-			/* Killed inside the call: it never returned. */
-			t->m.kind = PEER_END;
-			t->m.call.ret = -1;
-			t->m.call.err = EINTR;
-			t->m.end_ns = trace_now();
-			trace_send(tr, &t->m);
+			/* Killed inside the call: it never returned.  (A copy:
+			 * GCC's -Wstringop-overread under the sanitizers
+			 * misjudges the size of t->m here.) */
+			struct peer_msg m = t->m;
+
+			m.kind = PEER_END;
+			m.call.ret = -1;
+			m.call.err = EINTR;
+			m.end_ns = trace_now();
+			trace_send(tr, &m);
 		}
 		trace_remove(tr, t);
 	}
