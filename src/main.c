@@ -438,6 +438,9 @@ main(int argc, char **argv)
 	    output_export_any(&o.out)))
 		return cmd_usage_error("%s", _("--quiz asks in the UI or with "
 		    "--text, and explains each answer itself"));
+	if (o.quiz && o.step)
+		return cmd_usage_error("%s", _("--quiz holds each step for its "
+		    "question; --step is not needed"));
 	if ((o.script != NULL || o.ofile != NULL) &&
 	    (o.cmd == NULL || strcmp(o.cmd, "lab") != 0))
 		return cmd_usage_error("%s", _("--script and -o are for lab"));

@@ -129,7 +129,9 @@ def main():
                         "UI or with --text"),
                        (["replay", "--quiz", "x.pcap"], "--quiz is for "
                         "demo and lab"),
-                       (["lab", "--quiz", "--text"], "needs a terminal")):
+                       (["lab", "--quiz", "--text"], "needs a terminal"),
+                       (["demo", "--quiz", "--step"], "--step is not "
+                        "needed")):
         p = subprocess.run([SYNFIN] + args, capture_output=True, text=True,
                            timeout=20)
         demo.report(p.returncode == 2 and want in p.stderr,

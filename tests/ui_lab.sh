@@ -202,6 +202,15 @@ keys q
 check "... q quits; the score on stderr" \
     "wait_for '__EXIT=0__' 5 && grep -Eq '^Quiz: [1-9][0-9]* of [0-9]+ answers right.$' '$tmp/err'"
 
+# --- Ctrl-C: the terminal restored, 128+SIGINT ---------------------------
+start 110 36 "$SYNFIN" lab --port 52262
+wait_for 'lab: c client' 5
+act s l 'listen\('
+act s a 'accept\(\)\.\.\.'
+keys C-c
+check "Ctrl-C while accept() waits: exit 130, the terminal restored" \
+    "wait_for '__EXIT=130__' 5 && [ \"\$(T display -p -t 0 '#{alternate_on}')\" = 0 ]"
+
 # --- no terminal, no script ---------------------------------------------
 "$SYNFIN" lab --text >/dev/null 2>"$tmp/err"
 rc=$?
