@@ -11,6 +11,7 @@
 #include "diagram.h"
 #include "i18n.h"
 #include "out.h"
+#include "rows.h"
 #include "u8.h"
 #include "xmalloc.h"
 
@@ -82,28 +83,6 @@ diagram_packet(struct diagram *d, const struct ev *e, int64_t t0)
 		    p->len);
 }
 
-static enum ev_side
-diagram_icmp_from(const struct diagram *d, const struct ev *e)
-{
-	const struct conn_info *ci = e->conn;
-	size_t i;
-
-	/* An error goes back to whoever sent what it answers. */
-	for (i = d->nrows; i > 0; i--) {
-		const struct diagram_row *r = &d->rows[i - 1];
-
-		if (r->kind == DIAGRAM_MSG && r->frame == e->u.icmp.cause &&
-		    e->u.icmp.cause != 0)
-			return r->from == EV_CLIENT ? EV_SERVER : EV_CLIENT;
-	}
-	/* Else by address; a router on the path stands on the server's
-	 * side, as seen from the client. */
-	if (pkt_addr_cmp(&e->u.icmp.src, &ci->caddr) == 0 &&
-	    pkt_addr_cmp(&e->u.icmp.src, &ci->saddr) != 0)
-		return EV_CLIENT;
-	return EV_SERVER;
-}
-
 static void
 diagram_push_state(struct diagram *d, struct diagram_row **last,
     enum ev_side side, enum tcp_state to, int64_t rel, uint64_t frame)
@@ -144,14 +123,38 @@ diagram_settle(struct diagram *d, size_t row, const enum tcp_state after[2],
 	}
 }
 
+/* A socket call's row (on its own, or before the segment it sent). */
+static struct diagram_row *
+diagram_call(struct diagram *d, const struct ev *e, int64_t t0)
+{
+	struct diagram_row *r;
+
+	r = diagram_add(d, DIAGRAM_CALL, e->ts_ns - t0, 0, e->u.call.side);
+	if (e->u.call.err != 0)
+		snprintf(r->label, sizeof r->label, "%s(%s) = %" PRId64 " %s",
+		    e->u.call.name, e->u.call.args, e->u.call.ret,
+		    ev_errno_name(e->u.call.err));
+	else
+		snprintf(r->label, sizeof r->label, "%s(%s) = %" PRId64,
+		    e->u.call.name, e->u.call.args, e->u.call.ret);
+	return r;
+}
+
+/*
+ * The conn's rows are the UI's (rows.c: the same segments, calls, ICMP
+ * errors on the same side, warnings, in the same order); the diagram adds
+ * their labels and, per row and endpoint, the state changes in order.
+ */
 void
 diagram_build(struct diagram *d, const struct timeline *tl,
     const struct tl_conn *c)
 {
 	const struct ev *e, *first;
+	const struct rows_row *rw;
+	struct rows rows;
 	struct diagram_row *r, *last = NULL;
 	enum tcp_state cur[2], after[2];
-	size_t i, open = SIZE_MAX;
+	size_t i, k = 0, open = SIZE_MAX;
 	int64_t t0;
 	char a[64];
 	int n;
@@ -174,16 +177,38 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 	first = timeline_at(tl, timeline_first(tl));
 	t0 = first != NULL ? first->ts_ns : 0;
 
-	for (i = 0; i < c->nsteps; i++) {
-		e = timeline_at(tl, c->steps[i].ev);
-		if (e == NULL)
+	rows_init(&rows, c->info.id);
+	rows_update(&rows, tl);
+	for (i = 0; i <= rows.n; i++) {
+		rw = i < rows.n ? &rows.v[i] : NULL;
+		/* The conn's state changes before this row's event. */
+		for (; k < c->nsteps && (rw == NULL || c->steps[k].ev < rw->ev);
+		    k++) {
+			e = timeline_at(tl, c->steps[k].ev);
+			if (e == NULL || e->type != EV_STATE)
+				continue;
+			/* Decided after later packets: the timeline put it in
+			 * their st_after, which the rows settle to. */
+			if (last != NULL && last->frame != e->u.state.frame &&
+			    open != SIZE_MAX)
+				continue;
+			diagram_push_state(d, &last, e->u.state.endpoint,
+			    e->u.state.to, e->ts_ns - t0, e->u.state.frame);
+			if (open == SIZE_MAX)
+				cur[e->u.state.endpoint] = e->u.state.to;
+		}
+		if (rw == NULL || (e = timeline_at(tl, rw->ev)) == NULL)
 			continue;
-		if (e->type != EV_STATE && open != SIZE_MAX) {
+		if (open != SIZE_MAX) {
 			diagram_settle(d, open, after, cur);
 			open = SIZE_MAX;
 		}
-		switch (e->type) {
-		case EV_PACKET:
+		switch (rw->kind) {
+		case ROWS_PKT:
+			if (rw->call >= 0 &&
+			    timeline_at(tl, (size_t)rw->call) != NULL)
+				diagram_call(d, timeline_at(tl,
+				    (size_t)rw->call), t0);
 			diagram_packet(d, e, t0);
 			last = &d->rows[d->nrows - 1];
 			if (d->tcp) {
@@ -192,20 +217,9 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 				after[1] = e->u.pkt.st_after[1];
 			}
 			break;
-		case EV_STATE:
-			/* Decided after later packets: the timeline put it in
-			 * their st_after, which the rows settle to. */
-			if (last != NULL && last->frame != e->u.state.frame &&
-			    open != SIZE_MAX)
-				break;
-			diagram_push_state(d, &last, e->u.state.endpoint,
-			    e->u.state.to, e->ts_ns - t0, e->u.state.frame);
-			if (open == SIZE_MAX)
-				cur[e->u.state.endpoint] = e->u.state.to;
-			break;
-		case EV_ICMP:
+		case ROWS_ICMP:
 			r = diagram_add(d, DIAGRAM_ICMP, e->ts_ns - t0,
-			    e->u.icmp.frame, diagram_icmp_from(d, e));
+			    e->u.icmp.frame, (enum ev_side)rw->side);
 			pkt_addr_str(&e->u.icmp.src, a, sizeof a);
 			snprintf(r->label, sizeof r->label, "ICMP%s %s",
 			    e->u.icmp.family == 6 ? "v6" : "",
@@ -214,37 +228,23 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 			snprintf(r->notes, sizeof r->notes, _("from %s"), a);
 			last = r;
 			break;
-		case EV_CALL:
-			r = diagram_add(d, DIAGRAM_CALL, e->ts_ns - t0, 0,
-			    e->u.call.side);
-			if (e->u.call.err != 0)
-				snprintf(r->label, sizeof r->label,
-				    "%s(%s) = %" PRId64 " %s", e->u.call.name,
-				    e->u.call.args, e->u.call.ret,
-				    ev_errno_name(e->u.call.err));
-			else
-				snprintf(r->label, sizeof r->label,
-				    "%s(%s) = %" PRId64, e->u.call.name,
-				    e->u.call.args, e->u.call.ret);
-			last = r;
+		case ROWS_CALL:
+			last = diagram_call(d, e, t0);
 			break;
-		case EV_WARNING:
+		case ROWS_WARN:
 			r = diagram_add(d, DIAGRAM_NOTE, e->ts_ns - t0,
 			    e->u.warn.frame, EV_CLIENT);
 			snprintf(r->label, sizeof r->label, _("warning: %s"),
 			    e->u.warn.message);
 			last = r;
 			break;
-		case EV_CONN:
-		case EV_SUMMARY:
-		case EV_UNPROCESSED:	/* the timeline marks the packet */
-		case EV_OUTPUT:
-		case EV_KSTATE:		/* the diagrams draw the wire */
+		case ROWS_KSTATE:	/* the diagrams draw the wire */
 			break;
 		}
 	}
 	if (open != SIZE_MAX)
 		diagram_settle(d, open, after, cur);
+	rows_clear(&rows);
 }
 
 void

@@ -4,8 +4,12 @@
  * plain-text exporters: a view over the timeline that never sees packet
  * bytes.
  *
- * One row per segment or datagram (MSG), ICMP error, socket call or
- * warning about the conn, in timeline order.  The state changes a
+ * The rows are the UI ladder's (rows.c, one builder for both): a row per
+ * segment or datagram (MSG), ICMP error, socket call (those no conn
+ * claims too) or warning, in timeline order, on the same sides; a call
+ * that shares a segment's row in the UI is a CALL row just before its
+ * MSG row here; the UI's lines of the kernel's own state are not drawn
+ * (tests/test_export.c checks they agree).  The state changes a
  * packet caused are attached to its row, per endpoint, in order: for the
  * sender they happen as the segment leaves, for the receiver as it
  * arrives (the classic figures draw them at the arrow's two ends).  A

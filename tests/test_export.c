@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "engine.h"
 #include "out.h"
 #include "pktbuild.h"
+#include "rows.h"
 #include "timeline.h"
 
 static struct timeline *tl;
@@ -575,4 +578,168 @@ Test(export, diagram_text_is_read_by_the_one_decoder)
 	cr_assert_str_eq(buf, "\xe4\xb8\xad\xe4\xb8\xad...");
 	diagram_clip("abc", 3, buf, sizeof buf);
 	cr_assert_str_eq(buf, "abc");
+}
+
+/* ------------------------------------- one row model, two drawings */
+
+/* The endpoint states a diagram shows after row j (its last change). */
+static void
+shown_after(const struct diagram_row *dr, enum tcp_state st[2])
+{
+	int s;
+
+	for (s = 0; s < 2; s++)
+		if (dr->nst[s] > 0)
+			st[s] = dr->st[s][dr->nst[s] - 1];
+}
+
+/*
+ * For every held conn: the rows the UI's ladder draws (rows.c) and the
+ * rows the exporters draw (diagram_build) are the same steps, calls,
+ * ICMP errors and warnings, in the same order, on the same sides, with
+ * the same frames and the same states after each segment.  A call that
+ * shares a segment's row in the UI comes right before it in the diagram.
+ */
+static void
+rows_agree(const char *what)
+{
+	const struct tl_conn *c;
+	const struct rows_row *rw;
+	const struct diagram_row *dr;
+	const struct ev *ev;
+	struct rows r;
+	struct diagram d;
+	enum tcp_state st[2];
+	size_t k, i, j;
+	int want;
+
+	for (k = 0; k < timeline_conns_held(tl); k++) {
+		c = timeline_conn_held(tl, k);
+		rows_init(&r, c->info.id);
+		rows_update(&r, tl);
+		diagram_build(&d, tl, c);
+		st[0] = d.init[0];
+		st[1] = d.init[1];
+		cr_assert_eq(r.init[0], d.init[0], "%s conn %u", what,
+		    c->info.id);
+		cr_assert_eq(r.init[1], d.init[1], "%s conn %u", what,
+		    c->info.id);
+		for (i = j = 0; i < r.n; i++) {
+			rw = &r.v[i];
+			/* The kernel's own state (demo, run): a line of the
+			 * UI's only; the diagrams draw the wire. */
+			if (rw->kind == ROWS_KSTATE)
+				continue;
+			for (; j < d.nrows && d.rows[j].kind == DIAGRAM_STATE;
+			    j++)
+				shown_after(&d.rows[j], st);
+			if (rw->kind == ROWS_PKT && rw->call >= 0) {
+				cr_assert_lt(j, d.nrows, "%s conn %u row %zu",
+				    what, c->info.id, i);
+				cr_assert_eq(d.rows[j].kind, DIAGRAM_CALL,
+				    "%s conn %u row %zu: its call", what,
+				    c->info.id, i);
+				cr_assert_eq(d.rows[j].from, rw->side);
+				j++;
+			}
+			cr_assert_lt(j, d.nrows, "%s conn %u: %zu rows, the "
+			    "diagram has fewer", what, c->info.id, r.n);
+			dr = &d.rows[j++];
+			want = rw->kind == ROWS_PKT ? DIAGRAM_MSG :
+			    rw->kind == ROWS_ICMP ? DIAGRAM_ICMP :
+			    rw->kind == ROWS_CALL ? DIAGRAM_CALL : DIAGRAM_NOTE;
+			cr_assert_eq((int)dr->kind, want, "%s conn %u row %zu: "
+			    "kind %d, the UI's %d", what, c->info.id, i,
+			    (int)dr->kind, (int)rw->kind);
+			if (rw->kind != ROWS_WARN)
+				cr_assert_eq(dr->from, rw->side, "%s conn %u "
+				    "row %zu: side", what, c->info.id, i);
+			ev = timeline_at(tl, rw->ev);
+			if (rw->kind == ROWS_PKT)
+				cr_assert_eq(dr->frame, ev->u.pkt.frame);
+			if (rw->kind == ROWS_ICMP)
+				cr_assert_eq(dr->frame, ev->u.icmp.frame);
+			shown_after(dr, st);
+			for (; j < d.nrows && d.rows[j].kind ==
+			    DIAGRAM_STATE && d.rows[j].frame == dr->frame &&
+			    dr->frame != 0; j++)
+				shown_after(&d.rows[j], st);
+			if (d.tcp && rw->kind == ROWS_PKT) {
+				cr_assert_eq(st[0], rw->st[0], "%s conn %u row "
+				    "%zu (frame %" PRIu64 "): client %s, the "
+				    "UI's %s", what, c->info.id, i, dr->frame,
+				    tcp_state_name(st[0]),
+				    tcp_state_name(rw->st[0]));
+				cr_assert_eq(st[1], rw->st[1], "%s conn %u row "
+				    "%zu (frame %" PRIu64 "): server %s, the "
+				    "UI's %s", what, c->info.id, i, dr->frame,
+				    tcp_state_name(st[1]),
+				    tcp_state_name(rw->st[1]));
+			}
+		}
+		for (; j < d.nrows; j++)
+			cr_assert_eq(d.rows[j].kind, DIAGRAM_STATE, "%s conn "
+			    "%u: diagram row %zu the UI has not", what,
+			    c->info.id, j);
+		diagram_clear(&d);
+		rows_clear(&r);
+	}
+}
+
+Test(export, ui_rows_and_exporter_rows_agree_for_every_capture)
+{
+	DIR *dir = opendir(CAPTURES);
+	struct dirent *de;
+	char name[256];
+	size_t n, count = 0;
+
+	cr_assert_not_null(dir, "%s", CAPTURES);
+	while ((de = readdir(dir)) != NULL) {
+		n = strlen(de->d_name);
+		if (n < 6 || strcmp(de->d_name + n - 5, ".pcap") != 0 ||
+		    n - 5 >= sizeof name)
+			continue;
+		memcpy(name, de->d_name, n - 5);
+		name[n - 5] = '\0';
+		teardown();
+		setup();
+		load(name);
+		cr_assert_gt(timeline_conns_held(tl), 0, "%s", name);
+		rows_agree(name);
+		count++;
+	}
+	closedir(dir);
+	cr_assert_geq(count, 14, "only %zu captures", count);
+}
+
+/* Calls before their conn exists, a call that sends a segment, one that
+ * learns of a reset, and an ICMP error: drawn alike. */
+Test(export, ui_rows_and_exporter_rows_agree_with_calls)
+{
+	struct ev_call sock = { .side = EV_SERVER, .ret = 3 };
+	struct rows r;
+	struct diagram d;
+	size_t i, calls = 0;
+
+	snprintf(sock.name, sizeof sock.name, "socket");
+	engine_call(e, 1000, &sock, 6, NULL, 0, NULL, 0);
+	snprintf(sock.name, sizeof sock.name, "listen");
+	engine_call(e, 2000, &sock, 6, NULL, 0, NULL, 0);
+	call(1000, "connect", "10.0.0.2:80", 0);
+	handshake(1000);
+	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501, 5);
+	seg(false, 1000, TCP_RST | TCP_ACK, 501, 106, 0);
+	call(1000, "recv", "", -1);
+	engine_finish(e);
+	rows_agree("calls");
+	rows_init(&r, 1);
+	rows_update(&r, tl);
+	diagram_build(&d, tl, timeline_conn_by_id(tl, 1));
+	for (i = 0; i < d.nrows; i++)
+		if (d.rows[i].kind == DIAGRAM_CALL)
+			calls++;
+	cr_assert_eq(calls, 4, "socket, listen, connect, recv: %zu", calls);
+	cr_assert_geq(r.n, 6);
+	diagram_clear(&d);
+	rows_clear(&r);
 }

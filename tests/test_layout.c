@@ -262,14 +262,14 @@ seg(bool cli, uint16_t port, uint16_t flags, uint32_t seq, uint32_t ack)
 Test(layout, rows_are_one_per_segment_with_both_states, .init = rows_setup,
     .fini = rows_teardown)
 {
-	struct lay_rows r;
+	struct rows r;
 
 	seg(true, 1000, TCP_SYN, 100, 0);
 	seg(true, 2000, TCP_SYN, 700, 0);	/* another conn */
 	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
 	seg(true, 1000, TCP_ACK, 101, 501);
-	lay_rows_init(&r, 1);
-	cr_assert_eq(lay_rows_update(&r, tl), 3);
+	rows_init(&r, 1);
+	cr_assert_eq(rows_update(&r, tl), 3);
 	cr_assert_eq(r.init[0], TCP_ST_CLOSED);
 	cr_assert_eq(r.init[1], TCP_ST_LISTEN);
 	cr_assert_eq(r.v[0].side, EV_CLIENT);
@@ -284,45 +284,45 @@ Test(layout, rows_are_one_per_segment_with_both_states, .init = rows_setup,
 	/* ... until the server's own segment does: the row of the ACK
 	 * that caused it changes. */
 	seg(false, 1000, TCP_ACK, 501, 101);
-	cr_assert_eq(lay_rows_update(&r, tl), 1);
+	cr_assert_eq(rows_update(&r, tl), 1);
 	cr_assert_eq(r.v[2].st[1], TCP_ST_ESTABLISHED);
 	cr_assert_eq(r.v[3].st[1], TCP_ST_ESTABLISHED);
-	lay_rows_clear(&r);
+	rows_clear(&r);
 }
 
 Test(layout, rows_grow_with_the_timeline, .init = rows_setup,
     .fini = rows_teardown)
 {
-	struct lay_rows r;
+	struct rows r;
 
-	lay_rows_init(&r, 1);
-	cr_assert_eq(lay_rows_update(&r, tl), 0);
+	rows_init(&r, 1);
+	cr_assert_eq(rows_update(&r, tl), 0);
 	seg(true, 1000, TCP_SYN, 100, 0);
-	cr_assert_eq(lay_rows_update(&r, tl), 1);
-	cr_assert_eq(lay_rows_update(&r, tl), 0, "an event is read twice");
+	cr_assert_eq(rows_update(&r, tl), 1);
+	cr_assert_eq(rows_update(&r, tl), 0, "an event is read twice");
 	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	cr_assert_eq(lay_rows_update(&r, tl), 1);
+	cr_assert_eq(rows_update(&r, tl), 1);
 	cr_assert_eq(r.n, 2);
-	lay_rows_clear(&r);
+	rows_clear(&r);
 }
 
 Test(layout, idle_gaps_take_a_line_of_their_own, .init = rows_setup,
     .fini = rows_teardown)
 {
-	struct lay_rows r;
+	struct rows r;
 
 	seg(true, 1000, TCP_SYN, 100, 0);
-	now += 5 * LAY_GAP_NS;
+	now += 5 * ROWS_GAP_NS;
 	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	lay_rows_init(&r, 1);
-	lay_rows_update(&r, tl);
+	rows_init(&r, 1);
+	rows_update(&r, tl);
 	cr_assert(r.v[1].gap);
 	cr_assert_eq(r.v[1].line, 2);
-	cr_assert_eq(lay_rows_at_line(&r, 0), 0);
-	cr_assert_eq(lay_rows_at_line(&r, 1), -1, "the idle mark is no row");
-	cr_assert_eq(lay_rows_at_line(&r, 2), 1);
-	cr_assert_eq(lay_rows_at_line(&r, 3), -1);
-	lay_rows_clear(&r);
+	cr_assert_eq(rows_at_line(&r, 0), 0);
+	cr_assert_eq(rows_at_line(&r, 1), -1, "the idle mark is no row");
+	cr_assert_eq(rows_at_line(&r, 2), 1);
+	cr_assert_eq(rows_at_line(&r, 3), -1);
+	rows_clear(&r);
 }
 
 Test(layout, a_call_shares_the_row_of_the_segment_it_causes,
@@ -330,21 +330,21 @@ Test(layout, a_call_shares_the_row_of_the_segment_it_causes,
 {
 	struct ev_call connect = { .side = EV_CLIENT, .name = "connect" };
 	struct ev_call listen = { .side = EV_SERVER, .name = "listen" };
-	struct lay_rows r;
+	struct rows r;
 
 	engine_call(eng, now, &listen, 6, NULL, 0, NULL, 0);
 	engine_call(eng, now, &connect, 6, NULL, 0, NULL, 0);
 	seg(true, 1000, TCP_SYN, 100, 0);
-	lay_rows_init(&r, 1);
-	lay_rows_update(&r, tl);
+	rows_init(&r, 1);
+	rows_update(&r, tl);
 	cr_assert_eq(r.n, 2, "rows %zu", r.n);
-	cr_assert_eq(r.v[0].kind, LAY_ROW_CALL);
+	cr_assert_eq(r.v[0].kind, ROWS_CALL);
 	cr_assert_eq(r.v[0].side, EV_SERVER);
-	cr_assert_eq(r.v[1].kind, LAY_ROW_PKT);
+	cr_assert_eq(r.v[1].kind, ROWS_PKT);
 	cr_assert_geq(r.v[1].call, 0);
 	cr_assert_eq(timeline_at(tl, (size_t)r.v[1].call)->type, EV_CALL);
 	cr_assert_eq(r.v[1].st[0], TCP_ST_SYN_SENT);
-	lay_rows_clear(&r);
+	rows_clear(&r);
 }
 
 Test(layout, a_kernel_state_unlike_the_wire_gets_a_row_of_its_own,
@@ -352,7 +352,7 @@ Test(layout, a_kernel_state_unlike_the_wire_gets_a_row_of_its_own,
 {
 	struct pkt_addr c = { .family = 4, .a = { 10, 0, 0, 1 } };
 	struct pkt_addr s = { .family = 4, .a = { 10, 0, 0, 2 } };
-	struct lay_rows r;
+	struct rows r;
 
 	seg(true, 1000, TCP_SYN, 100, 0);
 	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
@@ -362,14 +362,14 @@ Test(layout, a_kernel_state_unlike_the_wire_gets_a_row_of_its_own,
 	    KSTATE_DIAG);
 	engine_kstate(eng, now + 2, &c, 1000, &s, 80, TCP_ST_FIN_WAIT_1,
 	    KSTATE_DIAG);
-	lay_rows_init(&r, 1);
-	lay_rows_update(&r, tl);
+	rows_init(&r, 1);
+	rows_update(&r, tl);
 	cr_assert_eq(r.n, 4, "rows %zu", r.n);
-	cr_assert_eq(r.v[3].kind, LAY_ROW_KSTATE);
+	cr_assert_eq(r.v[3].kind, ROWS_KSTATE);
 	cr_assert_eq(r.v[3].side, EV_CLIENT);
 	cr_assert_eq(r.v[3].st[0], TCP_ST_ESTABLISHED, "the wire's state "
 	    "stays that of the packets");
-	lay_rows_clear(&r);
+	rows_clear(&r);
 }
 
 static void
@@ -384,7 +384,7 @@ rows_setup_capped(void)
 Test(layout, rows_drop_what_the_memory_cap_evicts,
     .init = rows_setup_capped, .fini = rows_teardown)
 {
-	struct lay_rows r;
+	struct rows r;
 	uint32_t lines;
 	size_t i, k, n0;
 	uint8_t st1;
@@ -392,19 +392,19 @@ Test(layout, rows_drop_what_the_memory_cap_evicts,
 	seg(true, 1000, TCP_SYN, 100, 0);
 	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
 	seg(true, 1000, TCP_ACK, 101, 501);
-	lay_rows_init(&r, 1);
-	lay_rows_update(&r, tl);
-	cr_assert_eq(lay_rows_trim(&r, timeline_first(tl), &lines), 0);
+	rows_init(&r, 1);
+	rows_update(&r, tl);
+	cr_assert_eq(rows_trim(&r, timeline_first(tl), &lines), 0);
 	for (i = 0; i < 60; i++) {
 		seg(true, 1000, TCP_ACK, 101, 501);
 		if (i == 30)
-			now += 2 * LAY_GAP_NS;	/* an idle line */
+			now += 2 * ROWS_GAP_NS;	/* an idle line */
 	}
-	lay_rows_update(&r, tl);
+	rows_update(&r, tl);
 	n0 = r.n;
 	st1 = r.v[n0 - 1].st[1];
 	cr_assert_gt(timeline_first(tl), 0);
-	k = lay_rows_trim(&r, timeline_first(tl), &lines);
+	k = rows_trim(&r, timeline_first(tl), &lines);
 	cr_assert_gt(k, 0);
 	cr_assert_eq(r.n, n0 - k);
 	cr_assert_gt(lines, 0);
@@ -416,21 +416,21 @@ Test(layout, rows_drop_what_the_memory_cap_evicts,
 	for (i = 0; i < r.n; i++) {
 		cr_assert_geq(r.v[i].ev, timeline_first(tl));
 		cr_assert_not_null(timeline_at(tl, r.v[i].ev));
-		cr_assert_eq(lay_rows_at_line(&r, r.v[i].line), (long)i);
+		cr_assert_eq(rows_at_line(&r, r.v[i].line), (long)i);
 	}
 	cr_assert_eq(r.v[r.n - 1].st[1], st1);
 	/* Rows built afresh start at the oldest event held. */
-	lay_rows_clear(&r);
-	lay_rows_init(&r, 1);
-	lay_rows_update(&r, tl);
+	rows_clear(&r);
+	rows_init(&r, 1);
+	rows_update(&r, tl);
 	cr_assert_gt(r.n, 0);
 	cr_assert_geq(r.v[0].ev, timeline_first(tl));
 	/* All gone: no row is left, and the lines they took are said. */
-	k = lay_rows_trim(&r, timeline_len(tl), &lines);
+	k = rows_trim(&r, timeline_len(tl), &lines);
 	cr_assert_eq(r.n, 0);
 	cr_assert_gt(k, 0);
 	cr_assert_eq(r.lines, 0);
-	lay_rows_clear(&r);
+	rows_clear(&r);
 }
 
 /* ------------------------------------------------------ moving about */
@@ -450,7 +450,7 @@ Test(layout, play_delay_spreads_bursts_and_compresses_idle)
 	cr_assert_eq(lay_play_delay(1000, 100), LAY_STEP_MIN_NS);
 	cr_assert_eq(lay_play_delay(500000000, 100), 500000000);
 	cr_assert_eq(lay_play_delay(500000000, 200), 250000000);
-	cr_assert_eq(lay_play_delay(3600LL * 1000000000, 100), LAY_GAP_NS);
+	cr_assert_eq(lay_play_delay(3600LL * 1000000000, 100), ROWS_GAP_NS);
 	cr_assert_eq(lay_play_delay(500000000, 50), 1000000000);
 }
 
@@ -894,7 +894,7 @@ Test(layout, a_change_is_labelled_as_the_rfc_does)
 Test(layout, jumps_find_the_next_and_previous_flag_and_state_change,
     .init = rows_setup, .fini = rows_teardown)
 {
-	struct lay_rows r;
+	struct rows r;
 
 	seg(true, 1000, TCP_SYN, 100, 0);			/* 0 */
 	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);		/* 1 */
@@ -903,8 +903,8 @@ Test(layout, jumps_find_the_next_and_previous_flag_and_state_change,
 	seg(false, 1000, TCP_ACK, 501, 101);			/* 4 */
 	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501);		/* 5 */
 	seg(false, 1000, TCP_RST, 501, 0);			/* 6 */
-	lay_rows_init(&r, 1);
-	lay_rows_update(&r, tl);
+	rows_init(&r, 1);
+	rows_update(&r, tl);
 	cr_assert_eq(r.n, 7);
 	cr_assert_eq(lay_rows_find(&r, tl, 0, 1, LAY_MARK_SYN), 1);
 	cr_assert_eq(lay_rows_find(&r, tl, 1, 1, LAY_MARK_SYN), -1);
@@ -919,7 +919,7 @@ Test(layout, jumps_find_the_next_and_previous_flag_and_state_change,
 	cr_assert_eq(lay_rows_find(&r, tl, 3, 1, LAY_MARK_STATE), 5);
 	cr_assert_eq(lay_rows_find(&r, tl, 5, -1, LAY_MARK_STATE), 2,
 	    "the server's ESTABLISHED is on the ACK that caused it");
-	lay_rows_clear(&r);
+	rows_clear(&r);
 }
 
 Test(layout, the_list_filter_reads_ports_states_flags_and_addresses,

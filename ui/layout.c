@@ -208,266 +208,13 @@ lay_cols_fit(int n, const int want[], const int min[], int gap, int width,
 	return total <= width;
 }
 
-/* ------------------------------------------------------- ladder rows */
-
-void
-lay_rows_init(struct lay_rows *r, uint32_t conn)
-{
-	memset(r, 0, sizeof *r);
-	r->conn = conn;
-}
-
-void
-lay_rows_clear(struct lay_rows *r)
-{
-	free(r->v);
-	memset(r, 0, sizeof *r);
-}
-
-static struct lay_row *
-lay_rows_add(struct lay_rows *r, const struct ev *e, size_t i,
-    enum lay_row_kind kind, enum ev_side side)
-{
-	struct lay_row *row;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 64;
-		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
-	}
-	row = &r->v[r->n];
-	memset(row, 0, sizeof *row);
-	row->ev = i;
-	row->call = -1;
-	row->kind = (uint8_t)kind;
-	row->side = (uint8_t)side;
-	if (r->n > 0) {
-		row->st[0] = r->v[r->n - 1].st[0];
-		row->st[1] = r->v[r->n - 1].st[1];
-		row->gap = e->ts_ns - r->last_ts > LAY_GAP_NS;
-	} else {
-		row->st[0] = r->init[0];
-		row->st[1] = r->init[1];
-	}
-	row->line = r->lines + (row->gap ? 1 : 0);
-	r->lines = row->line + 1;
-	r->last_ts = e->ts_ns;
-	r->n++;
-	return row;
-}
-
-/* Which side sent an ICMP error: the one whose address it comes from. */
-static enum ev_side
-lay_icmp_side(const struct ev *e)
-{
-	if (e->conn != NULL && pkt_addr_cmp(&e->u.icmp.src,
-	    &e->conn->caddr) == 0 && pkt_addr_cmp(&e->u.icmp.src,
-	    &e->conn->saddr) != 0)
-		return EV_CLIENT;
-	return EV_SERVER;
-}
-
-static void
-lay_rows_fix_init(struct lay_rows *r, const struct conn_info *ci)
-{
-	size_t k;
-	int side;
-
-	for (side = 0; side < 2; side++) {
-		if (r->init[side] != TCP_ST_LISTEN ||
-		    ci->init[side] != TCP_ST_CLOSED)
-			continue;
-		r->init[side] = TCP_ST_CLOSED;
-		for (k = 0; k < r->n && r->v[k].st[side] == TCP_ST_LISTEN; k++)
-			r->v[k].st[side] = TCP_ST_CLOSED;
-	}
-}
-
-/*
- * A state change decided after later rows were built (ev.h): the rows
- * from its packet's (or from where the endpoint entered `from`) on show
- * the new state, as the timeline's st_after now does.
- */
-static void
-lay_rows_late_state(struct lay_rows *r, const struct timeline *tl,
-    const struct ev_state *s)
-{
-	const struct ev *pe;
-	size_t k, at = r->n, n = 0;
-	int side = s->endpoint == EV_CLIENT ? 0 : 1;
-
-	/* Rows built after the timeline fixed its st_after have it. */
-	for (k = r->n; k > 0 && n < 256; k--, n++) {
-		if (r->v[k - 1].st[side] != (uint8_t)s->from &&
-		    r->v[k - 1].st[side] != (uint8_t)s->to)
-			break;
-		at = k - 1;
-		pe = timeline_at(tl, r->v[k - 1].ev);
-		if (r->v[k - 1].kind == LAY_ROW_PKT && pe != NULL &&
-		    pe->type == EV_PACKET && pe->u.pkt.frame == s->frame)
-			break;
-	}
-	for (k = at; k < r->n; k++) {
-		if (r->v[k].st[side] == (uint8_t)s->from)
-			r->v[k].st[side] = (uint8_t)s->to;
-	}
-}
-
-size_t
-lay_rows_update(struct lay_rows *r, const struct timeline *tl)
-{
-	const struct ev *e;
-	struct lay_row *row, *last;
-	size_t before = r->n, len = timeline_len(tl);
-	enum ev_side side;
-	bool mine;
-
-	/* What the memory cap evicted is never read.  A late state change
-	 * among it (ev.h) is in the timeline's states before its oldest
-	 * held step: the last row gone shows them. */
-	if (r->scanned < timeline_first(tl)) {
-		const struct tl_conn *c = timeline_conn_by_id(tl, r->conn);
-		enum tcp_state st[2];
-		size_t k = 0;
-
-		while (k < r->n && r->v[k].ev < timeline_first(tl))
-			k++;
-		if (c != NULL && k > 0 && c->info.proto == 6) {
-			timeline_states_before(c, 0, st);
-			r->v[k - 1].st[0] = (uint8_t)st[0];
-			r->v[k - 1].st[1] = (uint8_t)st[1];
-		}
-		r->scanned = timeline_first(tl);
-	}
-	for (; r->scanned < len; r->scanned++) {
-		e = timeline_at(tl, r->scanned);
-		mine = e->conn != NULL && e->conn->id == r->conn;
-		if (e->conn == NULL && (e->type == EV_CALL ||
-		    e->type == EV_WARNING))
-			mine = true;
-		if (!mine)
-			continue;
-		/* A server first guessed LISTEN that answered the SYN with
-		 * RST was never listening (ev.h conn_info.init). */
-		if (e->type != EV_CONN && e->conn != NULL &&
-		    e->conn->proto == 6)
-			lay_rows_fix_init(r, e->conn);
-		switch (e->type) {
-		case EV_CONN:
-			if (r->n == 0) {
-				r->init[0] = (uint8_t)e->conn->init[0];
-				r->init[1] = (uint8_t)e->conn->init[1];
-			}
-			break;
-		case EV_PACKET:
-			side = e->u.pkt.dir == EV_C2S ? EV_CLIENT : EV_SERVER;
-			last = r->n > 0 ? &r->v[r->n - 1] : NULL;
-			/* A call waiting for its segment: they share a row. */
-			if (last != NULL && last->kind == LAY_ROW_CALL &&
-			    last->side == side && last->call < 0 &&
-			    e->ts_ns - r->last_ts <= LAY_GAP_NS) {
-				row = last;
-				row->call = (int64_t)row->ev;
-				row->ev = r->scanned;
-				row->kind = LAY_ROW_PKT;
-				r->last_ts = e->ts_ns;
-			} else
-				row = lay_rows_add(r, e, r->scanned,
-				    LAY_ROW_PKT, side);
-			if (e->conn->proto == 6) {
-				row->st[0] = (uint8_t)e->u.pkt.st_after[0];
-				row->st[1] = (uint8_t)e->u.pkt.st_after[1];
-			}
-			break;
-		case EV_ICMP:
-			lay_rows_add(r, e, r->scanned, LAY_ROW_ICMP,
-			    lay_icmp_side(e));
-			break;
-		case EV_CALL:
-			lay_rows_add(r, e, r->scanned, LAY_ROW_CALL,
-			    e->u.call.side);
-			break;
-		case EV_WARNING:
-			lay_rows_add(r, e, r->scanned, LAY_ROW_WARN,
-			    EV_CLIENT);
-			break;
-		case EV_STATE:
-			lay_rows_late_state(r, tl, &e->u.state);
-			break;
-		case EV_KSTATE:
-			/* A discreet line only where the kernel and the
-			 * wire differ. */
-			if (e->u.kstate.state != e->u.kstate.wire)
-				lay_rows_add(r, e, r->scanned, LAY_ROW_KSTATE,
-				    e->u.kstate.endpoint);
-			break;
-		default:
-			break;
-		}
-	}
-	return r->n - before;
-}
-
-size_t
-lay_rows_trim(struct lay_rows *r, size_t first, uint32_t *lines)
-{
-	size_t k = 0, i;
-	uint32_t base;
-
-	*lines = 0;
-	while (k < r->n && r->v[k].ev < first)
-		k++;
-	if (k == 0 && (r->n == 0 || r->v[0].call < 0 ||
-	    (size_t)r->v[0].call >= first))
-		return 0;
-	if (k > 0) {
-		/* The states before the first row left are the last gone. */
-		r->init[0] = r->v[k - 1].st[0];
-		r->init[1] = r->v[k - 1].st[1];
-	}
-	if (k == r->n) {
-		*lines = r->lines;
-		r->n = 0;
-		r->lines = 0;
-		return k;
-	}
-	memmove(r->v, r->v + k, (r->n - k) * sizeof *r->v);
-	r->n -= k;
-	/* Only the first row left can name a call before it. */
-	if (r->v[0].call >= 0 && (size_t)r->v[0].call < first)
-		r->v[0].call = -1;
-	r->v[0].gap = false;
-	base = r->v[0].line;
-	for (i = 0; i < r->n; i++)
-		r->v[i].line -= base;
-	r->lines -= base;
-	*lines = base;
-	return k;
-}
-
-long
-lay_rows_at_line(const struct lay_rows *r, uint32_t line)
-{
-	size_t lo = 0, hi = r->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (r->v[mid].line < line)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < r->n && r->v[lo].line == line)
-		return (long)lo;
-	return -1;
-}
-
 /* ------------------------------------------------ many conversations */
 
 bool
-lay_row_has(const struct lay_rows *r, const struct timeline *tl, size_t i,
+lay_row_has(const struct rows *r, const struct timeline *tl, size_t i,
     enum lay_mark m)
 {
-	const struct lay_row *row;
+	const struct rows_row *row;
 	const uint8_t *before;
 	const struct ev *e;
 
@@ -478,7 +225,7 @@ lay_row_has(const struct lay_rows *r, const struct timeline *tl, size_t i,
 		before = i > 0 ? r->v[i - 1].st : r->init;
 		return before[0] != row->st[0] || before[1] != row->st[1];
 	}
-	if (row->kind != LAY_ROW_PKT || (e = timeline_at(tl, row->ev)) ==
+	if (row->kind != ROWS_PKT || (e = timeline_at(tl, row->ev)) ==
 	    NULL || e->type != EV_PACKET || e->conn == NULL)
 		return false;
 	switch (m) {
@@ -497,7 +244,7 @@ lay_row_has(const struct lay_rows *r, const struct timeline *tl, size_t i,
 }
 
 long
-lay_rows_find(const struct lay_rows *r, const struct timeline *tl,
+lay_rows_find(const struct rows *r, const struct timeline *tl,
     size_t from, int dir, enum lay_mark m)
 {
 	size_t i;
@@ -686,8 +433,8 @@ lay_speed_str(int idx, char *buf, size_t len)
 int64_t
 lay_play_delay(int64_t dt_ns, int pct)
 {
-	if (dt_ns > LAY_GAP_NS)
-		dt_ns = LAY_GAP_NS;
+	if (dt_ns > ROWS_GAP_NS)
+		dt_ns = ROWS_GAP_NS;
 	if (dt_ns < LAY_STEP_MIN_NS)
 		dt_ns = LAY_STEP_MIN_NS;
 	if (pct <= 0)

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "ev.h"
+#include "rows.h"
 #include "timeline.h"
 
 /* ------------------------------------------------------------- screen */
@@ -112,61 +113,6 @@ int	lay_label(char *buf, size_t len, int width, const char *const tok[],
 int	lay_cols_fit(int n, const int want[], const int min[], int gap,
 	    int width, int x[], int w[]);
 
-/* ------------------------------------------------------- ladder rows */
-
-enum lay_row_kind {
-	LAY_ROW_PKT,		/* a segment or datagram (maybe with the
-				   socket call that caused it) */
-	LAY_ROW_ICMP,
-	LAY_ROW_CALL,		/* a socket call on its own */
-	LAY_ROW_WARN,
-	LAY_ROW_KSTATE,		/* the kernel's state of an endpoint, where
-				   it differs from the packets' */
-};
-
-#define LAY_GAP_NS	1000000000LL	/* a longer idle is marked */
-
-struct lay_row {
-	size_t		ev;		/* the row's event (timeline index) */
-	int64_t		call;		/* the call that caused it, or -1 */
-	uint32_t	line;		/* its line in the ladder */
-	uint8_t		kind;		/* enum lay_row_kind */
-	uint8_t		side;		/* sender or caller (enum ev_side) */
-	bool		gap;		/* an idle line is drawn before it */
-	uint8_t		st[2];		/* TCP states after it, by side */
-};
-
-/*
- * The rows of conn `conn` (0: none) of a timeline.  lay_rows_update()
- * reads only the events appended since its last call, so a live view
- * pays for each event once.  Calls and warnings no conn claims are shown
- * on every ladder (a demo's socket() comes before its conn exists).
- */
-struct lay_rows {
-	uint32_t	conn;
-	struct lay_row	*v;
-	size_t		n;
-	size_t		cap;
-	size_t		scanned;	/* timeline events read */
-	uint32_t	lines;		/* lines the rows take */
-	int64_t		last_ts;
-	uint8_t		init[2];	/* TCP states before the first row */
-};
-
-void	lay_rows_init(struct lay_rows *, uint32_t conn);
-void	lay_rows_clear(struct lay_rows *);
-/* Read new events; returns how many rows were added. */
-size_t	lay_rows_update(struct lay_rows *, const struct timeline *);
-/*
- * The timeline's memory cap evicted the events before `first`: drop
- * their rows (a row's call before `first` is forgotten) and number the
- * lines from 0 again.  Returns the rows dropped; *lines gets the lines
- * they took.
- */
-size_t	lay_rows_trim(struct lay_rows *, size_t first, uint32_t *lines);
-/* The row drawn on ladder line `line`, or -1 (an idle mark, or none). */
-long	lay_rows_at_line(const struct lay_rows *, uint32_t line);
-
 /* ------------------------------------------------ many conversations */
 
 /* What a jump in the ladder looks for. */
@@ -179,11 +125,11 @@ enum lay_mark {
 	LAY_MARK_COUNT
 };
 
-bool	lay_row_has(const struct lay_rows *, const struct timeline *,
+bool	lay_row_has(const struct rows *, const struct timeline *,
 	    size_t i, enum lay_mark);
 /* The first row after `from` (dir > 0) or before it (dir < 0) with the
  * mark, or -1. */
-long	lay_rows_find(const struct lay_rows *, const struct timeline *,
+long	lay_rows_find(const struct rows *, const struct timeline *,
 	    size_t from, int dir, enum lay_mark);
 
 /*
@@ -230,7 +176,7 @@ void	lay_speed_str(int idx, char *buf, size_t len);
 /*
  * How long to wait before showing a step that came `dt_ns` after the
  * previous one, at `pct` percent of real time: idle gaps longer than
- * LAY_GAP_NS are compressed to it, and steps closer than LAY_STEP_MIN_NS
+ * ROWS_GAP_NS are compressed to it, and steps closer than LAY_STEP_MIN_NS
  * are spread to it, both before the speed applies.
  */
 int64_t	lay_play_delay(int64_t dt_ns, int pct);

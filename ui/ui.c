@@ -57,7 +57,7 @@ ui_state_init(struct ui *ui, struct timeline *tl, const struct ui_opts *opts,
 	ui->source_live = feed != NULL && feed->on_ready != NULL;
 	ui->follow = opts->start == UI_START_LIVE;
 	ui->view = UI_VIEW_LADDER;
-	lay_rows_init(&ui->rows, 0);
+	rows_init(&ui->rows, 0);
 	ui_sync(ui);
 	if (opts->start == UI_START_REPLAY && timeline_nconns(tl) > 1)
 		ui->view = UI_VIEW_CONNS;
@@ -66,10 +66,10 @@ ui_state_init(struct ui *ui, struct timeline *tl, const struct ui_opts *opts,
 void
 ui_state_clear(struct ui *ui)
 {
-	lay_rows_clear(&ui->rows);
+	rows_clear(&ui->rows);
 }
 
-const struct lay_row *
+const struct rows_row *
 ui_row(const struct ui *ui)
 {
 	if (ui->rows.n == 0)
@@ -117,13 +117,13 @@ ui_pick_conn(struct ui *ui, size_t idx)
 		return;
 	ui->conn = (long)idx;
 	ui->conns_sel = idx;
-	lay_rows_clear(&ui->rows);
-	lay_rows_init(&ui->rows, c->info.id);
+	rows_clear(&ui->rows);
+	rows_init(&ui->rows, c->info.id);
 	/* Its first events may be evicted: start from what they left. */
 	timeline_states_before(c, 0, st);
 	ui->rows.init[0] = (uint8_t)st[0];
 	ui->rows.init[1] = (uint8_t)st[1];
-	lay_rows_update(&ui->rows, ui->tl);
+	rows_update(&ui->rows, ui->tl);
 	ui->sel = 0;
 	ui->top = 0;
 	ui->waiting = 0;
@@ -148,12 +148,12 @@ ui_trim(struct ui *ui)
 
 	if (timeline_evicted(ui->tl) == 0)
 		return;
-	k = lay_rows_trim(&ui->rows, timeline_first(ui->tl), &lines);
+	k = rows_trim(&ui->rows, timeline_first(ui->tl), &lines);
 	if (ui->conn >= 0 && (timeline_conn(ui->tl, (size_t)ui->conn) == NULL ||
 	    (k > 0 && ui->rows.n == 0))) {
 		ui->conn = -1;
-		lay_rows_clear(&ui->rows);
-		lay_rows_init(&ui->rows, 0);
+		rows_clear(&ui->rows);
+		rows_init(&ui->rows, 0);
 		ui->sel = ui->top = ui->waiting = 0;
 		if (ui->source_live) {
 			ui->follow = true;
@@ -190,7 +190,7 @@ ui_sync(struct ui *ui)
 	    (size_t)ui->conn + 1 == ui->nconns_seen && n > ui->nconns_seen)
 		ui_pick_conn(ui, n - 1);
 	ui->nconns_seen = n;
-	added = lay_rows_update(&ui->rows, ui->tl);
+	added = rows_update(&ui->rows, ui->tl);
 	if (ui->follow && ui->rows.n > 0 && ui->feed != NULL &&
 	    ui->feed->gate != NULL)
 		ui_select(ui, ui->rows.n - 1);	/* a question may come first */
@@ -237,7 +237,7 @@ ui_ended(const struct ui *ui, size_t n, enum ev_side side)
 #define UI_CHANGES_SCAN	1024
 
 static size_t
-ui_changes_side(const struct ui *ui, const struct lay_row *row,
+ui_changes_side(const struct ui *ui, const struct rows_row *row,
     const struct ev *p, int side, uint8_t before, struct ui_change *ch,
     size_t max)
 {
@@ -276,7 +276,7 @@ ui_changes_side(const struct ui *ui, const struct lay_row *row,
 size_t
 ui_changes(const struct ui *ui, size_t n, struct ui_change *ch, size_t max)
 {
-	const struct lay_row *row;
+	const struct rows_row *row;
 	const uint8_t *before;
 	const struct ev *p;
 	size_t k = 0;
@@ -291,12 +291,12 @@ ui_changes(const struct ui *ui, size_t n, struct ui_change *ch, size_t max)
 		return 0;
 	/* The sender first: its change comes before its segment leaves. */
 	for (side = 0; side < 2; side++) {
-		int s = row->kind == LAY_ROW_PKT && p->type == EV_PACKET &&
+		int s = row->kind == ROWS_PKT && p->type == EV_PACKET &&
 		    p->u.pkt.dir == EV_S2C ? 1 - side : side;
 
 		if (before[s] == row->st[s] || k >= max)
 			continue;
-		if (row->kind != LAY_ROW_PKT || p->type != EV_PACKET) {
+		if (row->kind != ROWS_PKT || p->type != EV_PACKET) {
 			ch[k].side = (enum ev_side)s;
 			ch[k].from = before[s];
 			ch[k].to = row->st[s];
@@ -430,7 +430,7 @@ ui_draw_title(struct ui *ui)
 static void
 ui_draw_status(struct ui *ui)
 {
-	const struct lay_row *row = ui_row(ui);
+	const struct rows_row *row = ui_row(ui);
 	const char *held = NULL, *mode, *prompt;
 	char left[256], speed[16], t[48], hint[320], lost[96];
 	int64_t rel;

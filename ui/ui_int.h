@@ -129,7 +129,7 @@ struct ui {
 						   -1 before the first */
 	size_t			 nconns_seen;	/* timeline_nconns() at the
 						   last sync */
-	struct lay_rows		 rows;
+	struct rows		 rows;
 	size_t			 sel;		/* selected row */
 	size_t			 top;		/* first ladder line shown */
 	bool			 manual_top;	/* the wheel moved it */
@@ -156,7 +156,7 @@ struct ui {
 };
 
 /* The selected row, or NULL when the ladder is empty. */
-const struct lay_row *ui_row(const struct ui *);
+const struct rows_row *ui_row(const struct ui *);
 /* Select row n (clamped); stepping back leaves live following. */
 void		 ui_select(struct ui *, size_t n);
 /* Show conn `idx` of the timeline. */

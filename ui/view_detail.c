@@ -87,7 +87,7 @@ view_detail_opts(const struct tcp_opts *t, char *buf, size_t len)
 
 static void
 view_detail_packet(struct ui *ui, struct view_detail_out *o,
-    const struct lay_row *row, const struct ev *e)
+    const struct rows_row *row, const struct ev *e)
 {
 	const struct ev_packet *p = &e->u.pkt;
 	struct ui_change ch[8];
@@ -203,7 +203,7 @@ view_detail_payload(struct view_detail_out *o, const struct ev_packet *p)
 static void
 view_detail_draw(struct ui *ui, const struct lay_rect *r)
 {
-	const struct lay_row *row = ui_row(ui);
+	const struct rows_row *row = ui_row(ui);
 	struct view_detail_out o = { r, r->y };
 	const struct ev *e, *c;
 	char buf[256], a[64];
@@ -215,13 +215,13 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 	e = timeline_at(ui->tl, row->ev);
 	attrset(A_BOLD);
 	switch (row->kind) {
-	case LAY_ROW_PKT:
+	case ROWS_PKT:
 		snprintf(buf, sizeof buf, _("Step %zu of %zu %s frame %" PRIu64
 		    " %s %s"), ui->sel + 1, ui->rows.n, ui->g->sep,
 		    e->u.pkt.frame, ui->g->sep, e->u.pkt.dir == EV_C2S ?
 		    _("client to server") : _("server to client"));
 		break;
-	case LAY_ROW_ICMP:
+	case ROWS_ICMP:
 		snprintf(buf, sizeof buf, _("Step %zu of %zu %s frame %" PRIu64
 		    " %s ICMP error"), ui->sel + 1, ui->rows.n, ui->g->sep,
 		    e->u.icmp.frame, ui->g->sep);
@@ -233,7 +233,7 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 	}
 	ui_put(o.y++, r->x + 1, r->w - 2, buf);
 	attrset(A_NORMAL);
-	if (row->call >= 0 || row->kind == LAY_ROW_CALL) {
+	if (row->call >= 0 || row->kind == ROWS_CALL) {
 		c = timeline_at(ui->tl, row->call >= 0 ? (size_t)row->call :
 		    row->ev);
 		snprintf(buf, sizeof buf, "%s %s(%s) = %" PRId64 "%s%s",
@@ -253,11 +253,11 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 		}
 	}
 	switch (row->kind) {
-	case LAY_ROW_PKT:
+	case ROWS_PKT:
 		view_detail_packet(ui, &o, row, e);
 		view_detail_payload(&o, &e->u.pkt);
 		break;
-	case LAY_ROW_ICMP:
+	case ROWS_ICMP:
 		pkt_addr_str(&e->u.icmp.src, a, sizeof a);
 		snprintf(buf, sizeof buf, _("%s (type %u code %u)"),
 		    _(ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
@@ -271,10 +271,10 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 			view_detail_line(&o, _("Answers"), buf);
 		}
 		break;
-	case LAY_ROW_WARN:
+	case ROWS_WARN:
 		view_detail_line(&o, _("Warning"), _(e->u.warn.message));
 		break;
-	case LAY_ROW_KSTATE:
+	case ROWS_KSTATE:
 		/* TRANSLATORS: endpoint, the kernel's state, the packets'. */
 		snprintf(buf, sizeof buf, _("%s %s; the packets show %s"),
 		    e->u.kstate.endpoint == EV_CLIENT ? _("client") :
@@ -289,14 +289,14 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 
 /* "2 · SYN-ACK server → client" */
 static void
-view_detail_title(struct ui *ui, const struct lay_row *row, char *buf,
+view_detail_title(struct ui *ui, const struct rows_row *row, char *buf,
     size_t len)
 {
 	const struct ev *e = timeline_at(ui->tl, row->ev);
 	char fl[48];
 
 	switch (row->kind) {
-	case LAY_ROW_PKT:
+	case ROWS_PKT:
 		if (e->conn->proto == 6)
 			ev_flags_label(e->u.pkt.flags, fl, sizeof fl);
 		else
@@ -306,17 +306,17 @@ view_detail_title(struct ui *ui, const struct lay_row *row, char *buf,
 		    _("server"), ui->g->to, e->u.pkt.dir == EV_C2S ?
 		    _("server") : _("client"));
 		break;
-	case LAY_ROW_ICMP:
+	case ROWS_ICMP:
 		snprintf(buf, len, "%zu %s ICMP %s", ui->sel + 1, ui->g->sep,
 		    _(ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
 		    e->u.icmp.icmp_code)));
 		break;
-	case LAY_ROW_CALL:
+	case ROWS_CALL:
 		snprintf(buf, len, "%zu %s %s %s()", ui->sel + 1, ui->g->sep,
 		    e->u.call.side == EV_CLIENT ? _("client") : _("server"),
 		    e->u.call.name);
 		break;
-	case LAY_ROW_KSTATE:
+	case ROWS_KSTATE:
 		snprintf(buf, len, "%zu %s %s %s %s", ui->sel + 1, ui->g->sep,
 		    _("kernel"), e->u.kstate.endpoint == EV_CLIENT ?
 		    _("client") : _("server"),
@@ -334,7 +334,7 @@ static void
 view_detail_narration_text(struct ui *ui, char *text, size_t tlen,
     char *title, size_t len)
 {
-	const struct lay_row *row = ui_row(ui);
+	const struct rows_row *row = ui_row(ui);
 	size_t used = 0;
 
 	text[0] = '\0';

@@ -88,7 +88,7 @@ view_fsm_compact(struct ui *ui, const struct lay_rect *r,
 static void
 view_fsm_draw(struct ui *ui, const struct lay_rect *r)
 {
-	const struct lay_row *row = ui_row(ui);
+	const struct rows_row *row = ui_row(ui);
 	const struct tl_conn *c = NULL;
 	const struct lay_node *n;
 	struct ui_change ch[4];

@@ -159,7 +159,7 @@ view_ladder_call_widths(const struct ui *ui, int *min, int *want)
 	static uint32_t conn = UINT32_MAX;
 	static size_t scanned;
 	static int cmin, cwant;
-	const struct lay_row *row;
+	const struct rows_row *row;
 	const struct ev *e;
 	const char *sep, *err;
 	int w;
@@ -171,7 +171,7 @@ view_ladder_call_widths(const struct ui *ui, int *min, int *want)
 	}
 	for (; scanned < ui->rows.n; scanned++) {
 		row = &ui->rows.v[scanned];
-		if (row->call < 0 && row->kind != LAY_ROW_CALL)
+		if (row->call < 0 && row->kind != ROWS_CALL)
 			continue;
 		e = timeline_at(ui->tl, row->call >= 0 ? (size_t)row->call :
 		    row->ev);
@@ -232,7 +232,7 @@ static void
 view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
     size_t i)
 {
-	const struct lay_row *row = &ui->rows.v[i];
+	const struct rows_row *row = &ui->rows.v[i];
 	const struct ev *e = timeline_at(ui->tl, row->ev);
 	const struct theme_glyphs *g = ui->g;
 	const uint8_t *before = i > 0 ? ui->rows.v[i - 1].st : ui->rows.init;
@@ -244,7 +244,7 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 	mvaddstr(y, ox + l->lx, g->v);
 	mvaddstr(y, ox + l->rx, g->v);
 	switch (row->kind) {
-	case LAY_ROW_PKT:
+	case ROWS_PKT:
 		view_ladder_label(e, label, sizeof label, l->label_w);
 		at = theme_attr(e->u.pkt.analysis & (AN_RETRANSMISSION |
 		    AN_FAST_RETRANSMISSION | AN_SPURIOUS_RETRANSMISSION |
@@ -257,17 +257,17 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 			view_ladder_call(ui, l, y, ox,
 			    timeline_at(ui->tl, (size_t)row->call));
 		break;
-	case LAY_ROW_ICMP:
+	case ROWS_ICMP:
 		snprintf(desc, sizeof desc, "ICMP %s",
 		    _(ev_icmp_desc(e->u.icmp.family, e->u.icmp.icmp_type,
 		    e->u.icmp.icmp_code)));
 		view_ladder_arrow(ui, l, y, ox, row->side == EV_CLIENT,
 		    false, g->dot_h, desc, theme_attr(TH_NOTE));
 		break;
-	case LAY_ROW_CALL:
+	case ROWS_CALL:
 		view_ladder_call(ui, l, y, ox, e);
 		break;
-	case LAY_ROW_KSTATE:
+	case ROWS_KSTATE:
 		/* TRANSLATORS: a discreet label on the ladder: the kernel's
 		   own state of the endpoint beside it (a state name). */
 		snprintf(desc, sizeof desc, _("kernel: %s"),
@@ -284,7 +284,7 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 		}
 		attrset(A_NORMAL);
 		break;
-	case LAY_ROW_WARN:
+	case ROWS_WARN:
 		snprintf(desc, sizeof desc, "! %s", _(e->u.warn.message));
 		attrset(theme_attr(TH_WARN));
 		ui_put(y, ox + l->lx + 2, l->rx - l->lx - 3, desc);
@@ -434,7 +434,7 @@ view_ladder_draw(struct ui *ui, const struct lay_rect *r)
 		first = lo;
 	}
 	for (i = first; i <= ui->sel; i++) {
-		const struct lay_row *row = &ui->rows.v[i];
+		const struct rows_row *row = &ui->rows.v[i];
 
 		if (row->line >= ui->top + height)
 			break;
@@ -457,7 +457,7 @@ view_ladder_row_at(const struct ui *ui, int y)
 
 	if (y < r->y + VL_HEAD || y >= r->y + r->h)
 		return -1;
-	row = lay_rows_at_line(&ui->rows,
+	row = rows_at_line(&ui->rows,
 	    (uint32_t)(view_ladder_top + (size_t)(y - r->y - VL_HEAD)));
 	if (row < 0 || (size_t)row > ui->sel)
 		return -1;
