@@ -92,9 +92,11 @@ def screen():
     return tmux("capture-pane", "-p", "-t", "0").split("\n")[:-1]
 
 
-def wait(pred, secs=5.0):
-    """Until pred(screen) holds on two captures in a row (a frame may be
-    read while it is being written)."""
+def wait(pred, secs=5.0, settle=0.0):
+    """Until pred(screen) holds on two captures in a row, `settle`
+    seconds apart (a frame may be read while it is being written: the
+    status line, written last, tells a step's frame is whole; a new view
+    has no such sign)."""
     end = time.time() + secs
     last = None
     while time.time() < end:
@@ -103,6 +105,7 @@ def wait(pred, secs=5.0):
             if s == last:
                 return s
             last = s
+            time.sleep(settle)
             continue
         last = None
         time.sleep(0.01)
@@ -352,7 +355,7 @@ def views(ctx, cols, rows, vocab, errs, shots, last, nviews):
     prev = last
     for v in range(nviews - 1):
         keys("Tab")
-        s = wait(lambda s, p=prev: s != p)
+        s = wait(lambda s, p=prev: s != p, settle=0.05)
         if s is None:
             errs.append("%s: Tab changes nothing" % ctx)
             return out
@@ -378,6 +381,8 @@ def replay(cap, zh, vocab):
     shots = [0]
     start("%s %s replay %s" % (SYNFIN, "--lang zh_CN" if zh else "",
                                cap), 80, 24, zh)
+    # Up and drawn before the first resize.
+    wait(lambda s: status(s) is not None)
     for cols, rows in SIZES:
         errs = []
         ctx = "%dx%d %s %s" % (cols, rows, lang, name)

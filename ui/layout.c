@@ -278,7 +278,8 @@ lay_conn_word(const struct tl_conn *c, const char *w, size_t n)
 		uint8_t		 bit;
 	} flags[] = { { "syn", COMPL_SYN }, { "syn-ack", COMPL_SYNACK },
 	    { "synack", COMPL_SYNACK }, { "ack", COMPL_ACK },
-	    { "data", COMPL_DATA }, { "fin", COMPL_FIN }, { "rst", COMPL_RST } };
+	    { "data", COMPL_DATA }, { "fin", COMPL_FIN },
+	    { "rst", COMPL_RST } };
 	char ep[80], word[80];
 	size_t i, k;
 	bool digits = n > 0;

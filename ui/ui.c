@@ -1090,6 +1090,9 @@ ui_main(struct timeline *tl, const struct ui_opts *opts,
 
 	ui_state_init(&ui, tl, opts, feed);
 	ui.utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	/* A resize between newterm() and the SIGWINCH handler sent no
+	 * signal we could see: take the size the terminal has now. */
+	ui_resize(&ui, fileno(stdout));
 	rc = ui_loop(&ui, fileno(in), fileno(stdout));
 
 	endwin();

@@ -29,6 +29,7 @@ enum {
 	VC_SST, VC_SEEN, VC_NCOLS
 };
 #define VC_ADDR_MIN	12
+#define VC_ADDR_LEAST	7	/* "…:40294" */
 
 static const char *const view_conns_heads[VC_NCOLS] = {
 	"", "#", N_("proto"), N_("client"), "", N_("server"), N_("pkts"),
@@ -204,7 +205,7 @@ view_conns_endpoint(const struct ui *ui, char *ep, size_t len, int w)
 	if (ep[0] == '[' && port > ep && port[-1] == ']')
 		snprintf(tail, sizeof tail, "]%s", port);
 	keep = w - ew - (int)strlen(tail);
-	if (keep < 1)
+	if (keep < 0)
 		return;		/* ui_put() cuts it at the end */
 	snprintf(ep + keep, len - (size_t)keep, "%s%s", ell, tail);
 }
@@ -261,7 +262,20 @@ view_conns_draw(struct ui *ui, const struct lay_rect *r)
 		want[VC_SEEN] = min[VC_SEEN];
 	else
 		min[VC_SEEN] = want[VC_SEEN];
-	lay_cols_fit(VC_NCOLS, want, min, 1, r->w, x, w);
+	if (!lay_cols_fit(VC_NCOLS, want, min, 1, r->w, x, w)) {
+		/* The narrowest screens: the addresses give more, down to
+		 * an ellipsis and a port. */
+		min[VC_CLI] = want[VC_CLI] < VC_ADDR_LEAST ? want[VC_CLI] :
+		    VC_ADDR_LEAST;
+		min[VC_SRV] = want[VC_SRV] < VC_ADDR_LEAST ? want[VC_SRV] :
+		    VC_ADDR_LEAST;
+		lay_cols_fit(VC_NCOLS, want, min, 1, r->w, x, w);
+	}
+	/* What still does not fit ends in an ellipsis at the edge. */
+	for (k = 0; k < VC_NCOLS; k++) {
+		if (x[k] + w[k] > r->w)
+			w[k] = r->w - x[k];
+	}
 
 	/* Headings over the columns of the rows below (a translated
 	 * heading may be wider in bytes than on screen). */
@@ -297,8 +311,10 @@ view_conns_draw(struct ui *ui, const struct lay_rect *r)
 		idx = c->info.id - 1;
 		y = r->y + head + (int)(i - ui->conns_top);
 		view_conns_cells(ui, c, w[VC_SEEN] < full_seen, cell);
-		view_conns_endpoint(ui, cell[VC_CLI], sizeof cell[0], w[VC_CLI]);
-		view_conns_endpoint(ui, cell[VC_SRV], sizeof cell[0], w[VC_SRV]);
+		view_conns_endpoint(ui, cell[VC_CLI], sizeof cell[0],
+		    w[VC_CLI]);
+		view_conns_endpoint(ui, cell[VC_SRV], sizeof cell[0],
+		    w[VC_SRV]);
 		attrset(idx == ui->conns_sel ? A_REVERSE : A_NORMAL);
 		ui_fill(y, r->x, r->w, " ");
 		for (k = 0; k < VC_NCOLS; k++) {

@@ -188,7 +188,8 @@ view_fsm_draw(struct ui *ui, const struct lay_rect *r)
 			used += (size_t)snprintf(buf + used, sizeof buf - used,
 			    "%s", tcp_state_name(st[i]));
 		if (label != NULL && used < sizeof buf)
-			snprintf(buf + used, sizeof buf - used, "  (%s)", label);
+			snprintf(buf + used, sizeof buf - used, "  (%s)",
+			    label);
 		attrset(theme_attr(i == 0 ? TH_CLIENT : TH_SERVER));
 		ui_put(oy + f->caption + i, ox, r->x + r->w - ox, buf);
 	}
