@@ -440,9 +440,22 @@ def demo(lesson, zh, vocab):
     ctx = "%dx%d %s demo %s" % (cols, rows, lang, lesson)
     start("%s %s demo %s --pace 0" % (SYNFIN, "--lang zh_CN" if zh else "",
                                       lesson), cols, rows, zh)
-    # The lesson ends: the UI stays, paused, on its last step.
-    s = wait(lambda s: re.search(r"(PAUSED|暂停)", s[-1] if s else "") and
-             status(s) is not None and status(s)[0] == status(s)[1], 15)
+    # The lesson ends: the UI stays, paused, on its last step, and the
+    # status line no longer changes (a lesson may pause between calls).
+    end = time.time() + 20
+    s, since = None, time.time()
+    while time.time() < end:
+        t = screen()
+        if not (re.search(r"(PAUSED|暂停)", t[-1] if t else "") and
+                status(t) is not None and status(t)[0] == status(t)[1]):
+            s = None
+        elif s is None or status(t) != status(s):
+            s, since = t, time.time()
+        elif time.time() - since > 1.0:
+            break
+        time.sleep(0.05)
+    else:
+        s = None
     errs = []
     shots = [0]
     if s is None:
