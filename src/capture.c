@@ -16,12 +16,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -43,6 +45,10 @@ struct capture {
 	char		*buf;
 	bool		 live;
 	uint64_t	 frame;		/* frames read so far */
+	int64_t		 last_ts_ns;	/* the previous frame's stamp */
+	bool		 have_ts;
+	bool		 warned_back;
+	bool		 warned_clamp;
 	struct writer	*dump;		/* -w */
 	uint64_t	 dumped;	/* records handed to it */
 	bool		 dump_failed;
@@ -56,6 +62,8 @@ struct capture {
 	char		*expr;		/* F as given */
 };
 
+static void	capture_stamp(struct capture *, const struct pcap_pkthdr *,
+		    struct capture_frame *);
 static int	capture_dump_record(struct capture *,
 		    const struct pcap_pkthdr *, const u_char *, char *, size_t);
 
@@ -236,8 +244,106 @@ capture_set_kernel(struct capture *c, const char *expr, char *err,
 	return 0;
 }
 
+/*
+ * libpcap's compiler takes time that grows faster than the filter: 0.1 s
+ * for 50 terms, 5 s for 200, minutes for 1,000.  A big one is announced,
+ * and a line every few seconds says it is still at it (Ctrl-C stops).
+ */
+#define CAPTURE_FILTER_BIG	64	/* terms */
+#define CAPTURE_TICK_S		5
+
+struct capture_ticker {
+	pthread_mutex_t	 m;
+	pthread_cond_t	 cv;
+	bool		 done;
+	struct timespec	 t0;
+};
+
+static size_t
+capture_filter_terms(const char *expr)
+{
+	static const char *const ops[] = { " or ", " and ", "||", "&&" };
+	const char *p;
+	size_t i, n = 1;
+
+	for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		for (p = expr; (p = strstr(p, ops[i])) != NULL; p++)
+			n++;
+	return n;
+}
+
+static long
+capture_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - t0->tv_sec);
+}
+
+static void *
+capture_tick(void *arg)
+{
+	struct capture_ticker *t = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&t->m);
+	while (!t->done) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += CAPTURE_TICK_S;
+		if (pthread_cond_timedwait(&t->cv, &t->m, &until) != 0 &&
+		    !t->done)
+			fprintf(stderr, _("synfin: still compiling the filter "
+			    "(%ld s)\n"), capture_since(&t->t0));
+	}
+	pthread_mutex_unlock(&t->m);
+	return NULL;
+}
+
+static int	capture_set_filter1(struct capture *, const char *, char *,
+		    size_t);
+
 int
 capture_set_filter(struct capture *c, const char *expr, char *err, size_t len)
+{
+	struct capture_ticker t = { .done = false };
+	pthread_condattr_t ca;
+	pthread_t th;
+	size_t n = capture_filter_terms(expr);
+	bool ticking = false;
+	int rc;
+
+	if (n < CAPTURE_FILTER_BIG)
+		return capture_set_filter1(c, expr, err, len);
+	fprintf(stderr, _("synfin: compiling a filter of %zu terms: libpcap "
+	    "needs a while for one this big (seconds at 200 terms, minutes "
+	    "at 1,000)\n"), n);
+	clock_gettime(CLOCK_MONOTONIC, &t.t0);
+	pthread_mutex_init(&t.m, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	ticking = pthread_create(&th, NULL, capture_tick, &t) == 0;
+	rc = capture_set_filter1(c, expr, err, len);
+	if (ticking) {
+		pthread_mutex_lock(&t.m);
+		t.done = true;
+		pthread_cond_signal(&t.cv);
+		pthread_mutex_unlock(&t.m);
+		pthread_join(th, NULL);
+	}
+	pthread_cond_destroy(&t.cv);
+	pthread_mutex_destroy(&t.m);
+	if (rc == 0)
+		fprintf(stderr, _("synfin: the filter is compiled (%ld s)\n"),
+		    capture_since(&t.t0));
+	return rc;
+}
+
+static int
+capture_set_filter1(struct capture *c, const char *expr, char *err,
+    size_t len)
 {
 	if (c->filtered) {
 		pcap_freecode(&c->prog);
@@ -418,19 +524,71 @@ capture_next(struct capture *c, struct capture_frame *f, char *err,
 		    len) != 0)
 			return CAPTURE_ERROR;
 		f->frame = c->frame;
-		/*
-		 * NANO precision: tv_usec holds nanoseconds.  pcapng's
-		 * 64-bit stamps can hold any seconds: clamp them (to 2242)
-		 * so nanoseconds, and differences of them, fit in 63 bits.
-		 */
-		f->ts_ns = (int64_t)(h->ts.tv_sec < 0 ? 0 :
-		    h->ts.tv_sec > (1LL << 33) ? (1LL << 33) : h->ts.tv_sec) *
-		    1000000000LL + h->ts.tv_usec;
+		capture_stamp(c, h, f);
 		f->linktype = pcap_datalink(c->pcap);
 		f->data = data;
 		f->caplen = h->caplen;
 		f->wirelen = h->len;
 		return CAPTURE_FRAME;
+	}
+}
+
+/*
+ * NANO precision: tv_usec holds nanoseconds.  A classic pcap's seconds
+ * are an unsigned 32-bit field, which libpcap hands over as a signed
+ * one: 2^31 and later (2038 to 2106) come negative; they are read back
+ * as unsigned.  pcapng's 64-bit stamps can hold any seconds: clamp them
+ * (to 2242) so nanoseconds, and differences of them, fit in 63 bits,
+ * and say so.  A stamp before the previous one is said too: times are
+ * shown as recorded, and they go backwards there.
+ */
+static void
+capture_stamp(struct capture *c, const struct pcap_pkthdr *h,
+    struct capture_frame *f)
+{
+	int64_t sec = (int64_t)h->ts.tv_sec;
+
+	f->ts_flags = 0;
+	if (sec < 0 && sec >= INT32_MIN)
+		sec += (int64_t)1 << 32;
+	if (sec < 0 || sec > ((int64_t)1 << 33)) {
+		sec = sec < 0 ? 0 : (int64_t)1 << 33;
+		f->ts_flags |= CAPTURE_TS_CLAMPED;
+	}
+	f->ts_ns = sec * 1000000000LL + h->ts.tv_usec;
+	f->ts_prev_ns = c->last_ts_ns;
+	if (c->frame > 1 && c->have_ts && f->ts_ns < c->last_ts_ns)
+		f->ts_flags |= CAPTURE_TS_BACK;
+	c->last_ts_ns = f->ts_ns;
+	c->have_ts = true;
+}
+
+/* The first stamp of each kind that cannot be shown as it is, said once
+ * on the ladder and in every output. */
+static void
+capture_stamp_warn(struct capture *c, struct engine *e,
+    const struct capture_frame *f)
+{
+	char msg[256];
+	int64_t d;
+
+	if ((f->ts_flags & CAPTURE_TS_BACK) && !c->warned_back) {
+		c->warned_back = true;
+		d = f->ts_prev_ns - f->ts_ns;
+		/* TRANSLATORS: a frame number, seconds, milliseconds. */
+		snprintf(msg, sizeof msg, _("frame %llu is stamped %lld.%03lld "
+		    "s before the frame read before it: the capture's clock "
+		    "went backwards; times are shown as recorded"),
+		    (unsigned long long)f->frame, (long long)(d / 1000000000),
+		    (long long)(d / 1000000 % 1000));
+		engine_warn(e, f->frame, f->ts_ns, msg);
+	}
+	if ((f->ts_flags & CAPTURE_TS_CLAMPED) && !c->warned_clamp) {
+		c->warned_clamp = true;
+		snprintf(msg, sizeof msg, _("frame %llu has a timestamp before "
+		    "1970 or after 2242: it is shown as that bound"),
+		    (unsigned long long)f->frame);
+		engine_warn(e, f->frame, f->ts_ns, msg);
 	}
 }
 
@@ -450,6 +608,8 @@ capture_run(struct capture *c, struct engine *e, uint64_t max, char *err,
 			break;
 		engine_frame(e, f.frame, f.ts_ns, f.linktype, f.data,
 		    f.caplen, f.wirelen);
+		if (f.ts_flags != 0)
+			capture_stamp_warn(c, e, &f);
 		fed++;
 	}
 	return 0;

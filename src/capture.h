@@ -48,7 +48,11 @@ struct capture_frame {
 	const uint8_t	*data;
 	size_t		caplen;
 	size_t		wirelen;
+	unsigned	ts_flags;	/* CAPTURE_TS_*: said by capture_run */
+	int64_t		ts_prev_ns;	/* the frame read before it */
 };
+#define CAPTURE_TS_BACK		0x1	/* before the frame read before it */
+#define CAPTURE_TS_CLAMPED	0x2	/* before 1970 or after 2242 */
 
 #define CAPTURE_FRAME	1
 #define CAPTURE_NONE	0	/* live: nothing waiting now */

@@ -213,8 +213,13 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 	if (d->where == SANDBOX_HOST && demo_ports_free(o, err, len) != 0)
 		goto fail;
 	d->cap = capture_open_live("lo", perm, err, len);
-	if (d->cap == NULL)
+	if (d->cap == NULL) {
+		/* Say why there is no namespace to capture in instead. */
+		if (d->where == SANDBOX_HOST && why[0] != '\0')
+			snprintf(err + strlen(err), len - strlen(err),
+			    " (%s)", why);
 		goto fail;
+	}
 	if (d->where == SANDBOX_HOST) {
 		snprintf(filter, sizeof filter, "port %u or port %u or icmp or "
 		    "icmp6", o->port, o->port + 1);

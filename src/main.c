@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "i18n_init.h"
 #include "output.h"
+#include "sandbox.h"
 #include "xmalloc.h"
 
 static const char main_usage[] = N_(
@@ -221,6 +222,10 @@ cmd_wants_ui(const struct output *o)
 void
 cmd_capture_fix(bool demo)
 {
+	const char *fix;
+	bool blocking, any = false;
+	size_t i;
+
 	fputs(_("synfin: to capture, run it with sudo, or give the binary the "
 	    "capabilities:\n"), stderr);
 	fputs("    sudo setcap cap_net_raw,cap_net_admin+ep \"$(command -v "
@@ -228,8 +233,19 @@ cmd_capture_fix(bool demo)
 	if (demo) {
 		fputs(_("  or allow unprivileged user namespaces (then the "
 		    "demo needs no privilege):\n"), stderr);
-		fputs("    sudo sysctl -w kernel.unprivileged_userns_clone=1\n",
-		    stderr);
+		/* The switches that forbid them here; all when none
+		 * known does (a kernel that says so otherwise). */
+		for (i = 0; (fix = sandbox_userns_fix(i, &blocking)) != NULL;
+		    i++)
+			any = any || blocking;
+		for (i = 0; (fix = sandbox_userns_fix(i, &blocking)) != NULL;
+		    i++) {
+			if (blocking || !any)
+				fprintf(stderr, "    sudo sysctl -w %s\n", fix);
+		}
+		if (!any)
+			fputs(_("  (the last one is Ubuntu's AppArmor "
+			    "restriction, 23.10 and later)\n"), stderr);
 		fputs(_("  Meanwhile, replay a lesson recorded from real "
 		    "traffic:\n"), stderr);
 		fputs("    synfin replay captures/handshake.pcap\n", stderr);
@@ -299,7 +315,7 @@ main(int argc, char **argv)
 	static char progname[] = "synfin";
 	struct cmd_opts o = { .out.mode = OUTPUT_AUTO, .port = 8080,
 	    .pace_ms = 400 };
-	const char *conflict, *lang;
+	const char *conflict, *lang, *demo_only = NULL;
 	char *filter = NULL, *end;
 	bool json;
 	long v;
@@ -370,19 +386,23 @@ main(int argc, char **argv)
 			break;
 		case OPT_LIST:
 			o.list = true;
+			demo_only = "--list";
 			break;
 		case OPT_PORT:
 			if (main_number("--port", optarg, 1, 65534, &v) != 0)
 				return EXIT_USAGE;
 			o.port = v;
+			demo_only = "--port";
 			break;
 		case OPT_PACE:
 			if (main_number("--pace", optarg, 0, 60000, &v) != 0)
 				return EXIT_USAGE;
 			o.pace_ms = v;
+			demo_only = "--pace";
 			break;
 		case OPT_STEP:
 			o.step = true;
+			demo_only = "--step";
 			break;
 		case OPT_SVG:
 			o.out.svg = optarg;
@@ -444,6 +464,12 @@ main(int argc, char **argv)
 	if ((o.script != NULL || o.ofile != NULL) &&
 	    (o.cmd == NULL || strcmp(o.cmd, "lab") != 0))
 		return cmd_usage_error("%s", _("--script and -o are for lab"));
+	/* Silently ignored, they would mislead: the demo's own options. */
+	if (demo_only != NULL && (o.cmd == NULL || strcmp(o.cmd, "replay") ==
+	    0 || strcmp(o.cmd, "live") == 0))
+		/* TRANSLATORS: an option (--pace), then replay or live. */
+		return cmd_usage_error(_("%s is for demo and lab, not %s"),
+		    demo_only, o.cmd != NULL ? o.cmd : "replay");
 	if (o.cmd == NULL || strcmp(o.cmd, "replay") == 0) {
 		if (o.wfile != NULL || o.iface != NULL)
 			return cmd_usage_error("%s", _("-w and -i are for "

@@ -59,9 +59,10 @@ sandbox_lo_up(void)
 enum sandbox_kind
 sandbox_enter(char *why, size_t len)
 {
-	char map[64];
+	char map[64], names[192];
 	uid_t uid = getuid();
 	gid_t gid = getgid();
+	int saved;
 
 	why[0] = '\0';
 	if (geteuid() == 0) {
@@ -83,10 +84,85 @@ sandbox_enter(char *why, size_t len)
 		}
 		snprintf(why, len, _("user namespace: cannot set it up "
 		    "(%s)"), strerror(errno));
-	} else if (why[0] == '\0')
-		snprintf(why, len, _("user namespace: %s (see sysctl "
-		    "kernel.unprivileged_userns_clone)"), strerror(errno));
+	} else if (why[0] == '\0') {
+		saved = errno;
+		sandbox_userns_blockers(names, sizeof names);
+		/* TRANSLATORS: the reason (strerror), then the sysctl names
+		   that forbid unprivileged user namespaces here. */
+		snprintf(why, len, _("user namespace: %s (see sysctl %s)"),
+		    strerror(saved), names[0] != '\0' ? names :
+		    "user.max_user_namespaces, kernel.unprivileged_userns_clone, "
+		    "kernel.apparmor_restrict_unprivileged_userns");
+	}
 	return SANDBOX_HOST;
+}
+
+/* A sysctl's value as a number (-1: absent or unreadable). */
+static long
+sandbox_sysctl_get(const char *path)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * The three switches that forbid a user namespace without root: the
+ * count limit (every kernel), Debian's older switch, and Ubuntu's
+ * AppArmor restriction (23.10 and later).
+ */
+static const struct {
+	const char	*name;
+	const char	*path;
+	long		 blocks;	/* the value that forbids */
+	const char	*fix;
+} sandbox_userns_switch[] = {
+	{ "user.max_user_namespaces", "/proc/sys/user/max_user_namespaces",
+	    0, "user.max_user_namespaces=15000" },
+	{ "kernel.unprivileged_userns_clone",
+	    "/proc/sys/kernel/unprivileged_userns_clone", 0,
+	    "kernel.unprivileged_userns_clone=1" },
+	{ "kernel.apparmor_restrict_unprivileged_userns",
+	    "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", 1,
+	    "kernel.apparmor_restrict_unprivileged_userns=0" },
+};
+#define SANDBOX_NSWITCH \
+	(sizeof sandbox_userns_switch / sizeof sandbox_userns_switch[0])
+
+void
+sandbox_userns_blockers(char *buf, size_t len)
+{
+	size_t i, n;
+
+	buf[0] = '\0';
+	for (i = 0; i < SANDBOX_NSWITCH; i++) {
+		if (sandbox_sysctl_get(sandbox_userns_switch[i].path) !=
+		    sandbox_userns_switch[i].blocks)
+			continue;
+		n = strlen(buf);
+		snprintf(buf + n, len - n, "%s%s = %ld", n > 0 ? ", " : "",
+		    sandbox_userns_switch[i].name,
+		    sandbox_userns_switch[i].blocks);
+	}
+}
+
+const char *
+sandbox_userns_fix(size_t i, bool *blocking)
+{
+	if (i >= SANDBOX_NSWITCH)
+		return NULL;
+	*blocking = sandbox_sysctl_get(sandbox_userns_switch[i].path) ==
+	    sandbox_userns_switch[i].blocks;
+	return sandbox_userns_switch[i].fix;
 }
 
 const char *

@@ -25,6 +25,17 @@ enum sandbox_kind {
 enum sandbox_kind sandbox_enter(char *why, size_t len);
 const char	*sandbox_describe(enum sandbox_kind);
 
+/*
+ * Which sysctls forbid a user namespace without root here, as "name =
+ * value, ..." ("" when none of the known ones does).
+ */
+void		 sandbox_userns_blockers(char *buf, size_t len);
+/*
+ * The i-th known fix ("user.max_user_namespaces=15000" ...), NULL past
+ * the last; *blocking says whether that switch forbids them now.
+ */
+const char	*sandbox_userns_fix(size_t i, bool *blocking);
+
 /* Inside a private namespace: write a sysctl under /proc/sys. */
 int		 sandbox_sysctl(const char *name, const char *value);
 

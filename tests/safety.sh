@@ -284,6 +284,154 @@ else
 	echo "# no tests/bench/mkpcap or GNU time: the diagram bounds are not checked"
 fi
 
+# ------------------------------------- 5. 128+signal from every command
+"$SYNFIN" demo --text --pace 400 >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+kill -INT $pid
+wait $pid
+rc=$?
+check "demo --text, Ctrl-C before the first packet: exit 130" "[ $rc = 130 ]"
+check "... and no 'first packet -1 ms': it says no packet came" \
+    "grep -q 'handshake: 0 packets captured, 0 dropped; no packet came' '$tmp/err' && ! grep -q -- '-1 ms' '$tmp/err'"
+"$SYNFIN" demo --text --pace 300 >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 1.6
+kill -HUP $pid
+wait $pid
+rc=$?
+check "demo --text, SIGHUP mid-lesson: exit 129" "[ $rc = 129 ]"
+"$SYNFIN" live -i lo --text 'tcp port 1' >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid
+rc=$?
+check "live --text, SIGTERM: exit 143" "[ $rc = 143 ]"
+# Each UI in a tmux pane: SIGTERM, SIGHUP, SIGINT, the exit status, and
+# the terminal given back (tests/ui.sh checks the modes in detail).
+if command -v tmux >/dev/null; then
+	sock="$tmp/tmux.0"
+	T() { tmux -S "$sock" -f /dev/null "$@"; }
+	k=0
+	for what in "replay $caps/handshake.pcap" "demo --pace 300" \
+	    "live -i lo tcp port 1"; do
+		for sig in TERM HUP INT; do
+			# A fresh server each time: reusing a socket races
+			# with its death (as tests/ui.sh says).
+			T kill-server 2>/dev/null
+			k=$((k + 1))
+			sock="$tmp/tmux.$k"
+			T new-session -d -x 100 -y 30 "$SYNFIN $what; echo __EXIT=\$?__; sleep 30"
+			ok=
+			for i in $(seq 100); do
+				T capture-pane -p -t 0 2>/dev/null | grep -q 'synfin ·' && { ok=1; break; }
+				sleep 0.05
+			done
+			app=$(ps -o pid= --ppid "$(T display -p -t 0 '#{pane_pid}')" 2>/dev/null | head -1 | tr -d ' ')
+			[ -n "$app" ] && kill -$sig "$app"
+			want=$((128 + $(kill -l $sig)))
+			for i in $(seq 100); do
+				T capture-pane -p -t 0 2>/dev/null | grep -q "__EXIT=" && break
+				sleep 0.05
+			done
+			check "${what%% *} UI, SIG$sig: exit $want, the terminal back" \
+			    "[ -n '$ok' ] && T capture-pane -p -t 0 | grep -q '__EXIT=${want}__' && [ \"\$(T display -p -t 0 '#{alternate_on}')\" = 0 ]"
+		done
+	done
+	T kill-server 2>/dev/null
+else
+	echo "# no tmux: the UI signal checks are skipped"
+fi
+
+# ----------------------------------------------------------- 8. the rest
+"$SYNFIN" replay --pace 0 "$caps/handshake.pcap" >/dev/null 2>"$tmp/err"
+rc=$?
+check "replay --pace: a usage error (2), not silently ignored" \
+    "[ $rc = 2 ] && grep -q '^synfin: --pace is for demo and lab, not replay' '$tmp/err'"
+"$SYNFIN" -r "$caps/handshake.pcap" --step >/dev/null 2>"$tmp/err"
+rc=$?
+check "-r FILE --step: a usage error" \
+    "[ $rc = 2 ] && grep -q -- '--step is for demo and lab, not replay' '$tmp/err'"
+"$SYNFIN" live -i lo --port 9000 >/dev/null 2>"$tmp/err"
+rc=$?
+check "live --port: a usage error" \
+    "[ $rc = 2 ] && grep -q -- '--port is for demo and lab, not live' '$tmp/err'"
+"$SYNFIN" --lang zh_CN.UTF-8 replay --summary "$caps/handshake.pcap" \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "--lang zh_CN.UTF-8 is accepted, as the locale is written" \
+    "[ $rc = 0 ] && grep -q '连接 1' '$tmp/out'"
+# replay under sudo: the file is opened, then parsed as the invoking user.
+mkfifo "$tmp/cap.fifo"
+SUDO_UID=65534 SUDO_GID=65534 "$SYNFIN" replay --summary "$tmp/cap.fifo" \
+    >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+exec 3>"$tmp/cap.fifo"
+sleep 0.3
+grep -E '^(Uid|Gid|CapEff)' "/proc/$pid/status" >"$tmp/status" 2>/dev/null
+cat "$caps/handshake.pcap" >&3
+exec 3>&-
+wait $pid
+rc=$?
+check "sudo replay: it parses as the invoking user, no capability" \
+    "[ $rc = 0 ] && grep -Eq '^Uid:[[:space:]]+65534[[:space:]]+65534' '$tmp/status' && grep -Eq '^CapEff:[[:space:]]+0+\$' '$tmp/status' && grep -q '^conn 1' '$tmp/out'"
+# Classic pcap stamps are unsigned 32-bit seconds: 2^31 and later are
+# 2038-2106, not 0; a stamp going backwards is said.
+python3 - "$caps/handshake.pcap" "$tmp" <<'PY'
+import struct, sys
+src = open(sys.argv[1], 'rb').read()
+e = '<' if src[:4] in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
+recs, off = [], 24
+while off + 16 <= len(src):
+    s, u, cl, wl = struct.unpack(e + 'IIII', src[off:off + 16])
+    recs.append([s, u, cl, wl, src[off + 16:off + 16 + cl]]); off += 16 + cl
+def write(name, f):
+    out = bytearray(src[:24])
+    for i, r in enumerate(recs):
+        s, u = f(i, r)
+        out += struct.pack(e + 'IIII', s, u, r[2], r[3]) + r[4]
+    open(sys.argv[2] + '/' + name, 'wb').write(out)
+base = recs[0][0]
+write('y2038.pcap', lambda i, r: (r[0] - base + 0x80000010, r[1]))
+write('back.pcap', lambda i, r: (r[0] - (5 if i == 4 else 0), r[1]))
+PY
+"$SYNFIN" replay --json "$tmp/y2038.pcap" >"$tmp/out" 2>"$tmp/err"
+check "a pcap stamp of 2^31+16 s reads as 2038, not as 0" \
+    "head -1 '$tmp/out' | grep -q '\"time\":2147483664\\.'"
+"$SYNFIN" replay --text "$tmp/back.pcap" >"$tmp/out" 2>"$tmp/err"
+check "a stamp going backwards is said, once, with its frame" \
+    "[ \"\$(grep -c 'warning: frame 5 is stamped 4.999 s before the frame read before it' '$tmp/out')\" = 1 ]"
+f=$(seq 1 100 | sed 's/^/port /' | paste -sd'|' | sed 's/|/ or /g')
+"$SYNFIN" replay --summary "$caps/handshake.pcap" "$f" >/dev/null \
+    2>"$tmp/err"
+check "a filter of 100 terms is announced before it compiles, then done" \
+    "grep -q '^synfin: compiling a filter of 100 terms' '$tmp/err' && grep -q '^synfin: the filter is compiled' '$tmp/err'"
+# Without user namespaces (here: a user namespace whose limit is 0, the
+# demo run as uid 65534 in it), the hint names the switch that is off.
+if command -v setpriv >/dev/null && unshare -U true 2>/dev/null; then
+	mkfifo "$tmp/go"
+	unshare -U bash -c 'read x <"$1/go"; exec bash -c "echo 0 >/proc/sys/user/max_user_namespaces && exec setpriv --reuid=65534 --regid=65534 --clear-groups \"\$0\" demo --text --pace 0" "$2"' \
+	    sh "$tmp" "$SYNFIN" >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	for i in $(seq 100); do
+		[ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
+		sleep 0.02
+	done
+	python3 -c '
+import os, sys
+for f in ("uid_map", "gid_map"):
+    fd = os.open("/proc/%s/%s" % (sys.argv[1], f), os.O_WRONLY)
+    os.write(fd, b"0 0 1\n65534 65534 1\n"); os.close(fd)' $pid
+	echo go >"$tmp/go"
+	wait $pid
+	rc=$?
+	check "no user namespaces: exit 1, the hint names user.max_user_namespaces" \
+	    "[ $rc = 1 ] && grep -q 'sudo sysctl -w user.max_user_namespaces=' '$tmp/err' && grep -q 'user.max_user_namespaces = 0' '$tmp/err'"
+else
+	echo "# no setpriv or user namespaces: the hint check is skipped"
+fi
+
 echo "1..$n"
 echo "# $pass passed, $fail failed"
 [ $fail -eq 0 ]
