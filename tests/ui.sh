@@ -140,6 +140,13 @@ check "?: the help overlay lists every key" \
     "wait_for '─ Keys ─' && screen | grep -q 'Space .*play / pause' && screen | grep -q 'q .*quit' && screen | grep -q 'Mouse'"
 keys x
 check "any key closes the help" "wait_gone '─ Keys ─'"
+T resize-window -t 0 -x 80 -y 16
+keys '?'
+check "?: on a short screen the help says how many keys it cannot show" \
+    "wait_for '[0-9]+ more keys?: a taller terminal shows' && screen | grep -q 'Press any key' && screen | grep -q '─ Keys ─'"
+keys x
+wait_gone '─ Keys ─'
+T resize-window -t 0 -x 80 -y 24
 T resize-window -t 0 -x 160 -y 48
 check "resize to 160x48: the state diagram and detail appear beside" \
     "wait_for 'FIN_WAIT_2' && screen | grep -q 'Flags' && screen | grep -q 'SYN_SENT │── SYN'"

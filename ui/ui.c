@@ -573,7 +573,7 @@ ui_draw(struct ui *ui)
 	view_detail_narration(ui, &s->narr);
 	ui_draw_status(ui);
 	if (ui->help) {
-		struct lay_rect all = { 0, 1, ui->cols, ui->lines - 2 };
+		struct lay_rect all = { 0, 0, ui->cols, ui->lines };
 
 		view_help.draw(ui, &all);
 	}

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -15,19 +16,32 @@ view_help_draw(struct ui *ui, const struct lay_rect *r)
 {
 	struct lay_rect box;
 	const char *keys, *what;
-	int n, i, y;
+	char more[128];
+	int n, i, y, shown;
 
 	for (n = 0; keys_help(n, &keys, &what); n++)
 		;
+	/* Borders, the keys, a blank line and how to close: the blank
+	 * line goes first when the screen is short, then keys, and the
+	 * last line left says how many are not shown. */
 	box.w = r->w < 76 ? r->w : 76;
-	box.h = n + 4 < r->h ? n + 4 : r->h;
+	box.h = n + 4 <= r->h ? n + 4 : r->h;
+	shown = box.h - 3 < n ? box.h - 4 : n;
 	box.x = r->x + (r->w - box.w) / 2;
 	box.y = r->y + (r->h - box.h) / 2;
 	for (y = box.y; y < box.y + box.h; y++)
 		ui_fill(y, box.x, box.w, " ");
 	ui_frame(&box, _("Keys"));
 	y = box.y + 1;
-	for (i = 0; i < n && y < box.y + box.h - 2; i++, y++) {
+	if (shown < n && shown >= 0) {
+		snprintf(more, sizeof more, P_("%d more key: a taller terminal "
+		    "shows it", "%d more keys: a taller terminal shows them",
+		    n - shown), n - shown);
+		attrset(theme_attr(TH_WARN));
+		ui_put(box.y + box.h - 3, box.x + 2, box.w - 4, more);
+		attrset(A_NORMAL);
+	}
+	for (i = 0; i < shown; i++, y++) {
 		keys_help(i, &keys, &what);
 		attrset(theme_attr(TH_KEY));
 		ui_put(y, box.x + 2, VH_KEYS_W, keys);
