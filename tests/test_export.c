@@ -21,6 +21,7 @@
 
 #include "diagram.h"
 #include "engine.h"
+#include "fixture.h"
 #include "out.h"
 #include "pktbuild.h"
 #include "rows.h"
@@ -49,44 +50,14 @@ TestSuite(export, .init = setup, .fini = teardown);
 
 /* ------------------------------------------------------------ inputs */
 
-static uint32_t
-rd32(const uint8_t *b, bool swap)
-{
-	return swap ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3] : (uint32_t)b[3] << 24 |
-	    (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
-}
-
 /* A bundled classic pcap through the engine (no libpcap in tests). */
 static void
 load(const char *name)
 {
 	char path[512];
-	uint8_t hdr[24], rec[16], *buf;
-	uint32_t link, incl, orig, usec;
-	bool swap, nano;
-	FILE *fp;
 
 	snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, name);
-	cr_assert_not_null(fp = fopen(path, "rb"), "%s", path);
-	cr_assert_eq(fread(hdr, 1, 24, fp), 24);
-	swap = hdr[0] == 0xa1;
-	nano = rd32(hdr, swap) == 0xa1b23c4d;
-	link = rd32(hdr + 20, swap);
-	while (fread(rec, 1, 16, fp) == 16) {
-		incl = rd32(rec + 8, swap);
-		orig = rd32(rec + 12, swap);
-		cr_assert_leq(incl, 262144);
-		buf = malloc(incl ? incl : 1);
-		cr_assert_eq(fread(buf, 1, incl, fp), incl);
-		usec = rd32(rec + 4, swap);
-		engine_frame(e, ++frame, (int64_t)rd32(rec, swap) * 1000000000 +
-		    (int64_t)usec * (nano ? 1 : 1000), (int)link, buf, incl,
-		    orig);
-		free(buf);
-	}
-	fclose(fp);
-	engine_finish(e);
+	cr_assert_gt(fixture_pcap(e, path, &frame), 0, "%s", path);
 }
 
 static void
