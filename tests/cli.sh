@@ -87,6 +87,30 @@ assert types[0] == "conn" and types[-1] == "summary", types
 PY
 then ok "--json is JSON Lines in contract order"; else bad "--json is JSON Lines in contract order"; fi
 
+# JSON, evidence: a state event names the frame that caused it and, when
+# a later segment decided it, that one; it comes after its packet and
+# before the deciding packet; a segment its receiver never processed has
+# a not_processed event (syn-retry: the SYN-ACK the filter dropped).
+"$SYNFIN" replay --json "$caps/syn-retry.pcap" >"$tmp/out" 2>"$tmp/err"
+if python3 - "$tmp/out" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+pos = {e["frame"]: i for i, e in enumerate(ev) if e["type"] == "packet"}
+late = [e for e in ev if e["type"] == "state" and "decided_by" in e]
+assert late, "no state event decided later"
+for e in late:
+    i = ev.index(e)
+    assert pos[e["frame"]] < i < pos[e["decided_by"]], e
+np = [e for e in ev if e["type"] == "not_processed"]
+assert np and np[0]["frame"] == 2 and np[0]["endpoint"] == "client", np
+assert np[0]["why"] in ("receiver_sent_again", "sender_sent_again"), np
+# The client went SYN_SENT -> ESTABLISHED once, never back.
+cp = [(e["from"], e["to"]) for e in ev
+      if e["type"] == "state" and e["endpoint"] == "client"]
+assert cp[:2] == [("CLOSED", "SYN_SENT"), ("SYN_SENT", "ESTABLISHED")], cp
+PY
+then ok "--json: decided_by, not_processed, no state goes back"; else bad "--json: decided_by, not_processed, no state goes back"; fi
+
 # A truncated file: what was read is shown, then the reason, exit 1.
 head -c 700 "$caps/handshake.pcap" >"$tmp/cut.pcap"
 "$SYNFIN" replay --text "$tmp/cut.pcap" >"$tmp/out" 2>"$tmp/err"
