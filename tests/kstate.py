@@ -18,6 +18,7 @@ enter.  Prints one line per check; exits 77 when capture is impossible.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -96,7 +97,7 @@ class Tracer:
         return eps
 
     def close(self):
-        if self.inst:
+        if self.inst and os.path.isdir(self.inst):
             open(self.inst + "/events/sock/inet_sock_set_state/enable",
                  "w").write("0")
             os.rmdir(self.inst)
@@ -136,7 +137,16 @@ def main():
                     "capture" in err.lower()) and os.geteuid() != 0:
         print("SKIP: this user cannot capture here: %s" % err.strip())
         return 77
+    # Killed (a timeout, Ctrl-C): still remove the tracing instance.
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     tracer = Tracer()
+    try:
+        return lessons(tracer)
+    finally:
+        tracer.close()      # the instance goes, whatever happened
+
+
+def lessons(tracer):
     if tracer.inst is None:
         print("# the tracepoint cannot be read here (not root, or no "
               "tracefs): only synfin's own sock_diag states are checked")
@@ -169,7 +179,6 @@ def main():
             report(seen and all(s in seen for s in kp),
                    "%s: the tracepoint saw the %s enter %s" %
                    (name, side, ", ".join(kp) or "(none)"), (kp, seen))
-    tracer.close()
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
