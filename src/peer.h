@@ -41,6 +41,9 @@ enum peer_msg_kind {
 				   call.ret is its wait status */
 	PEER_SPAWN,		/* synfin run's tracer: a program started or
 				   exec'd: side, call.pid, call.prog */
+	PEER_KSTATE,		/* synfin run's tracer: the kernel's state of
+				   a socket (local, remote, ports) changed:
+				   call.ret is its enum tcp_state */
 };
 
 /*

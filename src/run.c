@@ -20,6 +20,7 @@
 #include "capture.h"
 #include "engine.h"
 #include "i18n.h"
+#include "kstate.h"
 #include "merge.h"
 #include "peer.h"
 #include "run.h"
@@ -37,6 +38,12 @@
 #define RUN_WINDOW_NS	30000000LL
 #define RUN_HOLD_NS	200000000LL
 #define RUN_DRAIN_NS	150000000LL
+/*
+ * The kernel's states (kstate.h): the tracer reads them after each TCP
+ * call (trace.c); synfin itself RUN_KSTATE_NS after a frame (captured
+ * just before TCP processes it) and when the run ends.
+ */
+#define RUN_KSTATE_NS	2000000LL
 #define RUN_LISTEN_MS	3000
 #define RUN_GRACE_MS	1000
 #define RUN_LINE	512
@@ -61,6 +68,8 @@ struct run {
 	struct run_opts	o;
 	enum sandbox_kind where;
 	struct capture	*cap;
+	struct kstate	*ks;		/* the kernel's states, or NULL */
+	int64_t		ks_due;		/* realtime: read them then (0: no) */
 	pid_t		tracer;
 	bool		tracer_reaped;
 	int		msg_fd;		/* -1 at EOF */
@@ -113,7 +122,7 @@ run_new(const struct run_opts *o, int *perm, char *err, size_t len)
 	    .grace_ms = RUN_GRACE_MS };
 	struct run *r = xcalloc(1, sizeof *r);
 	struct writer *dump = o->dump;
-	char why[256], derr[256];
+	char why[256], derr[256], kerr[256];
 	int p[2], i;
 
 	r->o = *o;
@@ -141,6 +150,11 @@ run_new(const struct run_opts *o, int *perm, char *err, size_t len)
 	sandbox_sysctl("net.ipv4.ip_local_port_range", "40000 40999");
 	if ((r->cap = capture_open_live("lo", perm, err, len)) == NULL)
 		goto fail;
+	/* The kernel's own states: every socket of the namespace. */
+	if ((r->ks = kstate_new(NULL, 0, kerr, sizeof kerr)) == NULL &&
+	    !o->quiet)
+		fprintf(stderr, _("synfin run: the kernel's own states cannot "
+		    "be read (%s); only the packets' are shown\n"), kerr);
 	if (dump != NULL) {
 		/* The capture has it now, and ends it with itself. */
 		i = capture_dump_attach(r->cap, dump, err, len);
@@ -229,6 +243,7 @@ run_free(struct run *r)
 	if (r->msg_fd >= 0)
 		close(r->msg_fd);
 	merge_free(r->merge);
+	kstate_free(r->ks);
 	if (r->epfd >= 0)
 		close(r->epfd);
 	if (r->tfd >= 0)
@@ -253,6 +268,8 @@ run_read_frames(struct run *r)
 	    CAPTURE_FRAME) {
 		r->quiet_since = run_now();
 		merge_frame(r->merge, &f);
+		if (r->ks_due == 0)
+			r->ks_due = r->quiet_since + RUN_KSTATE_NS;
 	}
 	return rc == CAPTURE_ERROR ? -1 : 0;
 }
@@ -277,6 +294,7 @@ static void
 run_msg(struct run *r, const struct peer_msg *mp)
 {
 	struct peer_msg m = *mp;
+	struct kstate_sock ks;
 
 	switch (m.kind) {
 	case PEER_SPAWN:
@@ -284,6 +302,16 @@ run_msg(struct run *r, const struct peer_msg *mp)
 			r->pid[m.side] = m.call.pid;
 			memcpy(r->prog[m.side], m.call.prog, sizeof r->prog[0]);
 			r->prog[m.side][sizeof r->prog[0] - 1] = '\0';
+		}
+		break;
+	case PEER_KSTATE:
+		if (m.call.ret >= 0 && m.call.ret < TCP_ST_COUNT) {
+			ks.local = m.local;
+			ks.remote = m.remote;
+			ks.lport = m.lport;
+			ks.rport = m.rport;
+			ks.state = (enum tcp_state)m.call.ret;
+			merge_kstate(r->merge, m.ts_ns, &ks);
 		}
 		break;
 	case PEER_EXIT:
@@ -330,6 +358,33 @@ run_read_msgs(struct run *r)
 			run_msg(r, &m[i]);
 		if ((size_t)n < sizeof m)
 			return;
+	}
+}
+
+static void
+run_kstate_cb(void *arg, const struct kstate_sock *ks)
+{
+	struct run *r = arg;
+
+	merge_kstate(r->merge, run_now(), ks);
+}
+
+/* The kernel's states, once a frame has settled. */
+static void
+run_read_kstate(struct run *r, bool force)
+{
+	char err[256];
+
+	if (r->ks == NULL || (!force && (r->ks_due == 0 ||
+	    run_now() < r->ks_due)))
+		return;
+	r->ks_due = 0;
+	if (kstate_poll(r->ks, run_kstate_cb, r, err, sizeof err) < 0) {
+		/* Say it once, on the ladder, and stop asking. */
+		if (r->e != NULL)
+			engine_warn(r->e, 0, run_now(), err);
+		kstate_free(r->ks);
+		r->ks = NULL;
 	}
 }
 
@@ -417,6 +472,8 @@ run_arm(struct run *r)
 		if (when < 0 || t < when)
 			when = t;
 	}
+	if (r->ks != NULL && r->ks_due != 0 && (when < 0 || r->ks_due < when))
+		when = r->ks_due;
 	if (when < 0)
 		return;
 	t = when - now;
@@ -450,6 +507,7 @@ run_service(struct run *r)
 	run_read_msgs(r);
 	for (i = 0; i < 4; i++)
 		run_read_pipe(r, &r->pipes[i]);
+	run_read_kstate(r, false);
 	if (run_stop) {
 		/* Ctrl-C, SIGTERM: the programs go at once, with what was
 		 * seen up to now on screen. */
@@ -465,6 +523,7 @@ run_service(struct run *r)
 	}
 	if (r->phase == RUN_DRAIN && !run_pipes_open(r) &&
 	    run_now() - r->quiet_since >= RUN_DRAIN_NS) {
+		run_read_kstate(r, true);	/* how the sockets end */
 		merge_flush(r->merge, r->e, run_now(), true);
 		r->phase = RUN_DONE;
 		if (r->err[0] != '\0') {

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "kstate.h"
 #include "peer.h"
 #include "sandbox.h"
 #include "xmalloc.h"
@@ -111,6 +112,7 @@ struct tracee {
 	enum ev_side	role;
 	char		prog[16];
 	bool		started;	/* its first stop was seen */
+	bool		named;		/* prog is from its own exec */
 	bool		in_call;	/* between a seccomp and an exit stop */
 	bool		sent_start;
 	enum trace_call	tc;
@@ -136,6 +138,7 @@ struct trace {
 	int		main_status;
 	bool		listening;	/* CMD listens (or gave up waiting) */
 	bool		server_gone;
+	struct kstate	*ks;		/* the kernel's TCP states, or NULL */
 };
 
 static int64_t
@@ -192,24 +195,38 @@ trace_find(struct trace *tr, pid_t tid)
 	return NULL;
 }
 
+/* A field of /proc/TID/status ("Tgid:", "PPid:"), or dflt. */
 static pid_t
-trace_tgid(pid_t tid)
+trace_status(pid_t tid, const char *key, pid_t dflt)
 {
 	char path[64], line[128];
-	pid_t tgid = tid;
+	size_t n = strlen(key);
+	pid_t v = dflt;
 	FILE *fp;
 
 	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
 	if ((fp = fopen(path, "re")) == NULL)
-		return tid;
+		return dflt;
 	while (fgets(line, sizeof line, fp) != NULL) {
-		if (strncmp(line, "Tgid:", 5) == 0) {
-			tgid = (pid_t)strtol(line + 5, NULL, 10);
+		if (strncmp(line, key, n) == 0) {
+			v = (pid_t)strtol(line + n, NULL, 10);
 			break;
 		}
 	}
 	fclose(fp);
-	return tgid;
+	return v;
+}
+
+static pid_t
+trace_tgid(pid_t tid)
+{
+	return trace_status(tid, "Tgid:", tid);
+}
+
+static pid_t
+trace_parent(pid_t tid)
+{
+	return trace_status(tid, "PPid:", 0);
 }
 
 /* Copy a name, cut to fit (a program's name is longer than comm). */
@@ -686,6 +703,34 @@ trace_renews(enum trace_call tc)
 	}
 }
 
+static void
+trace_kstate_cb(void *arg, const struct kstate_sock *ks)
+{
+	struct trace *tr = arg;
+	struct peer_msg m = { .kind = PEER_KSTATE, .step = -1 };
+
+	m.ts_ns = trace_now();
+	m.proto = 6;
+	m.local = ks->local;
+	m.remote = ks->remote;
+	m.lport = ks->lport;
+	m.rport = ks->rport;
+	m.call.ret = (int64_t)ks->state;
+	trace_send(tr, &m);
+}
+
+static void
+trace_kstate(struct trace *tr)
+{
+	char err[256];
+
+	if (kstate_poll(tr->ks, trace_kstate_cb, tr, err, sizeof err) < 0) {
+		/* Main's own reads after packets go on. */
+		kstate_free(tr->ks);
+		tr->ks = NULL;
+	}
+}
+
 /* A syscall-exit stop: the call returned. */
 static void
 trace_exit(struct trace *tr, struct tracee *t)
@@ -792,6 +837,10 @@ trace_exit(struct trace *tr, struct tracee *t)
 		 * returned: after the packets it waited for. */
 		m->ts_ns = m->end_ns;
 	trace_send(tr, m);
+	/* The kernel's states right after a TCP call, while the program
+	 * is still stopped: a state the next call would change is seen. */
+	if (tr->ks != NULL && m->proto == 6 && t->tc != TC_SOCKET)
+		trace_kstate(tr);
 	trace_cont(t->tid, PTRACE_CONT, 0);
 }
 
@@ -929,15 +978,19 @@ trace_gone(struct trace *tr, pid_t pid, int st)
 static void
 trace_event(struct trace *tr, pid_t pid, int st)
 {
-	struct tracee *t = trace_find(tr, pid), *c;
+	struct tracee *t = trace_find(tr, pid), *c, *p;
 	siginfo_t si;
 	unsigned long msg = 0;
 	int sig = WSTOPSIG(st), ev = (st >> 16) & 0xff;
 
 	if (t == NULL) {
-		/* A new child can stop before its parent's event: it
-		 * takes its role there. */
-		t = trace_add(tr, pid, EV_CLIENT, "?");
+		/* A new child can stop before its parent's event: its
+		 * parent (a thread: its process) says its role now. */
+		p = trace_find(tr, trace_parent(pid));
+		if (p == NULL)
+			p = trace_find(tr, trace_tgid(pid));
+		t = trace_add(tr, pid, p != NULL ? p->role : EV_CLIENT,
+		    p != NULL ? p->prog : "?");
 	}
 	if (ev == PTRACE_EVENT_SECCOMP) {
 		trace_enter(tr, t);
@@ -950,9 +1003,13 @@ trace_event(struct trace *tr, pid_t pid, int st)
 				c = trace_add(tr, (pid_t)msg, t->role,
 				    t->prog);
 			else {
+				/* It stopped first: it takes its parent's
+				 * role, and its name unless it has exec'd
+				 * already. */
 				c->role = t->role;
-				snprintf(c->prog, sizeof c->prog, "%s",
-				    t->prog);
+				if (!c->named)
+					trace_name(c->prog, sizeof c->prog,
+					    t->prog);
 				c->tgid = trace_tgid(c->tid);
 			}
 		}
@@ -966,6 +1023,7 @@ trace_event(struct trace *tr, pid_t pid, int st)
 			t->pidfd = -1;
 		}
 		trace_progname(pid, t->prog, sizeof t->prog);
+		t->named = true;
 		/* Output is labelled with its role's latest program. */
 		trace_spawned(tr, t);
 		trace_cont(pid, PTRACE_CONT, 0);
@@ -1059,8 +1117,13 @@ trace_main(struct trace *tr)
 {
 	struct peer_msg m = { .kind = PEER_EXIT, .step = -1 };
 	const struct trace_opts *o = tr->o;
+	char kerr[256];
 	int64_t until;
 	int errfd = dup(2);
+
+	/* Without it, the kernel's states come from synfin's reads after
+	 * packets only (it says so itself when it cannot read them). */
+	tr->ks = kstate_new(NULL, 0, kerr, sizeof kerr);
 
 	if (o->server != NULL) {
 		tr->server_pid = trace_start_prog(tr, EV_SERVER, errfd);

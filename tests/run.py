@@ -153,6 +153,16 @@ def check_tcp(label, pre=()):
            "%s: tcp: the kernel's own state as each call returned "
            "(TCP_INFO): LISTEN, ESTABLISHED, CLOSE_WAIT after the FIN" %
            label, repr(ks))
+    kp = {s: [e["state"] for e in ev if e["type"] == "kstate" and
+              e["conn"] == 1 and e["endpoint"] == s]
+          for s in ("client", "server")}
+    report(contains_in_order(kp["client"], ["ESTABLISHED", "CLOSE_WAIT",
+                                            "CLOSED"]) and
+           "ESTABLISHED" in kp["server"] and kp["server"][-1:] ==
+           ["TIME_WAIT"],
+           "%s: tcp: kstate events: the kernel's own states of both ends "
+           "(client ESTABLISHED, CLOSE_WAIT, CLOSED; server ESTABLISHED ... "
+           "TIME_WAIT)" % label, repr(kp))
     lst = calls(ev, "server", "listen")
     sck = calls(ev, "client", "socket")
     report(lst and sck and 0 < sck[0]["time"] - lst[0]["time"] < 2,
