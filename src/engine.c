@@ -778,8 +778,10 @@ engine_pend_add(struct engine *e, struct conn *c, int side,
 	/* Track SYNs and FINs (a copy may follow) and whatever moves. */
 	if (!(p->flags & (TCP_SYN | TCP_FIN)) && !engine_pend_moves(c, side, rl))
 		return;
+	/* Full: the oldest is decided for lack of evidence, as at the end
+	 * (no frame decided it). */
 	if (c->npend[side] == ENGINE_PEND)
-		engine_pend_settle(e, c, side, frame);
+		engine_pend_settle(e, c, side, 0);
 	pd = &c->pend[side][c->npend[side]++];
 	pd->contra = 0;
 	engine_pend_count(e, 1);
