@@ -244,6 +244,19 @@ def main():
         for label, ok, why in lab_checks(name, ev):
             demo.report(ok, "%s: %s" % (name, label), "" if ok else
                         repr(why))
+        # The kernel's own states on the timeline (sock_diag, kstate.h):
+        # each endpoint's last one is where synfin ends it too.
+        last = {}
+        for e in ev:
+            if e["type"] == "kstate":
+                last[(e["conn"], e["endpoint"])] = e["state"]
+        sums = [e for e in ev if e["type"] == "summary"]
+        pairs = [((s["conn"], side), s[side + "_state"]) for s in sums
+                 for side in ("client", "server")]
+        demo.report(bool(pairs) and all(last.get(k) == v for k, v in pairs),
+                    "%s: the kernel's own last state (sock_diag) of every "
+                    "endpoint is synfin's final one" % name,
+                    repr([(k, last.get(k), v) for k, v in pairs]))
         if tracer:
             # The kernel's tracepoint sees every namespace: keep the
             # endpoints whose client port is from the lab's private
