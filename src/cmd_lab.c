@@ -125,7 +125,7 @@ cmd_lab_key(void *arg, int ch)
 		if (cmd_lab_keymap[i].ch == ch)
 			break;
 	if (i == sizeof cmd_lab_keymap / sizeof cmd_lab_keymap[0])
-		return 1;	/* not a call: the side stays chosen */
+		return 0;	/* the UI's (arrows ...); the side stays chosen */
 	if (demo_lab_busy(k->demo, k->side) != NULL)
 		return 1;	/* the prompt says why nothing happens */
 	memset(&a, 0, sizeof a);
