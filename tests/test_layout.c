@@ -722,7 +722,7 @@ Test(layout, diagram_edges_join_their_nodes_and_cross_no_label)
 		/* It leaves from beside or under its node ... */
 		cr_assert((abs(p0.y - from->y) == 1 && p0.x >= from->x &&
 		    p0.x < from->x + from->w) || (p0.y == from->y &&
-		    (p0.x == from->x - 3 || p0.x == from->x + from->w + 2)),
+		    (p0.x == from->x - 4 || p0.x == from->x + from->w + 3)),
 		    "%s->%s starts away from %s", from->name, to->name,
 		    from->name);
 		/* ... and its head touches the node it enters. */
@@ -732,8 +732,8 @@ Test(layout, diagram_edges_join_their_nodes_and_cross_no_label)
 			    from->name, to->name);
 		else
 			cr_assert(h.y == to->y && ((e->head == '<' &&
-			    h.x == to->x + to->w + 2) || (e->head == '>' &&
-			    h.x == to->x - 3)), "%s->%s: head misses",
+			    h.x == to->x + to->w + 3) || (e->head == '>' &&
+			    h.x == to->x - 4)), "%s->%s: head misses",
 			    from->name, to->name);
 	}
 }
@@ -773,7 +773,7 @@ Test(layout, diagram_cells_connect_as_drawn)
 	cr_assert_eq(grid[7][28], LAY_UP | LAY_DOWN);
 	cr_assert_eq(grid[8][28], LAY_UP | LAY_LEFT);
 	cr_assert_eq(grid[8][20], LAY_LEFT | LAY_RIGHT);
-	cr_assert_eq(grid[8][15] & LAY_HEAD_LEFT, LAY_HEAD_LEFT);
+	cr_assert_eq(grid[8][16] & LAY_HEAD_LEFT, LAY_HEAD_LEFT);
 	cr_assert_eq(grid[9][28], 0);
 
 	/* Where two edges part, the cell joins three ways. */
@@ -861,7 +861,7 @@ Test(layout, big_diagram_has_the_small_ones_edges_and_joins_them)
 		h = e->pts[e->npts - 1];
 		cr_assert((abs(p0.y - from->y) == 1 && p0.x >= from->x &&
 		    p0.x < from->x + from->w) || (p0.y == from->y &&
-		    (p0.x == from->x - 3 || p0.x == from->x + from->w + 2)),
+		    (p0.x == from->x - 4 || p0.x == from->x + from->w + 3)),
 		    "%s->%s starts away from its node", from->name, to->name);
 		if (e->head == 'v' || e->head == '^')
 			cr_assert(abs(h.y - to->y) == 1 && h.x >= to->x &&
@@ -869,8 +869,8 @@ Test(layout, big_diagram_has_the_small_ones_edges_and_joins_them)
 			    from->name, to->name);
 		else
 			cr_assert(h.y == to->y && ((e->head == '<' &&
-			    h.x == to->x + to->w + 2) || (e->head == '>' &&
-			    h.x == to->x - 3)), "%s->%s: head misses",
+			    h.x == to->x + to->w + 3) || (e->head == '>' &&
+			    h.x == to->x - 4)), "%s->%s: head misses",
 			    from->name, to->name);
 	}
 	cr_assert_eq(lay_fsm_pick(120, 31), b);

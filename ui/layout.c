@@ -558,8 +558,8 @@ lay_wrap(const char *s, int width, struct lay_span *lines, size_t max)
  * that starts here on the left, the one that starts there on the right.
  * Each label has two free cells on either side: a space, then the
  * client's (left) or the server's (right) marker, so that a marker
- * never reads as part of the name; horizontal heads stop one cell
- * further out.
+ * never reads as part of the name; horizontal lines and heads stop a
+ * space further out ("──▶ C ESTABLISHED S ◀──").
  */
 #define LAY_NODE(st, cx, y) \
 	[TCP_ST_##st] = { (cx) - (int)(sizeof #st - 1) / 2, (y), \
@@ -582,36 +582,36 @@ static const struct lay_node lay_nodes[LAY_NODES] = {
 
 #define P(x, y)	{ (x), (y) }
 static const struct lay_point lay_e_closed_listen[] = { P(30, 1) };
-static const struct lay_point lay_e_closed_synsent[] = { P(35, 0), P(52, 0),
+static const struct lay_point lay_e_closed_synsent[] = { P(36, 0), P(52, 0),
     P(52, 3) };
-static const struct lay_point lay_e_listen_synrcvd[] = { P(24, 2), P(8, 2),
+static const struct lay_point lay_e_listen_synrcvd[] = { P(23, 2), P(8, 2),
     P(8, 3) };
-static const struct lay_point lay_e_listen_synsent[] = { P(35, 2), P(50, 2),
+static const struct lay_point lay_e_listen_synsent[] = { P(36, 2), P(50, 2),
     P(50, 3) };
-static const struct lay_point lay_e_synsent_synrcvd[] = { P(45, 4),
-    P(16, 4) };
+static const struct lay_point lay_e_synsent_synrcvd[] = { P(44, 4),
+    P(17, 4) };
 static const struct lay_point lay_e_synrcvd_estab[] = { P(8, 5), P(8, 6),
-    P(22, 6) };
+    P(21, 6) };
 static const struct lay_point lay_e_synsent_estab[] = { P(52, 5), P(52, 6),
-    P(38, 6) };
+    P(39, 6) };
 static const struct lay_point lay_e_synrcvd_finwait1[] = { P(8, 5),
     P(8, 7) };
 static const struct lay_point lay_e_estab_finwait1[] = { P(28, 7), P(28, 8),
-    P(15, 8) };
+    P(16, 8) };
 static const struct lay_point lay_e_estab_closewait[] = { P(32, 7),
-    P(32, 8), P(44, 8) };
+    P(32, 8), P(43, 8) };
 static const struct lay_point lay_e_finwait1_finwait2[] = { P(8, 9) };
 static const struct lay_point lay_e_finwait1_closing[] = { P(11, 9),
     P(29, 9) };
 static const struct lay_point lay_e_closewait_lastack[] = { P(52, 9) };
 static const struct lay_point lay_e_finwait2_timewait[] = { P(8, 11),
-    P(8, 12), P(23, 12) };
+    P(8, 12), P(22, 12) };
 static const struct lay_point lay_e_closing_timewait[] = { P(30, 11) };
 static const struct lay_point lay_e_lastack_closed[] = { P(52, 11) };
-static const struct lay_point lay_e_timewait_closed[] = { P(37, 12),
-    P(46, 12) };
-static const struct lay_point lay_e_synsent_closed[] = { P(58, 4), P(59, 4),
-    P(59, 12), P(57, 12) };
+static const struct lay_point lay_e_timewait_closed[] = { P(38, 12),
+    P(45, 12) };
+static const struct lay_point lay_e_synsent_closed[] = { P(59, 4), P(60, 4),
+    P(60, 12), P(58, 12) };
 #undef P
 
 /* RFC 9293 figure 5's labels: the event, then the action ("x": none). */
@@ -697,24 +697,24 @@ static const struct lay_node lay_big_nodes[LAY_NODES] = {
 
 #define P(x, y)	{ (x), (y) }
 static const struct lay_point lay_b_closed_listen[] = { P(56, 1), P(56, 3) };
-static const struct lay_point lay_b_closed_synsent[] = { P(61, 0), P(94, 0),
+static const struct lay_point lay_b_closed_synsent[] = { P(62, 0), P(94, 0),
     P(94, 7) };
-static const struct lay_point lay_b_listen_synrcvd[] = { P(50, 4), P(20, 4),
+static const struct lay_point lay_b_listen_synrcvd[] = { P(49, 4), P(20, 4),
     P(20, 7) };
-static const struct lay_point lay_b_listen_synsent[] = { P(61, 4), P(90, 4),
+static const struct lay_point lay_b_listen_synsent[] = { P(62, 4), P(90, 4),
     P(90, 7) };
-static const struct lay_point lay_b_synsent_synrcvd[] = { P(85, 8),
-    P(28, 8) };
+static const struct lay_point lay_b_synsent_synrcvd[] = { P(84, 8),
+    P(29, 8) };
 static const struct lay_point lay_b_synrcvd_estab[] = { P(20, 9), P(20, 12),
-    P(48, 12) };
+    P(47, 12) };
 static const struct lay_point lay_b_synsent_estab[] = { P(92, 9), P(92, 12),
-    P(64, 12) };
+    P(65, 12) };
 static const struct lay_point lay_b_synrcvd_finwait1[] = { P(20, 9),
     P(20, 15) };
 static const struct lay_point lay_b_estab_finwait1[] = { P(54, 13),
-    P(54, 16), P(27, 16) };
+    P(54, 16), P(28, 16) };
 static const struct lay_point lay_b_estab_closewait[] = { P(58, 13),
-    P(58, 16), P(84, 16) };
+    P(58, 16), P(83, 16) };
 static const struct lay_point lay_b_finwait1_finwait2[] = { P(20, 17),
     P(20, 19) };
 static const struct lay_point lay_b_finwait1_closing[] = { P(23, 17),
@@ -722,15 +722,15 @@ static const struct lay_point lay_b_finwait1_closing[] = { P(23, 17),
 static const struct lay_point lay_b_closewait_lastack[] = { P(92, 17),
     P(92, 19) };
 static const struct lay_point lay_b_finwait2_timewait[] = { P(20, 21),
-    P(20, 24), P(49, 24) };
+    P(20, 24), P(48, 24) };
 static const struct lay_point lay_b_closing_timewait[] = { P(56, 21),
     P(56, 23) };
 static const struct lay_point lay_b_lastack_closed[] = { P(92, 21),
     P(92, 23) };
-static const struct lay_point lay_b_timewait_closed[] = { P(63, 24),
-    P(86, 24) };
-static const struct lay_point lay_b_synsent_closed[] = { P(98, 8), P(100, 8),
-    P(100, 24), P(97, 24) };
+static const struct lay_point lay_b_timewait_closed[] = { P(64, 24),
+    P(85, 24) };
+static const struct lay_point lay_b_synsent_closed[] = { P(99, 8), P(100, 8),
+    P(100, 24), P(98, 24) };
 #undef P
 
 static const struct lay_edge lay_big_edges[] = {

@@ -202,7 +202,7 @@ size_t	lay_wrap(const char *s, int width, struct lay_span *lines,
 
 /* ---------------------------------------------------- state diagram */
 
-#define LAY_FSM_W	60
+#define LAY_FSM_W	61
 #define LAY_FSM_H	15	/* 13 diagram rows and 2 caption lines */
 #define LAY_FSM_CAPTION	13	/* the first caption line */
 
