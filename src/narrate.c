@@ -507,6 +507,61 @@ narrate_lost_copy(const struct timeline *tl, size_t i, const struct ev *e)
 	return 0;
 }
 
+#define NARRATE_MAX_CHANGES	8
+
+/*
+ * The state events to tell with packet event i, as the ladder shows
+ * them at its step: its own (caused by its frame) that continue each
+ * endpoint's states from the step before, then changes an earlier frame
+ * caused that the evidence put at this step (crossing FINs: the
+ * server's CLOSING, caused by the client's FIN, shows at the server's
+ * own FIN, once it is FIN_WAIT_1).  Their timeline indices go to out.
+ */
+static size_t
+narrate_changes(const struct timeline *tl, size_t i, const struct ev *e,
+    size_t *out, size_t max)
+{
+	const struct tl_conn *c = timeline_conn_by_id(tl, e->conn->id);
+	const struct ev_state *st;
+	const struct ev *s;
+	enum tcp_state cur[2];
+	size_t j, n = 0, lo = 0, hi;
+	int pass, ep;
+
+	if (c == NULL)
+		return 0;
+	/* Its step: the conn's steps are in timeline order. */
+	hi = c->nsteps;
+	while (lo < hi) {
+		j = lo + (hi - lo) / 2;
+		if (c->steps[j].ev < i)
+			lo = j + 1;
+		else
+			hi = j;
+	}
+	if (lo >= c->nsteps || c->steps[lo].ev != i)
+		return 0;
+	timeline_states_before(c, lo, cur);
+	for (pass = 0; pass < 2; pass++) {
+		for (j = i + 1; n < max && j < i + NARRATE_LOOKAHEAD &&
+		    (s = timeline_at(tl, j)) != NULL; j++) {
+			if (s->type != EV_STATE || s->conn != e->conn)
+				continue;
+			st = &s->u.state;
+			ep = st->endpoint == EV_CLIENT ? 0 : 1;
+			if (pass == 0 ? st->frame != e->u.pkt.frame :
+			    st->frame >= e->u.pkt.frame ||
+			    cur[ep] == e->u.pkt.st_after[ep])
+				continue;
+			if (st->from != cur[ep])
+				continue;
+			cur[ep] = st->to;
+			out[n++] = j;
+		}
+	}
+	return n;
+}
+
 static void
 narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
     const struct ev *e, struct narrate_vars *v)
@@ -515,18 +570,13 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 	const struct ev *s;
 	const struct ev *u, *call;
 	char seq[24], end[16], ack[16], label[64], why[NARRATE_MAX];
-	size_t j, nstates = 0;
+	size_t j, nstates, chg[NARRATE_MAX_CHANGES];
 	uint64_t lost;
 	uint32_t first, an;
 
-	/* The changes it caused: right after it, or decided a few events
-	 * later by the receiver's evidence (ev.h). */
-	for (j = i + 1; j < i + NARRATE_LOOKAHEAD &&
-	    (s = timeline_at(tl, j)) != NULL; j++) {
-		if (s->type == EV_STATE && s->conn == e->conn &&
-		    s->u.state.frame == p->frame)
-			nstates++;
-	}
+	/* The changes shown at this step (ev.h: decided a few events
+	 * later by the receiver's evidence). */
+	nstates = narrate_changes(tl, i, e, chg, NARRATE_MAX_CHANGES);
 	/* A SYN takes one sequence number before its data (TCP Fast Open). */
 	first = p->rseq + ((p->flags & TCP_SYN) != 0);
 	snprintf(seq, sizeof seq, "%" PRIu32, first);
@@ -570,11 +620,8 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 			narrate_put(o, _("The {who} sends a segment with "
 			    "flags {label}."), v);
 	}
-	for (j = i + 1; nstates > 0 && j < i + NARRATE_LOOKAHEAD &&
-	    (s = timeline_at(tl, j)) != NULL; j++) {
-		if (s->type != EV_STATE || s->conn != e->conn ||
-		    s->u.state.frame != p->frame)
-			continue;
+	for (j = 0; j < nstates; j++) {
+		s = timeline_at(tl, chg[j]);
 		narrate_why(s->u.state.why, s->u.state.endpoint, why,
 		    sizeof why);
 		narrate_say(o, why);

@@ -629,3 +629,22 @@ Test(narrate, kernel_state_behind_the_wire_is_explained)
 	cr_assert_says(out, "in SYN_SENT");
 	cr_assert_says(out, "has not made the change the packets suggest");
 }
+
+Test(narrate, crossing_fins_are_told_where_the_ladder_shows_them)
+{
+	handshake();
+	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);	/* 4 */
+	seg(false, TCP_FIN | TCP_ACK, SISN + 1, CISN + 1, 0);	/* 5 */
+	seg(true, TCP_ACK, CISN + 2, SISN + 2, 0);
+	seg(false, TCP_ACK, SISN + 2, CISN + 2, 0);
+	engine_finish(e);
+	/* The client's FIN reached the server only after the server sent
+	 * its own: not CLOSE_WAIT, and not yet CLOSING at this step. */
+	say(packet(4));
+	cr_assert(strstr(out, "The server") == NULL, "%s", out);
+	cr_assert_says(say(packet(5)), "The server has nothing more to send "
+	    "and sends FIN. It is now FIN_WAIT_1");
+	cr_assert_says(out, "The server receives a FIN while its own FIN is "
+	    "still unacknowledged");
+	cr_assert_says(out, "The client receives a FIN while its own FIN");
+}
