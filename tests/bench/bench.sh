@@ -251,6 +251,8 @@ esac
 f1=$(pick "$bloop_sec" "$bloop_cpu")
 echo
 echo "bench: x F1 compares ${BENCH_CLOCK:-cpu} time"
+# x F1: against F1 scaled to the row's packets (the 4x capture's own loop
+# would take about four times as long).
 awk -v p="$exp_packets" -v f1="$f1" -v clk="${BENCH_CLOCK:-cpu}" \
     -v ls="$loop_sec" -v lc="$loop_cpu" -v lk="$loop_kib" \
     -v bs="$bloop_sec" -v bc="$bloop_cpu" -v bk="$bloop_kib" \
@@ -261,7 +263,8 @@ awk -v p="$exp_packets" -v f1="$f1" -v clk="${BENCH_CLOCK:-cpu}" \
 function row(name, n, s, c, k) {
 	printf "%-22s %10d %8.3f %8.3f %12.0f %8.2f %9.1f\n", name, n, s, c,
 	    (s > 0 ? n / s : 0),
-	    (f1 > 0 ? (clk == "wall" ? s : c) / f1 : 0), k / 1024
+	    (f1 > 0 && p > 0 ? (clk == "wall" ? s : c) / (f1 * n / p) : 0),
+	    k / 1024
 }
 BEGIN {
 	printf "%-22s %10s %8s %8s %12s %8s %9s\n", "program", "packets",
