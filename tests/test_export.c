@@ -714,3 +714,30 @@ Test(export, ui_rows_and_exporter_rows_agree_with_calls)
 	diagram_clear(&d);
 	rows_clear(&r);
 }
+
+/* The endpoints every output writes, IPv4 by hand: as inet_ntop(). */
+Test(export, ipv4_endpoints_are_written_as_inet_ntop_writes_them)
+{
+	static const uint8_t addrs[][4] = { { 0, 0, 0, 0 },
+	    { 255, 255, 255, 255 }, { 10, 0, 0, 1 }, { 192, 168, 100, 9 },
+	    { 1, 20, 199, 250 } };
+	static const uint16_t ports[] = { 0, 9, 80, 65535, 4431 };
+	struct conn_info ci;
+	char got[64], want[64];
+	size_t i;
+
+	memset(&ci, 0, sizeof ci);
+	for (i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
+		ci.caddr.family = ci.saddr.family = 4;
+		memcpy(ci.caddr.a, addrs[i], 4);
+		memcpy(ci.saddr.a, addrs[(i + 1) % 5], 4);
+		ci.cport = ports[i];
+		ci.sport = ports[(i + 2) % 5];
+		out_endpoint(&ci, EV_CLIENT, got, sizeof got);
+		pkt_endpoint_str(&ci.caddr, ci.cport, want, sizeof want);
+		cr_assert_str_eq(got, want);
+		out_endpoint(&ci, EV_SERVER, got, sizeof got);
+		pkt_endpoint_str(&ci.saddr, ci.sport, want, sizeof want);
+		cr_assert_str_eq(got, want);
+	}
+}
