@@ -67,6 +67,7 @@ struct demo {
 	struct kstate	*ks;		/* the kernel's states, or NULL */
 	int64_t		ks_due;		/* realtime: read them then (0: no) */
 	bool		ks_now;		/* a call returned: read them now */
+	bool		ks_traced;	/* the tracepoint is read too */
 	struct peer	peer[2];
 	bool		peer_up[2];
 	bool		peer_eof[2];	/* its message pipe hung up */
@@ -244,6 +245,10 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 		fprintf(stderr, _("synfin demo %s: the kernel's own states "
 		    "cannot be read (%s); only the packets' are shown\n"),
 		    o->scn->name, kerr);
+	/* As root, the tracepoint too: each change as it happens.  Opened
+	 * now, read after the privileges are gone. */
+	if (d->ks != NULL && geteuid() == 0)
+		d->ks_traced = kstate_trace_open(d->ks, kerr, sizeof kerr) == 0;
 
 	d->env.scn = o->scn;
 	d->env.family = (o->scn->flags & SCN_V6) ? AF_INET6 : AF_INET;
@@ -485,7 +490,7 @@ demo_kstate_cb(void *arg, const struct kstate_sock *ks)
 {
 	struct demo *d = arg;
 
-	merge_kstate(d->merge, demo_now(CLOCK_REALTIME), ks);
+	merge_kstate(d->merge, ks->ts_ns, ks);
 }
 
 /* The kernel's states, when a call returned or a frame settled. */
@@ -494,6 +499,8 @@ demo_read_kstate(struct demo *d, bool force)
 {
 	char err[256];
 
+	if (d->ks != NULL && d->ks_traced)
+		kstate_trace_read(d->ks, demo_kstate_cb, d);
 	if (d->ks == NULL || (!force && !d->ks_now && (d->ks_due == 0 ||
 	    demo_now(CLOCK_REALTIME) < d->ks_due)))
 		return;

@@ -84,9 +84,10 @@ struct conn {
 	/* UDP: requests not yet answered, oldest first. */
 	uint64_t	pending[ENGINE_UDP_PENDING];
 	unsigned	npending;
-	/* The kernel's last word on each endpoint (engine_kstate). */
-	bool		kst_known[2];
-	enum tcp_state	kst[2];
+	/* The kernel's last word on each endpoint (engine_kstate), by
+	 * source: a read and the tracepoint each report their changes. */
+	bool		kst_known[2][2];
+	enum tcp_state	kst[2][2];
 };
 
 /*
@@ -1169,10 +1170,11 @@ engine_kstate(struct engine *e, int64_t ts_ns, const struct pkt_addr *local,
 		e->now = ts_ns;
 	side = pkt_addr_cmp(local, &c->info.caddr) == 0 &&
 	    lport == c->info.cport ? EV_CLIENT : EV_SERVER;
-	if (c->kst_known[side] && c->kst[side] == st)
+	source = source == KSTATE_TRACE ? KSTATE_TRACE : KSTATE_DIAG;
+	if (c->kst_known[source][side] && c->kst[source][side] == st)
 		return;
-	c->kst_known[side] = true;
-	c->kst[side] = st;
+	c->kst_known[source][side] = true;
+	c->kst[source][side] = st;
 	ev.conn = &c->info;
 	ev.u.kstate.endpoint = side;
 	ev.u.kstate.state = st;

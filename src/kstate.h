@@ -9,7 +9,7 @@
  * sockets (no peer port) name no connection and are left out.
  *
  * Feed what it reports to engine_kstate() in time order with the frames
- * and calls (the demo merges them by time).  A dump sees the state when
+ * and calls (merge_kstate() at its ts_ns).  A dump sees the state when
  * it is asked: a state the socket passed through between two dumps is
  * not seen (the wire may show it; synfin(1), KERNEL STATES).
  */
@@ -29,6 +29,10 @@ struct kstate_sock {
 	uint16_t	rport;
 	enum tcp_state	state;		/* the request socket of a half-open
 					   connection: SYN_RECEIVED */
+	uint8_t		source;		/* KSTATE_DIAG, KSTATE_TRACE (ev.h) */
+	int64_t		ts_ns;		/* CLOCK_REALTIME: when the kernel
+					   answered a read, or when the
+					   tracepoint saw the change */
 };
 
 typedef void	(*kstate_cb)(void *arg, const struct kstate_sock *);
@@ -51,6 +55,18 @@ void		 kstate_free(struct kstate *);
  */
 int		 kstate_poll(struct kstate *, kstate_cb cb, void *arg,
 		     char *err, size_t len);
+
+/*
+ * The sock:inet_sock_set_state tracepoint, through perf_event_open: every
+ * change as it happens, stamped by the kernel.  Needs root (or
+ * CAP_PERFMON) and tracefs (for the tracepoint's id and format); open it
+ * before privileges are dropped, read it after.  A change to CLOSE is
+ * not reported (a socket becoming a TIME_WAIT mini-socket is traced so):
+ * kstate_poll() reports sockets that are gone.  0, or -1 with the reason.
+ */
+int		 kstate_trace_open(struct kstate *, char *err, size_t len);
+/* Report the changes traced since the last call; returns how many. */
+int		 kstate_trace_read(struct kstate *, kstate_cb cb, void *arg);
 
 /* The RFC 9293 state of a Linux TCP state number (include/net/tcp_states.h);
  * -1 for a number it does not know. */

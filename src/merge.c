@@ -218,7 +218,7 @@ merge_flush(struct merge *m, struct engine *e, int64_t now, bool all)
 		case MERGE_KSTATE:
 			engine_kstate(e, it->ts, &it->ks.local, it->ks.lport,
 			    &it->ks.remote, it->ks.rport, it->ks.state,
-			    KSTATE_DIAG);
+			    it->ks.source);
 			break;
 		}
 		free(it->data);

@@ -467,8 +467,10 @@ out_text_emit(struct sink *sink, const struct ev *e)
 		out_text_summary(o, e);
 		break;
 	case EV_KSTATE:
-		/* Only where the kernel and the wire differ. */
-		if (e->u.kstate.state == e->u.kstate.wire)
+		/* Only where a read found the kernel and the wire apart,
+		 * as the ladder shows it. */
+		if (e->u.kstate.state == e->u.kstate.wire ||
+		    e->u.kstate.source != KSTATE_DIAG)
 			break;
 		out_text_start(o, 0, e->ts_ns);
 		out_text_conn(o, e->conn);

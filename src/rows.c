@@ -220,9 +220,11 @@ rows_update(struct rows *r, const struct timeline *tl)
 			rows_late_state(r, tl, &e->u.state);
 			break;
 		case EV_KSTATE:
-			/* A discreet line only where the kernel and the
-			 * wire differ. */
-			if (e->u.kstate.state != e->u.kstate.wire)
+			/* A discreet line only where a read found the
+			 * kernel and the wire apart (a traced change of a
+			 * sender comes microseconds before its packet). */
+			if (e->u.kstate.state != e->u.kstate.wire &&
+			    e->u.kstate.source == KSTATE_DIAG)
 				rows_add(r, e, r->scanned, ROWS_KSTATE,
 				    e->u.kstate.endpoint);
 			break;

@@ -14,7 +14,10 @@ instance of this test's own, is a second witness: every state a kstate
 event reports (but TIME_WAIT and the CLOSED of a socket that is gone,
 which it never traces, and the SYN_RECEIVED of a request socket, which
 it does not see either) must be one the tracepoint saw that endpoint
-enter.  Prints one line per check; exits 77 when capture is impossible.
+enter; and synfin's own reading of that tracepoint (its kstate events of
+source "tracepoint") must list exactly the changes the test's reader saw,
+but those to CLOSE.  Prints one line per check; exits 77 when capture is
+impossible.
 """
 import json
 import os
@@ -103,9 +106,10 @@ class Tracer:
             os.rmdir(self.inst)
 
 
-def kpath(ev, side, conn=1):
+def kpath(ev, side, conn=1, source="sock_diag"):
     return [e["state"] for e in ev if e["type"] == "kstate" and
-            e["conn"] == conn and e["endpoint"] == side]
+            e["conn"] == conn and e["endpoint"] == side and
+            e["source"] == source]
 
 
 def endpoint(ev, side, conn=1):
@@ -159,7 +163,8 @@ def lessons(tracer):
         ks = [e for e in ev if e["type"] == "kstate"]
         report(ks and all(set(e) == {"type", "time", "conn", "endpoint",
                                      "state", "wire", "source"} and
-                          e["source"] == "sock_diag" for e in ks),
+                          e["source"] in ("sock_diag", "tracepoint")
+                          for e in ks),
                "%s: kstate events carry conn, endpoint, state, wire, time"
                % name, ks[:2])
         for side, want in (("client", cwant), ("server", swant)):
@@ -179,6 +184,13 @@ def lessons(tracer):
             report(seen and all(s in seen for s in kp),
                    "%s: the tracepoint saw the %s enter %s" %
                    (name, side, ", ".join(kp) or "(none)"), (kp, seen))
+            # synfin's own tracepoint reader: every change but CLOSE
+            # (left to the reads), as this test's reader saw them.
+            tp = kpath(ev, side, source="tracepoint")
+            want = [s for s in seen if s != "CLOSED"]
+            report(tp == want, "%s: synfin's tracepoint kstate events of "
+                   "the %s are the kernel's changes: %s" %
+                   (name, side, " -> ".join(want)), (tp, want))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -925,3 +925,20 @@ Test(engine, kstate_of_an_unknown_socket_is_ignored)
 	kst("10.0.0.1", 40000, "::1", 80, TCP_ST_ESTABLISHED);
 	cr_assert_eq(R.nkst, 0);
 }
+
+Test(engine, kstate_sources_report_their_own_changes)
+{
+	struct pkt_addr l, r;
+
+	handshake(CISN, SISN);
+	cr_assert(kst_addr("10.0.0.1", &l) && kst_addr("10.0.0.2", &r));
+	engine_kstate(E, now + 1, &l, 40000, &r, 80, TCP_ST_ESTABLISHED,
+	    KSTATE_TRACE);
+	engine_kstate(E, now + 2, &l, 40000, &r, 80, TCP_ST_ESTABLISHED,
+	    KSTATE_DIAG);
+	engine_kstate(E, now + 3, &l, 40000, &r, 80, TCP_ST_ESTABLISHED,
+	    KSTATE_TRACE);
+	cr_assert_eq(R.nkst, 2);
+	cr_assert_eq(R.kst[0].source, KSTATE_TRACE);
+	cr_assert_eq(R.kst[1].source, KSTATE_DIAG);
+}
