@@ -30,7 +30,7 @@ def report(ok, name, why=""):
         print("ok - %s" % name)
     else:
         failed += 1
-        print("not ok - %s%s" % (name, (": " + why) if why else ""))
+        print("not ok - %s%s" % (name, (": " + str(why)) if why else ""))
 
 
 LEGAL = os.environ.get("LEGAL", os.path.join(
