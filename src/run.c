@@ -294,7 +294,8 @@ static void
 run_msg(struct run *r, const struct peer_msg *mp)
 {
 	struct peer_msg m = *mp;
-	struct kstate_sock ks;
+	/* The tracer read it (a read, as sock_diag's). */
+	struct kstate_sock ks = { .source = KSTATE_DIAG };
 
 	switch (m.kind) {
 	case PEER_SPAWN:
@@ -311,6 +312,7 @@ run_msg(struct run *r, const struct peer_msg *mp)
 			ks.lport = m.lport;
 			ks.rport = m.rport;
 			ks.state = (enum tcp_state)m.call.ret;
+			ks.ts_ns = m.ts_ns;
 			merge_kstate(r->merge, m.ts_ns, &ks);
 		}
 		break;
@@ -366,7 +368,7 @@ run_kstate_cb(void *arg, const struct kstate_sock *ks)
 {
 	struct run *r = arg;
 
-	merge_kstate(r->merge, run_now(), ks);
+	merge_kstate(r->merge, ks->ts_ns, ks);	/* when the kernel answered */
 }
 
 /* The kernel's states, once a frame has settled. */
