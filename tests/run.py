@@ -272,6 +272,17 @@ def check_time_wait(label, pre=()):
     report(len(s) == 1 and s[0]["server_state"] == "TIME_WAIT",
            "%s: restart in TIME_WAIT: the first conn's server end is in "
            "TIME_WAIT" % label, repr(s))
+    p = subprocess.run(list(pre) + [SYNFIN, "run", "--text", "-v",
+                        "--server", "%s; %s" % (srv, srv), "--",
+                        "sh", "-c", "%s; sleep 0.3; %s" % (cli, cli)],
+                       capture_output=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
+    out = p.stdout.decode(errors="replace")
+    i = out.find("= -1 EADDRINUSE")
+    why = out[i:i + 600] if i >= 0 else ""
+    report("TIME_WAIT" in why and "SO_REUSEADDR" in why,
+           "%s: restart in TIME_WAIT: -v says why: TIME_WAIT, SO_REUSEADDR"
+           % label, why[:300])
     c = calls(ev, "client", "connect")
     report(len(c) == 2 and c[1]["errno"] == "ECONNREFUSED",
            "%s: restart in TIME_WAIT: so the second client is refused" %
