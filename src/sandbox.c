@@ -23,6 +23,8 @@
 #include "i18n.h"
 #include "sandbox.h"
 
+static int	sandbox_drop_common(int, bool, char *, size_t);
+
 static int
 sandbox_write(const char *path, const char *s)
 {
@@ -262,15 +264,33 @@ sandbox_bounding_drop(int keep)
 int
 sandbox_drop(char *err, size_t len)
 {
-	return sandbox_drop_except(0, err, len);
+	return sandbox_drop_common(0, false, err, len);
 }
 
 int
 sandbox_drop_except(int keep, char *err, size_t len)
 {
+	return sandbox_drop_common(keep, false, err, len);
+}
+
+int
+sandbox_drop_to_user(char *err, size_t len)
+{
+	return sandbox_drop_common(0, true, err, len);
+}
+
+/*
+ * groups: the target's own supplementary groups (initgroups), for a
+ * process that acts as the invoking user (the writer: a directory they
+ * may write through a group); else none.
+ */
+static int
+sandbox_drop_common(int keep, bool groups, char *err, size_t len)
+{
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct data[2];
+	struct passwd *pw;
 	uid_t uid;
 	gid_t gid;
 
@@ -283,7 +303,11 @@ sandbox_drop_except(int keep, char *err, size_t len)
 	if (getuid() == 0 && uid != 0) {
 		/* In a user namespace only uid 0 is mapped: stay it there,
 		 * without capabilities; elsewhere become the target user. */
-		if (setgroups(0, NULL) != 0 && errno != EPERM) {
+		pw = groups ? getpwuid(uid) : NULL;
+		if (pw != NULL && pw->pw_uid == uid &&
+		    initgroups(pw->pw_name, gid) == 0)
+			;	/* the user's own groups */
+		else if (setgroups(0, NULL) != 0 && errno != EPERM) {
 			snprintf(err, len, "setgroups: %s", strerror(errno));
 			return -1;
 		}

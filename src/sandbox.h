@@ -67,6 +67,12 @@ int		 sandbox_drop(char *err, size_t len);
  */
 int		 sandbox_drop_except(int keep, char *err, size_t len);
 
+/*
+ * The same as the invoking user (under sudo), with their supplementary
+ * groups: for the writer process, which makes files as them.
+ */
+int		 sandbox_drop_to_user(char *err, size_t len);
+
 /* CapEff of this process, from /proc/self/status (-1: unknown). */
 long long	 sandbox_capeff(void);
 

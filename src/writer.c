@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -88,7 +90,7 @@ writer_main(const char *path, enum writer_mode mode, int sock)
 	/* Under sudo, the invoking user; a setcap'd binary, no capability;
 	 * plain root stays root, to write where root can. */
 	if ((geteuid() != 0 || sandbox_sudo(NULL, NULL)) &&
-	    sandbox_drop(err, sizeof err) != 0) {
+	    sandbox_drop_to_user(err, sizeof err) != 0) {
 		writer_say(sock, err);
 		_exit(1);
 	}
@@ -189,6 +191,8 @@ struct writer *
 writer_start(const char *path, enum writer_mode mode, char *err, size_t len)
 {
 	struct writer *w;
+	struct pollfd p;
+	struct stat st;
 	int sv[2];
 	pid_t pid;
 
@@ -207,11 +211,19 @@ writer_start(const char *path, enum writer_mode mode, char *err, size_t len)
 		close(sv[0]);
 		writer_main(path, mode, sv[1]);
 	}
+	p.fd = sv[0];
+	p.events = POLLIN;
 	close(sv[1]);
 	w = xcalloc(1, sizeof *w);
 	w->pid = pid;
 	w->sock = sv[0];
 	w->path = xstrdup(path);
+	/* Opening a FIFO waits for its reader, as the shell's > does: say
+	 * so rather than hang without a word. */
+	if (poll(&p, 1, 1000) == 0 && stat(path, &st) == 0 &&
+	    S_ISFIFO(st.st_mode))
+		fprintf(stderr, _("synfin: %s: a FIFO: waiting for a reader\n"),
+		    path);
 	if (writer_hear(w, err, len) != 0 || err[0] != '\0') {
 		if (err[0] == '\0')
 			snprintf(err, len, "%s",

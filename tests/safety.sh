@@ -69,6 +69,20 @@ SUDO_UID=65534 SUDO_GID=65534 "$SYNFIN" replay --svg \
     "$tmp/userdir/mine.svg" "$caps/handshake.pcap" 2>"$tmp/err"
 check "sudo replay --svg: the SVG is the user's" \
     "[ \"\$(stat -c %u '$tmp/userdir/mine.svg')\" = 65534 ]"
+# Under sudo the file is made with the user's rights, their groups too:
+# a directory they may write only through a supplementary group.
+member=$(getent group | awk -F: '$4 != "" { split($4, m, ","); print $1, m[1]; exit }')
+if [ -n "$member" ] && id -u "${member#* }" >/dev/null 2>&1; then
+	grp=${member%% *} usr=${member#* }
+	mkdir -m 770 "$tmp/groupdir"
+	chgrp "$grp" "$tmp/groupdir"
+	SUDO_UID=$(id -u "$usr") SUDO_GID=$(id -g "$usr") "$SYNFIN" replay \
+	    --svg "$tmp/groupdir/g.svg" "$caps/handshake.pcap" 2>"$tmp/err"
+	check "sudo --svg into a directory of the user's group $grp: written" \
+	    "[ \"\$(stat -c %u '$tmp/groupdir/g.svg' 2>/dev/null)\" = \"\$(id -u $usr)\" ]"
+else
+	echo "# no user with a supplementary group here: that check is skipped"
+fi
 # Plain root never hands a file to nobody.
 "$SYNFIN" demo --text --pace 0 -w "$tmp/root.pcap" >/dev/null 2>"$tmp/err"
 check "plain root: -w is root's file, not nobody's" \
