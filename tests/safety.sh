@@ -261,16 +261,31 @@ check "demo: no child holds the capture's AF_PACKET socket" \
 # 100,000 open at once: the first 100 conversations are drawn, the rest
 # counted, peak RSS (GNU time's, the writer process included) < 64 MiB.
 mkpcap=$(dirname "$SYNFIN")/tests/bench/mkpcap
+# Under AddressSanitizer RSS is its shadow memory and quarantine: the
+# plain build checks the bound, the sanitizer build the rest, on --svg.
+asan=0
+grep -q __asan_init "$SYNFIN" 2>/dev/null && asan=1
+rss() {
+	if [ $asan = 1 ]; then
+		echo "# skipped under ASan (the plain build checks it): $1"
+	else
+		check "$@"
+	fi
+}
+exporters="--svg@$tmp/big.svg --ladder --mermaid"
+[ $asan = 1 ] && exporters="--svg@$tmp/big.svg"
 if [ -x "$mkpcap" ] && /usr/bin/time -f %M -o "$tmp/peak" true 2>/dev/null; then
 	big() { "$mkpcap" -p 1000000 -c 200000 -o "$1" -S 96 /dev/stdout 2>/dev/null; }
-	for o in "--svg $tmp/big.svg" --ladder --mermaid; do
+	for o in $exporters; do
+		o=$(echo "$o" | tr @ ' ')
 		big 1000 | /usr/bin/time -f %M -o "$tmp/peak" "$SYNFIN" replay \
 		    $o - >"$tmp/big.out" 2>"$tmp/err"
 		rc=$?
 		kb=$(tail -1 "$tmp/peak")
 		echo "# ${o%% *}, 200,000 connections: peak RSS $kb KiB"
-		check "${o%% *} of 200,000 connections: peak RSS < 64 MiB ($kb KiB)" \
-		    "[ $rc = 0 ] && [ '$kb' -lt 65536 ]"
+		check "${o%% *} of 200,000 connections: exit 0" "[ $rc = 0 ]"
+		rss "${o%% *} of 200,000 connections: peak RSS < 64 MiB ($kb KiB)" \
+		    "[ '$kb' -lt 65536 ]"
 		check "... the first 100 drawn, the 199900 others named, --conn told" \
 		    "grep -q 'the first 100 of 200000 conversations; the other 199900 were left out: pick one with --conn N' '$tmp/err'"
 	done
@@ -280,15 +295,19 @@ if [ -x "$mkpcap" ] && /usr/bin/time -f %M -o "$tmp/peak" true 2>/dev/null; then
 	    --svg "$tmp/open.svg" - 2>"$tmp/err"
 	kb=$(tail -1 "$tmp/peak")
 	echo "# --svg, 100,000 connections open at once: peak RSS $kb KiB"
-	check "--svg with 100,000 connections open at once: < 64 MiB ($kb KiB)" \
-	    "[ '$kb' -lt 65536 ] && grep -q '<g class=\"conn\"' '$tmp/open.svg'"
+	check "--svg with 100,000 connections open at once: drawn" \
+	    "grep -q '<g class=\"conn\"' '$tmp/open.svg'"
+	rss "--svg with 100,000 connections open at once: < 64 MiB ($kb KiB)" \
+	    "[ '$kb' -lt 65536 ]"
 	"$mkpcap" -p 400000 -c 1 -o 1 -S 96 /dev/stdout 2>/dev/null |
 	    /usr/bin/time -f %M -o "$tmp/peak" "$SYNFIN" replay \
 	    --svg "$tmp/one.svg" - 2>"$tmp/err"
 	kb=$(tail -1 "$tmp/peak")
 	echo "# --svg, one connection of 360,000 packets: peak RSS $kb KiB"
-	check "--svg of one connection of 360,000 packets: < 64 MiB ($kb KiB)" \
-	    "[ '$kb' -lt 65536 ] && grep -q 'left out to stay under the memory cap' '$tmp/err'"
+	check "--svg of one connection of 360,000 packets: the cap is said" \
+	    "grep -q 'left out to stay under the memory cap' '$tmp/err'"
+	rss "--svg of one connection of 360,000 packets: < 64 MiB ($kb KiB)" \
+	    "[ '$kb' -lt 65536 ]"
 	big 1000 | "$SYNFIN" replay --svg - --conn 150000 - >"$tmp/c.svg" \
 	    2>"$tmp/err"
 	check "--conn 150000 draws that one conversation" \
