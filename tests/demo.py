@@ -12,8 +12,10 @@ changes through tests/legal (every one a transition of RFC 9293's
 machine).  Prints one line per check and ends with
 "N passed, M failed"; exits 77 (skip) only when capture is impossible.
 """
+import atexit
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -243,15 +245,36 @@ KSTATE = {"TCP_SYN_SENT": "SYN_SENT", "TCP_SYN_RECV": "SYN_RECEIVED",
           "TCP_LISTEN": "LISTEN", "TCP_NEW_SYN_RECV": "SYN_RECEIVED"}
 
 
+# The trace this process reads: a tracing instance of its own, so that
+# tests run in parallel (demo, lab, kstate) do not empty each other's.
+TRACE = TRACEFS + "/instances/synfin-test-%d" % os.getpid()
+
+
+def trace_remove():
+    try:
+        open(TRACE + "/events/sock/inet_sock_set_state/enable",
+             "w").write("0")
+        os.rmdir(TRACE)
+    except OSError:
+        pass
+
+
 def trace_setup():
     if not os.path.isdir(TRACEFS + "/events"):
         subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS],
                        capture_output=True)
-    ev = TRACEFS + "/events/sock/inet_sock_set_state"
+    try:
+        if not os.path.isdir(TRACE):
+            os.mkdir(TRACE)
+        atexit.register(trace_remove)
+        signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
+    except OSError:
+        return None
+    ev = TRACE + "/events/sock/inet_sock_set_state"
     if not os.path.exists(ev + "/enable"):
         return None
     try:
-        open(TRACEFS + "/trace", "w").write("")
+        open(TRACE + "/trace", "w").write("")
         open(ev + "/enable", "w").write("1")
     except OSError:
         return None
@@ -260,8 +283,8 @@ def trace_setup():
 
 def trace_read(ev, port):
     """Per endpoint ('server' has sport == port), the kernel's states."""
-    txt = open(TRACEFS + "/trace").read()
-    open(TRACEFS + "/trace", "w").write("")
+    txt = open(TRACE + "/trace").read()
+    open(TRACE + "/trace", "w").write("")
     eps = {}
     for line in txt.splitlines():
         if "inet_sock_set_state" not in line or "IPPROTO_TCP" not in line:

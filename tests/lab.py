@@ -195,8 +195,8 @@ def lab_checks(name, ev):
 def trace_ports(ports):
     """The kernel's states per endpoint, for each server port (one read:
     reading empties the trace)."""
-    txt = open(demo.TRACEFS + "/trace").read()
-    open(demo.TRACEFS + "/trace", "w").write("")
+    txt = open(demo.TRACE + "/trace").read()
+    open(demo.TRACE + "/trace", "w").write("")
     out = {}
     for port in ports:
         eps = {}
