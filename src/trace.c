@@ -289,7 +289,11 @@ static struct tracee *
 trace_add(struct trace *tr, pid_t tid, enum ev_side role, const char *prog)
 {
 	struct tracee *t;
+	char name[sizeof t->prog];
 
+	/* prog may point into the array that grows here. */
+	trace_name(name, sizeof name, prog);
+	prog = name;
 	if (tr->nt == tr->capt) {
 		tr->capt = tr->capt ? tr->capt * 2 : 16;
 		tr->t = xreallocarray(tr->t, tr->capt, sizeof *tr->t);
@@ -992,6 +996,8 @@ trace_event(struct trace *tr, pid_t pid, int st)
 		t = trace_add(tr, pid, p != NULL ? p->role : EV_CLIENT,
 		    p != NULL ? p->prog : "?");
 	}
+	/* (trace_add() may have moved every tracee: look again.) */
+	t = trace_find(tr, pid);
 	if (ev == PTRACE_EVENT_SECCOMP) {
 		trace_enter(tr, t);
 		return;
@@ -999,10 +1005,10 @@ trace_event(struct trace *tr, pid_t pid, int st)
 	if (ev == PTRACE_EVENT_FORK || ev == PTRACE_EVENT_VFORK ||
 	    ev == PTRACE_EVENT_CLONE) {
 		if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) == 0) {
-			if ((c = trace_find(tr, (pid_t)msg)) == NULL)
-				c = trace_add(tr, (pid_t)msg, t->role,
-				    t->prog);
-			else {
+			if ((c = trace_find(tr, (pid_t)msg)) == NULL) {
+				trace_add(tr, (pid_t)msg, t->role, t->prog);
+				t = trace_find(tr, pid);
+			} else {
 				/* It stopped first: it takes its parent's
 				 * role, and its name unless it has exec'd
 				 * already. */

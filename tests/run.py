@@ -340,6 +340,18 @@ def check_stdin(label, pre=()):
            "rc=%d %s" % (rc, err[-200:]))
 
 
+def check_children(label, pre=()):
+    # More tracees than the tracer's first table holds, all at once.
+    rc, ev, err, _ = run(["sh", "-c", "for i in $(seq 24); do python3 -c "
+                          "'import socket; socket.socket().close()' & "
+                          "done; wait"], pre=pre)
+    s = calls(ev, None, "socket")
+    report(rc == 0 and len(s) == 24 and len({e["pid"] for e in s}) == 24
+           and all(e["side"] == "client" for e in s),
+           "%s: 24 children at once: each socket() traced with its own "
+           "pid" % label, "rc=%d %d calls" % (rc, len(s)))
+
+
 def check_files(label, pre=()):
     d = tempfile.mkdtemp()
     os.chmod(d, 0o777)
@@ -446,6 +458,7 @@ def main():
         check_time_wait(label, pre)
         check_cleanup(label, pre)
         check_files(label, pre)
+        check_children(label, pre)
         check_stdin(label, pre)
         check_c(label, pre)
     report(not sanitizer, "no sanitizer report from any run",
