@@ -883,7 +883,8 @@ trace_filter_install(void)
 
 /* In the child: become a tracee, then exec. */
 static void
-trace_child(const struct trace_opts *o, enum ev_side role, int errfd)
+trace_child(const struct trace_opts *o, enum ev_side role, int errfd,
+    pid_t tracer)
 {
 	static char shell[] = "/bin/sh", dash_c[] = "-c";
 	char *sh[] = { shell, dash_c, NULL, NULL };
@@ -905,6 +906,12 @@ trace_child(const struct trace_opts *o, enum ev_side role, int errfd)
 		sh[2] = (char *)(uintptr_t)o->server;
 		argv = sh;
 	}
+	/* Until the tracer has set PTRACE_O_EXITKILL, its death would leave
+	 * this child stopped for good: die with it (kept across exec, like
+	 * EXITKILL).  It may be gone already. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != tracer)
+		_exit(127);
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) {
 		dprintf(errfd, "synfin: ptrace: %s\n", strerror(errno));
 		_exit(127);
@@ -927,13 +934,13 @@ trace_start_prog(struct trace *tr, enum ev_side role, int errfd)
 	    PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
 	    PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
 	struct tracee *t;
-	pid_t pid;
+	pid_t pid, me = getpid();
 	int st;
 
 	if ((pid = fork()) < 0)
 		return -1;
 	if (pid == 0)
-		trace_child(tr->o, role, errfd);
+		trace_child(tr->o, role, errfd, me);
 	if (waitpid(pid, &st, __WALL) != pid || !WIFSTOPPED(st)) {
 		return -1;
 	}

@@ -325,6 +325,22 @@ def check_cleanup(label, pre=()):
     report(not leftovers(mk2),
            "%s: SIGTERM: no program is left running" % label,
            repr(leftovers(mk2)))
+    # SIGTERM while the programs are still being started (a child
+    # stopped before the tracer set PTRACE_O_EXITKILL once survived).
+    mk3 = "33.%d" % os.getpid()
+    for d in (0, 0.005, 0.01, 0.02, 0.04, 0.08):
+        p = subprocess.Popen(list(pre) + [SYNFIN, "run", "--json",
+                             "--server", "sleep %s" % mk3, "--", "sleep",
+                             mk3], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL,
+                             stdin=subprocess.DEVNULL)
+        time.sleep(d)
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=10)
+    time.sleep(0.2)
+    report(not leftovers(mk3),
+           "%s: SIGTERM at once, six times: no program is left" % label,
+           repr(leftovers(mk3)))
 
 
 def check_stdin(label, pre=()):
