@@ -23,12 +23,12 @@
 /*
  * Diagrams are bounded whatever the input: the first conversations only
  * (--conn picks any other), and a timeline cap far below the UI's.
- * 50,000 events draw as an SVG of some 25 MB already; memory
+ * 30,000 events draw as an SVG of some 15 MB already; memory
  * stays under 64 MiB (tests/safety.sh).
  */
 #define OUTPUT_DIAGRAM_CONNS	100
-#define OUTPUT_DIAGRAM_EVENTS	50000
-#define OUTPUT_DIAGRAM_FLOWS	25000	/* open at once, about 1 KB each */
+#define OUTPUT_DIAGRAM_EVENTS	30000
+#define OUTPUT_DIAGRAM_FLOWS	20000	/* open at once, about 1 KB each */
 
 struct output_run {
 	struct output	*o;

@@ -314,6 +314,14 @@ if [ $asan = 0 ] && [ -x "$mkpcap" ] &&
 	    "[ '$kb' -lt 65536 ]"
 	big 1000 | "$SYNFIN" replay --svg - --conn 150000 - >"$tmp/c.svg" \
 	    2>"$tmp/err"
+	# Payload kept per segment too (no -S): the heaviest events.
+	"$mkpcap" -p 400000 -c 1 -o 1 /dev/stdout 2>/dev/null |
+	    /usr/bin/time -f %M -o "$tmp/peak" "$SYNFIN" replay \
+	    --svg "$tmp/one.svg" - 2>"$tmp/err"
+	kb=$(tail -1 "$tmp/peak")
+	echo "# --svg, one connection with full payloads: peak RSS $kb KiB"
+	rss "--svg of one connection with full payloads: < 64 MiB ($kb KiB)" \
+	    "[ '$kb' -lt 65536 ]"
 	check "--conn 150000 draws that one conversation" \
 	    "[ \"\$(grep -c '<g class=\"conn\"' '$tmp/c.svg')\" = 1 ] && grep -q 'id=\"conn-150000\"' '$tmp/c.svg'"
 	rm -f "$tmp/big.svg" "$tmp/open.svg" "$tmp/one.svg" "$tmp/big.out"
