@@ -39,6 +39,7 @@ rows_add(struct rows *r, const struct ev *e, size_t i,
 	row->call = -1;
 	row->kind = (uint8_t)kind;
 	row->side = (uint8_t)side;
+	row->via[0] = row->via[1] = ROWS_NO_VIA;
 	if (r->n > 0) {
 		row->st[0] = r->v[r->n - 1].st[0];
 		row->st[1] = r->v[r->n - 1].st[1];
@@ -98,6 +99,9 @@ rows_fix_init(struct rows *r, const struct conn_info *ci)
 		    ci->init[side] != TCP_ST_CLOSED)
 			continue;
 		r->init[side] = TCP_ST_CLOSED;
+		if (r->npath[side] > 0 && r->path[side][0] == TCP_ST_LISTEN)
+			r->path[side][0] = TCP_ST_CLOSED;
+		r->dirty = 0;
 		for (k = 0; k < r->n && r->v[k].st[side] == TCP_ST_LISTEN; k++)
 			r->v[k].st[side] = TCP_ST_CLOSED;
 	}
@@ -131,6 +135,67 @@ rows_late_state(struct rows *r, const struct timeline *tl,
 		if (r->v[k].st[side] == (uint8_t)s->from)
 			r->v[k].st[side] = (uint8_t)s->to;
 	}
+	if (at < r->dirty)
+		r->dirty = at;
+}
+
+/* The endpoint's path: one more state change, in emission order. */
+static void
+rows_path_add(struct rows *r, const struct ev_state *s)
+{
+	int side = s->endpoint == EV_CLIENT ? 0 : 1;
+
+	if (r->npath[side] == 0)
+		r->path[side][r->npath[side]++] = (uint8_t)s->from;
+	if (r->npath[side] < ROWS_PATH)
+		r->path[side][r->npath[side]++] = (uint8_t)s->to;
+}
+
+/*
+ * From row `from` on: where each row's states stand in the endpoints'
+ * paths, the one state a row passed through unseen (its via), and the
+ * lines the rows take (a row with a via takes two).
+ */
+static void
+rows_settle(struct rows *r, size_t from)
+{
+	struct rows_row *row;
+	const uint8_t *before;
+	unsigned p, q;
+	uint32_t line;
+	size_t k;
+	int s;
+
+	for (k = from; k < r->n; k++) {
+		row = &r->v[k];
+		before = k > 0 ? r->v[k - 1].st : r->init;
+		for (s = 0; s < 2; s++) {
+			p = k > 0 ? r->v[k - 1].pos[s] : 0;
+			row->via[s] = ROWS_NO_VIA;
+			row->pos[s] = (uint8_t)p;
+			if (row->st[s] == before[s] || p >= r->npath[s] ||
+			    r->path[s][p] != before[s])
+				continue;
+			for (q = p + 1; q < r->npath[s] &&
+			    r->path[s][q] != row->st[s]; q++)
+				;
+			if (q == r->npath[s])
+				continue;	/* not on its path: no guess */
+			row->pos[s] = (uint8_t)q;
+			if (q >= p + 2)
+				row->via[s] = r->path[s][q - 1];
+		}
+		line = k > 0 ? r->v[k - 1].line + 1 +
+		    (r->v[k - 1].via[0] != ROWS_NO_VIA ||
+		    r->v[k - 1].via[1] != ROWS_NO_VIA) : 0;
+		row->line = line + (row->gap ? 1 : 0);
+	}
+	if (r->n > 0) {
+		row = &r->v[r->n - 1];
+		r->lines = row->line + 1 + (row->via[0] != ROWS_NO_VIA ||
+		    row->via[1] != ROWS_NO_VIA);
+	}
+	r->dirty = r->n;
 }
 
 size_t
@@ -179,6 +244,10 @@ rows_update(struct rows *r, const struct timeline *tl)
 			 * show the states before its first packet too. */
 			r->init[0] = (uint8_t)e->conn->init[0];
 			r->init[1] = (uint8_t)e->conn->init[1];
+			r->path[0][0] = r->init[0];
+			r->path[1][0] = r->init[1];
+			r->npath[0] = r->npath[1] = 1;
+			r->dirty = 0;
 			for (k = 0; k < r->n; k++) {
 				r->v[k].st[0] = r->init[0];
 				r->v[k].st[1] = r->init[1];
@@ -217,6 +286,7 @@ rows_update(struct rows *r, const struct timeline *tl)
 			    EV_CLIENT);
 			break;
 		case EV_STATE:
+			rows_path_add(r, &e->u.state);
 			rows_late_state(r, tl, &e->u.state);
 			break;
 		case EV_KSTATE:
@@ -232,6 +302,9 @@ rows_update(struct rows *r, const struct timeline *tl)
 			break;
 		}
 	}
+	if (r->dirty > before)
+		r->dirty = before;
+	rows_settle(r, r->dirty);
 	return r->n - before;
 }
 
@@ -256,6 +329,7 @@ rows_trim(struct rows *r, size_t first, uint32_t *lines)
 		*lines = r->lines;
 		r->n = 0;
 		r->lines = 0;
+		r->dirty = 0;
 		return k;
 	}
 	memmove(r->v, r->v + k, (r->n - k) * sizeof *r->v);
@@ -268,6 +342,7 @@ rows_trim(struct rows *r, size_t first, uint32_t *lines)
 	for (i = 0; i < r->n; i++)
 		r->v[i].line -= base;
 	r->lines -= base;
+	r->dirty = r->n;
 	*lines = base;
 	return k;
 }

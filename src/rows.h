@@ -13,6 +13,10 @@
  * sender of what it answers, else from the side whose address sent it.
  * Each row carries both endpoints' TCP states after it; a state change
  * decided after later rows (ev.h) fixes the rows from its packet's on.
+ * An endpoint whose state changes (in the order the engine emitted them)
+ * passed through a state the rows never show -- FIN_WAIT_1 -> FIN_WAIT_2
+ * -> TIME_WAIT on one FIN-ACK -- has it in the row's `via`, and that row
+ * takes a second line to show where it ends, as the diagrams draw it.
  */
 #ifndef ROWS_H
 #define ROWS_H
@@ -35,6 +39,8 @@ enum rows_kind {
 };
 
 #define ROWS_GAP_NS	1000000000LL	/* a longer idle is marked */
+#define ROWS_NO_VIA	0xff		/* via[]: passed through nothing */
+#define ROWS_PATH	32		/* state changes kept per endpoint */
 
 struct rows_row {
 	size_t		ev;		/* the row's event (timeline index) */
@@ -44,6 +50,11 @@ struct rows_row {
 	uint8_t		side;		/* sender or caller (enum ev_side) */
 	bool		gap;		/* an idle line is drawn before it */
 	uint8_t		st[2];		/* TCP states after it, by side */
+	uint8_t		via[2];		/* a state passed through within it,
+					   by side, or ROWS_NO_VIA; such a
+					   row takes two lines */
+	uint8_t		pos[2];		/* rows.c's own: where st[] is in
+					   the endpoint's path */
 };
 
 /*
@@ -61,6 +72,12 @@ struct rows {
 	uint32_t	lines;		/* lines the rows take */
 	int64_t		last_ts;
 	uint8_t		init[2];	/* TCP states before the first row */
+	/* rows.c's own: each endpoint's states in the order the engine
+	 * changed them (path[s][0] is init[s]), and the first row whose
+	 * via and line may have to change. */
+	uint8_t		path[2][ROWS_PATH];
+	uint8_t		npath[2];
+	size_t		dirty;
 };
 
 void	rows_init(struct rows *, uint32_t conn);

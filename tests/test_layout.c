@@ -290,6 +290,37 @@ Test(layout, rows_are_one_per_segment_with_both_states, .init = rows_setup,
 	rows_clear(&r);
 }
 
+/*
+ * One FIN-ACK takes the client through FIN_WAIT_2 to TIME_WAIT: its row
+ * keeps the state passed through (via) and takes a second line, as the
+ * diagrams draw it; the rows after it move down.
+ */
+Test(layout, rows_keep_a_state_passed_through_within_one_step,
+    .init = rows_setup, .fini = rows_teardown)
+{
+	struct rows r;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	seg(true, 1000, TCP_ACK, 101, 501);
+	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501);
+	seg(false, 1000, TCP_FIN | TCP_ACK, 501, 102);	/* acks our FIN */
+	seg(true, 1000, TCP_ACK, 102, 502);
+	rows_init(&r, 1);
+	cr_assert_eq(rows_update(&r, tl), 6);
+	cr_assert_eq(r.v[3].st[0], TCP_ST_FIN_WAIT_1);
+	cr_assert_eq(r.v[3].via[0], ROWS_NO_VIA);
+	cr_assert_eq(r.v[4].st[0], TCP_ST_TIME_WAIT);
+	cr_assert_eq(r.v[4].via[0], TCP_ST_FIN_WAIT_2,
+	    "the state passed through: %d", r.v[4].via[0]);
+	cr_assert_eq(r.v[4].via[1], ROWS_NO_VIA);
+	cr_assert_eq(r.v[4].line, 4);
+	cr_assert_eq(r.v[5].line, 6, "the row after it is moved down");
+	cr_assert_eq(r.lines, 7);
+	cr_assert_eq(rows_at_line(&r, 5), -1, "the second line is no row");
+	rows_clear(&r);
+}
+
 Test(layout, rows_grow_with_the_timeline, .init = rows_setup,
     .fini = rows_teardown)
 {

@@ -118,7 +118,11 @@ check "SYN, SYN-ACK and ACK are drawn in that order" \
 check "the status line says step 3 of 10" "screen | grep -q 'step 3/10'"
 keys End
 check "End: the client ends in TIME_WAIT after the server's FIN" \
-    "wait_for 'TIME_WAIT │◀─ FIN-ACK seq=14 ack=7'"
+    "wait_for 'FIN_WAIT_2 │◀─ FIN-ACK seq=14 ack=7' && screen | grep -A1 'FIN_WAIT_2 │◀─ FIN-ACK' | grep -Eq '^ *TIME_WAIT │ +│\$'"
+# One FIN-ACK took the client through FIN_WAIT_2 to TIME_WAIT: the row
+# shows both, as --ladder does (the rows' via).
+check "End: the three-segment close shows FIN_WAIT_2, then TIME_WAIT below it" \
+    "screen | grep -A1 'FIN_WAIT_2 │◀─ FIN-ACK' | tail -1 | grep -q TIME_WAIT"
 check "End: the close is drawn with both sides' states" \
     "screen | grep -Eq 'FIN_WAIT_1 │── FIN-ACK seq=6 ack=14 .*│ CLOSE_WAIT' && screen | grep -Eq '│── ACK seq=7 ack=15 .*│ CLOSED'"
 check "End: step 10 of 10, narrated" \
@@ -164,7 +168,7 @@ start 160 48 -- "$SYNFIN" replay "$caps/handshake.pcap"
 wait_for 'step 1/10'
 keys G
 check "160x48: ladder, diagram and detail side by side at the end" \
-    "wait_for 'step 10/10' && screen | grep -Eq 'TIME_WAIT │◀─ FIN-ACK.*LAST_ACK' && screen | grep -q 'C TIME_WAIT' && screen | grep -q 'CLOSED S' && screen | grep -q 'States   server LAST_ACK → CLOSED'"
+    "wait_for 'step 10/10' && screen | grep -Eq 'FIN_WAIT_2 │◀─ FIN-ACK.*LAST_ACK' && screen | grep -Eq '^ *TIME_WAIT │ ' && screen | grep -q 'C TIME_WAIT' && screen | grep -q 'CLOSED S' && screen | grep -q 'States   server LAST_ACK → CLOSED'"
 check "160x48: the transition just taken is written under the diagram" \
     "screen | grep -q 'S server: LAST_ACK → CLOSED'"
 keys C-c

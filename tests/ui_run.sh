@@ -75,7 +75,7 @@ check "the client's connect() shares its row with the SYN" \
 check "accept and send are drawn by the server's lifeline" \
     "wait_for '│ +accept4?\(127\.0\.0\.1:[0-9]+\)' && wait_for '│ +send\(\"Hello, world!\"\)'"
 check "the close: the server's FIN and the client's, both ends' states" \
-    "wait_for 'CLOSE_WAIT │◀─ FIN-ACK' && wait_for 'LAST_ACK │── FIN-ACK .*│ TIME_WAIT'"
+    "wait_for 'CLOSE_WAIT │◀─ FIN-ACK' && wait_for 'LAST_ACK │── FIN-ACK .*│ FIN_WAIT_2' && screen | grep -A1 'LAST_ACK │── FIN-ACK' | tail -1 | grep -q '│ TIME_WAIT'"
 check "the programs' output is not on the ladder's screen" \
     "! screen | grep -q '1> Hello'"
 keys o

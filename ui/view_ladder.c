@@ -238,6 +238,7 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 	const uint8_t *before = i > 0 ? ui->rows.v[i - 1].st : ui->rows.init;
 	char label[160], desc[128];
 	bool tcp = e->conn != NULL && e->conn->proto == 6;
+	uint8_t mid[2];
 	attr_t at;
 
 	attrset(A_NORMAL);
@@ -291,8 +292,23 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 		attrset(A_NORMAL);
 		break;
 	}
-	if (tcp)
+	if (!tcp)
+		return;
+	if (row->via[0] == ROWS_NO_VIA && row->via[1] == ROWS_NO_VIA) {
 		view_ladder_states(ui, l, y, ox, before, row->st, false);
+		return;
+	}
+	/* It passed through a state within this step: that state on the
+	 * row's line, where it ends on the line below (rows.h). */
+	mid[0] = row->via[0] != ROWS_NO_VIA ? row->via[0] : row->st[0];
+	mid[1] = row->via[1] != ROWS_NO_VIA ? row->via[1] : row->st[1];
+	view_ladder_states(ui, l, y, ox, before, mid, false);
+	if (y + 1 >= view_ladder_rect.y + view_ladder_rect.h)
+		return;
+	attrset(A_NORMAL);
+	mvaddstr(y + 1, ox + l->lx, g->v);
+	mvaddstr(y + 1, ox + l->rx, g->v);
+	view_ladder_states(ui, l, y + 1, ox, mid, row->st, false);
 }
 
 static void
