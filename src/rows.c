@@ -120,8 +120,21 @@ rows_late_state(struct rows *r, const struct timeline *tl,
 	size_t k, at = r->n, n = 0;
 	int side = s->endpoint == EV_CLIENT ? 0 : 1;
 
-	/* Rows built after the timeline fixed its st_after have it. */
+	/* The row of the segment that caused it, when it is near: from
+	 * there on.  (Looking for it by state alone stops too soon when a
+	 * row built after the timeline fixed its st_after is already past
+	 * `to`: a live FIN_WAIT_2 then went to the FIN's row.) */
 	for (k = r->n; k > 0 && n < 256; k--, n++) {
+		pe = timeline_at(tl, r->v[k - 1].ev);
+		if (r->v[k - 1].kind == ROWS_PKT && pe != NULL &&
+		    pe->type == EV_PACKET && pe->u.pkt.frame == s->frame) {
+			at = k - 1;
+			goto found;
+		}
+	}
+	/* Else from where the endpoint entered `from` (crossing FINs).
+	 * Rows built after the timeline fixed its st_after have it. */
+	for (k = r->n, n = 0; k > 0 && n < 256; k--, n++) {
 		if (r->v[k - 1].st[side] != (uint8_t)s->from &&
 		    r->v[k - 1].st[side] != (uint8_t)s->to)
 			break;
@@ -131,6 +144,7 @@ rows_late_state(struct rows *r, const struct timeline *tl,
 		    pe->type == EV_PACKET && pe->u.pkt.frame == s->frame)
 			break;
 	}
+found:
 	for (k = at; k < r->n; k++) {
 		if (r->v[k].st[side] == (uint8_t)s->from)
 			r->v[k].st[side] = (uint8_t)s->to;

@@ -321,6 +321,36 @@ Test(layout, rows_keep_a_state_passed_through_within_one_step,
 	rows_clear(&r);
 }
 
+/*
+ * Live: rows are built while the evidence comes in.  The ACK of the
+ * client's FIN and the server's FIN are both decided by the client's
+ * last ACK, after the ACK's row was built: FIN_WAIT_2 goes to the ACK's
+ * row, TIME_WAIT to the FIN's, and nothing is passed through.
+ */
+Test(layout, rows_built_before_the_evidence_put_each_change_at_its_row,
+    .init = rows_setup, .fini = rows_teardown)
+{
+	struct rows r;
+
+	seg(true, 1000, TCP_SYN, 100, 0);
+	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	seg(true, 1000, TCP_ACK, 101, 501);
+	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501);
+	seg(false, 1000, TCP_ACK, 501, 102);		/* acks our FIN */
+	rows_init(&r, 1);
+	cr_assert_eq(rows_update(&r, tl), 5);
+	cr_assert_eq(r.v[4].st[0], TCP_ST_FIN_WAIT_1, "not decided yet");
+	seg(false, 1000, TCP_FIN | TCP_ACK, 501, 102);
+	seg(true, 1000, TCP_ACK, 102, 502);
+	cr_assert_eq(rows_update(&r, tl), 2);
+	cr_assert_eq(r.v[4].st[0], TCP_ST_FIN_WAIT_2,
+	    "the ACK's row: %s", tcp_state_name(r.v[4].st[0]));
+	cr_assert_eq(r.v[5].st[0], TCP_ST_TIME_WAIT);
+	cr_assert_eq(r.v[5].via[0], ROWS_NO_VIA, "nothing passed through");
+	cr_assert_eq(r.lines, 7);
+	rows_clear(&r);
+}
+
 Test(layout, rows_grow_with_the_timeline, .init = rows_setup,
     .fini = rows_teardown)
 {
