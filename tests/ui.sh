@@ -17,20 +17,8 @@ if ! command -v tmux >/dev/null; then
 fi
 caps="$top_srcdir/captures"
 feedprog=$(dirname "$SYNFIN")/tests/ui_feed
-tmp=$(mktemp -d) || exit 99
-sock="synfin-ui-$$"
-export LANG=C.UTF-8 LC_ALL=
-unset NO_COLOR TMUX
-T() { tmux -S "$tmp/$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0 fail=0 n=0 nstart=0
-
-ok() { pass=$((pass + 1)); n=$((n + 1)); echo "ok $n - $1"; }
-bad() {
-	fail=$((fail + 1)); n=$((n + 1)); echo "not ok $n - $1"
-	screen | sed 's/^/#   |/'
-}
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$top_srcdir/tests/tmux.sh"
+nstart=0
 
 # start COLS ROWS ENV... -- ARGS...: run a command in a fresh pane; when
 # it ends, the pane prints its exit status and the terminal's modes.
@@ -42,21 +30,11 @@ start() {
 	# A fresh server each time: reusing a socket races with its death.
 	T kill-server 2>/dev/null
 	nstart=$((nstart + 1))
-	sock="synfin-ui-$$-$nstart"
+	sock="$tmp/synfin-ui-$$-$nstart"
 	rm -f "$tmp/stty"
 	T new-session -d -x "$cols" -y "$rows" \
 	    "env ${envs[*]} $*; echo __EXIT=\$?__; stty -a >$tmp/stty; sleep 120"
 	T set-option -g window-size manual >/dev/null 2>&1
-}
-screen() { T capture-pane -p -t 0 2>/dev/null; }
-# wait_for REGEX [SECONDS]: until the screen matches (grep -E).
-wait_for() {
-	local i limit=$(( ${2:-3} * 20 ))
-	for ((i = 0; i < limit; i++)); do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
 }
 # wait_gone REGEX: until the screen no longer matches.
 wait_gone() {
@@ -67,7 +45,6 @@ wait_gone() {
 	done
 	return 1
 }
-keys() { T send-keys -t 0 "$@"; }
 # The narration box's text as one line.
 narration() {
 	screen | sed -n '/┌─/,/└─/p' | sed '1d;$d' |

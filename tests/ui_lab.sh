@@ -14,38 +14,16 @@ if ! command -v tmux >/dev/null; then
 	[ "${SYNFIN_REQUIRE_TOOLS:-}" = 1 ] && exit 99
 	exit 77
 fi
-tmp=$(mktemp -d) || exit 99
-export LANG=C.UTF-8 LC_ALL=
-unset NO_COLOR TMUX
-sock="synfin-uilab-$$"
-T() { tmux -S "$tmp/$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-pass=0 fail=0 n=0 nstart=0
-
-ok() { pass=$((pass + 1)); n=$((n + 1)); echo "ok $n - $1"; }
-bad() {
-	fail=$((fail + 1)); n=$((n + 1)); echo "not ok $n - $1"
-	screen | sed 's/^/#   |/'
-}
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$top_srcdir/tests/tmux.sh"
+nstart=0
 start() {
 	local cols=$1 rows=$2; shift 2
 	T kill-server 2>/dev/null
 	nstart=$((nstart + 1))
-	sock="synfin-uilab-$$-$nstart"
+	sock="$tmp/synfin-uilab-$$-$nstart"
 	T new-session -d -x "$cols" -y "$rows" \
 	    "$* 2>$tmp/err; echo __EXIT=\$?__; sleep 120"
 }
-screen() { T capture-pane -p -t 0 2>/dev/null; }
-wait_for() {
-	local i limit=$(( ${2:-3} * 20 ))
-	for ((i = 0; i < limit; i++)); do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-keys() { T send-keys -t 0 "$@"; }
 narration() {
 	screen | sed -n '/┌─/,/└─/p' | sed '1d;$d' |
 	    sed 's/^│ *//; s/ *│$//' | tr '\n' ' ' | tr -s ' '

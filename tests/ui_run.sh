@@ -19,38 +19,8 @@ if ! "$SYNFIN" run --json -- true >/dev/null 2>&1; then
 	exit 77
 fi
 ex="$top_srcdir/examples"
-tmp=$(mktemp -d) || exit 99
-sock="$tmp/tmux"
-export LANG=C.UTF-8 LC_ALL=
-unset NO_COLOR TMUX
-T() { tmux -S "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0 fail=0 n=0
-ok() { pass=$((pass + 1)); n=$((n + 1)); echo "ok $n - $1"; }
-bad() {
-	fail=$((fail + 1)); n=$((n + 1)); echo "not ok $n - $1"
-	screen | sed 's/^/#   |/'
-}
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-start() {
-	local cols=$1 rows=$2; shift 2
-	T kill-server 2>/dev/null
-	sleep 0.1
-	rm -f "$tmp/stty"
-	T new-session -d -x "$cols" -y "$rows" \
-	    "$*; echo __EXIT=\$?__; stty -a >$tmp/stty; sleep 120"
-	T set-option -g window-size manual >/dev/null 2>&1
-}
-screen() { T capture-pane -p -t 0 2>/dev/null; }
-wait_for() {
-	local i limit=$(( ${2:-5} * 20 ))
-	for ((i = 0; i < limit; i++)); do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-keys() { T send-keys -t 0 "$@"; }
+WAIT_SECONDS=5
+. "$top_srcdir/tests/tmux.sh"
 restored() {
 	wait_for "__EXIT=$1__" 10 &&
 	[ "$(T display -p -t 0 '#{alternate_on}')" = 0 ] &&
