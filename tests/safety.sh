@@ -192,10 +192,17 @@ wait $pid 2>/dev/null
 sleep 0.3
 check "-w killed before its first frame: no file, no temporary" \
     "[ ! -e '$tmp/early.pcap' ] && [ \"\$(ls -A '$tmp' | grep -c '^\\.early')\" = 0 ]"
-"$SYNFIN" demo --text --pace 400 -w "$tmp/slow.pcap" >/dev/null \
+"$SYNFIN" demo --text --pace 400 -w "$tmp/slow.pcap" >"$tmp/slow.out" \
     2>"$tmp/err" &
 pid=$!
-sleep 2.6
+# Mid-lesson: once the first frames are out and their file is there (a
+# fixed sleep was too short under ASan on a loaded machine), long before
+# the lesson's last call (about 5 s at this pace).
+for i in $(seq 150); do
+	grep -q 'C->S SYN ' "$tmp/slow.out" 2>/dev/null &&
+	    [ -e "$tmp/slow.pcap" ] && break
+	sleep 0.1
+done
 check "-w during the lesson: nothing half-written under its name" \
     "[ ! -e '$tmp/slow.pcap' ] || valid_pcap '$tmp/slow.pcap'"
 kill -KILL $pid
