@@ -37,7 +37,7 @@ else
 	# Every string marked in the sources today has a translation: the
 	# .po cannot lag behind the code.
 	(cd "$top_srcdir" && xgettext --from-code=UTF-8 -k_ -kN_ \
-	    -kP_:1,2 -kC_:1c,2 -o "$tmp/fresh.pot" src/*.c src/*.h ui/*.c \
+	    -kP_:1,2 -kC_:1c,2 -o "$tmp/fresh.pot" src/*/*.c src/*/*.h ui/*.c \
 	    ui/*.h) 2>"$tmp/err"
 	msgcmp "$po" "$tmp/fresh.pot" >"$tmp/err" 2>&1
 	check "every marked string in src/ and ui/ is translated (msgcmp)" \

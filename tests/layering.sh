@@ -1,13 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # The layering the architecture promises (doc: CONTRIBUTING.md), checked by
-# make check: only capture.[ch] include libpcap; curses only under ui/, and
-# never in ui/layout.[ch] (curses-free, unit-tested); no file of the core
-# library (LAYERING_CORE, the sources of src/libsynfin.a) includes a
-# header of the shell (LAYERING_SHELL, the program's own sources), so the
-# core stays pure and links without them.  Run by make check-layering too.
+# make check.  The folders are the pipeline, and dependencies point one
+# way: src/shell -> ui -> src/export -> src/core (ui may use the core
+# directly).  So a file under src/core includes no header of src/export,
+# src/shell or ui; one under src/export none of src/shell or ui; one under
+# ui none of src/shell.  Only src/shell/capture.[ch] include libpcap;
+# curses only under ui/, and never in ui/layout.[ch] (curses-free,
+# unit-tested).  The libraries hold their own folder: LAYERING_CORE (the
+# sources of src/core/libcore.a) lie under src/core, LAYERING_EXPORT
+# (src/export/libexport.a) under src/export.  Run by make check-layering.
 set -u
-: "${top_srcdir:?}" "${LAYERING_CORE:?}" "${LAYERING_SHELL:?}"
+: "${top_srcdir:?}" "${LAYERING_CORE:?}" "${LAYERING_EXPORT:?}"
 cd "$top_srcdir" || exit 99
 fail=0
 
@@ -17,14 +21,19 @@ bad()
 	fail=1
 }
 
-for f in src/*.[ch] ui/*.[ch]; do
+# No source lies in src/ itself: each is in the folder of its layer.
+for f in src/*.[ch]; do
+	[ -e "$f" ] && bad "$f is outside src/core, src/export and src/shell"
+done
+
+for f in src/*/*.[ch] ui/*.[ch]; do
 	case $f in
-	src/capture.[ch]) ;;
+	src/shell/capture.[ch]) ;;
 	*)	grep -q '^#include.*<pcap' "$f" &&
-		    bad "$f includes libpcap (only src/capture.[ch] may)" ;;
+		    bad "$f includes libpcap (only src/shell/capture.[ch] may)" ;;
 	esac
 done
-for f in src/*.[ch] ui/layout.[ch]; do
+for f in src/*/*.[ch] ui/layout.[ch]; do
 	grep -q '^#include.*curses' "$f" &&
 	    bad "$f includes curses (only ui/, and not ui/layout)"
 	case $f in
@@ -33,23 +42,47 @@ for f in src/*.[ch] ui/layout.[ch]; do
 		    bad "$f includes ui_int.h: ui/layout stays curses-free" ;;
 	esac
 done
-# Headers that belong to the shell: the .h files among its sources.
-shell_h=
-for f in $LAYERING_SHELL; do
-	case $f in
-	src/*.h) shell_h="$shell_h ${f#src/}" ;;
-	esac
-done
+
+# The headers of a folder, as its files include them ("name.h").
+headers()
+{
+	for h in "$1"/*.h; do
+		[ -e "$h" ] && echo "${h##*/}"
+	done
+}
+
+# check DIR FOLDER...: no file under DIR includes a header of FOLDER.
+check()
+{
+	dir=$1
+	shift
+	for other in "$@"; do
+		for h in $(headers "$other"); do
+			for f in "$dir"/*.[ch]; do
+				[ -e "$f" ] || continue
+				grep -q "^#include \"$h\"" "$f" &&
+				    bad "$f includes $other/$h"
+			done
+		done
+	done
+}
+check src/core src/export src/shell ui
+check src/export src/shell ui
+check ui src/shell
+
 for f in $LAYERING_CORE; do
 	case $f in
-	*.c|*.h) ;;
-	*) continue ;;
+	src/core/*) ;;
+	*) bad "$f is in libcore.a but not under src/core" ;;
 	esac
-	for h in $shell_h; do
-		grep -q "^#include \"$h\"" "$f" &&
-		    bad "$f (core) includes $h (shell)"
-	done
 done
+for f in $LAYERING_EXPORT; do
+	case $f in
+	src/export/*) ;;
+	*) bad "$f is in libexport.a but not under src/export" ;;
+	esac
+done
+
 if [ "$fail" = 0 ]; then
 	echo "layering ok"
 	exit 0

@@ -140,7 +140,7 @@ def words(text):
 def base_vocab():
     v = {"C", "S", "x", "s", "S", "SA", "A", "D", "F", "R"}
     for p in [os.path.join(TOP, "po", "zh_CN.po")] + \
-            glob.glob(os.path.join(TOP, "src", "*.[ch]")) + \
+            glob.glob(os.path.join(TOP, "src", "*", "*.[ch]")) + \
             glob.glob(os.path.join(TOP, "ui", "*.[ch]")):
         with open(p, encoding="utf-8") as f:
             v |= words(f.read())
