@@ -6,10 +6,10 @@
 # directly).  So a file under src/core includes no header of src/export,
 # src/shell or ui; one under src/export none of src/shell or ui; one under
 # ui none of src/shell.  Only src/shell/capture.[ch] include libpcap;
-# curses only under ui/, and never in ui/layout.[ch] (curses-free,
-# unit-tested).  The libraries hold their own folder: LAYERING_CORE (the
-# sources of src/core/libcore.a) lie under src/core, LAYERING_EXPORT
-# (src/export/libexport.a) under src/export.  Run by make check-layering.
+# curses only under ui/, and never in ui/layout.[ch] nor ui/keys.[ch]
+# (curses-free, unit-tested).  The libraries hold their own folder:
+# LAYERING_CORE (the sources of src/core/libcore.a) lie under src/core,
+# LAYERING_EXPORT (src/export/libexport.a) under src/export.  Run by make check-layering.
 set -u
 : "${top_srcdir:?}" "${LAYERING_CORE:?}" "${LAYERING_EXPORT:?}"
 cd "$top_srcdir" || exit 99
@@ -33,13 +33,13 @@ for f in src/*/*.[ch] ui/*.[ch]; do
 		    bad "$f includes libpcap (only src/shell/capture.[ch] may)" ;;
 	esac
 done
-for f in src/*/*.[ch] ui/layout.[ch]; do
+for f in src/*/*.[ch] ui/layout.[ch] ui/keys.[ch]; do
 	grep -q '^#include.*curses' "$f" &&
-	    bad "$f includes curses (only ui/, and not ui/layout)"
+	    bad "$f includes curses (only ui/, and not ui/layout, ui/keys)"
 	case $f in
-	ui/layout.[ch])
+	ui/layout.[ch]|ui/keys.[ch])
 		grep -q '^#include "ui_int\.h"' "$f" &&
-		    bad "$f includes ui_int.h: ui/layout stays curses-free" ;;
+		    bad "$f includes ui_int.h: it stays curses-free" ;;
 	esac
 done
 

@@ -118,7 +118,7 @@ check "Tab back to the ladder, g: only the SYN again, client SYN_SENT" \
     "wait_for 'step 1/10' && screen | grep -q 'SYN_SENT │── SYN' && ! screen | grep -q 'SYN-ACK seq'"
 keys '?'
 check "?: the help overlay lists every key" \
-    "wait_for '─ Keys ─' && screen | grep -q 'Space .*play / pause' && screen | grep -q 'q .*quit' && screen | grep -q 'Mouse'"
+    "wait_for '─ Keys ─' && screen | grep -q 'Space .*play / pause' && screen | grep -Eq 'Right l n +next step' && screen | grep -Eq '│ +q Q +quit' && screen | grep -q 'Mouse'"
 keys x
 check "any key closes the help" "wait_gone '─ Keys ─'"
 T resize-window -t 0 -x 80 -y 16
@@ -212,7 +212,9 @@ check "r in a connection with no RST: said on the status line" \
     "wait_for 'no RST after this step'"
 keys '?'
 check "?: the help lists the jumps, the filter and the orders" \
-    "wait_for 'sfrtc SFRTC +next/previous SYN, FIN, RST, retransmission, state change' && screen | grep -Eq '/ +filter the list' && screen | grep -Eq '> +sort the list' && screen | grep -q 'Press any key'"
+    "wait_for 's f r t c +the next SYN, FIN, RST, retransmission, state change' && screen | grep -Eq 'S F R T C +the previous SYN, FIN' && screen | grep -Eq '/ +filter the list' && screen | grep -Eq '> +sort the list' && screen | grep -q 'Press any key'"
+check "?: a replay's help has no key of another mode (lab, quiz, run)" \
+    "! screen | grep -Eq 'listen\\(\\)|choose the client|answer the question|programs. output|then, for the side'"
 keys x q
 restored 0 >/dev/null
 

@@ -42,7 +42,29 @@ fi
 # --- a handshake and a half-close, key by key ---------------------------
 start 110 40 "$SYNFIN" lab -o "$tmp/saved.lab" --port 52252
 check "the lab offers the sides" "wait_for 'lab: c client  s server' 5"
+keys '?'
+check "?: the lab's help: the sides, their calls, the UI's keys left" \
+    "wait_for '─ Keys ─' 2 &&
+     screen | grep -Eq 'c s +choose the client \\(c\\) or the server' &&
+     screen | grep -q 'then, for the side chosen:' &&
+     screen | grep -Eq '│ +l +listen\\(\\)' &&
+     screen | grep -Eq '│ +w W +shutdown\\(SHUT_WR\\)' &&
+     screen | grep -Eq '│ +Esc +back' &&
+     screen | grep -Eq 'Right n +next step' &&
+     screen | grep -Eq 'f t +the next FIN, retransmission' &&
+     screen | grep -q 'Press any key'"
+check "?: no jump the lab's c s r hide is offered (nor o, run's)" \
+    "! screen | grep -Eq 'the next SYN|Right l n|programs. output'"
+keys x
+check "any key closes the lab's help, and does nothing else" \
+    "sleep 0.3; ! screen | grep -q '─ Keys ─' &&
+     screen | grep -q 'lab: c client  s server  (then'"
 keys s
+keys '?'
+check "?: with a side chosen, the same help" \
+    "wait_for '─ Keys ─' 2 && screen | grep -Eq '│ +l +listen\\(\\)'"
+keys x
+sleep 0.3
 check "the server is offered listen first" "wait_for 'server: l listen' 2"
 keys l
 check "s l: socket(), bind(), listen() on the server" \

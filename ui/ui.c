@@ -57,6 +57,8 @@ ui_state_init(struct ui *ui, struct timeline *tl, const struct ui_opts *opts,
 	ui->source_live = feed != NULL && feed->on_ready != NULL;
 	ui->follow = opts->start == UI_START_LIVE;
 	ui->view = UI_VIEW_LADDER;
+	ui->mode = opts->mode != 0 ? opts->mode :
+	    opts->start == UI_START_LIVE ? UI_MODE_LIVE : UI_MODE_REPLAY;
 	rows_init(&ui->rows, 0);
 	ui_sync(ui);
 	if (opts->start == UI_START_REPLAY && timeline_nconns(tl) > 1)
@@ -67,6 +69,14 @@ void
 ui_state_clear(struct ui *ui)
 {
 	rows_clear(&ui->rows);
+}
+
+unsigned
+ui_keys_mode(const struct ui *ui)
+{
+	if (ui->feed != NULL && ui->feed->mode != NULL)
+		return ui->feed->mode(ui->feed->karg, ui->mode);
+	return ui->mode;
 }
 
 const struct rows_row *
@@ -835,24 +845,51 @@ ui_mouse(struct ui *ui)
 		ui_select(ui, (size_t)row);
 }
 
+/* A curses key as the key table names it (keys.h). */
+static int
+ui_keycode(int ch)
+{
+	static const struct {
+		int	curses, key;
+	} map[] = {
+		{ KEY_RIGHT, KEYS_RIGHT }, { KEY_LEFT, KEYS_LEFT },
+		{ KEY_UP, KEYS_UP }, { KEY_DOWN, KEYS_DOWN },
+		{ KEY_HOME, KEYS_HOME }, { KEY_END, KEYS_END },
+		{ KEY_PPAGE, KEYS_PGUP }, { KEY_NPAGE, KEYS_PGDN },
+		{ KEY_ENTER, KEYS_ENTER }, { '\n', KEYS_ENTER },
+		{ '\r', KEYS_ENTER }, { KEY_F(1), KEYS_F1 },
+		{ KEY_MOUSE, KEYS_MOUSE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+		if (map[i].curses == ch)
+			return map[i].key;
+	}
+	return ch >= KEYS_SPECIAL ? -1 : ch;
+}
+
+/* A key, as the key table binds it in the mode the UI is in now. */
 static void
 ui_key(struct ui *ui, int ch)
 {
+	const struct keys_entry *e;
 	enum ui_action a;
 	int k;
 
-	if (ch == KEY_MOUSE) {
+	if (ch == KEY_RESIZE)
+		return;
+	e = keys_find(ui_keys_mode(ui), ui_keycode(ch));
+	a = e != NULL ? e->action : UI_A_NONE;
+	if (a == UI_A_MOUSE) {
 		ui_mouse(ui);
 		return;
 	}
-	if (ch == KEY_RESIZE)
-		return;
 	ui->note = NULL;
 	if (ui->filtering) {
 		ui_filter_key(ui, ch);
 		return;
 	}
-	a = keys_action(ch);
 	if (ui->help) {
 		/* Any key closes the help; q then still quits. */
 		ui->help = false;
@@ -865,8 +902,11 @@ ui_key(struct ui *ui, int ch)
 			ui->quit = true;
 		return;
 	}
-	if (ui->feed != NULL && ui->feed->key != NULL &&
-	    (k = ui->feed->key(ui->feed->karg, ch)) != 0) {
+	if (a == UI_A_FEED) {
+		/* The source's key (the lab's, a quiz's): nothing else. */
+		if (ui->feed == NULL || ui->feed->key == NULL)
+			return;
+		k = ui->feed->key(ui->feed->karg, e->fkey);
 		if (k == 2)
 			ui_select(ui, ui->sel + 1);
 		else if (k == 3)

@@ -23,6 +23,47 @@ enum ui_start {
 	UI_START_LIVE,		/* following the newest step */
 };
 
+/*
+ * Which keys are live: one base and maybe UI_MODE_QUIZ.  The key table
+ * (ui/keys.c) binds each key in some modes; the help overlay lists the
+ * keys of the mode the UI is in.
+ */
+enum ui_mode {
+	UI_MODE_REPLAY = 1 << 0,	/* a capture file */
+	UI_MODE_LIVE = 1 << 1,		/* synfin live */
+	UI_MODE_DEMO = 1 << 2,		/* a lesson */
+	UI_MODE_LAB = 1 << 3,		/* the lab: c or s chooses a side */
+	UI_MODE_LAB_CALL = 1 << 4,	/* the lab, a side chosen: its call */
+	UI_MODE_RUN = 1 << 5,		/* synfin run */
+	UI_MODE_QUIZ = 1 << 6,		/* with any base: questions asked */
+};
+
+/* What a key asks of a source that takes keys (ui_feed.key). */
+enum ui_key {
+	UI_K_NONE,
+	UI_K_CLIENT,		/* the lab: choose a side */
+	UI_K_SERVER,
+	UI_K_BACK,		/* no side after all */
+	UI_K_LISTEN,		/* the lab's calls on the chosen side */
+	UI_K_CONNECT,
+	UI_K_ACCEPT,
+	UI_K_SEND,
+	UI_K_RECV,
+	UI_K_SHUT_WR,
+	UI_K_SHUT_RD,
+	UI_K_SHUT_RDWR,
+	UI_K_CLOSE,
+	UI_K_ABORT,
+	UI_K_REUSEADDR,
+	UI_K_LINGER,
+	UI_K_NODELAY,
+	UI_K_ANSWER1,		/* a quiz: choice 1 .. 4 */
+	UI_K_ANSWER2,
+	UI_K_ANSWER3,
+	UI_K_ANSWER4,
+	UI_K_COUNT
+};
+
 struct ui_opts {
 	const char	*title;		/* "replay handshake.pcap" */
 	enum ui_start	 start;
@@ -35,6 +76,8 @@ struct ui_opts {
 	/* Live: while following the newest conversation, show each new one
 	 * as it appears (a demo moves on only when its conn is over). */
 	bool		 newest;
+	/* enum ui_mode bits; 0: REPLAY or LIVE, as start says. */
+	unsigned	 mode;
 };
 
 struct ui_feed {
@@ -59,12 +102,16 @@ struct ui_feed {
 	 * (for decisions that wait on time, not on packets). */
 	int		  tick_ms;
 	/*
-	 * A source driven by keys (a lab; may be NULL): key() sees every
-	 * key before the UI's bindings and returns 1 when it took it;
+	 * A source driven by keys (a lab, a quiz; may be NULL): key() gets
+	 * what a key the key table binds to the source asks (enum ui_key)
+	 * and returns 1 when it took it, 0 when it had nothing to do;
+	 * mode() says which keys are live now, given the UI's mode (the
+	 * lab: UI_MODE_LAB_CALL once a side is chosen; NULL: the UI's);
 	 * prompt() is what it offers now, shown on the status line in
-	 * place of the hints (NULL: the hints).  Both get karg.
+	 * place of the hints (NULL: the hints).  All get karg.
 	 */
-	int		(*key)(void *karg, int ch);
+	int		(*key)(void *karg, enum ui_key);
+	unsigned	(*mode)(void *karg, unsigned mode);
 	const char	*(*prompt)(void *karg);
 	void		 *karg;
 	/*

@@ -14,6 +14,7 @@
 
 #include <curses.h>
 
+#include "keys.h"
 #include "layout.h"
 #include "timeline.h"
 #include "ui.h"
@@ -62,47 +63,6 @@ const struct theme_glyphs *theme_glyphs(void);
 /* The line-drawing glyph for a lay_fsm_cells() mask. */
 const char	*theme_box(uint8_t mask);
 
-/* ------------------------------------------------------------- keys */
-
-enum ui_action {
-	UI_A_NONE,
-	UI_A_PLAY,
-	UI_A_NEXT,
-	UI_A_PREV,
-	UI_A_FASTER,
-	UI_A_SLOWER,
-	UI_A_FIRST,
-	UI_A_LAST,
-	UI_A_VIEW,
-	UI_A_PICK,
-	UI_A_UP,
-	UI_A_DOWN,
-	UI_A_PGUP,
-	UI_A_PGDN,
-	UI_A_HELP,
-	UI_A_OUTPUT,
-	UI_A_REDRAW,
-	UI_A_QUIT,
-	UI_A_FILTER,		/* '/': filter the connection list */
-	UI_A_SORT,		/* the list's next order */
-	UI_A_JUMP,		/* first of the jumps: */
-	UI_A_NEXT_SYN = UI_A_JUMP,
-	UI_A_PREV_SYN,
-	UI_A_NEXT_FIN,
-	UI_A_PREV_FIN,
-	UI_A_NEXT_RST,
-	UI_A_PREV_RST,
-	UI_A_NEXT_RETX,
-	UI_A_PREV_RETX,
-	UI_A_NEXT_STATE,
-	UI_A_PREV_STATE,
-	UI_A_COUNT
-};
-
-enum ui_action	 keys_action(int ch);
-/* For the help overlay: the n'th action's keys and words, or 0. */
-int		 keys_help(int n, const char **keys, const char **what);
-
 /* ------------------------------------------------------------ state */
 
 enum ui_view_id {
@@ -119,6 +79,7 @@ struct ui {
 	struct timeline		*tl;
 	const struct ui_opts	*opts;
 	const struct ui_feed	*feed;
+	unsigned		 mode;		/* enum ui_mode: the keys */
 	const struct theme_glyphs *g;
 	bool			 utf8;
 
@@ -155,6 +116,8 @@ struct ui {
 	int			 sig;
 };
 
+/* The keys of the mode the UI is in now (enum ui_mode; keys.h). */
+unsigned	 ui_keys_mode(const struct ui *);
 /* The selected row, or NULL when the ladder is empty. */
 const struct rows_row *ui_row(const struct ui *);
 /* Select row n (clamped); stepping back leaves live following. */

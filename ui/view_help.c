@@ -9,18 +9,29 @@
 #include "i18n.h"
 #include "ui_int.h"
 
-#define VH_KEYS_W	13
+#define VH_LINES	64
+#define VH_KEYS_MAX	16	/* the keys' column at most */
 
+/* The keys of the mode the UI is in (keys_help(): the key table's). */
 static void
 view_help_draw(struct ui *ui, const struct lay_rect *r)
 {
+	struct keys_line v[VH_LINES];
 	struct lay_rect box;
-	const char *keys, *what;
+	const char *keys;
 	char more[128];
-	int n, i, y, shown;
+	int n, i, y, shown, kw = 0, w;
 
-	for (n = 0; keys_help(n, &keys, &what); n++)
-		;
+	n = (int)keys_help(ui_keys_mode(ui), v, VH_LINES);
+	if (n > VH_LINES)
+		n = VH_LINES;
+	for (i = 0; i < n; i++) {
+		w = lay_width(_(v[i].keys), strlen(_(v[i].keys)));
+		if (!v[i].heading && w > kw)
+			kw = w;
+	}
+	if (kw > VH_KEYS_MAX)
+		kw = VH_KEYS_MAX;
 	/* Borders, the keys, a blank line and how to close: the blank
 	 * line goes first when the screen is short, then keys, and the
 	 * last line left says how many are not shown. */
@@ -42,12 +53,17 @@ view_help_draw(struct ui *ui, const struct lay_rect *r)
 		attrset(A_NORMAL);
 	}
 	for (i = 0; i < shown; i++, y++) {
-		keys_help(i, &keys, &what);
+		if (v[i].heading) {
+			attrset(theme_attr(TH_KEY));
+			ui_put(y, box.x + 2, box.w - 4, _(v[i].what));
+			attrset(A_NORMAL);
+			continue;
+		}
+		keys = _(v[i].keys);
 		attrset(theme_attr(TH_KEY));
-		ui_put(y, box.x + 2, VH_KEYS_W, keys);
+		ui_put(y, box.x + 2, kw, keys);
 		attrset(A_NORMAL);
-		ui_put(y, box.x + 2 + VH_KEYS_W + 1, box.w - VH_KEYS_W - 5,
-		    what);
+		ui_put(y, box.x + 2 + kw + 2, box.w - kw - 6, _(v[i].what));
 	}
 	if (y < box.y + box.h - 1)
 		ui_put(box.y + box.h - 2, box.x + 2, box.w - 4,

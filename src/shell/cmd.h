@@ -15,6 +15,7 @@
 
 #include "engine.h"
 #include "output.h"
+#include "ui.h"
 
 /* Exit codes: a contract for scripts (synfin(1), EXIT STATUS). */
 #define EXIT_OK		0
@@ -65,13 +66,13 @@ struct timeline;
 struct cmd_quiz_ui *cmd_quiz_ui_new(const struct timeline *, bool live);
 void	cmd_quiz_ui_free(struct cmd_quiz_ui *);
 bool	cmd_quiz_ui_pending(const struct cmd_quiz_ui *);
-int	cmd_quiz_ui_key(void *, int ch);
+int	cmd_quiz_ui_key(void *, enum ui_key);
 const char *cmd_quiz_ui_prompt(void *);
 int	cmd_quiz_ui_gate(void *, size_t ev);
 const char *cmd_quiz_ui_note(void *);
 void	cmd_quiz_ui_score(const struct cmd_quiz_ui *, FILE *);
 /* A demo or a lab drawn live in the UI, titled `title`; keys: a lab's
- * key(), prompt(), gate(), note() (ui.h), or NULL; tl: the timeline to
+ * key(), mode(), prompt(), gate(), note() (ui.h), or NULL; tl: the timeline to
  * fill (NULL: its own).  Returns 0, 128+signal after a signal, or -1
  * with the reason in err. */
 int	cmd_demo_ui(struct demo *, const char *title,

@@ -80,6 +80,7 @@ cmd_demo_ui(struct demo *demo, const char *title, const struct ui_feed *keys,
 	feed.fd = demo_fd(demo);
 	if (keys != NULL) {
 		feed.key = keys->key;
+		feed.mode = keys->mode;
 		feed.prompt = keys->prompt;
 		feed.gate = keys->gate;
 		feed.note = keys->note;
@@ -88,6 +89,7 @@ cmd_demo_ui(struct demo *demo, const char *title, const struct ui_feed *keys,
 	uo.title = title;
 	uo.lang_missing = i18n_missing();
 	uo.start = UI_START_LIVE;
+	uo.mode = UI_MODE_DEMO;
 	demo_start(demo, mf.e);
 	urc = ui_main(tl, &uo, &feed);
 	if (!mf.done)

@@ -81,58 +81,66 @@ struct cmd_lab_keys {
 	char			 prompt[320];
 };
 
+/* What each of the lab's call keys does (which key: ui/keys.c). */
 static const struct {
-	int		ch;
+	enum ui_key	key;
 	enum lab_op	op;
 	int		arg;
 	int		arg2;
-} cmd_lab_keymap[] = {
-	{ 'l', LAB_LISTEN, 0, LAB_BACKLOG },
-	{ 'c', LAB_CONNECT, 0, 0 },
-	{ 'a', LAB_ACCEPT, 0, 0 },
-	{ 's', LAB_SEND, 0, 0 },
-	{ 'r', LAB_RECV, 0, 0 },
-	{ 'w', LAB_SHUTDOWN, LAB_SHUT_WR, 0 },
-	{ 'W', LAB_SHUTDOWN, LAB_SHUT_WR, 0 },
-	{ 'R', LAB_SHUTDOWN, LAB_SHUT_RD, 0 },
-	{ 'B', LAB_SHUTDOWN, LAB_SHUT_RDWR, 0 },
-	{ 'x', LAB_CLOSE, 0, 0 },
-	{ '!', LAB_ABORT, 0, 0 },
-	{ 'u', LAB_SETSOCKOPT, LAB_OPT_REUSEADDR, 1 },
-	{ 'o', LAB_SETSOCKOPT, LAB_OPT_LINGER, 0 },
-	{ 'y', LAB_SETSOCKOPT, LAB_OPT_NODELAY, 1 },
+} cmd_lab_calls[] = {
+	{ UI_K_LISTEN, LAB_LISTEN, 0, LAB_BACKLOG },
+	{ UI_K_CONNECT, LAB_CONNECT, 0, 0 },
+	{ UI_K_ACCEPT, LAB_ACCEPT, 0, 0 },
+	{ UI_K_SEND, LAB_SEND, 0, 0 },
+	{ UI_K_RECV, LAB_RECV, 0, 0 },
+	{ UI_K_SHUT_WR, LAB_SHUTDOWN, LAB_SHUT_WR, 0 },
+	{ UI_K_SHUT_RD, LAB_SHUTDOWN, LAB_SHUT_RD, 0 },
+	{ UI_K_SHUT_RDWR, LAB_SHUTDOWN, LAB_SHUT_RDWR, 0 },
+	{ UI_K_CLOSE, LAB_CLOSE, 0, 0 },
+	{ UI_K_ABORT, LAB_ABORT, 0, 0 },
+	{ UI_K_REUSEADDR, LAB_SETSOCKOPT, LAB_OPT_REUSEADDR, 1 },
+	{ UI_K_LINGER, LAB_SETSOCKOPT, LAB_OPT_LINGER, 0 },
+	{ UI_K_NODELAY, LAB_SETSOCKOPT, LAB_OPT_NODELAY, 1 },
 };
 
+/* The keys live now: a side's calls once one is chosen. */
+static unsigned
+cmd_lab_mode(void *arg, unsigned mode)
+{
+	struct cmd_lab_keys *k = arg;
+
+	return (mode & UI_MODE_QUIZ) |
+	    (k->side < 0 ? UI_MODE_LAB : UI_MODE_LAB_CALL);
+}
+
 static int
-cmd_lab_key(void *arg, int ch)
+cmd_lab_key(void *arg, enum ui_key key)
 {
 	struct cmd_lab_keys *k = arg;
 	struct lab_action a;
 	size_t i;
 
-	if (k->side < 0) {
-		if (ch != 'c' && ch != 's')
-			return 0;
-		k->side = ch == 'c' ? EV_CLIENT : EV_SERVER;
+	if (key == UI_K_CLIENT || key == UI_K_SERVER) {
+		k->side = key == UI_K_CLIENT ? EV_CLIENT : EV_SERVER;
 		return 1;
 	}
-	if (ch == 27) {	/* Esc */
+	if (key == UI_K_BACK) {
 		k->side = -1;
 		return 1;
 	}
-	for (i = 0; i < sizeof cmd_lab_keymap / sizeof cmd_lab_keymap[0];
-	    i++)
-		if (cmd_lab_keymap[i].ch == ch)
+	for (i = 0; i < sizeof cmd_lab_calls / sizeof cmd_lab_calls[0]; i++)
+		if (cmd_lab_calls[i].key == key)
 			break;
-	if (i == sizeof cmd_lab_keymap / sizeof cmd_lab_keymap[0])
-		return 0;	/* the UI's (arrows ...); the side stays chosen */
+	if (k->side < 0 ||
+	    i == sizeof cmd_lab_calls / sizeof cmd_lab_calls[0])
+		return 0;
 	if (demo_lab_busy(k->demo, k->side) != NULL)
 		return 1;	/* the prompt says why nothing happens */
 	memset(&a, 0, sizeof a);
 	a.side = k->side;
-	a.op = cmd_lab_keymap[i].op;
-	a.arg = cmd_lab_keymap[i].arg;
-	a.arg2 = cmd_lab_keymap[i].arg2;
+	a.op = cmd_lab_calls[i].op;
+	a.arg = cmd_lab_calls[i].arg;
+	a.arg2 = cmd_lab_calls[i].arg2;
 	if (a.op == LAB_SEND) {
 		a.len = (size_t)snprintf(a.text, sizeof a.text, "%s",
 		    k->side == EV_CLIENT ? "hello" : "Hello, world!");
@@ -200,14 +208,21 @@ struct cmd_lab_quiz {
 };
 
 static int
-cmd_lab_quiz_key(void *arg, int ch)
+cmd_lab_quiz_key(void *arg, enum ui_key key)
 {
 	struct cmd_lab_quiz *lq = arg;
-	int k = cmd_quiz_ui_key(lq->quiz, ch);
+	int k = cmd_quiz_ui_key(lq->quiz, key);
 
 	if (k != 0 || cmd_quiz_ui_pending(lq->quiz))
 		return k;	/* a question waits: no new action */
-	return cmd_lab_key(lq->keys, ch);
+	return cmd_lab_key(lq->keys, key);
+}
+
+static unsigned
+cmd_lab_quiz_mode(void *arg, unsigned mode)
+{
+	return cmd_lab_mode(((struct cmd_lab_quiz *)arg)->keys,
+	    mode | UI_MODE_QUIZ);
 }
 
 static const char *
@@ -337,6 +352,7 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 		keys.script = &script;
 		keys.side = -1;
 		kfeed.key = cmd_lab_key;
+		kfeed.mode = cmd_lab_mode;
 		kfeed.prompt = cmd_lab_prompt;
 		kfeed.karg = &keys;
 		if (o->quiz) {
@@ -347,6 +363,7 @@ cmd_lab(const struct cmd_opts *o, int argc, char **argv)
 			lq.keys = &keys;
 			lq.quiz = cmd_quiz_ui_new(tl, true);
 			kfeed.key = cmd_lab_quiz_key;
+			kfeed.mode = cmd_lab_quiz_mode;
 			kfeed.prompt = cmd_lab_quiz_prompt;
 			kfeed.gate = cmd_lab_quiz_gate;
 			kfeed.note = cmd_lab_quiz_note;

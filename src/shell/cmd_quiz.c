@@ -210,12 +210,14 @@ cmd_quiz_ui_note(void *arg)
 }
 
 int
-cmd_quiz_ui_key(void *arg, int ch)
+cmd_quiz_ui_key(void *arg, enum ui_key key)
 {
 	struct cmd_quiz_ui *u = arg;
 	const struct quiz_q *q = &u->pend;
+	int c = (int)key - UI_K_ANSWER1;
 
-	if (!u->pending || ch < '1' || ch >= '1' + q->nchoices)
+	if (!u->pending || key < UI_K_ANSWER1 || key > UI_K_ANSWER4 ||
+	    c >= q->nchoices)
 		return 0;
 	if (u->nans == u->capans) {
 		u->capans = u->capans ? u->capans * 2 : 32;
@@ -225,7 +227,7 @@ cmd_quiz_ui_key(void *arg, int ch)
 	u->answered[u->nans++] = q->ev;
 	u->pending = false;
 	u->asked++;
-	if (ch - '1' == q->answer) {
+	if (c == q->answer) {
 		u->right++;
 		/* TRANSLATORS: the quiz's verdict on the status line, with
 		   the score so far. */
@@ -289,6 +291,7 @@ cmd_quiz_ui(struct timeline *tl, const char *title, char *err, size_t len)
 	uo.title = title;
 	uo.lang_missing = i18n_missing();
 	uo.start = UI_START_REPLAY;
+	uo.mode = UI_MODE_REPLAY | UI_MODE_QUIZ;
 	urc = ui_main(tl, &uo, &feed);
 	if (urc != UI_NO_TERMINAL)
 		cmd_quiz_ui_score(u, stderr);

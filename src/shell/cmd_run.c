@@ -44,7 +44,8 @@ cmd_run_ui(struct run *run, const char *prog, int *sig, char *err,
 	struct cmd_run_feed mf = { .run = run };
 	struct ui_feed feed = { .on_ready = cmd_run_ready, .arg = &mf };
 	struct engine_config cfg;
-	struct ui_opts uo = { .start = UI_START_LIVE, .newest = true };
+	struct ui_opts uo = { .start = UI_START_LIVE, .newest = true,
+	    .mode = UI_MODE_RUN };
 	struct timeline *tl;
 	char title[128], banner[160];
 	int urc;
