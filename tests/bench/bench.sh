@@ -1,15 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # make bench: time synfin's replay of a large capture against a bare
-# libpcap read loop and report the performance targets.
+# libpcap read loop, and the UI's load and redraw, and report the
+# performance targets of issue 14.
 #
 # usage: bench.sh BUILDDIR
 #
 # Environment:
-#   MKPCAP_ARGS	options for mkpcap (default: its own defaults, 2M packets)
+#   MKPCAP_ARGS	options for mkpcap (default: its own defaults, 2M packets
+#   		in 100k connections; issue 14's capture is -n 100000,
+#   		2.55M packets)
 #   BENCH_RUNS	runs of each program, the best counts (default 3)
 #   BENCH_BIG	0: skip the capture 4 times as large that shows --summary's
-#   		memory stays flat (default 1; it takes 4x the disk)
+#   		memory stays flat and the UI's load time linear (default
+#   		1; it takes 4x the disk)
 #   BENCH_CONN_RE	regex for one connection's line in synfin's --summary
 #   		output (default '^conn'); change it here if the format moves
 #   BENCH_STRICT	1: exit 1 when a target or check fails, not just report
@@ -18,6 +22,14 @@
 #   BENCH_CLOCK	cpu or wall: what the ratios to F1 compare (default cpu:
 #   		user + system time, which other jobs on a shared machine
 #   		disturb far less than the wall clock; both are printed)
+#
+# The UI is timed as tests/bench/uibench -l: a process that loads the
+# capture as `synfin replay FILE` does for its UI, draws the first frame
+# of the connection list and exits, timed like --summary (same timer,
+# same clock, best of BENCH_RUNS), so the two compare from exec to exit.
+# Its redraw is uibench's mean frame time at the first, middle and last
+# step of the longest conversation of bench.pcap and of a capture that
+# is one conversation of 100,000 packets (ui100k-1.pcap, as make bench-ui).
 #
 # Exit status: 0 when everything ran; 1 when synfin (or a helper) failed or
 # crashed, or the capture could not be made.  Targets are reported as
@@ -29,6 +41,7 @@ builddir=${1:?usage: bench.sh BUILDDIR}
 dir=$builddir/tests/bench
 mkpcap=$dir/mkpcap
 readloop=$dir/readloop
+uibench=$dir/uibench
 synfin=${SYNFIN:-$builddir/synfin}
 pcap=$dir/bench.pcap
 out=$dir/synfin.out
@@ -43,6 +56,11 @@ max_sum_ratio=3		# --summary's time / F1's
 max_out_ratio=6		# --json's and --text's time / F1's
 max_rss_mib=16		# --summary's peak RSS, on both captures
 max_rss_growth=1.25	# the 4x capture's peak RSS / the 1x one's
+max_ui_ratio=1.5	# the UI's time to its connection list / --summary's
+max_ui_hwm_mib=256	# the UI's VmHWM on the 1x capture (no event evicted)
+max_ui_big_ratio=4.5	# the UI's time on the 4x capture / on the 1x one
+max_ui_big_hwm_mib=300	# the UI's VmHWM on the 4x capture (events evicted)
+max_frame_ms=5		# the UI's slowest redraw
 big=${BENCH_BIG:-1}
 big_packets=0
 
@@ -52,7 +70,7 @@ die()
 	exit 1
 }
 
-for p in "$mkpcap" "$readloop" "$synfin"; do
+for p in "$mkpcap" "$readloop" "$uibench" "$synfin"; do
 	[ -x "$p" ] || die "$p: not built"
 done
 
@@ -98,6 +116,10 @@ if [ "$big" = 1 ]; then
 	big_packets=$exp_packets big_conns=$exp_conns
 	exp_packets=$one_packets exp_conns=$one_conns
 fi
+one_pcap=$dir/ui100k-1.pcap
+one_packets=$exp_packets one_conns=$exp_conns
+mkcap "$one_pcap" "-p 100000 -c 1 -o 1"
+exp_packets=$one_packets exp_conns=$one_conns
 
 # -- timing: one run of a command, stdout to a file.  Sets t_sec (wall
 # clock), t_cpu (user + system seconds) and t_kib (peak RSS of the
@@ -229,6 +251,23 @@ best "synfin --summary" "$out" "$synfin" replay --summary "$pcap"
 syn_sec=$best_sec syn_cpu=$best_cpu syn_kib=$best_kib
 syn_conns=$(grep -c -E "$conn_re" "$out")
 rm -f "$out"
+# The UI: figures from the last run's line (they do not change from run
+# to run but for VmHWM, within a few pages).
+best "uibench -l" "$tmp.out" "$uibench" -l "$pcap"
+ui_sec=$best_sec ui_cpu=$best_cpu ui_kib=$best_kib
+uival()
+{
+	sed -n "s/^uibench-load:.* $1=\([^ ]*\).*/\1/p" "$tmp.out"
+}
+ui_conns=$(uival conns)
+ui_evicted=$(uival evicted)
+ui_hwm=$(uival hwm_kib)
+ui_notice=$(uival notice)
+ui_ms=$(uival first_frame_ms)
+if [ -z "$ui_evicted" ] || [ -z "$ui_hwm" ]; then
+	die "uibench -l printed no figures: $(cat "$tmp.out")"
+fi
+rm -f "$tmp.out"
 best "synfin --json" /dev/null "$synfin" replay --json "$pcap"
 json_sec=$best_sec json_cpu=$best_cpu json_kib=$best_kib
 json_sums=$("$synfin" replay --json "$pcap" | grep -c '^{"type":"summary"')
@@ -241,7 +280,42 @@ if [ "$big" = 1 ]; then
 	big_sec=$best_sec big_cpu=$best_cpu big_kib=$best_kib
 	big_got=$(grep -c -E "$conn_re" "$out")
 	rm -f "$out"
+	best "uibench -l 4x" "$tmp.out" "$uibench" -l "$big_pcap"
+	uibig_sec=$best_sec uibig_cpu=$best_cpu uibig_kib=$best_kib
+	uibig_conns=$(uival conns)
+	uibig_evicted=$(uival evicted)
+	uibig_hwm=$(uival hwm_kib)
+	uibig_notice=$(uival notice)
+	if [ -z "$uibig_evicted" ] || [ -z "$uibig_hwm" ]; then
+		die "uibench -l printed no figures: $(cat "$tmp.out")"
+	fi
+	rm -f "$tmp.out"
 fi
+# Redraw: one run each (uibench averages 200 frames a figure), the
+# slowest frame by each clock.
+frame_wall=0 frame_cpu=0 frame_wall_at='' frame_cpu_at=
+for f in "$pcap" "$one_pcap"; do
+	"$uibench" "$f" 160x48 > "$tmp.out" ||
+	    die "uibench $f failed"
+	echo "  uibench ${f##*/} 160x48:"
+	sed -n 's/^  \(.* frame.*\)/    \1/p' "$tmp.out"
+	m=$(sed -n 's/^uibench-frames:.* max_ms=\([0-9.]*\).*/\1/p' \
+	    "$tmp.out")
+	c=$(sed -n 's/^uibench-frames:.* max_cpu_ms=\([0-9.]*\).*/\1/p' \
+	    "$tmp.out")
+	if [ -z "$m" ] || [ -z "$c" ]; then
+		die "uibench $f printed no figures"
+	fi
+	if awk -v a="$m" -v b="$frame_wall" 'BEGIN { exit !(a > b) }'; then
+		frame_wall=$m
+		frame_wall_at=${f##*/}
+	fi
+	if awk -v a="$c" -v b="$frame_cpu" 'BEGIN { exit !(a > b) }'; then
+		frame_cpu=$c
+		frame_cpu_at=${f##*/}
+	fi
+done
+rm -f "$tmp.out"
 
 # -- report.
 case ${BENCH_CLOCK:-cpu} in
@@ -259,7 +333,9 @@ awk -v p="$exp_packets" -v f1="$f1" -v clk="${BENCH_CLOCK:-cpu}" \
     -v ss="$syn_sec" -v sc="$syn_cpu" -v sk="$syn_kib" \
     -v js="$json_sec" -v jc="$json_cpu" -v jk="$json_kib" \
     -v ts="$text_sec" -v tc="$text_cpu" -v tk="$text_kib" \
-    -v gs="$big_sec" -v gc="$big_cpu" -v gk="$big_kib" -v gp="$big_packets" '
+    -v gs="$big_sec" -v gc="$big_cpu" -v gk="$big_kib" -v gp="$big_packets" \
+    -v us="$ui_sec" -v uc="$ui_cpu" -v uk="$ui_kib" \
+    -v vs="${uibig_sec:-0}" -v vc="${uibig_cpu:-0}" -v vk="${uibig_kib:-0}" '
 function row(name, n, s, c, k) {
 	printf "%-22s %10d %8.3f %8.3f %12.0f %8.2f %9.1f\n", name, n, s, c,
 	    (s > 0 ? n / s : 0),
@@ -276,6 +352,9 @@ BEGIN {
 	row("replay --text", p, ts, tc, tk)
 	if (gs > 0)
 		row("replay --summary 4x", gp, gs, gc, gk)
+	row("UI: conn list", p, us, uc, uk)
+	if (vs > 0)
+		row("UI: conn list 4x", gp, vs, vc, vk)
 }'
 echo
 
@@ -321,6 +400,45 @@ if [ "$big" = 1 ]; then
 (mkpcap wrote $big_conns)"
 fi
 
+# The UI (issue 14): against --summary of the same run and clock.
+ui_t=$(pick "$ui_sec" "$ui_cpu")
+sum_t=$(pick "$syn_sec" "$syn_cpu")
+ui_ratio=$(awk -v a="$ui_t" -v b="$sum_t" \
+    'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+awk -v r="$ui_ratio" -v m="$max_ui_ratio" 'BEGIN { exit !(r > 0 && r <= m) }'
+report $? "UI: connection list on screen within ${max_ui_ratio}x replay \
+--summary (${ui_ratio}x: $ui_t s against $sum_t s, ${BENCH_CLOCK:-cpu} time; \
+$ui_ms ms from main() to the frame)"
+[ "$ui_evicted" = 0 ]
+report $? "UI: no event evicted ($ui_evicted evicted, notice on screen: \
+$ui_notice)"
+hwm=$(awk -v k="$ui_hwm" 'BEGIN { printf "%.1f", k / 1024 }')
+awk -v r="$hwm" -v m="$max_ui_hwm_mib" 'BEGIN { exit !(r > 0 && r <= m) }'
+report $? "UI: VmHWM at most $max_ui_hwm_mib MiB ($hwm MiB)"
+if [ "$big" = 1 ]; then
+	uibig_t=$(pick "$uibig_sec" "$uibig_cpu")
+	uibig_ratio=$(awk -v a="$uibig_t" -v b="$ui_t" \
+	    'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+	awk -v r="$uibig_ratio" -v m="$max_ui_big_ratio" \
+	    'BEGIN { exit !(r > 0 && r <= m) }'
+	report $? "UI 4x: load time within ${max_ui_big_ratio}x the 1x one \
+(${uibig_ratio}x: $uibig_t s against $ui_t s, ${BENCH_CLOCK:-cpu} time)"
+	bhwm=$(awk -v k="$uibig_hwm" 'BEGIN { printf "%.1f", k / 1024 }')
+	awk -v r="$bhwm" -v m="$max_ui_big_hwm_mib" \
+	    'BEGIN { exit !(r > 0 && r <= m) }'
+	report $? "UI 4x: VmHWM at most $max_ui_big_hwm_mib MiB ($bhwm MiB)"
+	[ "$uibig_evicted" -gt 0 ] && [ "$uibig_notice" = yes ]
+	report $? "UI 4x: events evicted and the screen says so \
+($uibig_evicted evicted, notice on screen: $uibig_notice)"
+fi
+frame_max=$(pick "$frame_wall" "$frame_cpu")
+frame_at=$(pick "$frame_wall_at" "$frame_cpu_at")
+awk -v r="$frame_max" -v m="$max_frame_ms" 'BEGIN { exit !(r > 0 && r <= m) }'
+report $? "UI: redraw at most $max_frame_ms ms at any step measured \
+(slowest $frame_max ms, $frame_at, ${BENCH_CLOCK:-cpu} time; \
+${frame_wall} ms wall; the conn list and the first, middle and last step \
+of the longest conversation)"
+
 [ "$loop_packets" = "$exp_packets" ]
 report $? "readloop read $loop_packets packets (mkpcap wrote $exp_packets)"
 
@@ -331,6 +449,14 @@ report $? "synfin summarised $syn_conns connections (lines matching \
 [ "$json_sums" = "$exp_conns" ]
 report $? "replay --json wrote $json_sums summary objects (mkpcap wrote \
 $exp_conns connections)"
+
+[ "$ui_conns" = "$exp_conns" ]
+report $? "UI's timeline saw $ui_conns connections (mkpcap wrote $exp_conns)"
+if [ "$big" = 1 ]; then
+	[ "$uibig_conns" = "$big_conns" ]
+	report $? "UI's timeline saw $uibig_conns connections on the 4x \
+capture (mkpcap wrote $big_conns)"
+fi
 
 if [ "$fails" -gt 0 ] && [ "$strict" = 1 ]; then
 	exit 1

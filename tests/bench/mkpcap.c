@@ -2,6 +2,16 @@
 /* mkpcap: write a large, deterministic, realistic synthetic TCP capture. */
 
 /*
+ * usage: mkpcap [-n connections | -p packets -c connections]
+ *	      [-o open_at_once] [-s seed] [-S snaplen] file
+ *
+ * By default about 2 M packets in 100,000 connections (make bench's
+ * bench.pcap).  -n N asks for N connections and 25.5 N packets, the
+ * proportions of issue 14's capture (mkpcap -n 100000: about 2.55 M
+ * packets); a -p given too sets the packets instead.
+ */
+
+/*
  * The capture is taken on the servers' side of a busy link: clients in
  * 10.0.0.0/8 talk to a handful of servers (172.16.0.10-17) on ports 80,
  * 443 and 8080.  A scheduler keeps about OPEN_AT_ONCE connections open,
@@ -34,6 +44,9 @@
 
 #define MK_PACKETS	2000000
 #define MK_CONNS	100000
+/* -n N: N connections of 25.5 packets on average (51 a pair), the mix of
+   the capture issue 14 measures (mkpcap -n 100000: about 2.55 M). */
+#define MK_PER_CONN2	51
 #define MK_OPEN		1000
 #define MK_SEED		1
 
@@ -155,8 +168,16 @@ static void	usage(void) __attribute__((noreturn));
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: mkpcap [-p packets] [-c connections] "
-	    "[-o open_at_once] [-s seed] [-S snaplen] file\n");
+	fprintf(stderr, "usage: mkpcap [-n connections | -p packets "
+	    "-c connections] [-o open_at_once] [-s seed] [-S snaplen] file\n"
+	    "  -n N   N connections and 25.5 N packets (-p still sets the "
+	    "packets)\n"
+	    "  -p N   about N packets in all (default %d)\n"
+	    "  -c N   N connections (default %d)\n"
+	    "  -o N   at most N open at once (default %d)\n"
+	    "  -s N   the seed of the random choices (default %d)\n"
+	    "  -S N   the snapshot length, 64 to %d (default %d)\n",
+	    MK_PACKETS, MK_CONNS, MK_OPEN, MK_SEED, MK_SNAPLEN, MK_SNAPLEN);
 	exit(2);
 }
 
@@ -813,17 +834,23 @@ main(int argc, char **argv)
 	uint32_t	 open = MK_OPEN, nactive = 0, maxopen = 0, i, tries;
 	uint32_t	 snaplen = MK_SNAPLEN;
 	int		 ch;
+	bool		 pset = false, nset = false;
 
-	while ((ch = getopt(argc, argv, "c:o:p:s:S:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:n:o:p:s:S:")) != -1) {
 		switch (ch) {
 		case 'c':
 			conns = mk_number(optarg, 1, UINT32_MAX);
+			break;
+		case 'n':
+			conns = mk_number(optarg, 1, UINT32_MAX);
+			nset = true;
 			break;
 		case 'o':
 			open = (uint32_t)mk_number(optarg, 1, 10000000);
 			break;
 		case 'p':
 			packets = mk_number(optarg, 1, UINT64_MAX / 2);
+			pset = true;
 			break;
 		case 's':
 			seed = mk_number(optarg, 0, UINT64_MAX);
@@ -840,6 +867,8 @@ main(int argc, char **argv)
 	if (argc != 1)
 		usage();
 	path = argv[0];
+	if (nset && !pset)
+		packets = (conns * MK_PER_CONN2 + 1) / 2;
 
 	g = calloc(1, sizeof *g);
 	pool = calloc(open, sizeof *pool);
