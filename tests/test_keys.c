@@ -381,3 +381,26 @@ Test(keys, the_man_page_names_the_keys_of_the_table)
 		    "KEYS names %s, which the key table does not bind",
 		    lab.v[i]);
 }
+
+/* A source's prompt names its keys from the table (cmd_lab.c). */
+Test(keys, a_source_names_its_keys_from_the_table)
+{
+	char buf[16];
+
+	cr_assert_str_eq(ui_key_name(UI_MODE_LAB, UI_K_CLIENT, buf,
+	    sizeof buf), "c");
+	cr_assert_str_eq(ui_key_name(UI_MODE_LAB, UI_K_SERVER, buf,
+	    sizeof buf), "s");
+	cr_assert_str_eq(ui_key_name(UI_MODE_LAB_CALL, UI_K_SEND, buf,
+	    sizeof buf), "s");
+	cr_assert_str_eq(ui_key_name(UI_MODE_LAB_CALL, UI_K_SHUT_WR, buf,
+	    sizeof buf), "w", "the first of w and W");
+	cr_assert_str_eq(ui_key_name(UI_MODE_LAB_CALL, UI_K_BACK, buf,
+	    sizeof buf), "Esc");
+	cr_assert_str_eq(ui_key_name(UI_MODE_LAB, UI_K_LISTEN, buf,
+	    sizeof buf), "", "no side chosen: no call key");
+	cr_assert_str_eq(ui_key_name(UI_MODE_REPLAY, UI_K_ANSWER1, buf,
+	    sizeof buf), "", "no quiz: no answer key");
+	cr_assert_str_eq(ui_key_name(UI_MODE_LAB | UI_MODE_QUIZ,
+	    UI_K_ANSWER3, buf, sizeof buf), "3");
+}

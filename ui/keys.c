@@ -197,6 +197,21 @@ keys_name(int key, char *buf, size_t len)
 	return buf;
 }
 
+const char *
+ui_key_name(unsigned mode, enum ui_key k, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < KEYS_N; i++) {
+		if (keys_tab[i].action == UI_A_FEED && keys_tab[i].fkey == k &&
+		    keys_applies(&keys_tab[i], mode))
+			return keys_name(keys_tab[i].key, buf, len);
+	}
+	if (len > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
 /* The help being built: v[0 .. max), n lines so far (maybe more than
  * max: only counted), the text of the last. */
 struct keys_help_state {

@@ -15,6 +15,7 @@
 #define UI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct timeline;
 
@@ -125,6 +126,14 @@ struct ui_feed {
 	int		(*gate)(void *karg, size_t ev);
 	const char	*(*note)(void *karg);
 };
+
+/*
+ * The key that asks `k` of a source in `mode`, as typed ("l", "Esc"),
+ * from the key table (ui/keys.c), in buf; "" when no key does.  For a
+ * source's prompts, which name the keys the table binds.
+ */
+const char	*ui_key_name(unsigned mode, enum ui_key k, char *buf,
+		    size_t len);
 
 /* ui_main() could not set up the terminal (no TERM, not a tty ...). */
 #define UI_NO_TERMINAL	(-1)

@@ -151,53 +151,113 @@ cmd_lab_key(void *arg, enum ui_key key)
 	return 1;
 }
 
+/* The key that asks `key` in the lab, from the key table (ui/keys.c). */
+static const char *
+cmd_lab_kn(enum ui_key key, char *buf, size_t len)
+{
+	return ui_key_name(key == UI_K_CLIENT || key == UI_K_SERVER ?
+	    UI_MODE_LAB : UI_MODE_LAB_CALL, key, buf, len);
+}
+
+/* The calls that make sense now, by key: "l listen  u SO_REUSEADDR". */
+enum cmd_lab_offer {
+	CMD_LAB_O_LISTEN,	/* a server with no listener */
+	CMD_LAB_O_ACCEPT,	/* a server that listens */
+	CMD_LAB_O_CONNECT,	/* a client with no connection yet */
+	CMD_LAB_O_CONN,		/* a connection */
+	CMD_LAB_O_COUNT
+};
+
+static const struct {
+	enum ui_key	 key;
+	const char	*what;		/* a call's or an option's name */
+} cmd_lab_offers[CMD_LAB_O_COUNT][6] = {
+	[CMD_LAB_O_LISTEN] = { { UI_K_LISTEN, "listen" },
+	    { UI_K_REUSEADDR, "SO_REUSEADDR" } },
+	[CMD_LAB_O_ACCEPT] = { { UI_K_ACCEPT, "accept" },
+	    { UI_K_CLOSE, "close" } },
+	[CMD_LAB_O_CONNECT] = { { UI_K_CONNECT, "connect" },
+	    { UI_K_NODELAY, "TCP_NODELAY" } },
+	[CMD_LAB_O_CONN] = { { UI_K_SEND, "send" }, { UI_K_RECV, "recv" },
+	    { UI_K_SHUT_WR, "shutdown" }, { UI_K_CLOSE, "close" },
+	    { UI_K_ABORT, "abort" } },
+};
+
 static const char *
 cmd_lab_prompt(void *arg)
 {
 	struct cmd_lab_keys *k = arg;
-	const char *busy[2], *offer;
+	const char *busy[2];
+	char c[16], s[16], esc[16], offer[128], all[64], name[16];
+	enum cmd_lab_offer o;
 	unsigned has;
+	size_t i, n;
 
 	busy[0] = demo_lab_busy(k->demo, EV_CLIENT);
 	busy[1] = demo_lab_busy(k->demo, EV_SERVER);
+	cmd_lab_kn(UI_K_CLIENT, c, sizeof c);
+	cmd_lab_kn(UI_K_SERVER, s, sizeof s);
+	cmd_lab_kn(UI_K_BACK, esc, sizeof esc);
 	if (k->side < 0) {
 		if (busy[0] != NULL || busy[1] != NULL)
-			/* TRANSLATORS: the lab's keys (c, s) stay as typed;
-			   the %s are "accept() waits...", or "-". */
-			snprintf(k->prompt, sizeof k->prompt, _("lab: c client  "
-			    "s server  (client: %s, server: %s)"),
+			/* TRANSLATORS: the first two %s are the lab's keys
+			   (c, s), the others "accept() waits...", or "-". */
+			snprintf(k->prompt, sizeof k->prompt, _("lab: %s client  "
+			    "%s server  (client: %s, server: %s)"), c, s,
 			    busy[0] ? busy[0] : "-", busy[1] ? busy[1] : "-");
 		else
-			snprintf(k->prompt, sizeof k->prompt, "%s",
-			    _("lab: c client  s server  (then the call)"));
+			/* TRANSLATORS: %s are the lab's keys (c, s). */
+			snprintf(k->prompt, sizeof k->prompt, _("lab: %s client  "
+			    "%s server  (then the call)"), c, s);
 		return k->prompt;
 	}
 	if (busy[k->side] != NULL) {
-		snprintf(k->prompt, sizeof k->prompt, k->side == EV_CLIENT ?
-		    /* TRANSLATORS: %s is "recv() waits..."; Esc, c, s are
-		       keys. */
-		    _("client: %s, one call at a time (Esc, then s: the "
-		    "server)") :
-		    _("server: %s, one call at a time (Esc, then c: the "
-		    "client)"), busy[k->side]);
+		if (k->side == EV_CLIENT)
+			/* TRANSLATORS: %s is "recv() waits...", then the
+			   keys Esc and s. */
+			snprintf(k->prompt, sizeof k->prompt, _("client: %s, "
+			    "one call at a time (%s, then %s: the server)"),
+			    busy[k->side], esc, s);
+		else
+			/* TRANSLATORS: %s is "recv() waits...", then the
+			   keys Esc and c. */
+			snprintf(k->prompt, sizeof k->prompt, _("server: %s, "
+			    "one call at a time (%s, then %s: the client)"),
+			    busy[k->side], esc, c);
 		return k->prompt;
 	}
 	has = demo_lab_has(k->demo, k->side);
 	if (k->side == EV_SERVER && !(has & PEER_LAB_LISTENING))
-		offer = "l listen  u SO_REUSEADDR";
+		o = CMD_LAB_O_LISTEN;
 	else if (k->side == EV_SERVER && !(has & PEER_LAB_CONN))
-		offer = "a accept  x close";
+		o = CMD_LAB_O_ACCEPT;
 	else if (k->side == EV_CLIENT && !((has & PEER_LAB_CONN) &&
 	    (has & PEER_LAB_USED)))
-		offer = "c connect  y TCP_NODELAY";
+		o = CMD_LAB_O_CONNECT;
 	else
-		offer = "s send  r recv  w shutdown  x close  ! abort";
-	snprintf(k->prompt, sizeof k->prompt, k->side == EV_CLIENT ?
-	    /* TRANSLATORS: %s lists the calls that make sense now, as
-	       keys ("c connect"), kept as they are; then every call key
-	       (synfin(1), LAB KEYS), and Esc. */
-	    _("client: %s | l c a s r w R B x ! u o y, Esc") :
-	    _("server: %s | l c a s r w R B x ! u o y, Esc"), offer);
+		o = CMD_LAB_O_CONN;
+	offer[0] = all[0] = '\0';
+	for (i = 0; i < 6 && cmd_lab_offers[o][i].key != UI_K_NONE; i++) {
+		n = strlen(offer);
+		snprintf(offer + n, sizeof offer - n, "%s%s %s", i ? "  " : "",
+		    cmd_lab_kn(cmd_lab_offers[o][i].key, name, sizeof name),
+		    cmd_lab_offers[o][i].what);
+	}
+	for (i = 0; i < sizeof cmd_lab_calls / sizeof cmd_lab_calls[0]; i++) {
+		n = strlen(all);
+		snprintf(all + n, sizeof all - n, "%s%s", i ? " " : "",
+		    cmd_lab_kn(cmd_lab_calls[i].key, name, sizeof name));
+	}
+	if (k->side == EV_CLIENT)
+		/* TRANSLATORS: the calls that make sense now, as keys ("c
+		   connect"), kept as they are; then every call key
+		   (synfin(1), LAB KEYS), and the key back (Esc). */
+		snprintf(k->prompt, sizeof k->prompt, _("client: %s | %s, %s"),
+		    offer, all, esc);
+	else
+		/* TRANSLATORS: as "client: %s | %s, %s". */
+		snprintf(k->prompt, sizeof k->prompt, _("server: %s | %s, %s"),
+		    offer, all, esc);
 	return k->prompt;
 }
 
