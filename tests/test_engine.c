@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "engine.h"
-#include "pktbuild.h"
+#include "fixture.h"
 
 #define REC_MAX	64
 
@@ -55,8 +55,7 @@ struct rec {
 
 static struct rec R;
 static struct engine *E;
-static uint64_t frame;
-static int64_t now;
+static struct fixture fx;
 
 static void
 rec_emit(struct sink *s, const struct ev *e)
@@ -157,8 +156,10 @@ setup(void)
 	memset(&R, 0, sizeof R);
 	R.sink.emit = rec_emit;
 	E = engine_new(NULL, &R.sink);
-	frame = 0;
-	now = 1700000000LL * 1000000000LL;
+	/* 10.0.0.1:40000 (CLI) and 10.0.0.2:80 (SRV), frames 1 ms apart. */
+	fixture_init(&fx, E);
+	fx.now = 1700000000LL * 1000000000LL;
+	fx.win = 1000;
 }
 
 static void
@@ -169,53 +170,16 @@ teardown(void)
 
 TestSuite(engine, .init = setup, .fini = teardown);
 
-#define CLI	'c'
-#define SRV	's'
+#define CLI	true
+#define SRV	false
 #define CISN	1000U
 #define SISN	5000U
-
-/* One TCP segment between 10.0.0.1:40000 (c) and 10.0.0.2:80 (s). */
-static void
-seg_full(char who, uint16_t flags, uint32_t seq, uint32_t ack, size_t len,
-    uint16_t win, const uint8_t *opts, size_t optlen)
-{
-	uint8_t buf[PB_MAX];
-	struct pb_tcp t = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = who == CLI ? "10.0.0.1" : "10.0.0.2",
-		    .dst = who == CLI ? "10.0.0.2" : "10.0.0.1" },
-		.sport = who == CLI ? 40000 : 80,
-		.dport = who == CLI ? 80 : 40000,
-		.seq = seq, .ack = ack, .flags = flags, .win = win,
-		.win_zero = win == 0,
-		.opts = opts, .optlen = optlen, .paylen = len,
-	};
-	size_t n = pb_tcp(buf, sizeof buf, &t);
-
-	cr_assert_gt(n, 0);
-	now += 1000000;		/* 1 ms apart */
-	engine_frame(E, ++frame, now, DEC_LT_RAW, buf, n, n);
-}
-
-static void
-seg(char who, uint16_t flags, uint32_t seq, uint32_t ack, size_t len)
-{
-	seg_full(who, flags, seq, ack, len, 1000, NULL, 0);
-}
 
 #define A	TCP_ACK
 #define S	TCP_SYN
 #define F	TCP_FIN
 #define P	TCP_PSH
 #define RST	TCP_RST
-
-static void
-handshake(uint32_t c, uint32_t s)
-{
-	seg(CLI, S, c, 0, 0);
-	seg(SRV, S | A, s, c + 1, 0);
-	seg(CLI, A, c + 1, s + 1, 0);
-}
 
 static void
 paths_are(const char *client, const char *server)
@@ -229,13 +193,13 @@ paths_are(const char *client, const char *server)
 
 Test(engine, normal_open_and_four_way_close)
 {
-	handshake(CISN, SISN);
-	seg(CLI, P | A, CISN + 1, SISN + 1, 5);
-	seg(SRV, A, SISN + 1, CISN + 6, 0);
-	seg(CLI, F | A, CISN + 6, SISN + 1, 0);
-	seg(SRV, A, SISN + 1, CISN + 7, 0);
-	seg(SRV, F | A, SISN + 1, CISN + 7, 0);
-	seg(CLI, A, CISN + 7, SISN + 2, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, P | A, CISN + 1, SISN + 1, 5);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 6, 0);
+	fixture_seg(&fx, CLI, F | A, CISN + 6, SISN + 1, 0);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 7, 0);
+	fixture_seg(&fx, SRV, F | A, SISN + 1, CISN + 7, 0);
+	fixture_seg(&fx, CLI, A, CISN + 7, SISN + 2, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT",
 	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
 	cr_assert_str_eq(R.why[0], "active_open synack_received active_close "
@@ -250,35 +214,35 @@ Test(engine, normal_open_and_four_way_close)
 
 Test(engine, three_segment_close_piggybacks_the_ack)
 {
-	handshake(CISN, SISN);
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
-	seg(SRV, F | A, SISN + 1, CISN + 2, 0);
-	seg(CLI, A, CISN + 2, SISN + 2, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, SRV, F | A, SISN + 1, CISN + 2, 0);
+	fixture_seg(&fx, CLI, A, CISN + 2, SISN + 2, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT",
 	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
 }
 
 Test(engine, server_closes_first)
 {
-	handshake(CISN, SISN);
-	seg(SRV, F | A, SISN + 1, CISN + 1, 0);
-	seg(CLI, F | A, CISN + 1, SISN + 2, 0);
-	seg(SRV, A, SISN + 2, CISN + 2, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, SRV, F | A, SISN + 1, CISN + 1, 0);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 2, 0);
+	fixture_seg(&fx, SRV, A, SISN + 2, CISN + 2, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED",
 	    "LISTEN SYN_RECEIVED ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT");
 }
 
 Test(engine, half_close_lets_data_flow_after_a_fin)
 {
-	handshake(CISN, SISN);
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
-	seg(SRV, A, SISN + 1, CISN + 2, 0);
-	seg(SRV, P | A, SISN + 1, CISN + 2, 100);
-	seg(CLI, A, CISN + 2, SISN + 101, 0);
-	seg(SRV, P | A, SISN + 101, CISN + 2, 100);
-	seg(CLI, A, CISN + 2, SISN + 201, 0);
-	seg(SRV, F | A, SISN + 201, CISN + 2, 0);
-	seg(CLI, A, CISN + 2, SISN + 202, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 2, 0);
+	fixture_seg(&fx, SRV, P | A, SISN + 1, CISN + 2, 100);
+	fixture_seg(&fx, CLI, A, CISN + 2, SISN + 101, 0);
+	fixture_seg(&fx, SRV, P | A, SISN + 101, CISN + 2, 100);
+	fixture_seg(&fx, CLI, A, CISN + 2, SISN + 201, 0);
+	fixture_seg(&fx, SRV, F | A, SISN + 201, CISN + 2, 0);
+	fixture_seg(&fx, CLI, A, CISN + 2, SISN + 202, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT",
 	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
 	cr_assert_eq(R.sum[0].bytes_s2c, 200);
@@ -287,10 +251,10 @@ Test(engine, half_close_lets_data_flow_after_a_fin)
 
 Test(engine, simultaneous_open)
 {
-	seg(CLI, S, CISN, 0, 0);
-	seg(SRV, S, SISN, 0, 0);
-	seg(CLI, S | A, CISN, SISN + 1, 0);
-	seg(SRV, S | A, SISN, CISN + 1, 0);
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);
+	fixture_seg(&fx, SRV, S, SISN, 0, 0);
+	fixture_seg(&fx, CLI, S | A, CISN, SISN + 1, 0);
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);
 	/* The side seen second looked like a listener until it sent a
 	 * bare SYN (RFC 9293 figure 5: LISTEN -> snd SYN -> SYN_SENT).  The
 	 * client's SYN, captured before that, reached it only after: its
@@ -302,12 +266,12 @@ Test(engine, simultaneous_open)
 
 Test(engine, simultaneous_close_goes_through_closing)
 {
-	handshake(CISN, SISN);
+	fixture_handshake(&fx, CISN, SISN);
 	/* Both FINs left before either arrived: neither acks the other. */
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
-	seg(SRV, F | A, SISN + 1, CISN + 1, 0);
-	seg(CLI, A, CISN + 2, SISN + 2, 0);
-	seg(SRV, A, SISN + 2, CISN + 2, 0);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, SRV, F | A, SISN + 1, CISN + 1, 0);
+	fixture_seg(&fx, CLI, A, CISN + 2, SISN + 2, 0);
+	fixture_seg(&fx, SRV, A, SISN + 2, CISN + 2, 0);
 	/* The server's FIN does not ack the client's: it left before the
 	 * server processed that FIN, so the server went FIN_WAIT_1 ->
 	 * CLOSING as the kernel traced, never CLOSE_WAIT. */
@@ -324,11 +288,12 @@ Test(engine, simultaneous_close_goes_through_closing)
 
 Test(engine, crossing_fins_server_first_on_the_wire)
 {
-	handshake(CISN, SISN);
-	seg(SRV, F | A, SISN + 1, CISN + 1, 0);		/* 4 */
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);		/* 5: no ack of 4 */
-	seg(SRV, A, SISN + 2, CISN + 2, 0);
-	seg(CLI, A, CISN + 2, SISN + 2, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, SRV, F | A, SISN + 1, CISN + 1, 0);		/* 4 */
+	/* 5: no ack of 4 */
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, SRV, A, SISN + 2, CISN + 2, 0);
+	fixture_seg(&fx, CLI, A, CISN + 2, SISN + 2, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT",
 	    "LISTEN SYN_RECEIVED ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT");
 	cr_assert_str_eq(R.cause[0], "1 2 5 4 6");
@@ -337,10 +302,10 @@ Test(engine, crossing_fins_server_first_on_the_wire)
 
 Test(engine, a_fin_that_acks_the_other_is_a_passive_close)
 {
-	handshake(CISN, SISN);
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
-	seg(SRV, F | A, SISN + 1, CISN + 2, 0);		/* acks the FIN */
-	seg(CLI, A, CISN + 2, SISN + 2, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, SRV, F | A, SISN + 1, CISN + 2, 0); /* acks the FIN */
+	fixture_seg(&fx, CLI, A, CISN + 2, SISN + 2, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 "
 	    "TIME_WAIT", "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK "
 	    "CLOSED");
@@ -348,12 +313,12 @@ Test(engine, a_fin_that_acks_the_other_is_a_passive_close)
 
 Test(engine, lost_synack_is_not_processed_and_never_undone)
 {
-	seg(CLI, S, CISN, 0, 0);			/* 1 */
-	seg(SRV, S | A, SISN, CISN + 1, 0);		/* 2: lost */
-	seg(CLI, S, CISN, 0, 0);			/* 3: SYN again */
-	seg(SRV, S | A, SISN, CISN + 1, 0);		/* 4 */
-	seg(CLI, A, CISN + 1, SISN + 1, 0);		/* 5 */
-	seg(SRV, A, SISN + 1, CISN + 1, 0);
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);			/* 1 */
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);	/* 2: lost */
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);	/* 3: SYN again */
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);		/* 4 */
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 0);		/* 5 */
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 1, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED",
 	    "LISTEN SYN_RECEIVED ESTABLISHED");
 	cr_assert_str_eq(R.cause[0], "1 4");
@@ -369,10 +334,10 @@ Test(engine, reordered_handshake_synack_processed_after_all)
 	/* The SYN sent again was captured after the SYN-ACK it crossed;
 	 * the client's ACK, with no other SYN-ACK, shows it processed
 	 * that one. */
-	seg(CLI, S, CISN, 0, 0);
-	seg(SRV, S | A, SISN, CISN + 1, 0);		/* 2 */
-	seg(CLI, S, CISN, 0, 0);			/* 3 */
-	seg(CLI, A, CISN + 1, SISN + 1, 0);		/* 4 */
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);		/* 2 */
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);			/* 3 */
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 0);		/* 4 */
 	paths_are("CLOSED SYN_SENT ESTABLISHED",
 	    "LISTEN SYN_RECEIVED ESTABLISHED");
 	cr_assert_str_eq(R.cause[0], "1 2");
@@ -381,11 +346,11 @@ Test(engine, reordered_handshake_synack_processed_after_all)
 
 Test(engine, lost_syn_is_not_processed)
 {
-	seg(CLI, S, CISN, 0, 0);			/* 1: lost */
-	seg(CLI, S, CISN, 0, 0);			/* 2 */
-	seg(SRV, S | A, SISN, CISN + 1, 0);
-	seg(CLI, A, CISN + 1, SISN + 1, 0);
-	seg(SRV, A, SISN + 1, CISN + 1, 0);
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);			/* 1: lost */
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);			/* 2 */
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 1, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED",
 	    "LISTEN SYN_RECEIVED ESTABLISHED");
 	cr_assert_eq(R.nunproc, 1);
@@ -397,11 +362,11 @@ Test(engine, lost_syn_is_not_processed)
 
 Test(engine, lost_fin_moves_the_receiver_on_its_copy)
 {
-	handshake(CISN, SISN);
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);		/* 4: lost */
-	seg(SRV, A, SISN + 1, CISN + 1, 0);		/* 5: no ack of it */
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);		/* 6 */
-	seg(SRV, A, SISN + 1, CISN + 2, 0);		/* 7 */
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);	/* 4: lost */
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 1, 0); /* 5: no ack of it */
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);		/* 6 */
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 2, 0);		/* 7 */
 	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2",
 	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT");
 	cr_assert_str_eq(R.cause[1], "2 3 6");
@@ -412,12 +377,12 @@ Test(engine, lost_fin_moves_the_receiver_on_its_copy)
 
 Test(engine, lost_data_changes_no_state)
 {
-	handshake(CISN, SISN);
-	seg(CLI, P | A, CISN + 1, SISN + 1, 100);	/* lost */
-	seg(CLI, P | A, CISN + 101, SISN + 1, 100);
-	seg(SRV, A, SISN + 1, CISN + 1, 0);		/* dup ACK */
-	seg(CLI, P | A, CISN + 1, SISN + 1, 100);	/* again */
-	seg(SRV, A, SISN + 1, CISN + 201, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, P | A, CISN + 1, SISN + 1, 100);	/* lost */
+	fixture_seg(&fx, CLI, P | A, CISN + 101, SISN + 1, 100);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 1, 0);	/* dup ACK */
+	fixture_seg(&fx, CLI, P | A, CISN + 1, SISN + 1, 100);	/* again */
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 201, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED",
 	    "LISTEN SYN_RECEIVED ESTABLISHED");
 	cr_assert_eq(R.nunproc, 0);
@@ -425,12 +390,12 @@ Test(engine, lost_data_changes_no_state)
 
 Test(engine, last_ack_lost_before_the_socket)
 {
-	handshake(CISN, SISN);
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);		/* 4 */
-	seg(SRV, F | A, SISN + 1, CISN + 2, 0);		/* 5 */
-	seg(CLI, A, CISN + 2, SISN + 2, 0);		/* 6: dropped */
-	seg(SRV, F | A, SISN + 1, CISN + 2, 0);		/* 7: FIN again */
-	seg(CLI, A, CISN + 2, SISN + 2, 0);		/* 8 */
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);		/* 4 */
+	fixture_seg(&fx, SRV, F | A, SISN + 1, CISN + 2, 0);		/* 5 */
+	fixture_seg(&fx, CLI, A, CISN + 2, SISN + 2, 0);	/* 6: dropped */
+	fixture_seg(&fx, SRV, F | A, SISN + 1, CISN + 2, 0); /* 7: FIN again */
+	fixture_seg(&fx, CLI, A, CISN + 2, SISN + 2, 0);		/* 8 */
 	paths_are("CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 "
 	    "TIME_WAIT", "LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK "
 	    "CLOSED");
@@ -444,11 +409,11 @@ Test(engine, last_ack_lost_before_the_socket)
 
 Test(engine, live_silence_decides_after_200_ms_replay_never)
 {
-	handshake(CISN, SISN);
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);		/* 4 */
-	engine_tick(E, now + 150000000LL);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);		/* 4 */
+	engine_tick(E, fx.now + 150000000LL);
 	cr_assert_str_eq(R.path[1], "LISTEN SYN_RECEIVED", "%s", R.path[1]);
-	engine_tick(E, now + 200000000LL);
+	engine_tick(E, fx.now + 200000000LL);
 	cr_assert_str_eq(R.path[1], "LISTEN SYN_RECEIVED ESTABLISHED "
 	    "CLOSE_WAIT", "%s", R.path[1]);
 	cr_assert_str_eq(R.cause[1], "2 3 4");
@@ -456,8 +421,8 @@ Test(engine, live_silence_decides_after_200_ms_replay_never)
 
 Test(engine, refused_connection_leaves_server_closed)
 {
-	seg(CLI, S, CISN, 0, 0);
-	seg(SRV, RST | A, 0, CISN + 1, 0);
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);
+	fixture_seg(&fx, SRV, RST | A, 0, CISN + 1, 0);
 	paths_are("CLOSED SYN_SENT CLOSED", "");
 	cr_assert_str_eq(R.why[0], "active_open refused");
 	cr_assert_eq(R.sum[0].server_state, TCP_ST_CLOSED);
@@ -466,9 +431,9 @@ Test(engine, refused_connection_leaves_server_closed)
 
 Test(engine, rst_abort_closes_both)
 {
-	handshake(CISN, SISN);
-	seg(CLI, P | A, CISN + 1, SISN + 1, 10);
-	seg(CLI, RST | A, CISN + 11, SISN + 1, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, P | A, CISN + 1, SISN + 1, 10);
+	fixture_seg(&fx, CLI, RST | A, CISN + 11, SISN + 1, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED CLOSED",
 	    "LISTEN SYN_RECEIVED ESTABLISHED CLOSED");
 	cr_assert_str_eq(R.why[1], "passive_open handshake_acked "
@@ -477,8 +442,8 @@ Test(engine, rst_abort_closes_both)
 
 Test(engine, rst_outside_the_window_is_ignored)
 {
-	handshake(CISN, SISN);
-	seg(CLI, RST, CISN + 1 + 5000000, 0, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, RST, CISN + 1 + 5000000, 0, 0);
 	cr_assert(R.an[3] & AN_RST_IGNORED);
 	cr_assert(R.an[3] & AN_NOT_PROCESSED);
 	paths_are("CLOSED SYN_SENT ESTABLISHED",
@@ -487,8 +452,9 @@ Test(engine, rst_outside_the_window_is_ignored)
 
 Test(engine, rst_in_syn_sent_needs_an_ack_of_our_syn)
 {
-	seg(CLI, S, CISN, 0, 0);
-	seg(SRV, RST | A, 0, CISN + 77, 0);	/* acks nothing we sent */
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);
+	/* acks nothing we sent */
+	fixture_seg(&fx, SRV, RST | A, 0, CISN + 77, 0);
 	cr_assert(R.an[1] & AN_RST_IGNORED);
 	paths_are("CLOSED SYN_SENT", "");
 }
@@ -528,19 +494,19 @@ ParameterizedTest(struct rst_case *c, engine, rst_in_every_state)
 {
 	uint32_t sseq = SISN + 1;
 
-	seg(CLI, S, CISN, 0, 0);
-	seg(SRV, S | A, SISN, CISN + 1, 0);
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);
 	if (c->nsetup >= 1)
-		seg(CLI, A, CISN + 1, SISN + 1, 0);
+		fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 0);
 	if (c->nsetup >= 2)
-		seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+		fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);
 	if (c->nsetup >= 3)
-		seg(SRV, A, SISN + 1, CISN + 2, 0);
+		fixture_seg(&fx, SRV, A, SISN + 1, CISN + 2, 0);
 	if (c->nsetup >= 4) {
-		seg(SRV, F | A, SISN + 1, CISN + 2, 0);
+		fixture_seg(&fx, SRV, F | A, SISN + 1, CISN + 2, 0);
 		sseq++;
 	}
-	seg(SRV, RST, sseq, 0, 0);
+	fixture_seg(&fx, SRV, RST, sseq, 0, 0);
 	engine_finish(E);
 	cr_assert_str_eq(R.path[0], c->client, "%s: client %s", c->label,
 	    R.path[0]);
@@ -550,13 +516,13 @@ ParameterizedTest(struct rst_case *c, engine, rst_in_every_state)
 
 Test(engine, retransmitted_syn_synack_and_fin_change_nothing)
 {
-	seg(CLI, S, CISN, 0, 0);
-	seg(CLI, S, CISN, 0, 0);
-	seg(SRV, S | A, SISN, CISN + 1, 0);
-	seg(SRV, S | A, SISN, CISN + 1, 0);
-	seg(CLI, A, CISN + 1, SISN + 1, 0);
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);
 	cr_assert(R.an[1] & AN_RETRANSMISSION, "SYN again: %x", R.an[1]);
 	cr_assert(R.an[3] & AN_RETRANSMISSION, "SYN-ACK again: %x", R.an[3]);
 	cr_assert(R.an[6] & AN_RETRANSMISSION, "FIN again: %x", R.an[6]);
@@ -568,15 +534,16 @@ Test(engine, retransmitted_syn_synack_and_fin_change_nothing)
 
 Test(engine, data_retransmission_and_duplicate_acks)
 {
-	handshake(CISN, SISN);
-	seg(CLI, A, CISN + 1, SISN + 1, 100);
-	seg(CLI, A, CISN + 101, SISN + 1, 100);		/* lost on the way */
-	seg(CLI, A, CISN + 201, SISN + 1, 100);
-	seg(SRV, A, SISN + 1, CISN + 101, 0);
-	seg(SRV, A, SISN + 1, CISN + 101, 0);
-	seg(SRV, A, SISN + 1, CISN + 101, 0);
-	now += 500000000;				/* an RTO later */
-	seg(CLI, A, CISN + 101, SISN + 1, 100);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 100);
+	/* lost on the way */
+	fixture_seg(&fx, CLI, A, CISN + 101, SISN + 1, 100);
+	fixture_seg(&fx, CLI, A, CISN + 201, SISN + 1, 100);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 101, 0);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 101, 0);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 101, 0);
+	fx.now += 500000000;				/* an RTO later */
+	fixture_seg(&fx, CLI, A, CISN + 101, SISN + 1, 100);
 	cr_assert(R.an[7] & AN_DUP_ACK);
 	cr_assert(R.an[8] & AN_DUP_ACK);
 	cr_assert(R.an[9] & AN_RETRANSMISSION, "an %x", R.an[9]);
@@ -585,15 +552,15 @@ Test(engine, data_retransmission_and_duplicate_acks)
 
 Test(engine, fast_retransmission_follows_dup_acks)
 {
-	handshake(CISN, SISN);
-	seg(CLI, A, CISN + 1, SISN + 1, 100);
-	seg(CLI, A, CISN + 201, SISN + 1, 100);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 100);
+	fixture_seg(&fx, CLI, A, CISN + 201, SISN + 1, 100);
 	cr_assert(R.an[4] & AN_LOST_SEGMENT);
-	seg(SRV, A, SISN + 1, CISN + 101, 0);
-	seg(SRV, A, SISN + 1, CISN + 101, 0);
-	seg(SRV, A, SISN + 1, CISN + 101, 0);
-	now += 5000000;
-	seg(CLI, A, CISN + 101, SISN + 1, 100);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 101, 0);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 101, 0);
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 101, 0);
+	fx.now += 5000000;
+	fixture_seg(&fx, CLI, A, CISN + 101, SISN + 1, 100);
 	cr_assert(R.an[8] & AN_FAST_RETRANSMISSION, "an %x", R.an[8]);
 }
 
@@ -601,9 +568,10 @@ Test(engine, fast_open_data_on_the_syn)
 {
 	static const uint8_t tfo[] = { 34, 10, 1, 2, 3, 4, 5, 6, 7, 8 };
 
-	seg_full(CLI, S, CISN, 0, 20, 1000, tfo, sizeof tfo);
-	seg(SRV, S | A, SISN, CISN + 21, 0);
-	seg(CLI, A, CISN + 21, SISN + 1, 0);
+	fixture_tcp(&fx, CLI, &(struct pb_tcp){ .flags = S, .seq = CISN,
+	    .paylen = 20, .opts = tfo, .optlen = sizeof tfo });
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 21, 0);
+	fixture_seg(&fx, CLI, A, CISN + 21, SISN + 1, 0);
 	paths_are("CLOSED SYN_SENT ESTABLISHED",
 	    "LISTEN SYN_RECEIVED ESTABLISHED");
 	cr_assert_eq(R.sum[0].completeness, 1 | 2 | 4 | 8);
@@ -612,9 +580,9 @@ Test(engine, fast_open_data_on_the_syn)
 
 Test(engine, keep_alive_changes_no_state)
 {
-	handshake(CISN, SISN);
-	seg(CLI, A, CISN, SISN + 1, 0);		/* snd_una - 1 */
-	seg(SRV, A, SISN + 1, CISN + 1, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, A, CISN, SISN + 1, 0);	/* snd_una - 1 */
+	fixture_seg(&fx, SRV, A, SISN + 1, CISN + 1, 0);
 	cr_assert(R.an[3] & AN_KEEP_ALIVE, "an %x", R.an[3]);
 	cr_assert_not(R.an[3] & AN_RETRANSMISSION);
 	paths_are("CLOSED SYN_SENT ESTABLISHED",
@@ -623,11 +591,14 @@ Test(engine, keep_alive_changes_no_state)
 
 Test(engine, zero_window_and_window_update)
 {
-	handshake(CISN, SISN);
-	seg(CLI, A, CISN + 1, SISN + 1, 100);
-	seg_full(SRV, A, SISN + 1, CISN + 101, 0, 0, NULL, 0);
-	seg_full(SRV, A, SISN + 1, CISN + 101, 0, 0, NULL, 0);
-	seg_full(SRV, A, SISN + 1, CISN + 101, 0, 2000, NULL, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 100);
+	fixture_tcp(&fx, SRV, &(struct pb_tcp){ .flags = A, .seq = SISN + 1,
+	    .ack = CISN + 101, .win_zero = true });
+	fixture_tcp(&fx, SRV, &(struct pb_tcp){ .flags = A, .seq = SISN + 1,
+	    .ack = CISN + 101, .win_zero = true });
+	fixture_tcp(&fx, SRV, &(struct pb_tcp){ .flags = A, .seq = SISN + 1,
+	    .ack = CISN + 101, .win = 2000 });
 	cr_assert(R.an[4] & AN_ZERO_WINDOW);
 	cr_assert(R.an[6] & AN_WINDOW_UPDATE, "an %x", R.an[6]);
 }
@@ -635,11 +606,11 @@ Test(engine, zero_window_and_window_update)
 Test(engine, mid_stream_flow_guesses_roles_by_port)
 {
 	/* First seen: the server's data. */
-	seg(SRV, P | A, SISN + 1, CISN + 1, 50);
-	seg(CLI, A, CISN + 1, SISN + 51, 0);
-	seg(CLI, F | A, CISN + 1, SISN + 51, 0);
-	seg(SRV, F | A, SISN + 51, CISN + 2, 0);
-	seg(CLI, A, CISN + 2, SISN + 52, 0);
+	fixture_seg(&fx, SRV, P | A, SISN + 1, CISN + 1, 50);
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 51, 0);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 51, 0);
+	fixture_seg(&fx, SRV, F | A, SISN + 51, CISN + 2, 0);
+	fixture_seg(&fx, CLI, A, CISN + 2, SISN + 52, 0);
 	cr_assert(R.guessed[0]);
 	cr_assert_str_eq(R.cport[0], "40000");
 	cr_assert_eq(R.rseq[0], 1, "first seq of a direction is 1, got %u",
@@ -650,8 +621,8 @@ Test(engine, mid_stream_flow_guesses_roles_by_port)
 
 Test(engine, synack_first_knows_the_roles)
 {
-	seg(SRV, S | A, SISN, CISN + 1, 0);
-	seg(CLI, A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 0);
 	cr_assert_not(R.guessed[0]);
 	cr_assert_str_eq(R.cport[0], "40000");
 	paths_are("SYN_SENT ESTABLISHED", "LISTEN SYN_RECEIVED ESTABLISHED");
@@ -659,10 +630,10 @@ Test(engine, synack_first_knows_the_roles)
 
 Test(engine, new_syn_on_a_closed_tuple_starts_a_new_connection)
 {
-	handshake(CISN, SISN);
-	seg(CLI, RST | A, CISN + 1, SISN + 1, 0);
-	seg(CLI, S, CISN + 100000, 0, 0);		/* port reuse */
-	seg(SRV, S | A, SISN + 7, CISN + 100001, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, RST | A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, CLI, S, CISN + 100000, 0, 0);		/* port reuse */
+	fixture_seg(&fx, SRV, S | A, SISN + 7, CISN + 100001, 0);
 	engine_finish(E);
 	cr_assert_eq(R.nconn, 2);
 	cr_assert_eq(R.nsum, 2);
@@ -674,9 +645,9 @@ Test(engine, new_syn_on_a_closed_tuple_starts_a_new_connection)
 
 Test(engine, the_same_syn_again_is_not_a_new_connection)
 {
-	seg(CLI, S, CISN, 0, 0);
-	seg(SRV, RST | A, 0, CISN + 1, 0);
-	seg(CLI, S, CISN, 0, 0);
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);
+	fixture_seg(&fx, SRV, RST | A, 0, CISN + 1, 0);
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);
 	engine_finish(E);
 	cr_assert_eq(R.nconn, 1);
 }
@@ -685,12 +656,12 @@ Test(engine, sequence_numbers_wrap_at_2_to_the_32)
 {
 	uint32_t c = 0xFFFFFFF0U, s = 0xFFFFFFFFU;
 
-	handshake(c, s);
-	seg(CLI, A, c + 1, s + 1, 100);			/* crosses 2^32 */
-	seg(SRV, A, s + 1, c + 101, 0);
-	seg(CLI, F | A, c + 101, s + 1, 0);
-	seg(SRV, F | A, s + 1, c + 102, 0);
-	seg(CLI, A, c + 102, s + 2, 0);
+	fixture_handshake(&fx, c, s);
+	fixture_seg(&fx, CLI, A, c + 1, s + 1, 100);	/* crosses 2^32 */
+	fixture_seg(&fx, SRV, A, s + 1, c + 101, 0);
+	fixture_seg(&fx, CLI, F | A, c + 101, s + 1, 0);
+	fixture_seg(&fx, SRV, F | A, s + 1, c + 102, 0);
+	fixture_seg(&fx, CLI, A, c + 102, s + 2, 0);
 	cr_assert_eq(R.rseq[3], 1);
 	cr_assert_eq(R.rack[4], 101);
 	cr_assert_eq(R.an[3], 0, "no analysis at the wrap: %x", R.an[3]);
@@ -702,38 +673,22 @@ Test(engine, window_is_scaled_when_both_syns_agree)
 {
 	static const uint8_t ws7[] = { 1, 3, 3, 7 };
 
-	seg_full(CLI, S, CISN, 0, 0, 1000, ws7, sizeof ws7);
-	seg_full(SRV, S | A, SISN, CISN + 1, 0, 1000, ws7, sizeof ws7);
-	seg(CLI, A, CISN + 1, SISN + 1, 0);
+	fixture_tcp(&fx, CLI, &(struct pb_tcp){ .flags = S, .seq = CISN,
+	    .opts = ws7, .optlen = sizeof ws7 });
+	fixture_tcp(&fx, SRV, &(struct pb_tcp){ .flags = S | A, .seq = SISN,
+	    .ack = CISN + 1, .opts = ws7, .optlen = sizeof ws7 });
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 0);
 	cr_assert_eq(R.win[0], 1000, "a SYN's window is never scaled");
 	cr_assert_eq(R.win[2], 1000 << 7);
 }
 
-static void
-udp(char who, size_t len)
-{
-	uint8_t buf[PB_MAX];
-	struct pb_udp u = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = who == CLI ? "10.0.0.1" : "10.0.0.2",
-		    .dst = who == CLI ? "10.0.0.2" : "10.0.0.1" },
-		.sport = who == CLI ? 40000 : 53,
-		.dport = who == CLI ? 53 : 40000, .paylen = len,
-	};
-	size_t n = pb_udp(buf, sizeof buf, &u);
-
-	cr_assert_gt(n, 0);
-	now += 1000000;
-	engine_frame(E, ++frame, now, DEC_LT_RAW, buf, n, n);
-}
-
 Test(engine, udp_replies_pair_with_requests_in_order)
 {
-	udp(CLI, 10);
-	udp(CLI, 10);
-	udp(SRV, 20);
-	udp(SRV, 20);
-	udp(SRV, 20);
+	fixture_udp(&fx, CLI, 10);
+	fixture_udp(&fx, CLI, 10);
+	fixture_udp(&fx, SRV, 20);
+	fixture_udp(&fx, SRV, 20);
+	fixture_udp(&fx, SRV, 20);
 	engine_finish(E);
 	cr_assert_eq(R.nconn, 1);
 	cr_assert_eq(R.reply_to[2], 1);
@@ -745,7 +700,7 @@ Test(engine, udp_replies_pair_with_requests_in_order)
 
 Test(engine, udp_reply_first_guesses_the_well_known_port_as_server)
 {
-	udp(SRV, 20);
+	fixture_udp(&fx, SRV, 20);
 	engine_finish(E);
 	cr_assert(R.guessed[0]);
 	cr_assert_str_eq(R.cport[0], "40000");
@@ -753,27 +708,9 @@ Test(engine, udp_reply_first_guesses_the_well_known_port_as_server)
 
 Test(engine, icmp_port_unreachable_is_tied_to_its_datagram)
 {
-	uint8_t q[PB_MAX], buf[PB_MAX];
-	struct pb_udp u = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = "10.0.0.1", .dst = "10.0.0.2" },
-		.sport = 40000, .dport = 53, .paylen = 10,
-	};
-	size_t qn, n;
-	struct pb_icmp ic = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = "10.0.0.2", .dst = "10.0.0.1" },
-		.type = 3, .code = 3,
-	};
-
-	udp(CLI, 10);
-	udp(CLI, 10);
-	qn = pb_udp(q, sizeof q, &u);
-	ic.quote = q;
-	ic.quotelen = qn;
-	n = pb_icmp(buf, sizeof buf, &ic);
-	cr_assert_gt(n, 0);
-	engine_frame(E, ++frame, now, DEC_LT_RAW, buf, n, n);
+	fixture_udp(&fx, CLI, 10);
+	fixture_udp(&fx, CLI, 10);
+	fixture_icmp_unreach(&fx, 10);
 	cr_assert_eq(R.nicmp, 1);
 	cr_assert_eq(R.icmp_conn[0], 1);
 	cr_assert_eq(R.icmp_cause[0], 2);
@@ -783,9 +720,8 @@ Test(engine, malformed_frame_is_a_warning_and_the_next_is_read)
 {
 	static const uint8_t junk[] = { 0x45, 0x00, 0x00 };
 
-	engine_frame(E, ++frame, now, DEC_LT_RAW, junk, sizeof junk,
-	    sizeof junk);
-	handshake(CISN, SISN);
+	fixture_feed(&fx, junk, sizeof junk);
+	fixture_handshake(&fx, CISN, SISN);
 	engine_finish(E);
 	cr_assert_eq(R.nwarn, 1);
 	cr_assert_eq(R.nconn, 1);
@@ -795,24 +731,16 @@ Test(engine, malformed_frame_is_a_warning_and_the_next_is_read)
 Test(engine, flow_cap_evicts_the_least_recent_with_a_warning)
 {
 	struct engine_config cfg;
-	uint8_t buf[PB_MAX];
-	size_t n;
 	int i;
 
 	engine_free(E);
 	engine_config_default(&cfg);
 	cfg.max_flows = 4;
-	E = engine_new(&cfg, &R.sink);
+	fx.e = E = engine_new(&cfg, &R.sink);
+	fx.step = 1;
 	for (i = 0; i < 10; i++) {
-		struct pb_tcp t = {
-			.link = { .linktype = DEC_LT_RAW },
-			.ip = { .src = "10.0.0.1", .dst = "10.0.0.2" },
-			.sport = (uint16_t)(30000 + i), .dport = 80,
-			.seq = 1, .flags = TCP_SYN,
-		};
-
-		n = pb_tcp(buf, sizeof buf, &t);
-		engine_frame(E, ++frame, now + i, DEC_LT_RAW, buf, n, n);
+		fx.cport = (uint16_t)(30000 + i);
+		fixture_seg(&fx, CLI, TCP_SYN, 1, 0, 0);
 	}
 	cr_assert_eq(R.nwarn, 6);
 	cr_assert_eq(R.nsum, 6);
@@ -824,11 +752,11 @@ Test(engine, flow_cap_evicts_the_least_recent_with_a_warning)
 
 Test(engine, closed_conns_expire_after_the_linger)
 {
-	handshake(CISN, SISN);
-	seg(CLI, RST | A, CISN + 1, SISN + 1, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, CLI, RST | A, CISN + 1, SISN + 1, 0);
 	cr_assert_eq(R.nsum, 0);
-	now += 61LL * 1000000000LL;
-	udp(CLI, 1);		/* any later frame moves the clock */
+	fx.now += 61LL * 1000000000LL;
+	fixture_udp(&fx, CLI, 1);	/* any later frame moves the clock */
 	cr_assert_eq(R.nsum, 1, "summary once TIME_WAIT-like linger ends");
 }
 
@@ -838,19 +766,19 @@ filter_call(enum ev_side side, uint8_t filter)
 	struct ev_call call = { .side = side, .name = "setsockopt",
 	    .filter = filter };
 
-	now += 1000000;
-	engine_call(E, now, &call, 6, NULL, 0, NULL, 0);
+	fx.now += 1000000;
+	engine_call(E, fx.now, &call, 6, NULL, 0, NULL, 0);
 }
 
 Test(engine, segment_dropped_by_a_lessons_filter_moves_no_receiver)
 {
-	seg(CLI, S, CISN, 0, 0);
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);
 	filter_call(EV_CLIENT, EV_CALL_FILTER_DROP);
-	seg(SRV, S | A, SISN, CISN + 1, 0);		/* 2: dropped */
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);	/* 2: dropped */
 	filter_call(EV_CLIENT, EV_CALL_FILTER_LIFT);
-	seg(SRV, S | A, SISN, CISN + 1, 0);		/* 3 */
-	seg(CLI, S, CISN, 0, 0);			/* 4: crossed 3 */
-	seg(CLI, A, CISN + 1, SISN + 1, 0);		/* 5 */
+	fixture_seg(&fx, SRV, S | A, SISN, CISN + 1, 0);		/* 3 */
+	fixture_seg(&fx, CLI, S, CISN, 0, 0);	/* 4: crossed 3 */
+	fixture_seg(&fx, CLI, A, CISN + 1, SISN + 1, 0);		/* 5 */
 	paths_are("CLOSED SYN_SENT ESTABLISHED",
 	    "LISTEN SYN_RECEIVED ESTABLISHED");
 	cr_assert(R.an[1] & AN_NOT_PROCESSED);
@@ -883,13 +811,13 @@ kst(const char *local, uint16_t lport, const char *remote, uint16_t rport,
 	struct pkt_addr l, r;
 
 	cr_assert(kst_addr(local, &l) && kst_addr(remote, &r));
-	now += 1000;
-	engine_kstate(E, now, &l, lport, &r, rport, st, KSTATE_DIAG);
+	fx.now += 1000;
+	engine_kstate(E, fx.now, &l, lport, &r, rport, st, KSTATE_DIAG);
 }
 
 Test(engine, kstate_is_tied_to_its_endpoint_with_the_wire_state)
 {
-	handshake(CISN, SISN);
+	fixture_handshake(&fx, CISN, SISN);
 	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_ESTABLISHED);
 	kst("10.0.0.2", 80, "10.0.0.1", 40000, TCP_ST_ESTABLISHED);
 	cr_assert_eq(R.nkst, 2);
@@ -907,10 +835,10 @@ Test(engine, kstate_is_tied_to_its_endpoint_with_the_wire_state)
 
 Test(engine, kstate_reports_changes_only)
 {
-	handshake(CISN, SISN);
+	fixture_handshake(&fx, CISN, SISN);
 	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_ESTABLISHED);
 	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_ESTABLISHED);
-	seg(CLI, F | A, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, CLI, F | A, CISN + 1, SISN + 1, 0);
 	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_FIN_WAIT_1);
 	kst("10.0.0.1", 40000, "10.0.0.2", 80, TCP_ST_FIN_WAIT_1);
 	cr_assert_eq(R.nkst, 2);
@@ -919,7 +847,7 @@ Test(engine, kstate_reports_changes_only)
 
 Test(engine, kstate_of_an_unknown_socket_is_ignored)
 {
-	handshake(CISN, SISN);
+	fixture_handshake(&fx, CISN, SISN);
 	kst("10.0.0.1", 40001, "10.0.0.2", 80, TCP_ST_ESTABLISHED);
 	kst("10.0.0.9", 40000, "10.0.0.2", 80, TCP_ST_ESTABLISHED);
 	kst("10.0.0.1", 40000, "::1", 80, TCP_ST_ESTABLISHED);
@@ -930,13 +858,13 @@ Test(engine, kstate_sources_report_their_own_changes)
 {
 	struct pkt_addr l, r;
 
-	handshake(CISN, SISN);
+	fixture_handshake(&fx, CISN, SISN);
 	cr_assert(kst_addr("10.0.0.1", &l) && kst_addr("10.0.0.2", &r));
-	engine_kstate(E, now + 1, &l, 40000, &r, 80, TCP_ST_ESTABLISHED,
+	engine_kstate(E, fx.now + 1, &l, 40000, &r, 80, TCP_ST_ESTABLISHED,
 	    KSTATE_TRACE);
-	engine_kstate(E, now + 2, &l, 40000, &r, 80, TCP_ST_ESTABLISHED,
+	engine_kstate(E, fx.now + 2, &l, 40000, &r, 80, TCP_ST_ESTABLISHED,
 	    KSTATE_DIAG);
-	engine_kstate(E, now + 3, &l, 40000, &r, 80, TCP_ST_ESTABLISHED,
+	engine_kstate(E, fx.now + 3, &l, 40000, &r, 80, TCP_ST_ESTABLISHED,
 	    KSTATE_TRACE);
 	cr_assert_eq(R.nkst, 2);
 	cr_assert_eq(R.kst[0].source, KSTATE_TRACE);

@@ -23,87 +23,26 @@
 #include "engine.h"
 #include "fixture.h"
 #include "out.h"
-#include "pktbuild.h"
 #include "rows.h"
 #include "timeline.h"
 
-static struct timeline *tl;
-static struct engine *e;
-static uint64_t frame;
+static struct fixture fx;
 
+/* Frames built in memory: 10.0.0.1:1000 and 10.0.0.2:80, frame n at n ms. */
 static void
 setup(void)
 {
-	tl = timeline_new(0);
-	e = engine_new(NULL, timeline_sink(tl));
-	frame = 0;
+	fixture_open(&fx, 0, NULL);
+	fx.cport = 1000;
 }
 
 static void
 teardown(void)
 {
-	engine_free(e);
-	timeline_free(tl);
+	fixture_close(&fx);
 }
 
 TestSuite(export, .init = setup, .fini = teardown);
-
-/* ------------------------------------------------------------ inputs */
-
-/* A bundled classic pcap through the engine (no libpcap in tests). */
-static void
-load(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, name);
-	cr_assert_gt(fixture_pcap(e, path, &frame), 0, "%s", path);
-}
-
-static void
-seg(bool cli, uint16_t port, uint16_t flags, uint32_t seq, uint32_t ack,
-    size_t len)
-{
-	uint8_t buf[PB_MAX];
-	struct pb_tcp t = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
-		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
-		.sport = cli ? port : 80, .dport = cli ? 80 : port,
-		.seq = seq, .ack = ack, .flags = flags, .paylen = len,
-	};
-	size_t n = pb_tcp(buf, sizeof buf, &t);
-
-	frame++;
-	engine_frame(e, frame, (int64_t)frame * 1000000, DEC_LT_RAW, buf, n,
-	    n);
-}
-
-static void
-handshake(uint16_t port)
-{
-	seg(true, port, TCP_SYN, 100, 0, 0);
-	seg(false, port, TCP_SYN | TCP_ACK, 500, 101, 0);
-	seg(true, port, TCP_ACK, 101, 501, 0);
-}
-
-/* A socket call tied to the conn 10.0.0.1:port -> 10.0.0.2:80. */
-static void
-call(uint16_t port, const char *name, const char *args, int64_t ret)
-{
-	struct ev_call c = { .side = EV_CLIENT, .ret = ret };
-	struct pkt_addr a, b;
-
-	memset(&a, 0, sizeof a);
-	memset(&b, 0, sizeof b);
-	a.family = b.family = 4;
-	memcpy(a.a, (const uint8_t []){ 10, 0, 0, 1 }, 4);
-	memcpy(b.a, (const uint8_t []){ 10, 0, 0, 2 }, 4);
-	snprintf(c.name, sizeof c.name, "%s", name);
-	snprintf(c.args, sizeof c.args, "%s", args);
-	engine_call(e, (int64_t)frame * 1000000 + 500, &c, 6, &a, port, &b,
-	    80);
-}
 
 typedef int (*writer)(const struct timeline *, uint32_t, FILE *);
 
@@ -116,7 +55,7 @@ render(writer w, uint32_t id)
 	FILE *fp = open_memstream(&s, &n);
 
 	cr_assert_not_null(fp);
-	cr_assert_eq(w(tl, id, fp), 0);
+	cr_assert_eq(w(fx.tl, id, fp), 0);
 	fclose(fp);
 	return s;
 }
@@ -166,7 +105,7 @@ Test(export, ladder_draws_one_arrow_per_segment_with_both_states)
 	char *s, line[256];
 	const char *l, *bar;
 
-	load("handshake");
+	fixture_capture(&fx, "handshake");
 	s = render(out_ladder_write, 0);
 	cr_assert_eq(count(s, ">|") + count(s, "|<"), 10, "%s", s);
 	cr_assert_not_null(l = ladder_line(s, 1, line, sizeof line));
@@ -189,9 +128,10 @@ Test(export, ladder_is_ascii_whatever_a_call_names)
 	char *s;
 	const unsigned char *p;
 
-	handshake(1000);
-	call(1000, "send", "\xe4\xbd\xa0\xe5\xa5\xbd\x01", 6);
-	engine_finish(e);
+	fixture_handshake(&fx, 100, 500);
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "send",
+	    "\xe4\xbd\xa0\xe5\xa5\xbd\x01", 6);
+	engine_finish(fx.e);
 	s = render(out_ladder_write, 0);
 	for (p = (const unsigned char *)s; *p != '\0'; p++)
 		cr_assert(*p == '\n' || (*p >= 0x20 && *p < 0x7f),
@@ -206,7 +146,7 @@ Test(export, refused_server_is_closed_all_along_never_listen)
 	char *s, line[256];
 	const char *l;
 
-	load("refused");
+	fixture_capture(&fx, "refused");
 	s = render(out_ladder_write, 0);
 	cr_assert_not_null(l = ladder_line(s, 2, line, sizeof line));
 	cr_assert_not_null(strstr(l, "CLOSED |<"), "%s", l);
@@ -225,7 +165,7 @@ Test(export, icmp_error_goes_back_to_the_datagrams_sender)
 {
 	char *s;
 
-	load("udp-unreachable");
+	fixture_capture(&fx, "udp-unreachable");
 	s = render(out_ladder_write, 0);
 	cr_assert_not_null(strstr(s, "|<~~"), "%s", s);
 	/* Nothing had that port: no "server" socket to name. */
@@ -246,7 +186,7 @@ Test(export, mermaid_has_participants_a_message_per_segment_and_states)
 	char *s;
 	const char *syn, *note;
 
-	load("handshake");
+	fixture_capture(&fx, "handshake");
 	s = render(out_mermaid_write, 0);
 	cr_assert(strncmp(s, "```mermaid\nsequenceDiagram\n", 27) == 0, "%s",
 	    s);
@@ -270,9 +210,10 @@ Test(export, mermaid_escapes_what_its_parser_would_read_as_syntax)
 {
 	char *s;
 
-	handshake(1000);
-	call(1000, "send", "x;y#z:<&>%\"", 3);
-	engine_finish(e);
+	fixture_handshake(&fx, 100, 500);
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "send",
+	    "x;y#z:<&>%\"", 3);
+	engine_finish(fx.e);
 	s = render(out_mermaid_write, 0);
 	cr_assert_not_null(strstr(s, "    Note left of Client: send(x#59;y#35;"
 	    "z#58;#60;#38;#62;#37;#34;) = 3\n"), "%s", s);
@@ -287,12 +228,14 @@ Test(export, hostile_labels_match_their_golden_file)
 	size_t n;
 	FILE *fp;
 
-	handshake(1000);
-	call(1000, "send", "a;b#c:d<e>f&g\"h'i%%j`k{l}m[n]o|p\\q", 3);
-	call(1000, "close", "end; participant X", -1);
-	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501, 0);
-	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501, 0);	/* again */
-	engine_finish(e);
+	fixture_handshake(&fx, 100, 500);
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "send",
+	    "a;b#c:d<e>f&g\"h'i%%j`k{l}m[n]o|p\\q", 3);
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "close",
+	    "end; participant X", -1);
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, 101, 501, 0);
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, 101, 501, 0);	/* again */
+	engine_finish(fx.e);
 	s = render(out_mermaid_write, 0);
 	snprintf(path, sizeof path, "%s/../tests/golden/hostile.mermaid",
 	    CAPTURES);
@@ -355,7 +298,7 @@ svg_check_layout(const char *what)
 	struct out_svg_box *b;
 	size_t n, i, j;
 
-	n = out_svg_layout(tl, 0, &b);
+	n = out_svg_layout(fx.tl, 0, &b);
 	cr_assert_gt(n, 0);
 	for (i = 0; i < n; i++) {
 		if (b[i].kind != OUT_SVG_TEXT)
@@ -382,8 +325,8 @@ Test(export, svg_states_sit_beside_the_right_lifeline)
 	const struct out_svg_box *cl, *sl, *t, *arrow;
 	size_t n;
 
-	load("handshake");
-	n = out_svg_layout(tl, 0, &b);
+	fixture_capture(&fx, "handshake");
+	n = out_svg_layout(fx.tl, 0, &b);
 	cl = svg_find(b, n, OUT_SVG_LINE, "client lifeline", 0);
 	sl = svg_find(b, n, OUT_SVG_LINE, "server lifeline", 0);
 	cr_assert(cl != NULL && sl != NULL && cl->x < sl->x);
@@ -416,25 +359,26 @@ Test(export, svg_labels_never_overlap_in_any_bundled_capture)
 	for (i = 0; i < sizeof caps / sizeof caps[0]; i++) {
 		teardown();
 		setup();
-		load(caps[i]);
+		fixture_capture(&fx, caps[i]);
 		svg_check_layout(caps[i]);
 	}
 }
 
 Test(export, svg_labels_never_overlap_with_calls_notes_and_stacks)
 {
-	handshake(1000);
-	call(1000, "send", "a very long argument list that goes on and on "
+	fixture_handshake(&fx, 100, 500);
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "send",
+	    "a very long argument list that goes on and on "
 	    "and on", 3);
-	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501, 5);
-	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501, 5);	/* again */
-	seg(false, 1000, TCP_ACK, 501, 101, 0);
-	seg(false, 1000, TCP_ACK, 501, 101, 0);		/* dup ACK */
-	seg(true, 1000, TCP_FIN | TCP_ACK, 106, 501, 0);
-	seg(false, 1000, TCP_FIN | TCP_ACK, 501, 107, 0);
-	call(1000, "close", "", 0);
-	seg(true, 1000, TCP_ACK, 107, 502, 0);
-	engine_finish(e);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 101, 501, 5);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 101, 501, 5);	/* again */
+	fixture_seg(&fx, false, TCP_ACK, 501, 101, 0);
+	fixture_seg(&fx, false, TCP_ACK, 501, 101, 0);		/* dup ACK */
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, 106, 501, 0);
+	fixture_seg(&fx, false, TCP_FIN | TCP_ACK, 501, 107, 0);
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "close", "", 0);
+	fixture_seg(&fx, true, TCP_ACK, 107, 502, 0);
+	engine_finish(fx.e);
 	svg_check_layout("calls");
 }
 
@@ -442,10 +386,10 @@ Test(export, svg_marks_retransmissions_without_colour)
 {
 	char *s;
 
-	handshake(1000);
-	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501, 5);
-	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501, 5);
-	engine_finish(e);
+	fixture_handshake(&fx, 100, 500);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 101, 501, 5);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 101, 501, 5);
+	engine_finish(fx.e);
 	s = render(out_svg_write, 0);
 	cr_assert_eq(count(s, "stroke-dasharray=\"7 4\""), 1, "%s", s);
 	cr_assert_not_null(strstr(s, "[retransmission]"));
@@ -460,9 +404,10 @@ Test(export, svg_escapes_markup_and_bytes_that_are_not_utf8)
 {
 	char *s;
 
-	handshake(1000);
-	call(1000, "send", "<b>&\"'\x01\xff\xe4\xbd\xa0", 3);
-	engine_finish(e);
+	fixture_handshake(&fx, 100, 500);
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "send",
+	    "<b>&\"'\x01\xff\xe4\xbd\xa0", 3);
+	engine_finish(fx.e);
 	s = render(out_svg_write, 0);
 	cr_assert_not_null(strstr(s, "send(&lt;b&gt;&amp;&quot;&apos; ?"
 	    "\xe4\xbd\xa0) = 3</text>"), "%s", s);
@@ -476,7 +421,7 @@ Test(export, svg_numbers_ignore_the_locale)
 {
 	char *s;
 
-	load("handshake");
+	fixture_capture(&fx, "handshake");
 	s = render(out_svg_write, 0);
 	cr_assert_null(strstr(s, "=\"0,"), "no decimal commas");
 	cr_assert_not_null(strstr(s, "<svg xmlns=\"http://www.w3.org/2000/"
@@ -491,9 +436,10 @@ Test(export, conn_picks_one_diagram_and_zero_gives_all)
 {
 	char *s;
 
-	handshake(1000);
-	handshake(2000);
-	engine_finish(e);
+	fixture_handshake(&fx, 100, 500);
+	fx.cport = 2000;
+	fixture_handshake(&fx, 100, 500);
+	engine_finish(fx.e);
 
 	s = render(out_ladder_write, 2);
 	cr_assert_not_null(strstr(s, "conn 2 tcp 10.0.0.1:2000"), "%s", s);
@@ -584,11 +530,11 @@ rows_agree(const char *what)
 	size_t k, i, j;
 	int want;
 
-	for (k = 0; k < timeline_conns_held(tl); k++) {
-		c = timeline_conn_held(tl, k);
+	for (k = 0; k < timeline_conns_held(fx.tl); k++) {
+		c = timeline_conn_held(fx.tl, k);
 		rows_init(&r, c->info.id);
-		rows_update(&r, tl);
-		diagram_build(&d, tl, c);
+		rows_update(&r, fx.tl);
+		diagram_build(&d, fx.tl, c);
 		st[0] = d.init[0];
 		st[1] = d.init[1];
 		cr_assert_eq(r.init[0], d.init[0], "%s conn %u", what,
@@ -625,7 +571,7 @@ rows_agree(const char *what)
 			if (rw->kind != ROWS_WARN)
 				cr_assert_eq(dr->from, rw->side, "%s conn %u "
 				    "row %zu: side", what, c->info.id, i);
-			ev = timeline_at(tl, rw->ev);
+			ev = timeline_at(fx.tl, rw->ev);
 			if (rw->kind == ROWS_PKT)
 				cr_assert_eq(dr->frame, ev->u.pkt.frame);
 			if (rw->kind == ROWS_ICMP)
@@ -674,8 +620,8 @@ Test(export, ui_rows_and_exporter_rows_agree_for_every_capture)
 		name[n - 5] = '\0';
 		teardown();
 		setup();
-		load(name);
-		cr_assert_gt(timeline_conns_held(tl), 0, "%s", name);
+		fixture_capture(&fx, name);
+		cr_assert_gt(timeline_conns_held(fx.tl), 0, "%s", name);
 		rows_agree(name);
 		count++;
 	}
@@ -693,19 +639,20 @@ Test(export, ui_rows_and_exporter_rows_agree_with_calls)
 	size_t i, calls = 0;
 
 	snprintf(sock.name, sizeof sock.name, "socket");
-	engine_call(e, 1000, &sock, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, 1000, &sock, 6, NULL, 0, NULL, 0);
 	snprintf(sock.name, sizeof sock.name, "listen");
-	engine_call(e, 2000, &sock, 6, NULL, 0, NULL, 0);
-	call(1000, "connect", "10.0.0.2:80", 0);
-	handshake(1000);
-	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501, 5);
-	seg(false, 1000, TCP_RST | TCP_ACK, 501, 106, 0);
-	call(1000, "recv", "", -1);
-	engine_finish(e);
+	engine_call(fx.e, 2000, &sock, 6, NULL, 0, NULL, 0);
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "connect",
+	    "10.0.0.2:80", 0);
+	fixture_handshake(&fx, 100, 500);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 101, 501, 5);
+	fixture_seg(&fx, false, TCP_RST | TCP_ACK, 501, 106, 0);
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "recv", "", -1);
+	engine_finish(fx.e);
 	rows_agree("calls");
 	rows_init(&r, 1);
-	rows_update(&r, tl);
-	diagram_build(&d, tl, timeline_conn_by_id(tl, 1));
+	rows_update(&r, fx.tl);
+	diagram_build(&d, fx.tl, timeline_conn_by_id(fx.tl, 1));
 	for (i = 0; i < d.nrows; i++)
 		if (d.rows[i].kind == DIAGRAM_CALL)
 			calls++;

@@ -8,8 +8,8 @@
 #include <criterion/criterion.h>
 
 #include "engine.h"
+#include "fixture.h"
 #include "layout.h"
-#include "pktbuild.h"
 #include "tcp_fsm.h"
 #include "timeline.h"
 
@@ -220,43 +220,22 @@ Test(layout, label_skips_empty_tokens)
 
 /* ------------------------------------------------------- ladder rows */
 
-static struct timeline *tl;
-static struct engine *eng;
-static uint64_t frame;
-static int64_t now;
+static struct fixture fx;
 
+/* 10.0.0.1:1000 and 10.0.0.2:80, frames 1 us apart from 1 s on. */
 static void
 rows_setup(void)
 {
-	tl = timeline_new(0);
-	eng = engine_new(NULL, timeline_sink(tl));
-	frame = 0;
-	now = 1000000000;
+	fixture_open(&fx, 0, NULL);
+	fx.now = 1000000000;
+	fx.step = 1000;
+	fx.cport = 1000;
 }
 
 static void
 rows_teardown(void)
 {
-	engine_free(eng);
-	timeline_free(tl);
-}
-
-static void
-seg(bool cli, uint16_t port, uint16_t flags, uint32_t seq, uint32_t ack)
-{
-	uint8_t buf[PB_MAX];
-	struct pb_tcp t = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
-		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
-		.sport = cli ? port : 80, .dport = cli ? 80 : port,
-		.seq = seq, .ack = ack, .flags = flags,
-	};
-	size_t n = pb_tcp(buf, sizeof buf, &t);
-
-	frame++;
-	now += 1000;
-	engine_frame(eng, frame, now, DEC_LT_RAW, buf, n, n);
+	fixture_close(&fx);
 }
 
 Test(layout, rows_are_one_per_segment_with_both_states, .init = rows_setup,
@@ -264,12 +243,14 @@ Test(layout, rows_are_one_per_segment_with_both_states, .init = rows_setup,
 {
 	struct rows r;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(true, 2000, TCP_SYN, 700, 0);	/* another conn */
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	seg(true, 1000, TCP_ACK, 101, 501);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fx.cport = 2000;			/* another conn */
+	fixture_seg(&fx, true, TCP_SYN, 700, 0, 0);
+	fx.cport = 1000;
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);
 	rows_init(&r, 1);
-	cr_assert_eq(rows_update(&r, tl), 3);
+	cr_assert_eq(rows_update(&r, fx.tl), 3);
 	cr_assert_eq(r.init[0], TCP_ST_CLOSED);
 	cr_assert_eq(r.init[1], TCP_ST_LISTEN);
 	cr_assert_eq(r.v[0].side, EV_CLIENT);
@@ -283,8 +264,8 @@ Test(layout, rows_are_one_per_segment_with_both_states, .init = rows_setup,
 	cr_assert_eq(r.lines, 3);
 	/* ... until the server's own segment does: the row of the ACK
 	 * that caused it changes. */
-	seg(false, 1000, TCP_ACK, 501, 101);
-	cr_assert_eq(rows_update(&r, tl), 1);
+	fixture_seg(&fx, false, TCP_ACK, 501, 101, 0);
+	cr_assert_eq(rows_update(&r, fx.tl), 1);
 	cr_assert_eq(r.v[2].st[1], TCP_ST_ESTABLISHED);
 	cr_assert_eq(r.v[3].st[1], TCP_ST_ESTABLISHED);
 	rows_clear(&r);
@@ -300,14 +281,15 @@ Test(layout, rows_keep_a_state_passed_through_within_one_step,
 {
 	struct rows r;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	seg(true, 1000, TCP_ACK, 101, 501);
-	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501);
-	seg(false, 1000, TCP_FIN | TCP_ACK, 501, 102);	/* acks our FIN */
-	seg(true, 1000, TCP_ACK, 102, 502);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, 101, 501, 0);
+	/* acks our FIN */
+	fixture_seg(&fx, false, TCP_FIN | TCP_ACK, 501, 102, 0);
+	fixture_seg(&fx, true, TCP_ACK, 102, 502, 0);
 	rows_init(&r, 1);
-	cr_assert_eq(rows_update(&r, tl), 6);
+	cr_assert_eq(rows_update(&r, fx.tl), 6);
 	cr_assert_eq(r.v[3].st[0], TCP_ST_FIN_WAIT_1);
 	cr_assert_eq(r.v[3].via[0], ROWS_NO_VIA);
 	cr_assert_eq(r.v[4].st[0], TCP_ST_TIME_WAIT);
@@ -332,17 +314,17 @@ Test(layout, rows_built_before_the_evidence_put_each_change_at_its_row,
 {
 	struct rows r;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	seg(true, 1000, TCP_ACK, 101, 501);
-	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501);
-	seg(false, 1000, TCP_ACK, 501, 102);		/* acks our FIN */
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, 101, 501, 0);
+	fixture_seg(&fx, false, TCP_ACK, 501, 102, 0);	/* acks our FIN */
 	rows_init(&r, 1);
-	cr_assert_eq(rows_update(&r, tl), 5);
+	cr_assert_eq(rows_update(&r, fx.tl), 5);
 	cr_assert_eq(r.v[4].st[0], TCP_ST_FIN_WAIT_1, "not decided yet");
-	seg(false, 1000, TCP_FIN | TCP_ACK, 501, 102);
-	seg(true, 1000, TCP_ACK, 102, 502);
-	cr_assert_eq(rows_update(&r, tl), 2);
+	fixture_seg(&fx, false, TCP_FIN | TCP_ACK, 501, 102, 0);
+	fixture_seg(&fx, true, TCP_ACK, 102, 502, 0);
+	cr_assert_eq(rows_update(&r, fx.tl), 2);
 	cr_assert_eq(r.v[4].st[0], TCP_ST_FIN_WAIT_2,
 	    "the ACK's row: %s", tcp_state_name(r.v[4].st[0]));
 	cr_assert_eq(r.v[5].st[0], TCP_ST_TIME_WAIT);
@@ -357,12 +339,12 @@ Test(layout, rows_grow_with_the_timeline, .init = rows_setup,
 	struct rows r;
 
 	rows_init(&r, 1);
-	cr_assert_eq(rows_update(&r, tl), 0);
-	seg(true, 1000, TCP_SYN, 100, 0);
-	cr_assert_eq(rows_update(&r, tl), 1);
-	cr_assert_eq(rows_update(&r, tl), 0, "an event is read twice");
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	cr_assert_eq(rows_update(&r, tl), 1);
+	cr_assert_eq(rows_update(&r, fx.tl), 0);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	cr_assert_eq(rows_update(&r, fx.tl), 1);
+	cr_assert_eq(rows_update(&r, fx.tl), 0, "an event is read twice");
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	cr_assert_eq(rows_update(&r, fx.tl), 1);
 	cr_assert_eq(r.n, 2);
 	rows_clear(&r);
 }
@@ -372,11 +354,11 @@ Test(layout, idle_gaps_take_a_line_of_their_own, .init = rows_setup,
 {
 	struct rows r;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	now += 5 * ROWS_GAP_NS;
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fx.now += 5 * ROWS_GAP_NS;
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
 	rows_init(&r, 1);
-	rows_update(&r, tl);
+	rows_update(&r, fx.tl);
 	cr_assert(r.v[1].gap);
 	cr_assert_eq(r.v[1].line, 2);
 	cr_assert_eq(rows_at_line(&r, 0), 0);
@@ -393,17 +375,17 @@ Test(layout, a_call_shares_the_row_of_the_segment_it_causes,
 	struct ev_call listen = { .side = EV_SERVER, .name = "listen" };
 	struct rows r;
 
-	engine_call(eng, now, &listen, 6, NULL, 0, NULL, 0);
-	engine_call(eng, now, &connect, 6, NULL, 0, NULL, 0);
-	seg(true, 1000, TCP_SYN, 100, 0);
+	engine_call(fx.e, fx.now, &listen, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, fx.now, &connect, 6, NULL, 0, NULL, 0);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
 	rows_init(&r, 1);
-	rows_update(&r, tl);
+	rows_update(&r, fx.tl);
 	cr_assert_eq(r.n, 2, "rows %zu", r.n);
 	cr_assert_eq(r.v[0].kind, ROWS_CALL);
 	cr_assert_eq(r.v[0].side, EV_SERVER);
 	cr_assert_eq(r.v[1].kind, ROWS_PKT);
 	cr_assert_geq(r.v[1].call, 0);
-	cr_assert_eq(timeline_at(tl, (size_t)r.v[1].call)->type, EV_CALL);
+	cr_assert_eq(timeline_at(fx.tl, (size_t)r.v[1].call)->type, EV_CALL);
 	cr_assert_eq(r.v[1].st[0], TCP_ST_SYN_SENT);
 	rows_clear(&r);
 }
@@ -415,20 +397,20 @@ Test(layout, a_kernel_state_unlike_the_wire_gets_a_row_of_its_own,
 	struct pkt_addr s = { .family = 4, .a = { 10, 0, 0, 2 } };
 	struct rows r;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	seg(true, 1000, TCP_ACK, 101, 501);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);
 	/* As the packets show: no row.  Ahead of them: a row. */
-	engine_kstate(eng, now + 1, &s, 80, &c, 1000, TCP_ST_ESTABLISHED,
+	engine_kstate(fx.e, fx.now + 1, &s, 80, &c, 1000, TCP_ST_ESTABLISHED,
 	    KSTATE_DIAG);
-	engine_kstate(eng, now + 2, &c, 1000, &s, 80, TCP_ST_FIN_WAIT_1,
+	engine_kstate(fx.e, fx.now + 2, &c, 1000, &s, 80, TCP_ST_FIN_WAIT_1,
 	    KSTATE_DIAG);
 	/* The tracepoint's change of a sender comes microseconds before
 	 * its packet: no row for it. */
-	engine_kstate(eng, now + 3, &s, 80, &c, 1000, TCP_ST_LAST_ACK,
+	engine_kstate(fx.e, fx.now + 3, &s, 80, &c, 1000, TCP_ST_LAST_ACK,
 	    KSTATE_TRACE);
 	rows_init(&r, 1);
-	rows_update(&r, tl);
+	rows_update(&r, fx.tl);
 	cr_assert_eq(r.n, 4, "rows %zu", r.n);
 	cr_assert_eq(r.v[3].kind, ROWS_KSTATE);
 	cr_assert_eq(r.v[3].side, EV_CLIENT);
@@ -440,10 +422,10 @@ Test(layout, a_kernel_state_unlike_the_wire_gets_a_row_of_its_own,
 static void
 rows_setup_capped(void)
 {
-	tl = timeline_new(40);		/* evicts 5 at a time */
-	eng = engine_new(NULL, timeline_sink(tl));
-	frame = 0;
-	now = 1000000000;
+	fixture_open(&fx, 40, NULL);	/* evicts 5 at a time */
+	fx.now = 1000000000;
+	fx.step = 1000;
+	fx.cport = 1000;
 }
 
 Test(layout, rows_drop_what_the_memory_cap_evicts,
@@ -454,22 +436,22 @@ Test(layout, rows_drop_what_the_memory_cap_evicts,
 	size_t i, k, n0;
 	uint8_t st1;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	seg(true, 1000, TCP_ACK, 101, 501);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);
 	rows_init(&r, 1);
-	rows_update(&r, tl);
-	cr_assert_eq(rows_trim(&r, timeline_first(tl), &lines), 0);
+	rows_update(&r, fx.tl);
+	cr_assert_eq(rows_trim(&r, timeline_first(fx.tl), &lines), 0);
 	for (i = 0; i < 60; i++) {
-		seg(true, 1000, TCP_ACK, 101, 501);
+		fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);
 		if (i == 30)
-			now += 2 * ROWS_GAP_NS;	/* an idle line */
+			fx.now += 2 * ROWS_GAP_NS;	/* an idle line */
 	}
-	rows_update(&r, tl);
+	rows_update(&r, fx.tl);
 	n0 = r.n;
 	st1 = r.v[n0 - 1].st[1];
-	cr_assert_gt(timeline_first(tl), 0);
-	k = rows_trim(&r, timeline_first(tl), &lines);
+	cr_assert_gt(timeline_first(fx.tl), 0);
+	k = rows_trim(&r, timeline_first(fx.tl), &lines);
 	cr_assert_gt(k, 0);
 	cr_assert_eq(r.n, n0 - k);
 	cr_assert_gt(lines, 0);
@@ -479,19 +461,19 @@ Test(layout, rows_drop_what_the_memory_cap_evicts,
 	cr_assert_eq(r.init[1], TCP_ST_ESTABLISHED,
 	    "the states before the first row left are the last gone");
 	for (i = 0; i < r.n; i++) {
-		cr_assert_geq(r.v[i].ev, timeline_first(tl));
-		cr_assert_not_null(timeline_at(tl, r.v[i].ev));
+		cr_assert_geq(r.v[i].ev, timeline_first(fx.tl));
+		cr_assert_not_null(timeline_at(fx.tl, r.v[i].ev));
 		cr_assert_eq(rows_at_line(&r, r.v[i].line), (long)i);
 	}
 	cr_assert_eq(r.v[r.n - 1].st[1], st1);
 	/* Rows built afresh start at the oldest event held. */
 	rows_clear(&r);
 	rows_init(&r, 1);
-	rows_update(&r, tl);
+	rows_update(&r, fx.tl);
 	cr_assert_gt(r.n, 0);
-	cr_assert_geq(r.v[0].ev, timeline_first(tl));
+	cr_assert_geq(r.v[0].ev, timeline_first(fx.tl));
 	/* All gone: no row is left, and the lines they took are said. */
-	k = rows_trim(&r, timeline_len(tl), &lines);
+	k = rows_trim(&r, timeline_len(fx.tl), &lines);
 	cr_assert_eq(r.n, 0);
 	cr_assert_gt(k, 0);
 	cr_assert_eq(r.lines, 0);
@@ -961,28 +943,28 @@ Test(layout, jumps_find_the_next_and_previous_flag_and_state_change,
 {
 	struct rows r;
 
-	seg(true, 1000, TCP_SYN, 100, 0);			/* 0 */
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);		/* 1 */
-	seg(true, 1000, TCP_ACK, 101, 501);			/* 2 */
-	seg(true, 1000, TCP_ACK | TCP_PSH, 101, 501);		/* 3 */
-	seg(false, 1000, TCP_ACK, 501, 101);			/* 4 */
-	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501);		/* 5 */
-	seg(false, 1000, TCP_RST, 501, 0);			/* 6 */
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);			/* 0 */
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);	/* 1 */
+	fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);			/* 2 */
+	fixture_seg(&fx, true, TCP_ACK | TCP_PSH, 101, 501, 0);		/* 3 */
+	fixture_seg(&fx, false, TCP_ACK, 501, 101, 0);			/* 4 */
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, 101, 501, 0);		/* 5 */
+	fixture_seg(&fx, false, TCP_RST, 501, 0, 0);			/* 6 */
 	rows_init(&r, 1);
-	rows_update(&r, tl);
+	rows_update(&r, fx.tl);
 	cr_assert_eq(r.n, 7);
-	cr_assert_eq(lay_rows_find(&r, tl, 0, 1, LAY_MARK_SYN), 1);
-	cr_assert_eq(lay_rows_find(&r, tl, 1, 1, LAY_MARK_SYN), -1);
-	cr_assert_eq(lay_rows_find(&r, tl, 6, -1, LAY_MARK_SYN), 1);
-	cr_assert_eq(lay_rows_find(&r, tl, 0, 1, LAY_MARK_FIN), 5);
-	cr_assert_eq(lay_rows_find(&r, tl, 5, -1, LAY_MARK_FIN), -1);
-	cr_assert_eq(lay_rows_find(&r, tl, 0, 1, LAY_MARK_RST), 6);
-	cr_assert_eq(lay_rows_find(&r, tl, 0, 1, LAY_MARK_RETX), -1);
+	cr_assert_eq(lay_rows_find(&r, fx.tl, 0, 1, LAY_MARK_SYN), 1);
+	cr_assert_eq(lay_rows_find(&r, fx.tl, 1, 1, LAY_MARK_SYN), -1);
+	cr_assert_eq(lay_rows_find(&r, fx.tl, 6, -1, LAY_MARK_SYN), 1);
+	cr_assert_eq(lay_rows_find(&r, fx.tl, 0, 1, LAY_MARK_FIN), 5);
+	cr_assert_eq(lay_rows_find(&r, fx.tl, 5, -1, LAY_MARK_FIN), -1);
+	cr_assert_eq(lay_rows_find(&r, fx.tl, 0, 1, LAY_MARK_RST), 6);
+	cr_assert_eq(lay_rows_find(&r, fx.tl, 0, 1, LAY_MARK_RETX), -1);
 	/* The first steps change states; the data does not. */
-	cr_assert(lay_row_has(&r, tl, 0, LAY_MARK_STATE));
-	cr_assert_not(lay_row_has(&r, tl, 3, LAY_MARK_STATE));
-	cr_assert_eq(lay_rows_find(&r, tl, 3, 1, LAY_MARK_STATE), 5);
-	cr_assert_eq(lay_rows_find(&r, tl, 5, -1, LAY_MARK_STATE), 2,
+	cr_assert(lay_row_has(&r, fx.tl, 0, LAY_MARK_STATE));
+	cr_assert_not(lay_row_has(&r, fx.tl, 3, LAY_MARK_STATE));
+	cr_assert_eq(lay_rows_find(&r, fx.tl, 3, 1, LAY_MARK_STATE), 5);
+	cr_assert_eq(lay_rows_find(&r, fx.tl, 5, -1, LAY_MARK_STATE), 2,
 	    "the server's ESTABLISHED is on the ACK that caused it");
 	rows_clear(&r);
 }
@@ -992,15 +974,16 @@ Test(layout, the_list_filter_reads_ports_states_flags_and_addresses,
 {
 	const struct tl_conn *a, *b;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	seg(true, 2000, TCP_SYN, 700, 0);
-	seg(false, 2000, TCP_RST | TCP_ACK, 0, 701);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	fx.cport = 2000;
+	fixture_seg(&fx, true, TCP_SYN, 700, 0, 0);
+	fixture_seg(&fx, false, TCP_RST | TCP_ACK, 0, 701, 0);
 	/* The flags seen are known from the summaries, at the end. */
-	cr_assert_not(lay_conn_match(timeline_conn(tl, 1), "rst"));
-	engine_finish(eng);
-	a = timeline_conn(tl, 0);
-	b = timeline_conn(tl, 1);
+	cr_assert_not(lay_conn_match(timeline_conn(fx.tl, 1), "rst"));
+	engine_finish(fx.e);
+	a = timeline_conn(fx.tl, 0);
+	b = timeline_conn(fx.tl, 1);
 	cr_assert_not_null(b);
 	cr_assert(lay_conn_match(a, ""));
 	cr_assert(lay_conn_match(a, "  "));

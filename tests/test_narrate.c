@@ -14,87 +14,31 @@
 #include <criterion/criterion.h>
 
 #include "engine.h"
+#include "fixture.h"
 #include "narrate.h"
-#include "pktbuild.h"
 #include "timeline.h"
 #include "u8.h"
 
 #define CISN	1000u
 #define SISN	5000u
 
-static struct timeline *tl;
-static struct engine *e;
-static uint64_t frame;
+static struct fixture fx;
 static char out[NARRATE_MAX];
 
+/* 10.0.0.1:40000 and 10.0.0.2:80 (UDP 53), frame n at n ms. */
 static void
 setup(void)
 {
-	tl = timeline_new(0);
-	e = engine_new(NULL, timeline_sink(tl));
-	frame = 0;
+	fixture_open(&fx, 0, NULL);
 }
 
 static void
 teardown(void)
 {
-	engine_free(e);
-	timeline_free(tl);
+	fixture_close(&fx);
 }
 
 TestSuite(narrate, .init = setup, .fini = teardown);
-
-static void
-seg_win(bool cli, uint16_t flags, uint32_t seq, uint32_t ack, size_t len,
-    bool zero)
-{
-	uint8_t buf[PB_MAX];
-	struct pb_tcp t = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
-		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
-		.sport = cli ? 40000 : 80, .dport = cli ? 80 : 40000,
-		.seq = seq, .ack = ack, .flags = flags, .paylen = len,
-		.win_zero = zero,
-	};
-	size_t n = pb_tcp(buf, sizeof buf, &t);
-
-	frame++;
-	engine_frame(e, frame, (int64_t)frame * 1000000, DEC_LT_RAW, buf, n,
-	    n);
-}
-
-static void
-seg(bool cli, uint16_t flags, uint32_t seq, uint32_t ack, size_t len)
-{
-	seg_win(cli, flags, seq, ack, len, false);
-}
-
-static void
-udp(bool cli, size_t len)
-{
-	uint8_t buf[PB_MAX];
-	struct pb_udp u = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
-		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
-		.sport = cli ? 40000 : 53, .dport = cli ? 53 : 40000,
-		.paylen = len,
-	};
-	size_t n = pb_udp(buf, sizeof buf, &u);
-
-	frame++;
-	engine_frame(e, frame, (int64_t)frame * 1000000, DEC_LT_RAW, buf, n,
-	    n);
-}
-
-static void
-handshake(void)
-{
-	seg(true, TCP_SYN, CISN, 0, 0);
-	seg(false, TCP_SYN | TCP_ACK, SISN, CISN + 1, 0);
-	seg(true, TCP_ACK, CISN + 1, SISN + 1, 0);
-}
 
 /* The index of the n'th (1-based) packet event of the timeline. */
 static size_t
@@ -103,7 +47,7 @@ packet(unsigned n)
 	const struct ev *ev;
 	size_t i;
 
-	for (i = 0; (ev = timeline_at(tl, i)) != NULL; i++) {
+	for (i = 0; (ev = timeline_at(fx.tl, i)) != NULL; i++) {
 		if (ev->type == EV_PACKET && --n == 0)
 			return i;
 	}
@@ -117,7 +61,7 @@ first_of(enum ev_type type)
 	const struct ev *ev;
 	size_t i;
 
-	for (i = 0; (ev = timeline_at(tl, i)) != NULL; i++) {
+	for (i = 0; (ev = timeline_at(fx.tl, i)) != NULL; i++) {
 		if (ev->type == type)
 			return i;
 	}
@@ -128,7 +72,7 @@ first_of(enum ev_type type)
 static const char *
 say(size_t i)
 {
-	size_t n = narrate_event(tl, i, out, sizeof out);
+	size_t n = narrate_event(fx.tl, i, out, sizeof out);
 
 	cr_assert_eq(n, strlen(out));
 	return out;
@@ -140,14 +84,14 @@ say(size_t i)
 
 Test(narrate, syn_tells_the_active_open)
 {
-	handshake();
+	fixture_handshake(&fx, CISN, SISN);
 	cr_assert_says(say(packet(1)), "The client opens the connection");
 	cr_assert_says(out, "It is now SYN_SENT");
 }
 
 Test(narrate, synack_reads_as_the_textbook_says)
 {
-	handshake();
+	fixture_handshake(&fx, CISN, SISN);
 	cr_assert_says(say(packet(2)), "The server acknowledges the client's "
 	    "SYN and sends its own: SYN-ACK. It is now SYN_RECEIVED, waiting "
 	    "for the final ACK.");
@@ -158,9 +102,9 @@ Test(narrate, synack_reads_as_the_textbook_says)
 
 Test(narrate, last_handshake_ack_establishes_the_server)
 {
-	handshake();
+	fixture_handshake(&fx, CISN, SISN);
 	/* Only the end of the input shows the server processed it. */
-	engine_finish(e);
+	engine_finish(fx.e);
 	cr_assert_says(say(packet(3)), "The server receives the ACK of its "
 	    "SYN");
 	cr_assert_says(out, "three-way handshake");
@@ -168,28 +112,28 @@ Test(narrate, last_handshake_ack_establishes_the_server)
 
 Test(narrate, data_segment_says_how_many_bytes_and_which)
 {
-	handshake();
-	seg(true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
 	cr_assert_says(say(packet(4)), "The client sends 5 bytes of data, "
 	    "bytes 1 to 5 of its stream.");
 }
 
 Test(narrate, pure_ack_explains_the_ack_number)
 {
-	handshake();
-	seg(true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
-	seg(false, TCP_ACK, SISN + 1, CISN + 6, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
+	fixture_seg(&fx, false, TCP_ACK, SISN + 1, CISN + 6, 0);
 	cr_assert_says(say(packet(5)), "The server acknowledges: ack=6");
 	cr_assert_says(out, "expects that byte next");
 }
 
 Test(narrate, close_sequence_tells_every_side)
 {
-	handshake();
-	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
-	seg(false, TCP_FIN | TCP_ACK, SISN + 1, CISN + 2, 0);
-	seg(true, TCP_ACK, CISN + 2, SISN + 2, 0);
-	engine_finish(e);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, false, TCP_FIN | TCP_ACK, SISN + 1, CISN + 2, 0);
+	fixture_seg(&fx, true, TCP_ACK, CISN + 2, SISN + 2, 0);
+	engine_finish(fx.e);
 	cr_assert_says(say(packet(4)), "It is now FIN_WAIT_1");
 	cr_assert_says(out, "It is now CLOSE_WAIT");
 	cr_assert_says(say(packet(5)), "It is now LAST_ACK");
@@ -201,52 +145,53 @@ Test(narrate, close_sequence_tells_every_side)
 
 Test(narrate, refused_connect_names_the_errno)
 {
-	seg(true, TCP_SYN, CISN, 0, 0);
-	seg(false, TCP_RST | TCP_ACK, 0, CISN + 1, 0);
+	fixture_seg(&fx, true, TCP_SYN, CISN, 0, 0);
+	fixture_seg(&fx, false, TCP_RST | TCP_ACK, 0, CISN + 1, 0);
 	cr_assert_says(say(packet(2)), "refused");
 	cr_assert_says(out, "ECONNREFUSED");
 }
 
 Test(narrate, abort_tells_both_sides_of_the_rst)
 {
-	handshake();
-	seg(true, TCP_RST | TCP_ACK, CISN + 1, SISN + 1, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, true, TCP_RST | TCP_ACK, CISN + 1, SISN + 1, 0);
 	cr_assert_says(say(packet(4)), "The client aborts the connection");
 	cr_assert_says(out, "The server receives the RST");
 }
 
 Test(narrate, retransmission_is_explained)
 {
-	handshake();
-	seg(true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
-	frame += 500;	/* long enough not to look out of order */
-	seg(true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
+	fixture_skip(&fx, 500);	/* long enough not to look out of order */
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
 	cr_assert_says(say(packet(5)), "retransmission");
 }
 
 Test(narrate, dup_ack_and_zero_window_are_explained)
 {
-	handshake();
-	seg(true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
-	seg(false, TCP_ACK, SISN + 1, CISN + 6, 0);
-	seg(false, TCP_ACK, SISN + 1, CISN + 6, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, CISN + 1, SISN + 1, 5);
+	fixture_seg(&fx, false, TCP_ACK, SISN + 1, CISN + 6, 0);
+	fixture_seg(&fx, false, TCP_ACK, SISN + 1, CISN + 6, 0);
 	cr_assert_says(say(packet(6)), "duplicate ACK");
-	seg_win(false, TCP_ACK, SISN + 1, CISN + 6, 0, true);
+	fixture_tcp(&fx, false, &(struct pb_tcp){ .flags = TCP_ACK,
+	    .seq = SISN + 1, .ack = CISN + 6, .win_zero = true });
 	cr_assert_says(say(packet(7)), "Zero window");
 }
 
 Test(narrate, keep_alive_is_explained)
 {
-	handshake();
-	seg(true, TCP_ACK, CISN, SISN + 1, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_seg(&fx, true, TCP_ACK, CISN, SISN + 1, 0);
 	cr_assert_says(say(packet(4)), "keep-alive");
 }
 
 Test(narrate, udp_has_no_handshake_and_replies_are_paired)
 {
-	udp(true, 10);
-	udp(false, 20);
-	udp(true, 10);
+	fixture_udp(&fx, true, 10);
+	fixture_udp(&fx, false, 20);
+	fixture_udp(&fx, true, 10);
 	cr_assert_says(say(packet(1)), "UDP datagram of 10 bytes");
 	cr_assert_says(out, "no handshake");
 	cr_assert_says(say(packet(2)), "a reply to frame 1");
@@ -255,26 +200,8 @@ Test(narrate, udp_has_no_handshake_and_replies_are_paired)
 
 Test(narrate, icmp_port_unreachable_explains_the_closed_port)
 {
-	uint8_t q[PB_MAX], buf[PB_MAX];
-	struct pb_udp u = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = "10.0.0.1", .dst = "10.0.0.2" },
-		.sport = 40000, .dport = 53, .paylen = 10,
-	};
-	struct pb_icmp ic = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = "10.0.0.2", .dst = "10.0.0.1" },
-		.type = 3, .code = 3,
-	};
-	size_t n;
-
-	udp(true, 10);
-	ic.quote = q;
-	ic.quotelen = pb_udp(q, sizeof q, &u);
-	n = pb_icmp(buf, sizeof buf, &ic);
-	frame++;
-	engine_frame(e, frame, (int64_t)frame * 1000000, DEC_LT_RAW, buf, n,
-	    n);
+	fixture_udp(&fx, true, 10);
+	fixture_icmp_unreach(&fx, 10);
 	cr_assert_says(say(first_of(EV_ICMP)), "The host 10.0.0.2 answers "
 	    "with an ICMP error, port unreachable");
 }
@@ -284,7 +211,7 @@ Test(narrate, socket_calls_say_what_the_kernel_does)
 	struct ev_call c = { .side = EV_CLIENT, .name = "connect",
 	    .args = "10.0.0.2:80", .ret = 0 };
 
-	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &c, 6, NULL, 0, NULL, 0);
 	cr_assert_says(say(first_of(EV_CALL)), "The client calls "
 	    "connect(10.0.0.2:80)");
 	cr_assert_says(out, "three-way handshake");
@@ -300,9 +227,9 @@ Test(narrate, udp_calls_are_told_as_udp)
 	struct ev_call cl = { .side = EV_CLIENT, .name = "close", .ret = 0 };
 	size_t i;
 
-	engine_call(e, 0, &sock, 17, NULL, 0, NULL, 0);
-	engine_call(e, 1, &conn, 17, NULL, 0, NULL, 0);
-	engine_call(e, 2, &cl, 17, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &sock, 17, NULL, 0, NULL, 0);
+	engine_call(fx.e, 1, &conn, 17, NULL, 0, NULL, 0);
+	engine_call(fx.e, 2, &cl, 17, NULL, 0, NULL, 0);
 	i = first_of(EV_CALL);
 	cr_assert_says(say(i + 1), "for UDP this only sets where");
 	cr_assert(strstr(out, "three-way handshake") == NULL, "%s", out);
@@ -315,7 +242,7 @@ Test(narrate, failing_call_names_its_errno)
 	struct ev_call c = { .side = EV_CLIENT, .name = "connect",
 	    .args = "10.0.0.2:81", .ret = -1, .err = ECONNREFUSED };
 
-	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &c, 6, NULL, 0, NULL, 0);
 	/* The call is shown as it begins: the RST that fails it is still
 	 * to come, and the sentence says so in that order. */
 	cr_assert_says(say(first_of(EV_CALL)), "will answer the SYN with RST");
@@ -333,8 +260,8 @@ Test(narrate, connected_udp_recv_refused_tells_of_the_icmp_error)
 	    .ret = -1, .err = ECONNREFUSED };
 	size_t i;
 
-	engine_call(e, 0, &sock, 17, NULL, 0, NULL, 0);
-	engine_call(e, 1, &r, 17, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &sock, 17, NULL, 0, NULL, 0);
+	engine_call(fx.e, 1, &r, 17, NULL, 0, NULL, 0);
 	i = first_of(EV_CALL);
 	cr_assert_says(say(i + 1), "It fails: ECONNREFUSED");
 	cr_assert_says(out, "ICMP port unreachable that came back is "
@@ -348,7 +275,7 @@ Test(narrate, accept4_is_told_as_accept)
 	struct ev_call c = { .side = EV_SERVER, .name = "accept4",
 	    .args = "10.0.0.1:40000", .ret = 5 };
 
-	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &c, 6, NULL, 0, NULL, 0);
 	cr_assert_says(say(first_of(EV_CALL)), "it takes a connection its "
 	    "kernel has already completed");
 }
@@ -358,7 +285,7 @@ Test(narrate, so_reuseaddr_is_explained_with_time_wait)
 	struct ev_call c = { .side = EV_SERVER, .name = "setsockopt",
 	    .args = "SO_REUSEADDR, 1", .ret = 0 };
 
-	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &c, 6, NULL, 0, NULL, 0);
 	cr_assert_says(say(first_of(EV_CALL)), "TIME_WAIT");
 }
 
@@ -367,7 +294,7 @@ Test(narrate, other_failing_call_names_its_errno)
 	struct ev_call c = { .side = EV_CLIENT, .name = "bind",
 	    .args = "10.0.0.2:81", .ret = -1, .err = EADDRINUSE };
 
-	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &c, 6, NULL, 0, NULL, 0);
 	cr_assert_says(say(first_of(EV_CALL)), "It fails: EADDRINUSE");
 }
 
@@ -380,12 +307,12 @@ Test(narrate, setsockopt_so_linger_and_the_filter_are_explained)
 	    .filter = EV_CALL_FILTER_DROP };
 	struct ev_call cl = { .side = EV_CLIENT, .name = "close" };
 
-	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &c, 6, NULL, 0, NULL, 0);
 	cr_assert_says(say(first_of(EV_CALL)), "abort with RST");
-	engine_call(e, 0, &f, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &f, 6, NULL, 0, NULL, 0);
 	cr_assert_says(say(first_of(EV_CALL) + 1), "drops everything");
 	/* close() with no connection (a listener) sends nothing. */
-	engine_call(e, 0, &cl, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &cl, 6, NULL, 0, NULL, 0);
 	cr_assert_says(say(first_of(EV_CALL) + 2), "nothing goes on the "
 	    "wire");
 }
@@ -399,13 +326,13 @@ Test(narrate, a_dropped_synack_and_its_copy_are_told)
 	    .args = "SO_DETACH_FILTER", .ret = 0,
 	    .filter = EV_CALL_FILTER_LIFT };
 
-	seg(true, TCP_SYN, CISN, 0, 0);
-	engine_call(e, 1500000, &f, 6, NULL, 0, NULL, 0);
-	seg(false, TCP_SYN | TCP_ACK, SISN, CISN + 1, 0);
-	engine_call(e, 2500000, &lift, 6, NULL, 0, NULL, 0);
-	seg(false, TCP_SYN | TCP_ACK, SISN, CISN + 1, 0);
-	seg(true, TCP_ACK, CISN + 1, SISN + 1, 0);
-	engine_finish(e);
+	fixture_seg(&fx, true, TCP_SYN, CISN, 0, 0);
+	engine_call(fx.e, 1500000, &f, 6, NULL, 0, NULL, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, SISN, CISN + 1, 0);
+	engine_call(fx.e, 2500000, &lift, 6, NULL, 0, NULL, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, SISN, CISN + 1, 0);
+	fixture_seg(&fx, true, TCP_ACK, CISN + 1, SISN + 1, 0);
+	engine_finish(fx.e);
 	cr_assert_says(say(packet(2)), "Frame 2 was dropped before the "
 	    "client's socket saw it");
 	cr_assert(strstr(out, "ESTABLISHED") == NULL, "%s", out);
@@ -418,22 +345,22 @@ Test(narrate, unknown_call_is_still_told)
 	struct ev_call c = { .side = EV_SERVER, .name = "setsockopt",
 	    .args = "TCP_NODELAY 1", .ret = 0 };
 
-	engine_call(e, 0, &c, 6, NULL, 0, NULL, 0);
+	engine_call(fx.e, 0, &c, 6, NULL, 0, NULL, 0);
 	cr_assert_str_eq(say(first_of(EV_CALL)),
 	    "The server calls setsockopt(TCP_NODELAY 1).");
 }
 
 Test(narrate, warnings_are_passed_on)
 {
-	engine_warn(e, 0, 0, "the file ends in the middle of a frame");
+	engine_warn(fx.e, 0, 0, "the file ends in the middle of a frame");
 	cr_assert_str_eq(say(first_of(EV_WARNING)),
 	    "Warning: the file ends in the middle of a frame.");
 }
 
 Test(narrate, conn_and_summary_are_told)
 {
-	handshake();
-	engine_finish(e);
+	fixture_handshake(&fx, CISN, SISN);
+	engine_finish(fx.e);
 	cr_assert_says(say(first_of(EV_CONN)), "the client 10.0.0.1:40000 "
 	    "talks to the server 10.0.0.2:80 over TCP");
 	cr_assert_says(say(first_of(EV_SUMMARY)), "3 packets");
@@ -488,18 +415,18 @@ Test(narrate, small_buffers_are_cut_and_terminated)
 {
 	char small[16];
 
-	handshake();
+	fixture_handshake(&fx, CISN, SISN);
 	memset(small, 'x', sizeof small);
-	cr_assert_eq(narrate_event(tl, packet(2), small, sizeof small), 15);
+	cr_assert_eq(narrate_event(fx.tl, packet(2), small, sizeof small), 15);
 	cr_assert_eq(small[15], '\0');
-	cr_assert_eq(narrate_event(tl, packet(2), small, 0), 0);
+	cr_assert_eq(narrate_event(fx.tl, packet(2), small, 0), 0);
 	cr_assert_eq(small[0], 'T');
 }
 
 Test(narrate, past_the_end_is_empty)
 {
 	out[0] = 'x';
-	cr_assert_eq(narrate_event(tl, 12345, out, sizeof out), 0);
+	cr_assert_eq(narrate_event(fx.tl, 12345, out, sizeof out), 0);
 	cr_assert_str_eq(out, "");
 }
 
@@ -529,8 +456,8 @@ chinese(void)
 Test(narrate, handshake_reads_in_chinese)
 {
 	chinese();
-	handshake();
-	engine_finish(e);
+	fixture_handshake(&fx, CISN, SISN);
+	engine_finish(fx.e);
 	say(packet(3));
 	cr_assert_says(out, "三次握手");
 	cr_assert_says(out, "ESTABLISHED");
@@ -548,9 +475,9 @@ Test(narrate, chinese_is_cut_between_characters)
 	size_t n, i, k;
 
 	chinese();
-	handshake();
+	fixture_handshake(&fx, CISN, SISN);
 	/* "服务器确认..." : 3 bytes a character, 14 bytes of room. */
-	n = narrate_event(tl, packet(2), small, sizeof small);
+	n = narrate_event(fx.tl, packet(2), small, sizeof small);
 	cr_assert_eq(n, 12, "cut at %zu bytes, not 12", n);
 	for (i = 0; i < n; i += k) {
 		k = u8_decode(small + i, n - i, &cp);
@@ -561,40 +488,34 @@ Test(narrate, chinese_is_cut_between_characters)
 
 Test(narrate, a_fin_long_after_close_says_when_the_state_changed)
 {
-	struct pkt_addr cli = { .family = 4, .a = { 10, 0, 0, 1 } };
-	struct pkt_addr srv = { .family = 4, .a = { 10, 0, 0, 2 } };
-	struct ev_call c = { .side = EV_CLIENT, .name = "close" };
-
-	handshake();
+	fixture_handshake(&fx, CISN, SISN);
 	/* close() at 3.5 ms; the FIN leaves at 4 ms, then one 60 ms on. */
-	engine_call(e, 3500000, &c, 6, &cli, 40000, &srv, 80);
-	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
+	fixture_call(&fx, 3500000, EV_CLIENT, "close", "", 0);
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
 	cr_assert(strstr(say(packet(4)), "ms before this FIN") == NULL,
 	    "%s", out);
-	frame += 60;
-	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);	/* again */
+	fixture_skip(&fx, 60);
+	/* The same FIN again. */
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
 	cr_assert(strstr(say(packet(5)), "ms before this FIN") == NULL,
 	    "not the first FIN: %s", out);
 }
 
 Test(narrate, a_late_fin_after_close)
 {
-	struct pkt_addr cli = { .family = 4, .a = { 10, 0, 0, 1 } };
-	struct pkt_addr srv = { .family = 4, .a = { 10, 0, 0, 2 } };
-	struct ev_call c = { .side = EV_CLIENT, .name = "close" };
-
-	handshake();
-	engine_call(e, 3500000, &c, 6, &cli, 40000, &srv, 80);
-	frame += 180;		/* the FIN queued behind data: 181 ms on */
-	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
+	fixture_handshake(&fx, CISN, SISN);
+	fixture_call(&fx, 3500000, EV_CLIENT, "close", "", 0);
+	/* The FIN queued behind data: 181 ms on. */
+	fixture_skip(&fx, 180);
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
 	cr_assert_says(say(packet(4)), "The client called close() 180 ms "
 	    "before this FIN: its kernel has been FIN_WAIT_1 since then");
 }
 
 Test(narrate, a_server_that_never_answered_is_a_guess)
 {
-	seg(true, TCP_SYN, CISN, 0, 0);
-	engine_finish(e);
+	fixture_seg(&fx, true, TCP_SYN, CISN, 0, 0);
+	engine_finish(fx.e);
 	cr_assert_says(say(first_of(EV_SUMMARY)), "The server never "
 	    "answered: nothing on the wire shows its state");
 }
@@ -604,13 +525,13 @@ Test(narrate, kernel_state_ahead_of_the_wire_is_explained)
 	struct pkt_addr c = { .family = 4, .a = { 10, 0, 0, 1 } };
 	struct pkt_addr s = { .family = 4, .a = { 10, 0, 0, 2 } };
 
-	handshake();
-	engine_kstate(e, 10000000, &s, 80, &c, 40000, TCP_ST_ESTABLISHED,
+	fixture_handshake(&fx, CISN, SISN);
+	engine_kstate(fx.e, 10000000, &s, 80, &c, 40000, TCP_ST_ESTABLISHED,
 	    KSTATE_DIAG);
 	cr_assert_says(say(first_of(EV_KSTATE)), "as its packets show");
-	engine_kstate(e, 11000000, &c, 40000, &s, 80, TCP_ST_FIN_WAIT_1,
+	engine_kstate(fx.e, 11000000, &c, 40000, &s, 80, TCP_ST_FIN_WAIT_1,
 	    KSTATE_DIAG);
-	say(timeline_len(tl) - 1);
+	say(timeline_len(fx.tl) - 1);
 	cr_assert_says(out, "client's socket in FIN_WAIT_1");
 	cr_assert_says(out, "packets so far show ESTABLISHED");
 	cr_assert_says(out, "FIN waits behind data");
@@ -621,9 +542,9 @@ Test(narrate, kernel_state_behind_the_wire_is_explained)
 	struct pkt_addr c = { .family = 4, .a = { 10, 0, 0, 1 } };
 	struct pkt_addr s = { .family = 4, .a = { 10, 0, 0, 2 } };
 
-	handshake();
+	fixture_handshake(&fx, CISN, SISN);
 	/* The SYN-ACK was captured, then dropped before TCP saw it. */
-	engine_kstate(e, 10000000, &c, 40000, &s, 80, TCP_ST_SYN_SENT,
+	engine_kstate(fx.e, 10000000, &c, 40000, &s, 80, TCP_ST_SYN_SENT,
 	    KSTATE_DIAG);
 	say(first_of(EV_KSTATE));
 	cr_assert_says(out, "in SYN_SENT");
@@ -632,12 +553,13 @@ Test(narrate, kernel_state_behind_the_wire_is_explained)
 
 Test(narrate, crossing_fins_are_told_where_the_ladder_shows_them)
 {
-	handshake();
-	seg(true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);	/* 4 */
-	seg(false, TCP_FIN | TCP_ACK, SISN + 1, CISN + 1, 0);	/* 5 */
-	seg(true, TCP_ACK, CISN + 2, SISN + 2, 0);
-	seg(false, TCP_ACK, SISN + 2, CISN + 2, 0);
-	engine_finish(e);
+	fixture_handshake(&fx, CISN, SISN);
+	/* Frames 4 and 5: the FINs cross. */
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, CISN + 1, SISN + 1, 0);
+	fixture_seg(&fx, false, TCP_FIN | TCP_ACK, SISN + 1, CISN + 1, 0);
+	fixture_seg(&fx, true, TCP_ACK, CISN + 2, SISN + 2, 0);
+	fixture_seg(&fx, false, TCP_ACK, SISN + 2, CISN + 2, 0);
+	engine_finish(fx.e);
 	/* The client's FIN reached the server only after the server sent
 	 * its own: not CLOSE_WAIT, and not yet CLOSING at this step. */
 	say(packet(4));

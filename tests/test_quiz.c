@@ -15,35 +15,28 @@
 #include "tcp_fsm.h"
 #include "timeline.h"
 
-static struct timeline *tl;
-static struct engine *e;
+static struct fixture fx;
 static struct quiz z;
 
 static void
 setup(void)
 {
-	tl = timeline_new(0);
-	e = engine_new(NULL, timeline_sink(tl));
+	fixture_open(&fx, 0, NULL);
 }
 
 static void
 teardown(void)
 {
 	quiz_clear(&z);
-	engine_free(e);
-	timeline_free(tl);
+	fixture_close(&fx);
 }
 
-/* A bundled classic pcap through the engine (no libpcap in tests). */
+/* A bundled capture and the quiz on it. */
 static void
 load(const char *name)
 {
-	char path[512];
-	uint64_t frame = 0;
-
-	snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, name);
-	cr_assert_gt(fixture_pcap(e, path, &frame), 0, "%s", path);
-	quiz_build(&z, tl);
+	fixture_capture(&fx, name);
+	quiz_build(&z, fx.tl);
 }
 
 static const char *
@@ -56,7 +49,7 @@ answer(const struct quiz_q *q)
 static void
 flags_of(const struct quiz_q *q, char *buf, size_t len)
 {
-	const struct ev *p = timeline_at(tl, q->ev);
+	const struct ev *p = timeline_at(fx.tl, q->ev);
 
 	cr_assert(p != NULL && p->type == EV_PACKET);
 	ev_flags_label(p->u.pkt.flags & (TCP_SYN | TCP_FIN | TCP_RST |
@@ -108,13 +101,13 @@ Test(quiz, answers_come_from_the_timeline)
 				continue;
 			}
 			/* Its first state change, for the same frame. */
-			for (k = q->ev + 1; k < timeline_len(tl); k++) {
-				s = timeline_at(tl, k);
+			for (k = q->ev + 1; k < timeline_len(fx.tl); k++) {
+				s = timeline_at(fx.tl, k);
 				if (s->type == EV_STATE && s->u.state.frame ==
-				    timeline_at(tl, q->ev)->u.pkt.frame)
+				    timeline_at(fx.tl, q->ev)->u.pkt.frame)
 					break;
 			}
-			cr_assert_lt(k, timeline_len(tl), "%s q%zu", lessons[l],
+			cr_assert_lt(k, timeline_len(fx.tl), "%s q%zu", lessons[l],
 			    i);
 			cr_assert_str_eq(answer(q), tcp_state_name(
 			    s->u.state.to), "%s q%zu", lessons[l], i);
@@ -146,9 +139,9 @@ Test(quiz, choices_are_distinct_and_plausible)
 		places[q->answer] = true;
 		if (q->kind != QUIZ_STATE)
 			continue;
-		p = timeline_at(tl, q->ev);
-		for (k = q->ev + 1; k < timeline_len(tl); k++) {
-			s = timeline_at(tl, k);
+		p = timeline_at(fx.tl, q->ev);
+		for (k = q->ev + 1; k < timeline_len(fx.tl); k++) {
+			s = timeline_at(fx.tl, k);
 			if (s->type == EV_STATE &&
 			    s->u.state.frame == p->u.pkt.frame)
 				break;
@@ -167,7 +160,7 @@ Test(quiz, a_segment_that_changes_nothing_is_not_asked)
 
 	load("handshake");
 	for (i = 0; i < z.n; i++) {
-		p = timeline_at(tl, z.q[i].ev);
+		p = timeline_at(fx.tl, z.q[i].ev);
 		if (p->u.pkt.len > 0 && !(p->u.pkt.flags & (TCP_SYN | TCP_FIN |
 		    TCP_RST)))
 			cr_assert_eq(z.q[i].kind, QUIZ_STATE);

@@ -9,69 +9,52 @@
 #include <string.h>
 
 #include "engine.h"
+#include "fixture.h"
 #include "narrate.h"
-#include "pktbuild.h"
 #include "timeline.h"
 
-static struct timeline *tl;
-static struct engine *e;
-static uint64_t frame;
+static struct fixture fx;
 
+/* 10.0.0.1:1000 and 10.0.0.2:80, frame n at n * 1000 ns. */
 static void
 setup(void)
 {
-	tl = timeline_new(0);
-	e = engine_new(NULL, timeline_sink(tl));
-	frame = 0;
+	fixture_open(&fx, 0, NULL);
+	fx.step = 1000;
+	fx.cport = 1000;
 }
 
 static void
 teardown(void)
 {
-	engine_free(e);
-	timeline_free(tl);
+	fixture_close(&fx);
 }
 
 TestSuite(timeline, .init = setup, .fini = teardown);
-
-static void
-seg(bool cli, uint16_t port, uint16_t flags, uint32_t seq, uint32_t ack)
-{
-	uint8_t buf[PB_MAX];
-	struct pb_tcp t = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
-		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
-		.sport = cli ? port : 80, .dport = cli ? 80 : port,
-		.seq = seq, .ack = ack, .flags = flags,
-	};
-	size_t n = pb_tcp(buf, sizeof buf, &t);
-
-	frame++;
-	engine_frame(e, frame, (int64_t)frame * 1000, DEC_LT_RAW, buf, n, n);
-}
 
 Test(timeline, keeps_every_event_and_each_conns_steps)
 {
 	const struct tl_conn *c;
 	enum tcp_state st[2];
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(true, 2000, TCP_SYN, 700, 0);	/* a second conn */
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	seg(true, 1000, TCP_ACK, 101, 501);
-	engine_finish(e);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fx.cport = 2000;			/* a second conn */
+	fixture_seg(&fx, true, TCP_SYN, 700, 0, 0);
+	fx.cport = 1000;
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);
+	engine_finish(fx.e);
 
-	cr_assert_eq(timeline_nconns(tl), 2);
-	c = timeline_conn(tl, 0);
+	cr_assert_eq(timeline_nconns(fx.tl), 2);
+	c = timeline_conn(fx.tl, 0);
 	cr_assert_eq(c->info.id, 1);
 	cr_assert_eq(c->packets, 3);
 	cr_assert(c->over);
 	cr_assert_eq(c->sum.completeness, 7);
 	/* conn, 3 packets, 4 state changes, summary */
 	cr_assert_eq(c->nsteps, 9, "steps %zu", c->nsteps);
-	cr_assert_eq(timeline_at(tl, c->steps[0].ev)->type, EV_CONN);
-	cr_assert_eq(timeline_at(tl, c->steps[1].ev)->type, EV_PACKET);
+	cr_assert_eq(timeline_at(fx.tl, c->steps[0].ev)->type, EV_CONN);
+	cr_assert_eq(timeline_at(fx.tl, c->steps[1].ev)->type, EV_PACKET);
 	cr_assert_eq(c->steps[1].st[0], TCP_ST_SYN_SENT);
 	cr_assert_eq(c->steps[1].st[1], TCP_ST_LISTEN);
 
@@ -81,9 +64,10 @@ Test(timeline, keeps_every_event_and_each_conns_steps)
 	timeline_states_before(c, c->nsteps, st);
 	cr_assert_eq(st[0], TCP_ST_ESTABLISHED);
 	cr_assert_eq(st[1], TCP_ST_ESTABLISHED);
-	cr_assert_eq(timeline_conn_by_id(tl, 2)->packets, 1);
-	cr_assert_null(timeline_conn_by_id(tl, 3));
-	cr_assert_eq(timeline_at(tl, 0)->conn, &timeline_conn(tl, 0)->info,
+	cr_assert_eq(timeline_conn_by_id(fx.tl, 2)->packets, 1);
+	cr_assert_null(timeline_conn_by_id(fx.tl, 3));
+	cr_assert_eq(timeline_at(fx.tl, 0)->conn,
+	    &timeline_conn(fx.tl, 0)->info,
 	    "events point at the timeline's own conn copy");
 }
 
@@ -91,17 +75,87 @@ Test(timeline, a_refused_server_is_closed_after_the_rst)
 {
 	const struct tl_conn *c;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(false, 1000, TCP_RST | TCP_ACK, 0, 101);
-	c = timeline_conn(tl, 0);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fixture_seg(&fx, false, TCP_RST | TCP_ACK, 0, 101, 0);
+	c = timeline_conn(fx.tl, 0);
 	cr_assert_eq(c->st[1], TCP_ST_CLOSED);
 	cr_assert_eq(c->st[0], TCP_ST_CLOSED);
 	/* Nothing was listening: never LISTEN, not even before the SYN. */
 	cr_assert_eq(c->info.init[1], TCP_ST_CLOSED);
 	cr_assert_eq(c->st0[1], TCP_ST_CLOSED);
 	cr_assert_eq(c->steps[1].st[1], TCP_ST_CLOSED);
-	cr_assert_eq(timeline_at(tl, c->steps[1].ev)->u.pkt.st_after[1],
+	cr_assert_eq(timeline_at(fx.tl, c->steps[1].ev)->u.pkt.st_after[1],
 	    TCP_ST_CLOSED);
+}
+
+/* The shared fixture (fixture.h) feeds the conversation it describes. */
+Test(timeline, the_fixture_numbers_stamps_and_addresses_its_frames)
+{
+	static const uint8_t cli[4] = { 10, 0, 0, 1 }, srv[4] = { 10, 0, 0, 2 };
+	const struct conn_info *tcp, *udp;
+	const struct ev *ev;
+	uint64_t want[] = { 1, 4, 5, 6 }, fr;
+	size_t i, npkt = 0, ncall = 0, nicmp = 0;
+
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);		/* 1 */
+	fixture_skip(&fx, 2);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);	/* 4 */
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "send", "10 bytes", 10);
+	fx.snap = 20 + 20 + 5;		/* IP, TCP, 5 of the 10 bytes */
+	fx.win = 1000;
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 101, 501, 10);	/* 5 */
+	fx.snap = 0;
+	fixture_udp(&fx, true, 7);				/* 6 */
+	fixture_icmp_unreach(&fx, 7);				/* 7 */
+	cr_assert_eq(fx.frame, 7);
+	cr_assert_eq(fx.now, 7000);
+	tcp = &timeline_conn(fx.tl, 0)->info;
+	udp = &timeline_conn(fx.tl, 1)->info;
+	cr_assert_eq(tcp->proto, 6);
+	cr_assert_eq(udp->proto, 17);
+	cr_assert(tcp->caddr.family == 4 && memcmp(tcp->caddr.a, cli, 4) == 0);
+	cr_assert(tcp->saddr.family == 4 && memcmp(tcp->saddr.a, srv, 4) == 0);
+	cr_assert(udp->caddr.family == 4 && memcmp(udp->caddr.a, cli, 4) == 0);
+	cr_assert_eq(tcp->cport, 1000);
+	cr_assert_eq(tcp->sport, 80);
+	cr_assert_eq(udp->cport, 1000);
+	cr_assert_eq(udp->sport, 53);
+	for (i = timeline_first(fx.tl); i < timeline_len(fx.tl); i++) {
+		ev = timeline_at(fx.tl, i);
+		if (ev->type == EV_PACKET) {
+			fr = ev->u.pkt.frame;
+			cr_assert_lt(npkt, 4);
+			cr_assert_eq(fr, want[npkt], "packet %zu: frame %llu",
+			    npkt, (unsigned long long)fr);
+			cr_assert_eq(ev->ts_ns, (int64_t)fr * 1000);
+			cr_assert_eq(ev->u.pkt.dir, fr == 4 ? EV_S2C : EV_C2S);
+			npkt++;
+		}
+		if (ev->type == EV_PACKET && ev->u.pkt.frame == 4)
+			cr_assert_eq(ev->u.pkt.win, 65535);
+		if (ev->type == EV_PACKET && ev->u.pkt.frame == 5) {
+			cr_assert_eq(ev->u.pkt.len, 10);
+			cr_assert_eq(ev->u.pkt.caplen, 45);
+			cr_assert_eq(ev->u.pkt.paycap, 5);
+			cr_assert_eq(ev->u.pkt.win, 1000);
+		}
+		if (ev->type == EV_CALL) {
+			cr_assert_eq(ev->ts_ns, 4500);
+			cr_assert_eq(ev->conn, tcp, "a call tied to its conn");
+			cr_assert_str_eq(ev->u.call.name, "send");
+			cr_assert_eq(ev->u.call.ret, 10);
+			ncall++;
+		}
+		if (ev->type == EV_ICMP) {
+			cr_assert_eq(ev->u.icmp.frame, 7);
+			cr_assert_eq(ev->u.icmp.cause, 6);
+			cr_assert(memcmp(ev->u.icmp.src.a, srv, 4) == 0);
+			nicmp++;
+		}
+	}
+	cr_assert_eq(npkt, 4);
+	cr_assert_eq(ncall, 1);
+	cr_assert_eq(nicmp, 1);
 }
 
 /* The packet event of conn c with this frame. */
@@ -112,7 +166,7 @@ pkt_of(const struct tl_conn *c, uint64_t fr, size_t *step)
 	size_t k;
 
 	for (k = 0; k < c->nsteps; k++) {
-		ev = timeline_at(tl, c->steps[k].ev);
+		ev = timeline_at(fx.tl, c->steps[k].ev);
 		if (ev->type == EV_PACKET && ev->u.pkt.frame == fr) {
 			*step = k;
 			return ev;
@@ -128,15 +182,16 @@ Test(timeline, a_late_state_change_lands_on_the_step_of_its_cause)
 	const struct ev *p3, *p4;
 	size_t k3, k4;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	seg(true, 1000, TCP_ACK, 101, 501);		/* 3 */
-	seg(true, 1000, TCP_PSH | TCP_ACK, 101, 501);	/* 4: before the server's */
-	c = timeline_conn(tl, 0);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);		/* 3 */
+	/* 4: before the server's */
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 101, 501, 0);
+	c = timeline_conn(fx.tl, 0);
 	p3 = pkt_of(c, 3, &k3);
 	cr_assert_eq(p3->u.pkt.st_after[1], TCP_ST_SYN_RECEIVED,
 	    "nothing shows yet that the server processed frame 3");
-	seg(false, 1000, TCP_ACK, 501, 101);		/* 5: it did */
+	fixture_seg(&fx, false, TCP_ACK, 501, 101, 0);		/* 5: it did */
 	p3 = pkt_of(c, 3, &k3);
 	p4 = pkt_of(c, 4, &k4);
 	cr_assert_eq(p3->u.pkt.st_after[1], TCP_ST_ESTABLISHED);
@@ -150,15 +205,16 @@ Test(timeline, crossing_fins_show_fin_wait_1_then_closing)
 	const struct tl_conn *c;
 	size_t k8, k9;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	seg(true, 1000, TCP_ACK, 101, 501);
-	seg(true, 1000, TCP_FIN | TCP_ACK, 101, 501);	/* 4 */
-	seg(false, 1000, TCP_FIN | TCP_ACK, 501, 101);	/* 5: crossed */
-	seg(true, 1000, TCP_ACK, 102, 502);
-	seg(false, 1000, TCP_ACK, 502, 102);
-	engine_finish(e);
-	c = timeline_conn(tl, 0);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);
+	fixture_seg(&fx, true, TCP_FIN | TCP_ACK, 101, 501, 0);	/* 4 */
+	/* 5: crossed */
+	fixture_seg(&fx, false, TCP_FIN | TCP_ACK, 501, 101, 0);
+	fixture_seg(&fx, true, TCP_ACK, 102, 502, 0);
+	fixture_seg(&fx, false, TCP_ACK, 502, 102, 0);
+	engine_finish(fx.e);
+	c = timeline_conn(fx.tl, 0);
 	pkt_of(c, 4, &k8);
 	pkt_of(c, 5, &k9);
 	/* The server's CLOSING is caused by frame 4, but the server was
@@ -174,10 +230,11 @@ Test(timeline, a_segment_not_processed_is_marked_on_its_step)
 	const struct tl_conn *c;
 	size_t k;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(true, 1000, TCP_SYN, 100, 0);	/* the first never arrived */
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	c = timeline_conn(tl, 0);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	/* Again: the first never arrived. */
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	c = timeline_conn(fx.tl, 0);
 	cr_assert(pkt_of(c, 1, &k)->u.pkt.analysis & AN_NOT_PROCESSED);
 	cr_assert_not(pkt_of(c, 2, &k)->u.pkt.analysis & AN_NOT_PROCESSED);
 }
@@ -204,7 +261,7 @@ tee_emit(struct sink *s, const struct ev *ev)
 static struct timeline *capped, *whole;
 static struct engine *ce;
 static struct tee tee;
-static uint64_t cframe;
+static struct fixture cf;
 
 static void
 cap_setup(void)
@@ -219,7 +276,8 @@ cap_setup(void)
 	engine_config_default(&cfg);
 	cfg.closed_linger_ns = 1;	/* a closed conn's summary comes next */
 	ce = engine_new(&cfg, &tee.sink);
-	cframe = 0;
+	fixture_init(&cf, ce);
+	cf.step = 1000;
 }
 
 static void
@@ -230,25 +288,13 @@ cap_teardown(void)
 	timeline_free(whole);
 }
 
+/* A segment of conn `port` to both timelines. */
 static void
 cseg(bool cli, uint16_t port, uint16_t flags, uint32_t seq, uint32_t ack,
     size_t len)
 {
-	static const uint8_t data[64];
-	uint8_t buf[PB_MAX];
-	struct pb_tcp t = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
-		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
-		.sport = cli ? port : 80, .dport = cli ? 80 : port,
-		.seq = seq, .ack = ack, .flags = flags,
-		.payload = data, .paylen = len,
-	};
-	size_t n = pb_tcp(buf, sizeof buf, &t);
-
-	cframe++;
-	engine_frame(ce, cframe, (int64_t)cframe * 1000, DEC_LT_RAW, buf, n,
-	    n);
+	cf.cport = port;
+	fixture_seg(&cf, cli, flags, seq, ack, len);
 	/* The cap holds at every moment, not just at the end. */
 	cr_assert_leq(timeline_len(capped) - timeline_first(capped), CAP);
 }
@@ -437,58 +483,45 @@ Test(timeline_cap, warnings_are_copied_and_freed_with_their_event)
 
 Test(timeline_cap, a_cap_below_a_chunk_still_holds)
 {
-	struct timeline *tiny = timeline_new(3);
-	struct engine *e2 = engine_new(NULL, timeline_sink(tiny));
-	uint8_t buf[PB_MAX];
-	struct pb_tcp t = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = "10.0.0.1", .dst = "10.0.0.2" },
-		.sport = 5, .dport = 80, .seq = 1, .flags = TCP_SYN,
-	};
-	size_t n = pb_tcp(buf, sizeof buf, &t);
+	struct fixture t;
 	int i;
 
+	/* Frames 1 to 5 at 0 to 4 ns, one SYN again and again. */
+	fixture_open(&t, 3, NULL);
+	t.now = -1;
+	t.step = 1;
+	t.cport = 5;
 	for (i = 0; i < 5; i++)
-		engine_frame(e2, (uint64_t)i + 1, i, DEC_LT_RAW, buf, n, n);
-	cr_assert_eq(timeline_len(tiny) - timeline_first(tiny), 3);
-	cr_assert_gt(timeline_evicted(tiny), 0);
-	cr_assert_eq(timeline_at(tiny, timeline_len(tiny) - 1)->type,
+		fixture_seg(&t, true, TCP_SYN, 1, 0, 0);
+	cr_assert_eq(timeline_len(t.tl) - timeline_first(t.tl), 3);
+	cr_assert_gt(timeline_evicted(t.tl), 0);
+	cr_assert_eq(timeline_at(t.tl, timeline_len(t.tl) - 1)->type,
 	    EV_PACKET);
-	cr_assert_eq(timeline_conn(tiny, 0)->packets, 5);
-	engine_free(e2);
-	timeline_free(tiny);
+	cr_assert_eq(timeline_conn(t.tl, 0)->packets, 5);
+	fixture_close(&t);
 }
 
 /* ------------------------------------------------------------ payload */
 
+/* A segment of `n` bytes of `p`, `snap` of its bytes captured. */
 static void
 data(bool cli, uint32_t seq, uint32_t ack, const uint8_t *p, size_t n,
     size_t snap)
 {
-	static uint8_t buf[PB_MAX];
-	struct pb_tcp t = {
-		.link = { .linktype = DEC_LT_RAW },
-		.ip = { .src = cli ? "10.0.0.1" : "10.0.0.2",
-		    .dst = cli ? "10.0.0.2" : "10.0.0.1" },
-		.sport = cli ? 1000 : 80, .dport = cli ? 80 : 1000,
-		.seq = seq, .ack = ack, .flags = TCP_PSH | TCP_ACK,
-		.payload = p, .paylen = n,
-	};
-	size_t len = pb_tcp(buf, sizeof buf, &t);
-
-	frame++;
-	engine_frame(e, frame, (int64_t)frame * 1000, DEC_LT_RAW, buf,
-	    snap < len ? snap : len, len);
+	fx.snap = snap;
+	fixture_tcp(&fx, cli, &(struct pb_tcp){ .flags = TCP_PSH | TCP_ACK,
+	    .seq = seq, .ack = ack, .payload = p, .paylen = n });
+	fx.snap = 0;
 }
 
 static const struct ev_packet *
 last_packet(void)
 {
-	size_t i = timeline_len(tl);
+	size_t i = timeline_len(fx.tl);
 	const struct ev *ev;
 
-	while (i-- > timeline_first(tl)) {
-		ev = timeline_at(tl, i);
+	while (i-- > timeline_first(fx.tl)) {
+		ev = timeline_at(fx.tl, i);
 		if (ev->type == EV_PACKET)
 			return &ev->u.pkt;
 	}
@@ -501,9 +534,9 @@ Test(timeline, a_segment_keeps_a_copy_of_its_payload)
 	uint8_t frame_bytes[64];
 	const struct ev_packet *p;
 
-	seg(true, 1000, TCP_SYN, 100, 0);
-	seg(false, 1000, TCP_SYN | TCP_ACK, 500, 101);
-	seg(true, 1000, TCP_ACK, 101, 501);
+	fixture_seg(&fx, true, TCP_SYN, 100, 0, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 500, 101, 0);
+	fixture_seg(&fx, true, TCP_ACK, 101, 501, 0);
 	memcpy(frame_bytes, hello, 13);
 	data(false, 501, 101, frame_bytes, 13, 65535);
 	/* The engine's bytes live only during the call: scribble on them. */
@@ -515,7 +548,7 @@ Test(timeline, a_segment_keeps_a_copy_of_its_payload)
 	cr_assert_not_null(p->payload);
 	cr_assert_arr_eq(p->payload, hello, 13);
 	/* A segment without data holds none. */
-	seg(true, 1000, TCP_ACK, 101, 514);
+	fixture_seg(&fx, true, TCP_ACK, 101, 514, 0);
 	p = last_packet();
 	cr_assert_eq(p->paycap, 0);
 	cr_assert_null(p->payload);
@@ -548,23 +581,23 @@ Test(timeline, the_payload_budget_evicts_the_oldest_events)
 	size_t i;
 
 	memset(big, 'a', sizeof big);
-	timeline_free(tl);
-	engine_free(e);
+	fixture_close(&fx);
 	/* Chunks of 2 events (a cap of 16), 2 KiB of payload at most. */
-	tl = timeline_new(16);
-	e = engine_new(NULL, timeline_sink(tl));
-	timeline_set_payload_budget(tl, 2048);
+	fixture_open(&fx, 16, NULL);
+	fx.step = 1000;
+	fx.cport = 1000;
+	timeline_set_payload_budget(fx.tl, 2048);
 	for (i = 0; i < 8; i++)
 		data(true, 1 + (uint32_t)i * 600, 1, big, sizeof big, 65535);
 	/* Every held payload is 512 bytes: 4 fit, and whole chunks go. */
-	cr_assert_gt(timeline_evicted(tl), 0);
-	for (i = timeline_first(tl); i < timeline_len(tl); i++) {
-		const struct ev *ev = timeline_at(tl, i);
+	cr_assert_gt(timeline_evicted(fx.tl), 0);
+	for (i = timeline_first(fx.tl); i < timeline_len(fx.tl); i++) {
+		const struct ev *ev = timeline_at(fx.tl, i);
 
 		if (ev->type == EV_PACKET)
 			cr_assert_eq(ev->u.pkt.paycap, TL_PAYLOAD_MAX);
 	}
-	cr_assert_leq((timeline_len(tl) - timeline_first(tl)) *
+	cr_assert_leq((timeline_len(fx.tl) - timeline_first(fx.tl)) *
 	    TL_PAYLOAD_MAX, 2048 + 2 * TL_PAYLOAD_MAX);
 	cr_assert_not_null(last_packet());
 }
