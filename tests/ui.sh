@@ -127,6 +127,14 @@ check "?: on a short screen the help says how many keys it cannot show" \
     "wait_for '[0-9]+ more keys?: a taller terminal shows' && screen | grep -q 'Press any key' && screen | grep -q '─ Keys ─'"
 keys x
 wait_gone '─ Keys ─'
+T resize-window -t 0 -x 160 -y 16
+keys '?'
+check "?: short but wide, the help takes two columns and shows every key" \
+    "wait_for 'Space +play / pause +PgUp PgDn +page through the list' && screen | grep -Eq 'Enter +show the connection chosen in the list +Mouse +click' && ! screen | grep -q 'more key'"
+check "?: a replay's Space, End and Enter say nothing of live or held calls" \
+    "screen | grep -Eq 'End G +last step +Ctrl-L' && ! screen | grep -Eq 'follow|held call'"
+keys x
+wait_gone '─ Keys ─'
 T resize-window -t 0 -x 80 -y 24
 T resize-window -t 0 -x 160 -y 48
 check "resize to 160x48: the state diagram and detail appear beside" \

@@ -22,6 +22,10 @@
 #define KEYS_ALL	KEYS_BASES
 #define KEYS_NOLAB	(KEYS_BASES & ~KEYS_LABS)
 #define KEYS_QUIZ_ALL	(KEYS_BASES | UI_MODE_QUIZ)
+/* A source that goes on while shown, or a file's steps shown at once. */
+#define KEYS_LIVES	(UI_MODE_LIVE | UI_MODE_DEMO | KEYS_LABS | UI_MODE_RUN)
+/* A source that may hold a call until Enter (--step). */
+#define KEYS_HOLDS	(UI_MODE_DEMO | KEYS_LABS)
 #define F(k, fk, modes, help)	{ k, UI_A_FEED, fk, modes, help }
 #define A(k, a, modes, help)	{ k, a, UI_K_NONE, modes, help }
 
@@ -35,9 +39,9 @@ static const char keys_h_prev[] = N_("previous step");
 static const char keys_h_faster[] = N_("faster playback");
 static const char keys_h_slower[] = N_("slower playback");
 static const char keys_h_first[] = N_("first step");
-static const char keys_h_last[] = N_("last step (live: follow again)");
-static const char keys_h_pick[] = N_("show the chosen connection; let a "
-    "held call happen");
+static const char keys_h_last[] = N_("last step");
+static const char keys_h_last_live[] = N_("last step (live: follow "
+    "again)");
 static const char keys_h_move[] = N_("move in the connection list");
 static const char keys_h_page[] = N_("page through the list");
 static const char keys_h_jnext[] = N_("the next SYN, FIN, RST, "
@@ -79,7 +83,9 @@ static const struct keys_entry keys_tab[] = {
 	F('3', UI_K_ANSWER3, KEYS_QUIZ_ALL, keys_h_answer),
 	F('4', UI_K_ANSWER4, KEYS_QUIZ_ALL, keys_h_answer),
 	/* Time. */
-	A(' ', UI_A_PLAY, KEYS_ALL, N_("play / pause (live: follow / hold)")),
+	A(' ', UI_A_PLAY, UI_MODE_REPLAY, N_("play / pause")),
+	A(' ', UI_A_PLAY, KEYS_LIVES, N_("play / pause (live: follow / "
+	    "hold)")),
 	A(KEYS_RIGHT, UI_A_NEXT, KEYS_ALL, keys_h_next),
 	A('l', UI_A_NEXT, KEYS_NOLAB, keys_h_next),
 	A('n', UI_A_NEXT, KEYS_ALL, keys_h_next),
@@ -92,12 +98,17 @@ static const struct keys_entry keys_tab[] = {
 	A('_', UI_A_SLOWER, KEYS_ALL, keys_h_slower),
 	A(KEYS_HOME, UI_A_FIRST, KEYS_ALL, keys_h_first),
 	A('g', UI_A_FIRST, KEYS_ALL, keys_h_first),
-	A(KEYS_END, UI_A_LAST, KEYS_ALL, keys_h_last),
-	A('G', UI_A_LAST, KEYS_ALL, keys_h_last),
+	A(KEYS_END, UI_A_LAST, UI_MODE_REPLAY, keys_h_last),
+	A('G', UI_A_LAST, UI_MODE_REPLAY, keys_h_last),
+	A(KEYS_END, UI_A_LAST, KEYS_LIVES, keys_h_last_live),
+	A('G', UI_A_LAST, KEYS_LIVES, keys_h_last_live),
 	/* Views and the list. */
 	A('\t', UI_A_VIEW, KEYS_ALL, N_("next view: ladder, states, detail, "
 	    "connections")),
-	A(KEYS_ENTER, UI_A_PICK, KEYS_ALL, keys_h_pick),
+	A(KEYS_ENTER, UI_A_PICK, KEYS_ALL & ~KEYS_HOLDS,
+	    N_("show the connection chosen in the list")),
+	A(KEYS_ENTER, UI_A_PICK, KEYS_HOLDS, N_("show the chosen connection; "
+	    "release a held call (--step)")),
 	A(KEYS_UP, UI_A_UP, KEYS_ALL, keys_h_move),
 	A('k', UI_A_UP, KEYS_ALL, keys_h_move),
 	A(KEYS_DOWN, UI_A_DOWN, KEYS_ALL, keys_h_move),
