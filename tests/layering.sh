@@ -9,7 +9,11 @@
 # curses only under ui/, and never in ui/layout.[ch] nor ui/keys.[ch]
 # (curses-free, unit-tested).  The libraries hold their own folder:
 # LAYERING_CORE (the sources of src/core/libcore.a) lie under src/core,
-# LAYERING_EXPORT (src/export/libexport.a) under src/export.  Run by make check-layering.
+# LAYERING_EXPORT (src/export/libexport.a) under src/export.  The core
+# never translates: no file under src/core calls gettext (_(), P_(), C_(),
+# gettext(), ngettext() ...) or includes <libintl.h>; it hands out English
+# message ids marked N_() with their arguments (msg.h), and the sinks
+# translate.  Run by make check-layering.
 set -u
 : "${top_srcdir:?}" "${LAYERING_CORE:?}" "${LAYERING_EXPORT:?}"
 cd "$top_srcdir" || exit 99
@@ -69,6 +73,18 @@ check()
 check src/core src/export src/shell ui
 check src/export src/shell ui
 check ui src/shell
+
+# The core speaks English message ids; whoever shows them translates.
+for f in src/core/*.[ch]; do
+	[ -e "$f" ] || continue
+	grep -nE '(^|[^A-Za-z0-9_])(_|P_|C_|[a-z]*gettext)[[:space:]]*\(' \
+	    "$f" >"${TMPDIR:-/tmp}/layering.$$" &&
+	    bad "$f calls gettext (the core hands out N_() ids, msg.h):" \
+	    "$(head -3 "${TMPDIR:-/tmp}/layering.$$")"
+	grep -q '^#include.*<libintl\.h>' "$f" &&
+	    bad "$f includes <libintl.h> (the core never translates)"
+done
+rm -f "${TMPDIR:-/tmp}/layering.$$"
 
 for f in $LAYERING_CORE; do
 	case $f in

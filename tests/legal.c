@@ -97,6 +97,7 @@ legal_pcap(struct legal *l, const char *path)
 	struct engine *e;
 	struct capture *cap;
 	char err[512];
+	struct msg why;
 	int rc;
 
 	if ((cap = capture_open_file(path, err, sizeof err)) == NULL) {
@@ -105,7 +106,7 @@ legal_pcap(struct legal *l, const char *path)
 	}
 	e = engine_new(NULL, &l->sink);
 	/* A read error mid-file still leaves the frames before it. */
-	rc = capture_run(cap, e, 0, err, sizeof err);
+	rc = capture_run(cap, e, 0, &why);
 	engine_finish(e);
 	engine_free(e);
 	capture_close(cap);

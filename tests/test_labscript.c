@@ -6,16 +6,18 @@
 #include <string.h>
 
 #include "labscript.h"
+#include "msg_text.h"
 
 static struct lab_action
 parse_ok(const char *line)
 {
 	struct lab_action a;
-	char err[256] = "";
-	int rc = labscript_parse_line(line, strlen(line), &a, err,
-	    sizeof err);
+	struct msg m = { 0 };
+	char err[256];
+	int rc = labscript_parse_line(line, strlen(line), &a, &m);
 
-	cr_assert_eq(rc, 1, "'%s': rc %d (%s)", line, rc, err);
+	cr_assert_eq(rc, 1, "'%s': rc %d (%s)", line, rc,
+	    msg_text(&m, false, err, sizeof err));
 	return a;
 }
 
@@ -23,11 +25,14 @@ static void
 parse_bad(const char *line, const char *want)
 {
 	struct lab_action a;
-	char err[256] = "";
-	int rc = labscript_parse_line(line, strlen(line), &a, err,
-	    sizeof err);
+	struct msg m = { 0 };
+	char err[256];
+	int rc = labscript_parse_line(line, strlen(line), &a, &m);
 
 	cr_assert_eq(rc, -1, "'%s' was accepted", line);
+	/* The core hands out an English id and its arguments; rendered
+	 * untranslated, they make the English sentence. */
+	msg_text(&m, false, err, sizeof err);
 	cr_assert(strstr(err, want) != NULL, "'%s': '%s' lacks '%s'", line,
 	    err, want);
 }
@@ -117,10 +122,11 @@ Test(labscript, a_script_numbers_its_lines)
 	static const char text[] = "# a comment\n\nserver listen\n"
 	    "   # indented comment\nclient connect\nsleep 10";
 	struct lab_script s;
-	char err[256] = "";
+	struct labscript_err err = { 0 };
+	char why[256];
 
-	cr_assert_eq(labscript_parse(&s, text, sizeof text - 1, err,
-	    sizeof err), 0, "%s", err);
+	cr_assert_eq(labscript_parse(&s, text, sizeof text - 1, &err), 0,
+	    "%s", msg_text(&err.why, false, why, sizeof why));
 	cr_assert_eq(s.n, 3);
 	cr_assert_eq(s.act[0].line, 3);
 	cr_assert_eq(s.act[1].line, 5);
@@ -134,16 +140,22 @@ Test(labscript, a_bad_line_is_named_and_nothing_kept)
 	    "client sned hi\nclient close\n";
 	static const char nul[] = "server listen\nclient\0 connect\n";
 	struct lab_script s;
-	char err[256] = "";
+	struct labscript_err err = { 0 };
+	char why[256];
 
-	cr_assert_eq(labscript_parse(&s, text, sizeof text - 1, err,
-	    sizeof err), -1);
-	cr_assert(strncmp(err, "line 3: unknown call 'sned'", 27) == 0, "%s",
-	    err);
+	cr_assert_eq(labscript_parse(&s, text, sizeof text - 1, &err), -1);
+	msg_text(&err.why, false, why, sizeof why);
+	cr_assert(err.line == 3 && strncmp(why, "unknown call 'sned'", 19) ==
+	    0, "line %d: %s", err.line, why);
+	/* The id is English and a format; the word is an argument. */
+	cr_assert_str_eq(err.why.id, "unknown call '%s' (listen, connect, "
+	    "accept, send, recv, shutdown, close, abort, setsockopt)");
+	cr_assert_str_eq(msg_arg_str(&err.why, 0), "sned");
 	cr_assert(s.act == NULL && s.n == 0);
-	cr_assert_eq(labscript_parse(&s, nul, sizeof nul - 1, err,
-	    sizeof err), -1);
-	cr_assert(strncmp(err, "line 2: a NUL byte", 18) == 0, "%s", err);
+	cr_assert_eq(labscript_parse(&s, nul, sizeof nul - 1, &err), -1);
+	msg_text(&err.why, false, why, sizeof why);
+	cr_assert(err.line == 2 && strncmp(why, "a NUL byte", 10) == 0,
+	    "line %d: %s", err.line, why);
 }
 
 /* What -o writes reads back as the same action. */
@@ -163,6 +175,7 @@ Test(labscript, format_round_trips)
 		"client setsockopt TCP_NODELAY 1", "sleep 20",
 	};
 	struct lab_action a, b;
+	struct msg m = { 0 };
 	char buf[512], err[256];
 	size_t i;
 
@@ -170,8 +183,8 @@ Test(labscript, format_round_trips)
 		a = parse_ok(lines[i]);
 		labscript_format(&a, buf, sizeof buf);
 		cr_assert_str_eq(buf, lines[i], "case %zu", i);
-		cr_assert_eq(labscript_parse_line(buf, strlen(buf), &b, err,
-		    sizeof err), 1, "case %zu: %s", i, err);
+		cr_assert_eq(labscript_parse_line(buf, strlen(buf), &b, &m), 1,
+		    "case %zu: %s", i, msg_text(&m, false, err, sizeof err));
 		cr_assert(a.op == b.op && a.side == b.side && a.arg == b.arg &&
 		    a.arg2 == b.arg2 && a.len == b.len &&
 		    memcmp(a.text, b.text, a.len) == 0, "case %zu", i);

@@ -352,9 +352,13 @@ Test(narrate, unknown_call_is_still_told)
 
 Test(narrate, warnings_are_passed_on)
 {
-	engine_warn(fx.e, 0, 0, "the file ends in the middle of a frame");
+	struct msg m;
+
+	msg_init(&m, "the file ends in the middle of frame %u");
+	msg_num(&m, 7);
+	engine_warn(fx.e, 0, 0, &m);
 	cr_assert_str_eq(say(first_of(EV_WARNING)),
-	    "Warning: the file ends in the middle of a frame.");
+	    "Warning: the file ends in the middle of frame 7.");
 }
 
 Test(narrate, conn_and_summary_are_told)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg_text.h"
 #include "obuf.h"
 
 static struct obuf B;
@@ -192,4 +193,95 @@ Test(obuf, failed_write_is_sticky)
 	cr_assert_eq(b.len, 0);
 	obuf_clear(&b);
 	fclose(fp);
+}
+
+/* ---------------------------------- the core's messages (msg_text.h) */
+
+/* The English id with its arguments is the English sentence: what --json
+ * shows, whatever the language. */
+Test(msg_text, english_is_the_id_with_its_arguments)
+{
+	struct msg m;
+	char buf[256];
+
+	msg_init(&m, "line %d: '%s' after %s is one word too many");
+	msg_num(&m, 12);
+	msg_str(&m, "now");
+	msg_str(&m, "close");
+	cr_assert_str_eq(msg_text(&m, false, buf, sizeof buf),
+	    "line 12: 'now' after close is one word too many");
+	/* Without arguments an id is no format: a % stays as it is. */
+	msg_init(&m, "100% sure");
+	cr_assert_str_eq(msg_text(&m, false, buf, sizeof buf), "100% sure");
+	cr_assert_str_eq(msg_text(NULL, false, buf, sizeof buf), "");
+}
+
+/* A translation may reorder the arguments; one whose holes do not fit
+ * them (a bad catalogue) gives the English, never garbage. */
+Test(msg_text, a_translation_reorders_or_falls_back)
+{
+	struct msg m;
+	char buf[256];
+
+	msg_init(&m, "IPv%u fragment at offset %u is not reassembled");
+	msg_num(&m, 4);
+	msg_num(&m, 24);
+	cr_assert_str_eq(msg_text_fmt(&m, "偏移 %2$u 处的 IPv%1$u 分片", buf,
+	    sizeof buf), "偏移 24 处的 IPv4 分片");
+	cr_assert_str_eq(msg_text_fmt(&m, "IPv%s: %u", buf, sizeof buf),
+	    "IPv4 fragment at offset 24 is not reassembled");
+	cr_assert_str_eq(msg_text_fmt(&m, "only %u", buf, sizeof buf),
+	    "IPv4 fragment at offset 24 is not reassembled");
+	/* Cut to the buffer, always terminated. */
+	cr_assert_str_eq(msg_text(&m, false, buf, 9), "IPv4 fra");
+}
+
+/* An errno is strerror's text for a person, glibc's English for JSON. */
+Test(msg_text, errno_is_english_for_the_contract)
+{
+	struct msg m;
+	char buf[256];
+
+	msg_init(&m, "sock_diag: %s");
+	msg_errno(&m, ENOENT);
+	cr_assert_str_eq(msg_text(&m, false, buf, sizeof buf),
+	    "sock_diag: No such file or directory");
+	msg_init(&m, "%s");
+	msg_errno(&m, 99999);
+	cr_assert_str_eq(msg_text(&m, false, buf, sizeof buf),
+	    "Unknown error 99999");
+}
+
+/* A message owns its words: a copy keeps them; a long one is cut so that
+ * the arguments after it still have room (at worst empty), never more. */
+Test(msg_text, a_message_owns_its_words)
+{
+	struct msg m, copy;
+	char word[MSG_TEXT * 2], buf[MSG_TEXT_MAX];
+
+	memset(word, 'w', 200);
+	word[200] = '\0';
+	msg_init(&m, "%s|%s|%s");
+	msg_str(&m, word);
+	msg_str(&m, "b");
+	msg_str(&m, "c");
+	copy = m;
+	memset(word, 'x', 10);
+	msg_text(&copy, false, buf, sizeof buf);
+	cr_assert_eq(strlen(buf), 204);
+	cr_assert_str_eq(buf + 200, "|b|c");
+	cr_assert_eq(buf[0], 'w');
+
+	memset(word, 'w', sizeof word - 1);
+	word[sizeof word - 1] = '\0';
+	msg_init(&m, "%s|%s|%s|%s|%s");
+	msg_str(&m, word);
+	msg_str(&m, "b");
+	msg_str(&m, "c");
+	msg_str(&m, "d");
+	msg_str(&m, "e");
+	cr_assert_eq(strlen(msg_arg_str(&m, 0)), MSG_TEXT - 5);
+	cr_assert_leq(m.used, MSG_TEXT);
+	msg_text(&m, false, buf, sizeof buf);
+	cr_assert_str_eq(buf + MSG_TEXT - 5, "||||");
 }

@@ -468,15 +468,25 @@ Test(timeline_cap, narration_of_an_evicted_event_is_empty)
 
 Test(timeline_cap, warnings_are_copied_and_freed_with_their_event)
 {
-	char msg[32];
+	const struct msg *kept;
+	struct msg m;
+	char word[32];
 	int i;
 
 	for (i = 0; i < 3 * CAP; i++) {
-		snprintf(msg, sizeof msg, "note %d", i);
-		engine_warn(ce, 0, i, msg);
+		snprintf(word, sizeof word, "%d", i);
+		msg_init(&m, "note %u (%s)");
+		msg_num(&m, (uint64_t)i);
+		msg_str(&m, word);
+		engine_warn(ce, 0, i, &m);
+		/* The engine's message is the caller's: the timeline copied
+		 * it, arguments and all. */
+		msg_init(&m, "overwritten");
 	}
-	cr_assert_str_eq(timeline_at(capped, timeline_len(capped) - 1)->
-	    u.warn.message, "note 239");
+	kept = timeline_at(capped, timeline_len(capped) - 1)->u.warn.msg;
+	cr_assert_str_eq(kept->id, "note %u (%s)");
+	cr_assert_eq(kept->u[0], 239);
+	cr_assert_str_eq(msg_arg_str(kept, 1), "239");
 	cr_assert_leq(timeline_len(capped) - timeline_first(capped), CAP);
 	/* Leaks of the evicted copies show under ASan (make check-asan). */
 }
@@ -639,8 +649,11 @@ hm_emit(struct timeline *t, enum ev_type type, uint32_t id, uint64_t fr)
 	}
 	if (type == EV_PACKET)
 		ev.u.pkt.frame = fr;
+	static const struct msg nothing = { .id = "a warning about nothing "
+	    "in particular" };
+
 	if (type == EV_WARNING)
-		ev.u.warn.message = "a warning about nothing in particular";
+		ev.u.warn.msg = &nothing;
 	sink_emit(timeline_sink(t), &ev);
 }
 

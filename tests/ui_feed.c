@@ -41,9 +41,9 @@ static int
 ui_feed_frame(struct ui_feed_test *t)
 {
 	struct capture_frame f;
-	char err[256];
+	struct msg err;
 
-	if (capture_next(t->cap, &f, err, sizeof err) != CAPTURE_FRAME)
+	if (capture_next(t->cap, &f, &err) != CAPTURE_FRAME)
 		return 0;
 	engine_frame(t->e, f.frame, f.ts_ns, f.linktype, f.data, f.caplen,
 	    f.wirelen);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "msg_text.h"
 #include "narrate.h"
 #include "ui_int.h"
 
@@ -272,7 +273,8 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 		}
 		break;
 	case ROWS_WARN:
-		view_detail_line(&o, _("Warning"), _(e->u.warn.message));
+		view_detail_line(&o, _("Warning"), msg_text(e->u.warn.msg,
+		    true, buf, sizeof buf));
 		break;
 	case ROWS_KSTATE:
 		/* TRANSLATORS: endpoint, the kernel's state, the packets'. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "msg_text.h"
 #include "u8.h"
 #include "ui_int.h"
 
@@ -236,7 +237,7 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 	const struct ev *e = timeline_at(ui->tl, row->ev);
 	const struct theme_glyphs *g = ui->g;
 	const uint8_t *before = i > 0 ? ui->rows.v[i - 1].st : ui->rows.init;
-	char label[160], desc[128];
+	char label[160], desc[128], text[MSG_TEXT_MAX];
 	bool tcp = e->conn != NULL && e->conn->proto == 6;
 	uint8_t mid[2];
 	attr_t at;
@@ -286,7 +287,8 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 		attrset(A_NORMAL);
 		break;
 	case ROWS_WARN:
-		snprintf(desc, sizeof desc, "! %s", _(e->u.warn.message));
+		snprintf(desc, sizeof desc, "! %s", msg_text(e->u.warn.msg,
+		    true, text, sizeof text));
 		attrset(theme_attr(TH_WARN));
 		ui_put(y, ox + l->lx + 2, l->rx - l->lx - 3, desc);
 		attrset(A_NORMAL);

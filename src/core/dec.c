@@ -5,8 +5,8 @@
  *
  * Invariant: dec_frame() leaves p->why non-NULL exactly when p->status
  * is not DEC_OK, and every pointer it stores points inside the frame.
- * The `why` strings are static English marked N_(): the engine passes
- * them through _() when it turns them into a warning.
+ * The `why` strings are static English message ids marked N_() (msg.h):
+ * the engine hands them on in a warning, and its sinks translate them.
  */
 #include "config.h"
 
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "dec.h"
-#include "i18n.h"
+#include "msg.h"
 
 enum dec_status
 dec_fail(struct pkt *p, enum dec_status st, const char *why)

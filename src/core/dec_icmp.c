@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "dec.h"
-#include "i18n.h"
+#include "msg.h"
 
 #define DEC_ICMP_MAX_EXT	16
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "dec.h"
-#include "i18n.h"
+#include "msg.h"
 
 #define DEC_IP6_HOPOPTS		0
 #define DEC_IP6_ROUTING		43

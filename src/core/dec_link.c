@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "dec.h"
-#include "i18n.h"
+#include "msg.h"
 
 #define DEC_ETH_IP4		0x0800
 #define DEC_ETH_IP6		0x86dd

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "dec.h"
-#include "i18n.h"
+#include "msg.h"
 
 #define DEC_TCPOPT_EOL		0
 #define DEC_TCPOPT_NOP		1

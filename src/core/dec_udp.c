@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "dec.h"
-#include "i18n.h"
+#include "msg.h"
 
 #define DEC_VXLAN_PORT		4789	/* RFC 7348 5 */
 #define DEC_VXLAN_FLAG_I	0x08

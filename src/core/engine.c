@@ -10,7 +10,7 @@
 
 #include "engine.h"
 #include "flow.h"
-#include "i18n.h"
+#include "msg.h"
 #include "seq.h"
 #include "tcp_analysis.h"
 #include "xmalloc.h"
@@ -120,7 +120,7 @@ struct engine {
 	 * (engine_call(), EV_CALL_FILTER_*): by enum ev_side. */
 	bool		dropping[2];
 	struct engine_stats stats;
-	char		msg[256];
+	struct msg	msg;		/* a warning being emitted */
 	struct engine_wcall wcall[ENGINE_CALLS_MAX];
 	size_t		nwcall;
 	bool		tie;		/* waiting calls name tie_key's conn */
@@ -177,16 +177,16 @@ engine_stats(const struct engine *e, struct engine_stats *st)
 	*st = e->stats;
 }
 
-/* A warning's message is already in the user's language (_()); the shell
- * makes it English when the output is a contract (--json). */
+/* A warning is an English message id and its arguments (msg.h): its
+ * sinks render it, translated for a person, as it is for --json. */
 static void
 engine_emit_warning(struct engine *e, uint64_t frame, int64_t ts,
-    const char *message)
+    const struct msg *m)
 {
 	struct ev ev = { .type = EV_WARNING, .ts_ns = ts };
 
 	ev.u.warn.frame = frame;
-	ev.u.warn.message = message;
+	ev.u.warn.msg = m;
 	sink_emit(e->sink, &ev);
 }
 
@@ -196,21 +196,21 @@ engine_emit_warning(struct engine *e, uint64_t frame, int64_t ts,
  */
 static void
 engine_emit_conn_warning(struct engine *e, const struct conn_info *ci,
-    uint64_t frame, int64_t ts, const char *message)
+    uint64_t frame, int64_t ts, const struct msg *m)
 {
 	struct ev ev = { .type = EV_WARNING, .ts_ns = ts, .conn = ci };
 
 	ev.u.warn.frame = frame;
-	ev.u.warn.message = message;
+	ev.u.warn.msg = m;
 	sink_emit(e->sink, &ev);
 }
 
 void
 engine_warn(struct engine *e, uint64_t frame, int64_t ts_ns,
-    const char *message)
+    const struct msg *m)
 {
 	engine_wcall_release(e, NULL);
-	engine_emit_warning(e, frame, ts_ns, message);
+	engine_emit_warning(e, frame, ts_ns, m);
 }
 
 /* ------------------------------------------------------------ conns */
@@ -294,13 +294,14 @@ engine_make_room(struct engine *e, uint64_t frame, int64_t ts)
 	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
 		if ((f = flow_oldest(e->ft, order[i])) == NULL)
 			continue;
-		snprintf(e->msg, sizeof e->msg, _("more than %" PRIu32
-		    " conversations at once: the least recently active one "
-		    "(conn %" PRIu32 ") was closed early"),
-		    e->cfg.max_flows, ((struct conn *)f->data)->info.id);
+		msg_init(&e->msg, N_("more than %" PRIu32 " conversations at "
+		    "once: the least recently active one (conn %" PRIu32 ") "
+		    "was closed early"));
+		msg_num(&e->msg, e->cfg.max_flows);
+		msg_num(&e->msg, ((struct conn *)f->data)->info.id);
 		e->stats.evicted++;
 		engine_emit_conn_warning(e, &((struct conn *)f->data)->info,
-		    frame, ts, e->msg);
+		    frame, ts, &e->msg);
 		engine_finalize(e, f, true);
 		return;
 	}
@@ -1245,16 +1246,19 @@ engine_frame_pkt(struct engine *e, const struct pkt *p, uint64_t frame,
 
 		if (!usable || p->status != DEC_TRUNC || caplen >= wirelen) {
 			e->stats.malformed++;
-			engine_emit_warning(e, frame, ts_ns, p->why != NULL ?
-			    _(p->why) : _("malformed frame"));
+			msg_init(&e->msg, p->why != NULL ? p->why :
+			    N_("malformed frame"));
+			engine_emit_warning(e, frame, ts_ns, &e->msg);
 		}
 		if (!usable)
 			return;
 	}
 	if (p->frag && p->frag_off != 0) {
-		snprintf(e->msg, sizeof e->msg, _("IPv%u fragment at offset "
-		    "%u is not reassembled"), p->ipver, p->frag_off);
-		engine_emit_warning(e, frame, ts_ns, e->msg);
+		msg_init(&e->msg, N_("IPv%u fragment at offset %u is not "
+		    "reassembled"));
+		msg_num(&e->msg, p->ipver);
+		msg_num(&e->msg, p->frag_off);
+		engine_emit_warning(e, frame, ts_ns, &e->msg);
 		return;
 	}
 	switch (p->kind) {

@@ -69,9 +69,10 @@ void		 engine_kstate(struct engine *, int64_t ts_ns,
 		     const struct pkt_addr *remote, uint16_t rport,
 		     enum tcp_state st, int source);
 
-/* An input-level problem (not about one frame), shown as a warning. */
+/* An input-level problem (not about one frame), shown as a warning: an
+ * English message id and its arguments (msg.h), copied by its sinks. */
 void		 engine_warn(struct engine *, uint64_t frame, int64_t ts_ns,
-		     const char *message);
+		     const struct msg *);
 
 /*
  * Live input: the engine's clock is now `now_ns` (the capture's clock).

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ev.h"
-#include "i18n.h"
+#include "msg.h"
 
 static const char *ev_an_names[AN_COUNT] = {
 	"retransmission", "fast_retransmission", "spurious_retransmission",
@@ -82,8 +82,8 @@ ev_flags_label(uint16_t flags, char *buf, size_t len)
 		memcpy(buf, "NONE", 5);
 }
 
-/* English, marked N_(): a view that shows it to people passes it through
- * _() (narrate.c has its own words for it, in context). */
+/* English, marked N_(): a view that shows it to people translates it
+ * (narrate.c has its own words for it, in context). */
 const char *
 ev_icmp_desc(uint8_t family, uint8_t type, uint8_t code)
 {

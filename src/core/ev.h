@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "msg.h"
 #include "pkt.h"
 #include "tcp_fsm.h"
 
@@ -166,9 +167,14 @@ struct ev_icmp {
 					   answers, when known (0: unknown) */
 };
 
+/*
+ * A warning is a message (msg.h): an English id and its arguments, never
+ * a sentence.  The sink renders it (msg_text()): translated for a person,
+ * as it is for --json.
+ */
 struct ev_warning {
 	uint64_t	frame;		/* 0: not about one frame */
-	const char	*message;	/* English; translated by the sink */
+	const struct msg *msg;
 };
 
 struct ev_summary {

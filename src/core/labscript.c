@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "i18n.h"
+#include "msg.h"
 #include "labscript.h"
 #include "xmalloc.h"
 
@@ -134,8 +134,7 @@ labscript_hex(char ch)
 
 /* send's TEXT: the rest of the line, or a "quoted" string with escapes. */
 static int
-labscript_text(struct labscript_cur *c, struct lab_action *a, char *err,
-    size_t errlen)
+labscript_text(struct labscript_cur *c, struct lab_action *a, struct msg *err)
 {
 	const char *e = c->end;
 	int h1, h2;
@@ -145,13 +144,13 @@ labscript_text(struct labscript_cur *c, struct lab_action *a, char *err,
 		e--;
 	a->len = 0;
 	if (c->p >= e) {
-		snprintf(err, errlen, "%s", _("send needs TEXT"));
+		msg_init(err, N_("send needs TEXT"));
 		return -1;
 	}
 	if (*c->p != '"') {
 		if ((size_t)(e - c->p) > LAB_TEXT_MAX) {
-			snprintf(err, errlen, _("send carries at most %d bytes"),
-			    LAB_TEXT_MAX);
+			msg_init(err, N_("send carries at most %d bytes"));
+			msg_num(err, LAB_TEXT_MAX);
 			return -1;
 		}
 		a->len = (size_t)(e - c->p);
@@ -174,7 +173,7 @@ labscript_text(struct labscript_cur *c, struct lab_action *a, char *err,
 				if (e - c->p < 3 ||
 				    (h1 = labscript_hex(c->p[1])) < 0 ||
 				    (h2 = labscript_hex(c->p[2])) < 0) {
-					snprintf(err, errlen, "%s", _("\\x "
+					msg_init(err, N_("\\x "
 					    "wants two hex digits"));
 					return -1;
 				}
@@ -182,41 +181,42 @@ labscript_text(struct labscript_cur *c, struct lab_action *a, char *err,
 				c->p += 2;
 				break;
 			default:
-				snprintf(err, errlen, _("unknown escape "
-				    "'\\%c' (\\n \\r \\t \\\\ \\\" \\xHH)"),
-				    *c->p);
+				char esc[2] = { *c->p, '\0' };
+
+				msg_init(err, N_("unknown escape '\\%s' (\\n "
+				    "\\r \\t \\\\ \\\" \\xHH)"));
+				msg_str(err, esc);
 				return -1;
 			}
 		}
 		if (a->len == LAB_TEXT_MAX) {
-			snprintf(err, errlen, _("send carries at most %d bytes"),
-			    LAB_TEXT_MAX);
+			msg_init(err, N_("send carries at most %d bytes"));
+			msg_num(err, LAB_TEXT_MAX);
 			return -1;
 		}
 		a->text[a->len++] = ch;
 	}
 	if (c->p >= e || c->p + 1 != e) {
-		snprintf(err, errlen, "%s", _("the quoted TEXT has no closing "
+		msg_init(err, N_("the quoted TEXT has no closing "
 		    "quote at the end of the line"));
 		return -1;
 	}
 	c->p = e;
 	if (a->len == 0) {
-		snprintf(err, errlen, "%s", _("send needs TEXT"));
+		msg_init(err, N_("send needs TEXT"));
 		return -1;
 	}
 	return 0;
 }
 
 static int
-labscript_sockopt(struct labscript_cur *c, struct lab_action *a, char *err,
-    size_t errlen)
+labscript_sockopt(struct labscript_cur *c, struct lab_action *a, struct msg *err)
 {
 	char name[32], val[32];
 	size_t i;
 
 	if (!labscript_word(c, name, sizeof name)) {
-		snprintf(err, errlen, "%s", _("setsockopt needs NAME VALUE "
+		msg_init(err, N_("setsockopt needs NAME VALUE "
 		    "(SO_REUSEADDR 1, SO_LINGER 0, TCP_NODELAY 1)"));
 		return -1;
 	}
@@ -224,27 +224,30 @@ labscript_sockopt(struct labscript_cur *c, struct lab_action *a, char *err,
 		if (strcasecmp(name, labscript_opts[i]) == 0)
 			break;
 	if (i == sizeof labscript_opts / sizeof labscript_opts[0]) {
-		snprintf(err, errlen, _("unknown option '%s' (SO_REUSEADDR, "
-		    "SO_LINGER, TCP_NODELAY)"), name);
+		msg_init(err, N_("unknown option '%s' (SO_REUSEADDR, "
+		    "SO_LINGER, TCP_NODELAY)"));
+		msg_str(err, name);
 		return -1;
 	}
 	a->arg = (int)i;
 	if (!labscript_word(c, val, sizeof val)) {
-		snprintf(err, errlen, _("setsockopt %s needs a VALUE"),
-		    labscript_opts[i]);
+		msg_init(err, N_("setsockopt %s needs a VALUE"));
+		msg_str(err, labscript_opts[i]);
 		return -1;
 	}
 	if (i == LAB_OPT_LINGER) {
 		if (strcmp(val, "off") == 0)
 			a->arg2 = -1;
 		else if (!labscript_num(val, -1, 3600, &a->arg2)) {
-			snprintf(err, errlen, _("SO_LINGER wants seconds from "
-			    "0 to 3600, or off, not '%s'"), val);
+			msg_init(err, N_("SO_LINGER wants seconds from 0 to "
+			    "3600, or off, not '%s'"));
+			msg_str(err, val);
 			return -1;
 		}
 	} else if (!labscript_num(val, 0, 1, &a->arg2)) {
-		snprintf(err, errlen, _("%s wants 0 or 1, not '%s'"),
-		    labscript_opts[i], val);
+		msg_init(err, N_("%s wants 0 or 1, not '%s'"));
+		msg_str(err, labscript_opts[i]);
+		msg_str(err, val);
 		return -1;
 	}
 	return 0;
@@ -252,7 +255,7 @@ labscript_sockopt(struct labscript_cur *c, struct lab_action *a, char *err,
 
 int
 labscript_parse_line(const char *line, size_t len, struct lab_action *a,
-    char *err, size_t errlen)
+    struct msg *err)
 {
 	struct labscript_cur c = { line, line + len };
 	char w[64], extra[64];
@@ -267,8 +270,9 @@ labscript_parse_line(const char *line, size_t len, struct lab_action *a,
 		a->op = LAB_SLEEP;
 		if (!labscript_word(&c, w, sizeof w) ||
 		    !labscript_num(w, 0, LAB_SLEEP_MAX, &a->arg)) {
-			snprintf(err, errlen, _("sleep wants milliseconds from "
-			    "0 to %d"), LAB_SLEEP_MAX);
+			msg_init(err, N_("sleep wants milliseconds from 0 to "
+			    "%d"));
+			msg_num(err, LAB_SLEEP_MAX);
 			return -1;
 		}
 		goto end;
@@ -278,12 +282,12 @@ labscript_parse_line(const char *line, size_t len, struct lab_action *a,
 	else if (strcmp(w, "server") == 0)
 		a->side = EV_SERVER;
 	else {
-		snprintf(err, errlen, _("'%s' is not client, server or sleep"),
-		    w);
+		msg_init(err, N_("'%s' is not client, server or sleep"));
+		msg_str(err, w);
 		return -1;
 	}
 	if (!labscript_word(&c, w, sizeof w)) {
-		snprintf(err, errlen, "%s", _("a call is missing after the "
+		msg_init(err, N_("a call is missing after the "
 		    "side (listen, connect, accept, send, recv, shutdown, "
 		    "close, abort, setsockopt)"));
 		return -1;
@@ -292,9 +296,9 @@ labscript_parse_line(const char *line, size_t len, struct lab_action *a,
 		if (strcmp(w, labscript_ops[i]) == 0)
 			break;
 	if (i == LAB_SLEEP) {
-		snprintf(err, errlen, _("unknown call '%s' (listen, connect, "
-		    "accept, send, recv, shutdown, close, abort, setsockopt)"),
-		    w);
+		msg_init(err, N_("unknown call '%s' (listen, connect, "
+		    "accept, send, recv, shutdown, close, abort, setsockopt)"));
+		msg_str(err, w);
 		return -1;
 	}
 	a->op = (enum lab_op)i;
@@ -307,41 +311,44 @@ labscript_parse_line(const char *line, size_t len, struct lab_action *a,
 		if (a->op == LAB_LISTEN && strcmp(w, "backlog") == 0)
 			goto backlog;
 		if (labscript_port(w, &a->arg) != 0) {
-			snprintf(err, errlen, a->op == LAB_LISTEN ?
-			    _("listen wants a port (1 to 65535, or +N: the "
+			msg_init(err, a->op == LAB_LISTEN ?
+			    N_("listen wants a port (1 to 65535, or +N: the "
 			    "lab's port plus N) or backlog N, not '%s'") :
-			    _("connect wants a port (1 to 65535, or +N: the "
-			    "lab's port plus N), not '%s'"), w);
+			    N_("connect wants a port (1 to 65535, or +N: the "
+			    "lab's port plus N), not '%s'"));
+			msg_str(err, w);
 			return -1;
 		}
 		if (a->op == LAB_CONNECT || !labscript_word(&c, w, sizeof w))
 			break;
 		if (strcmp(w, "backlog") != 0) {
-			snprintf(err, errlen, _("'%s' after the port: listen "
-			    "takes backlog N there"), w);
+			msg_init(err, N_("'%s' after the port: listen takes "
+			    "backlog N there"));
+			msg_str(err, w);
 			return -1;
 		}
 backlog:
 		if (!labscript_word(&c, w, sizeof w) ||
 		    !labscript_num(w, 0, 4096, &a->arg2)) {
-			snprintf(err, errlen, "%s", _("backlog wants a number "
+			msg_init(err, N_("backlog wants a number "
 			    "from 0 to 4096"));
 			return -1;
 		}
 		break;
 	case LAB_SEND:
-		return labscript_text(&c, a, err, errlen) == 0 ? 1 : -1;
+		return labscript_text(&c, a, err) == 0 ? 1 : -1;
 	case LAB_RECV:
 		if (labscript_word(&c, w, sizeof w) &&
 		    !labscript_num(w, 1, 4096, &a->arg)) {
-			snprintf(err, errlen, _("recv wants a byte count from "
-			    "1 to 4096, not '%s'"), w);
+			msg_init(err, N_("recv wants a byte count from 1 to "
+			    "4096, not '%s'"));
+			msg_str(err, w);
 			return -1;
 		}
 		break;
 	case LAB_SHUTDOWN:
 		if (!labscript_word(&c, w, sizeof w)) {
-			snprintf(err, errlen, "%s", _("shutdown needs rd, wr "
+			msg_init(err, N_("shutdown needs rd, wr "
 			    "or rdwr"));
 			return -1;
 		}
@@ -349,14 +356,15 @@ backlog:
 			if (strcmp(w, labscript_shuts[i]) == 0)
 				break;
 		if (i == 3) {
-			snprintf(err, errlen, _("shutdown wants rd, wr or "
-			    "rdwr, not '%s'"), w);
+			msg_init(err, N_("shutdown wants rd, wr or rdwr, not "
+			    "'%s'"));
+			msg_str(err, w);
 			return -1;
 		}
 		a->arg = (int)i;
 		break;
 	case LAB_SETSOCKOPT:
-		if (labscript_sockopt(&c, a, err, errlen) != 0)
+		if (labscript_sockopt(&c, a, err) != 0)
 			return -1;
 		break;
 	default:
@@ -364,8 +372,9 @@ backlog:
 	}
 end:
 	if (labscript_word(&c, extra, sizeof extra)) {
-		snprintf(err, errlen, _("'%s' after %s is one word too many"),
-		    extra, labscript_ops[a->op]);
+		msg_init(err, N_("'%s' after %s is one word too many"));
+		msg_str(err, extra);
+		msg_str(err, labscript_ops[a->op]);
 		return -1;
 	}
 	return 1;
@@ -390,11 +399,10 @@ labscript_clear(struct lab_script *s)
 
 int
 labscript_parse(struct lab_script *s, const char *text, size_t len,
-    char *err, size_t errlen)
+    struct labscript_err *err)
 {
 	const char *p = text, *end = text + len, *nl;
 	struct lab_action a;
-	char why[256];
 	int line = 0, rc;
 
 	memset(s, 0, sizeof *s);
@@ -403,23 +411,20 @@ labscript_parse(struct lab_script *s, const char *text, size_t len,
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
+		err->line = line;
 		if (memchr(p, '\0', (size_t)(nl - p)) != NULL) {
-			snprintf(err, errlen, _("line %d: a NUL byte (is this "
-			    "a text file?)"), line);
+			msg_init(&err->why, N_("a NUL byte (is this a text "
+			    "file?)"));
 			goto fail;
 		}
-		rc = labscript_parse_line(p, (size_t)(nl - p), &a, why,
-		    sizeof why);
-		if (rc < 0) {
-			/* TRANSLATORS: a line number, then what is wrong. */
-			snprintf(err, errlen, _("line %d: %s"), line, why);
+		rc = labscript_parse_line(p, (size_t)(nl - p), &a, &err->why);
+		if (rc < 0)
 			goto fail;
-		}
 		if (rc > 0) {
 			if (s->n == LAB_MAX_ACTIONS) {
-				snprintf(err, errlen, _("line %d: a script has "
-				    "at most %d actions"), line,
-				    LAB_MAX_ACTIONS);
+				msg_init(&err->why, N_("a script has at most "
+				    "%d actions"));
+				msg_num(&err->why, LAB_MAX_ACTIONS);
 				goto fail;
 			}
 			a.line = line;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "ev.h"
+#include "msg.h"
 
 enum lab_op {
 	LAB_LISTEN,		/* arg: port, arg2: backlog */
@@ -64,16 +65,23 @@ struct lab_script {
 	size_t		cap;
 };
 
+/* The first mistake in a script: its line and what is wrong there (an
+ * English message id and its arguments, msg.h; the shell shows it). */
+struct labscript_err {
+	int		line;		/* 1-based */
+	struct msg	why;
+};
+
 /*
- * Parse a whole script.  Returns 0, or -1 with "line N: what is wrong"
- * (translated) in err; the actions parsed before the mistake are freed.
+ * Parse a whole script.  Returns 0, or -1 with the first mistake in err;
+ * the actions parsed before the mistake are freed.
  */
 int		 labscript_parse(struct lab_script *, const char *text,
-		     size_t len, char *err, size_t errlen);
+		     size_t len, struct labscript_err *err);
 /* Parse one line (no newline) into *a; 1 for an action, 0 for a blank or
- * comment line, -1 with a message (no line number) in err. */
+ * comment line, -1 with what is wrong in err. */
 int		 labscript_parse_line(const char *line, size_t len,
-		     struct lab_action *a, char *err, size_t errlen);
+		     struct lab_action *a, struct msg *err);
 void		 labscript_push(struct lab_script *, const struct lab_action *);
 void		 labscript_clear(struct lab_script *);
 /* One action as a script line, without the newline ("client send hi"). */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "msg.h"
 #include "quiz.h"
 #include "xmalloc.h"
 
@@ -232,15 +232,15 @@ quiz_text(const struct quiz_q *q)
 		return q->who == EV_CLIENT ?
 		    /* TRANSLATORS: the quiz; flag names in the choices stay
 		       as written (SYN-ACK). */
-		    _("The client sends the next segment. Which flags does it "
+		    N_("The client sends the next segment. Which flags does it "
 		    "carry?") :
-		    _("The server sends the next segment. Which flags does it "
+		    N_("The server sends the next segment. Which flags does it "
 		    "carry?");
 	return q->who == EV_CLIENT ?
 	    /* TRANSLATORS: the quiz; state names in the choices stay as
 	       written (TIME_WAIT). */
-	    _("With the next segment, which state does the client enter?") :
-	    _("With the next segment, which state does the server enter?");
+	    N_("With the next segment, which state does the client enter?") :
+	    N_("With the next segment, which state does the server enter?");
 }
 
 int

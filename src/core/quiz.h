@@ -51,8 +51,8 @@ void		 quiz_build(struct quiz *, const struct timeline *tl);
 void		 quiz_clear(struct quiz *);
 /* The question about event ev, or NULL. */
 const struct quiz_q *quiz_at(const struct quiz *, size_t ev);
-/* The question as a sentence, translated ("Which state does the client
- * enter next?"). */
+/* The question as a sentence: an English message id (msg.h) that whoever
+ * asks it translates ("Which state does the client enter next?"). */
 const char	*quiz_text(const struct quiz_q *);
 /* Record an answer (0-based); returns whether it was right. */
 int		 quiz_answer(struct quiz *, const struct quiz_q *, int choice);

@@ -341,14 +341,22 @@ timeline_evict_conn(struct timeline *tl, struct tl_conn *c)
 	}
 }
 
+/* The bytes of a message that a copy keeps (its string arguments'
+ * unused room is not copied). */
+static size_t
+timeline_msg_size(const struct msg *m)
+{
+	return offsetof(struct msg, text) + m->used;
+}
+
 /* What a held event costs (timeline_emit() adds the same). */
 static size_t
 timeline_ev_cost(const struct ev *e)
 {
 	size_t n = sizeof *e;
 
-	if (e->type == EV_WARNING && e->u.warn.message != NULL)
-		n += strlen(e->u.warn.message) + 1;
+	if (e->type == EV_WARNING && e->u.warn.msg != NULL)
+		n += timeline_msg_size(e->u.warn.msg);
 	if (e->type == EV_OUTPUT && e->u.out.text != NULL)
 		n += strlen(e->u.out.text) + 1;
 	if (e->type == EV_PACKET)
@@ -373,7 +381,7 @@ timeline_evict_chunk(struct timeline *tl)
 		    c = timeline_conn_of(e)))
 			timeline_evict_conn(tl, c);
 		if (e->type == EV_WARNING)
-			free((char *)(uintptr_t)e->u.warn.message);
+			free((struct msg *)(uintptr_t)e->u.warn.msg);
 		if (e->type == EV_PACKET && e->u.pkt.payload != NULL) {
 			tl->paybytes -= e->u.pkt.paycap;
 			free((uint8_t *)(uintptr_t)e->u.pkt.payload);
@@ -550,9 +558,10 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	 * no conn rather than a pointer that will dangle.
 	 */
 	slot->conn = c != NULL ? &c->info : NULL;
-	if (e->type == EV_WARNING)
-		slot->u.warn.message = xstrdup(e->u.warn.message != NULL ?
-		    e->u.warn.message : "");
+	if (e->type == EV_WARNING && e->u.warn.msg != NULL)
+		slot->u.warn.msg = memcpy(xmalloc(timeline_msg_size(
+		    e->u.warn.msg)), e->u.warn.msg,
+		    timeline_msg_size(e->u.warn.msg));
 	if (e->type == EV_PACKET) {
 		slot->u.pkt.payload = NULL;
 		slot->u.pkt.paycap = keep;
@@ -605,7 +614,7 @@ timeline_free(struct timeline *tl)
 	for (i = tl->first; i < tl->n; i++) {
 		e = timeline_at(tl, i);
 		if (e->type == EV_WARNING)
-			free((char *)(uintptr_t)e->u.warn.message);
+			free((struct msg *)(uintptr_t)e->u.warn.msg);
 		if (e->type == EV_PACKET)
 			free((uint8_t *)(uintptr_t)e->u.pkt.payload);
 		if (e->type == EV_OUTPUT)

@@ -9,15 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "msg.h"
 #include "xmalloc.h"
 
 static void (*xmalloc_fatal_hook)(void);
+static void (*xmalloc_fatal_print)(const char *, va_list);
 
 void
 xmalloc_set_fatal_hook(void (*fn)(void))
 {
 	xmalloc_fatal_hook = fn;
+}
+
+void
+xmalloc_set_fatal_printer(void (*fn)(const char *, va_list))
+{
+	xmalloc_fatal_print = fn;
 }
 
 void
@@ -31,11 +38,15 @@ fatal(const char *fmt, ...)
 		xmalloc_fatal_hook = NULL;
 		fn();
 	}
-	fputs("synfin: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (xmalloc_fatal_print != NULL)
+		xmalloc_fatal_print(fmt, ap);
+	else {
+		fputs("synfin: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(1);
 }
 
@@ -45,7 +56,7 @@ xmalloc(size_t n)
 	void *p = malloc(n == 0 ? 1 : n);
 
 	if (p == NULL)
-		fatal(_("out of memory (%zu bytes)"), n);
+		fatal(N_("out of memory (%zu bytes)"), n);
 	return p;
 }
 
@@ -55,7 +66,7 @@ xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb == 0 ? 1 : nmemb, size == 0 ? 1 : size);
 
 	if (p == NULL)
-		fatal(_("out of memory (%zu x %zu bytes)"), nmemb, size);
+		fatal(N_("out of memory (%zu x %zu bytes)"), nmemb, size);
 	return p;
 }
 
@@ -65,11 +76,11 @@ xreallocarray(void *old, size_t nmemb, size_t size)
 	void *p;
 
 	if (size != 0 && nmemb > SIZE_MAX / size)
-		fatal(_("allocation overflow (%zu x %zu bytes)"), nmemb,
+		fatal(N_("allocation overflow (%zu x %zu bytes)"), nmemb,
 		    size);
 	p = realloc(old, nmemb * size == 0 ? 1 : nmemb * size);
 	if (p == NULL)
-		fatal(_("out of memory (%zu x %zu bytes)"), nmemb, size);
+		fatal(N_("out of memory (%zu x %zu bytes)"), nmemb, size);
 	return p;
 }
 

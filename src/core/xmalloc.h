@@ -3,6 +3,7 @@
 #ifndef XMALLOC_H
 #define XMALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void	*xmalloc(size_t);
@@ -12,6 +13,12 @@ char	*xstrdup(const char *);
 
 /* Called once before the process dies (the UI restores the terminal). */
 void	 xmalloc_set_fatal_hook(void (*)(void));
+/*
+ * How fatal() prints its message: the shell's printer shows it to a
+ * person (translated: the core's formats are English message ids marked
+ * N_()); without one it goes to stderr as it is, after "synfin: ".
+ */
+void	 xmalloc_set_fatal_printer(void (*)(const char *fmt, va_list));
 void	 fatal(const char *, ...) __attribute__((format(printf, 1, 2),
 	     noreturn));
 

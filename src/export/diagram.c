@@ -10,6 +10,7 @@
 
 #include "diagram.h"
 #include "i18n.h"
+#include "msg_text.h"
 #include "out.h"
 #include "rows.h"
 #include "u8.h"
@@ -156,7 +157,7 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 	enum tcp_state cur[2], after[2];
 	size_t i, k = 0, open = SIZE_MAX;
 	int64_t t0;
-	char a[64];
+	char a[64], text[MSG_TEXT_MAX];
 	int n;
 
 	memset(d, 0, sizeof *d);
@@ -235,7 +236,7 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 			r = diagram_add(d, DIAGRAM_NOTE, e->ts_ns - t0,
 			    e->u.warn.frame, EV_CLIENT);
 			snprintf(r->label, sizeof r->label, _("warning: %s"),
-			    e->u.warn.message);
+			    msg_text(e->u.warn.msg, true, text, sizeof text));
 			last = r;
 			break;
 		case ROWS_KSTATE:	/* the diagrams draw the wire */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "msg_text.h"
 #include "narrate.h"
 #include "u8.h"
 
@@ -1228,7 +1229,7 @@ narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 	struct narrate_out o = { buf, len, 0, false };
 	struct narrate_vars v = { 0 };
 	const struct ev *e;
-	char why[NARRATE_MAX];
+	char why[NARRATE_MAX], text[MSG_TEXT_MAX];
 
 	if (len > 0)
 		buf[0] = '\0';
@@ -1252,9 +1253,9 @@ narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 		narrate_icmp(&o, e);
 		break;
 	case EV_WARNING:
-		v.msg = narrate_tr(e->u.warn.message);
-		/* TRANSLATORS: {msg} is the warning itself, often in
-		   English (it may come from the capture library). */
+		v.msg = msg_text(e->u.warn.msg, true, text, sizeof text);
+		/* TRANSLATORS: {msg} is the warning itself (in your
+		   language; a part from the capture library is English). */
 		narrate_put(&o, _("Warning: {msg}."), &v);
 		break;
 	case EV_SUMMARY:

@@ -95,7 +95,7 @@ void	 obuf_printf(struct obuf *, const char *, ...)
  * `kinds` (a bad translation) is refused.
  */
 #define OBUF_FMT_MAX	8	/* holes */
-#define OBUF_FMT_TEXT	256	/* literal bytes */
+#define OBUF_FMT_TEXT	512	/* literal bytes (a Chinese sentence) */
 
 struct obuf_fmt {
 	unsigned	 n;			/* holes */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "msg_text.h"
 #include "obuf.h"
 #include "out.h"
 #include "xmalloc.h"
@@ -282,13 +283,18 @@ out_json_emit(struct sink *sink, const struct ev *e)
 		out_json_frame(b, "cause", e->u.icmp.cause);
 		obuf_lit(b, "}\n");
 		break;
-	case EV_WARNING:
+	case EV_WARNING: {
+		char text[MSG_TEXT_MAX];
+
 		obuf_lit(b, "{\"type\":\"warning\"");
 		out_json_frame(b, "frame", e->u.warn.frame);
 		obuf_lit(b, ",\"message\":");
-		obuf_json_str(b, e->u.warn.message);
+		/* English by construction: the id as it is, never _(). */
+		obuf_json_str(b, msg_text(e->u.warn.msg, false, text,
+		    sizeof text));
 		obuf_lit(b, "}\n");
 		break;
+	}
 	case EV_SUMMARY:
 		obuf_lit(b, "{\"type\":\"summary\",\"conn\":");
 		obuf_u64(b, e->conn->id);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "msg_text.h"
 #include "obuf.h"
 #include "out.h"
 #include "xmalloc.h"
@@ -451,7 +452,9 @@ out_text_emit(struct sink *sink, const struct ev *e)
 			    e->u.icmp.cause);
 		out_text_flush(o);
 		break;
-	case EV_WARNING:
+	case EV_WARNING: {
+		char text[MSG_TEXT_MAX];
+
 		if (e->u.warn.frame != 0)
 			out_text_start(o, e->u.warn.frame, e->ts_ns);
 		else {
@@ -460,9 +463,11 @@ out_text_emit(struct sink *sink, const struct ev *e)
 			obuf_lit(b, "     -");
 		}
 		obuf_c(b, ' ');
-		obuf_printf(b, _("warning: %s"), e->u.warn.message);
+		obuf_printf(b, _("warning: %s"), msg_text(e->u.warn.msg, true,
+		    text, sizeof text));
 		out_text_flush(o);
 		break;
+	}
 	case EV_SUMMARY:
 		out_text_summary(o, e);
 		break;

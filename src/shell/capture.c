@@ -65,7 +65,7 @@ struct capture {
 static void	capture_stamp(struct capture *, const struct pcap_pkthdr *,
 		    struct capture_frame *);
 static int	capture_dump_record(struct capture *,
-		    const struct pcap_pkthdr *, const u_char *, char *, size_t);
+		    const struct pcap_pkthdr *, const u_char *, struct msg *);
 
 /* The pcap magic numbers: micro- or nanoseconds, either byte order. */
 static int
@@ -477,8 +477,7 @@ capture_linktype_desc(int linktype, char *buf, size_t len)
 }
 
 int
-capture_next(struct capture *c, struct capture_frame *f, char *err,
-    size_t len)
+capture_next(struct capture *c, struct capture_frame *f, struct msg *err)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -489,20 +488,26 @@ capture_next(struct capture *c, struct capture_frame *f, char *err,
 		if (rc == PCAP_ERROR_BREAK)
 			return CAPTURE_END;
 		if (rc == PCAP_ERROR) {
-			/* TRANSLATORS: libpcap's message (in English), then
-			   how many frames were read before it. */
-			snprintf(err, len, _("%s (after %llu frames)"),
-			    pcap_geterr(c->pcap), (unsigned long long)c->frame);
+			const char *why = pcap_geterr(c->pcap);
+
 			/* libpcap 1.10 reads one link type and snaplen per
 			 * pcapng file; say what to do about it. */
-			if (strstr(err, "different from the") != NULL &&
-			    strstr(err, "first interface") != NULL)
-				snprintf(err + strlen(err), len - strlen(err),
-				    "%s", _("; libpcap reads pcapng files "
-				    "whose interfaces share one link type and "
+			if (strstr(why, "different from the") != NULL &&
+			    strstr(why, "first interface") != NULL)
+				/* TRANSLATORS: libpcap's message (in English),
+				   then how many frames were read before it. */
+				msg_init(err, N_("%s (after %llu frames); "
+				    "libpcap reads pcapng files whose "
+				    "interfaces share one link type and "
 				    "snapshot length: split it by interface "
 				    "first (tshark -r FILE -w OUT -Y "
 				    "'frame.interface_id == 0')"));
+			else
+				/* TRANSLATORS: libpcap's message (in English),
+				   then how many frames were read before it. */
+				msg_init(err, N_("%s (after %llu frames)"));
+			msg_str(err, why);
+			msg_num(err, c->frame);
 			return CAPTURE_ERROR;
 		}
 		if (rc == 0)
@@ -520,8 +525,7 @@ capture_next(struct capture *c, struct capture_frame *f, char *err,
 			    data) == 0)
 				continue;
 		}
-		if (c->dump != NULL && capture_dump_record(c, h, data, err,
-		    len) != 0)
+		if (c->dump != NULL && capture_dump_record(c, h, data, err) != 0)
 			return CAPTURE_ERROR;
 		f->frame = c->frame;
 		capture_stamp(c, h, f);
@@ -569,39 +573,44 @@ static void
 capture_stamp_warn(struct capture *c, struct engine *e,
     const struct capture_frame *f)
 {
-	char msg[256];
+	struct msg m;
+	char secs[32];
 	int64_t d;
 
+	/* English ids with their arguments (msg.h): --json shows them as
+	 * they are, the other outputs translated. */
 	if ((f->ts_flags & CAPTURE_TS_BACK) && !c->warned_back) {
 		c->warned_back = true;
 		d = f->ts_prev_ns - f->ts_ns;
-		/* TRANSLATORS: a frame number, seconds, milliseconds. */
-		snprintf(msg, sizeof msg, _("frame %llu is stamped %lld.%03lld "
-		    "s before the frame read before it: the capture's clock "
-		    "went backwards; times are shown as recorded"),
-		    (unsigned long long)f->frame, (long long)(d / 1000000000),
-		    (long long)(d / 1000000 % 1000));
-		engine_warn(e, f->frame, f->ts_ns, msg);
+		snprintf(secs, sizeof secs, "%lld.%03lld",
+		    (long long)(d / 1000000000), (long long)(d / 1000000 % 1000));
+		/* TRANSLATORS: a frame number, then seconds ("0.500"). */
+		msg_init(&m, N_("frame %llu is stamped %s s before the frame "
+		    "read before it: the capture's clock went backwards; "
+		    "times are shown as recorded"));
+		msg_num(&m, f->frame);
+		msg_str(&m, secs);
+		engine_warn(e, f->frame, f->ts_ns, &m);
 	}
 	if ((f->ts_flags & CAPTURE_TS_CLAMPED) && !c->warned_clamp) {
 		c->warned_clamp = true;
-		snprintf(msg, sizeof msg, _("frame %llu has a timestamp before "
-		    "1970 or after 2242: it is shown as that bound"),
-		    (unsigned long long)f->frame);
-		engine_warn(e, f->frame, f->ts_ns, msg);
+		msg_init(&m, N_("frame %llu has a timestamp before 1970 or after "
+		    "2242: it is shown as that bound"));
+		msg_num(&m, f->frame);
+		engine_warn(e, f->frame, f->ts_ns, &m);
 	}
 }
 
 int
-capture_run(struct capture *c, struct engine *e, uint64_t max, char *err,
-    size_t len)
+capture_run(struct capture *c, struct engine *e, uint64_t max,
+    struct msg *err)
 {
 	struct capture_frame f;
 	uint64_t fed = 0;
 	int rc;
 
 	while (max == 0 || fed < max) {
-		rc = capture_next(c, &f, err, len);
+		rc = capture_next(c, &f, err);
 		if (rc == CAPTURE_ERROR)
 			return -1;
 		if (rc != CAPTURE_FRAME)
@@ -722,7 +731,7 @@ capture_dump_attach(struct capture *c, struct writer *w, char *err,
 /* One frame to -w, as one chunk: the writer keeps only whole ones. */
 static int
 capture_dump_record(struct capture *c, const struct pcap_pkthdr *h,
-    const u_char *data, char *err, size_t len)
+    const u_char *data, struct msg *err)
 {
 	char why[256];
 
@@ -737,7 +746,10 @@ capture_dump_record(struct capture *c, const struct pcap_pkthdr *h,
 	memcpy(c->rec + 16, data, h->caplen);
 	if (writer_send(c->dump, c->rec, 16 + (size_t)h->caplen, why,
 	    sizeof why) != 0) {
-		snprintf(err, len, "%s: %s", writer_path(c->dump), why);
+		/* The writer's reason is in the user's language already. */
+		msg_init(err, "%s: %s");
+		msg_str(err, writer_path(c->dump));
+		msg_str(err, why);
 		c->dump_failed = true;
 		return -1;
 	}

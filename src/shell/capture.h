@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "msg.h"
+
 struct capture;
 struct engine;
 struct writer;
@@ -61,7 +63,7 @@ struct capture_frame {
 
 /* The next frame that passes the filter; written to -w first. */
 int		 capture_next(struct capture *, struct capture_frame *,
-		     char *err, size_t len);
+		     struct msg *err);
 
 /*
  * An interface, in immediate mode with a large buffer, non-blocking.
@@ -95,9 +97,10 @@ bool		 capture_dump_failed(const struct capture *);
 /*
  * Feed frames to the engine until the end of the input or `max` frames
  * (0: no limit).  Returns 0 at a clean end, -1 on a read error (the
- * frames before it were fed) with the message in err.
+ * frames before it were fed) with the message in err: an English id and
+ * its arguments (msg.h), for a warning in every output and for stderr.
  */
 int		 capture_run(struct capture *, struct engine *, uint64_t max,
-		     char *err, size_t len);
+		     struct msg *err);
 
 #endif

@@ -104,9 +104,8 @@ cmd_demo_ui(struct demo *demo, const char *title, const struct ui_feed *keys,
 		    _("cannot open the terminal UI (use --text)"));
 		return -1;
 	}
-	if (demo_error(demo) != NULL) {
+	if (demo_error(demo, err, len) != NULL) {
 		/* A peer died: the UI showed it; say it once more here. */
-		snprintf(err, len, "%s", demo_error(demo));
 		return -1;
 	}
 	err[0] = '\0';

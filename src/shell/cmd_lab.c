@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "i18n.h"
 #include "labscript.h"
+#include "msg_text.h"
 #include "peer.h"
 #include "sandbox.h"
 #include "timeline.h"
@@ -33,7 +34,8 @@ static const struct scenario cmd_lab_scn = { "lab", "", 0, NULL, 0 };
 static int
 cmd_lab_read(const char *path, struct lab_script *s)
 {
-	char *buf, err[512];
+	struct labscript_err err;
+	char *buf, why[512], where[640];
 	size_t n = 0;
 	FILE *fp;
 	int rc;
@@ -57,10 +59,13 @@ cmd_lab_read(const char *path, struct lab_script *s)
 		free(buf);
 		return -1;
 	}
-	rc = labscript_parse(s, buf, n, err, sizeof err);
+	rc = labscript_parse(s, buf, n, &err);
 	free(buf);
 	if (rc != 0) {
-		fprintf(stderr, "synfin: %s: %s\n", path, err);
+		/* TRANSLATORS: a line number, then what is wrong. */
+		snprintf(where, sizeof where, _("line %d: %s"), err.line,
+		    msg_text(&err.why, true, why, sizeof why));
+		fprintf(stderr, "synfin: %s: %s\n", path, where);
 		return -1;
 	}
 	return 0;

@@ -21,6 +21,7 @@
 #include "engine.h"
 #include "i18n.h"
 #include "i18n_init.h"
+#include "msg_text.h"
 #include "sandbox.h"
 #include "timeline.h"
 #include "ui.h"
@@ -41,7 +42,8 @@ struct cmd_live {
 	uint64_t	 fed;
 	bool		 failed;
 	bool		 done;
-	char		 err[512];
+	struct msg	 rerr;		/* why capture_next() failed */
+	char		 err[MSG_TEXT_MAX];
 };
 
 /* The clock libpcap stamps live frames with. */
@@ -63,7 +65,7 @@ cmd_live_on_signal(int sig)
 /*
  * Feed the frames waiting now, at most `max`.  Returns 0 when nothing
  * more is waiting, 1 when -c is reached, -1 on a capture error (in
- * l->err), 2 when `max` frames were fed and more may wait.
+ * l->rerr), 2 when `max` frames were fed and more may wait.
  */
 static int
 cmd_live_drain(struct cmd_live *l, size_t max)
@@ -75,7 +77,7 @@ cmd_live_drain(struct cmd_live *l, size_t max)
 	for (i = 0; i < max; i++) {
 		if (l->o->count != 0 && l->fed >= l->o->count)
 			return 1;
-		n = capture_next(l->cap, &f, l->err, sizeof l->err);
+		n = capture_next(l->cap, &f, &l->rerr);
 		if (n == CAPTURE_ERROR) {
 			l->failed = true;
 			return -1;
@@ -275,6 +277,8 @@ cmd_live(const struct cmd_opts *o, const char *filter)
 		if (output_close(run, o->iface) != 0)
 			rc = EXIT_INPUT;
 	}
+	if (l.failed)
+		msg_text(&l.rerr, true, l.err, sizeof l.err);
 	if (l.failed && capture_dump_failed(l.cap)) {
 		fprintf(stderr, "synfin: %s\n", l.err);	/* "FILE: why" */
 		rc = EXIT_INPUT;

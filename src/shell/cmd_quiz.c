@@ -73,7 +73,7 @@ cmd_quiz_text(const struct timeline *tl, FILE *in, FILE *out)
 			continue;
 		if (asking && (q = quiz_at(&z, i)) != NULL) {
 			out_text_end_line(sink);
-			fprintf(out, "\n? %s\n", quiz_text(q));
+			fprintf(out, "\n? %s\n", _(quiz_text(q)));
 			for (c = 0; c < q->nchoices; c++)
 				fprintf(out, "  %d) %s\n", c + 1, q->choice[c]);
 			fprintf(out, _("Answer with a number from 1 to %d:\n"),
@@ -202,7 +202,7 @@ cmd_quiz_ui_note(void *arg)
 	/* The last answer's verdict first: a question may follow it at
 	 * once (a lab's keys make several segments). */
 	o = (size_t)snprintf(u->text, sizeof u->text, "%s%s%s", u->verdict,
-	    u->verdict[0] != '\0' ? "  " : "", quiz_text(&u->pend));
+	    u->verdict[0] != '\0' ? "  " : "", _(quiz_text(&u->pend)));
 	for (c = 0; c < u->pend.nchoices && o < sizeof u->text; c++)
 		o += (size_t)snprintf(u->text + o, sizeof u->text - o,
 		    "   %d) %s", c + 1, u->pend.choice[c]);

@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "i18n.h"
 #include "i18n_init.h"
+#include "msg_text.h"
 #include "out.h"
 #include "sandbox.h"
 #include "timeline.h"
@@ -30,15 +31,16 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	struct engine *e;
 	struct sink *text;
 	const char *base;
-	char err[512], title[256];
+	struct msg err = { 0 };
+	char why[MSG_TEXT_MAX], title[256];
 	size_t i;
 	int rc = EXIT_OK, urc;
 
 	tl = timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX));
 	cmd_engine_config(&cfg);
 	e = engine_new(&cfg, timeline_sink(tl));
-	if (capture_run(cap, e, count, err, sizeof err) != 0) {
-		engine_warn(e, 0, 0, err);
+	if (capture_run(cap, e, count, &err) != 0) {
+		engine_warn(e, 0, 0, &err);
 		rc = EXIT_INPUT;
 	}
 	engine_finish(e);
@@ -59,7 +61,8 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	} else if (urc != 0)
 		rc = urc;
 	if (rc == EXIT_INPUT)
-		fprintf(stderr, "synfin: %s: %s\n", path, err);
+		fprintf(stderr, "synfin: %s: %s\n", path,
+		    msg_text(&err, true, why, sizeof why));
 	timeline_free(tl);
 	return rc;
 }
@@ -73,7 +76,8 @@ cmd_replay(const char *path, const char *filter, uint64_t count,
 	struct engine *e;
 	struct capture *cap;
 	struct sink *sink;
-	char err[512] = "", lt[128];
+	struct msg rerr = { 0 };
+	char err[MSG_TEXT_MAX] = "", lt[128];
 	int rc = EXIT_OK;
 	FILE *fp;
 
@@ -134,9 +138,11 @@ cmd_replay(const char *path, const char *filter, uint64_t count,
 	cmd_engine_config(&cfg);
 	cfg.max_flows = output_max_flows(o, cfg.max_flows);
 	e = engine_new(&cfg, sink);
-	if (capture_run(cap, e, count, err, sizeof err) != 0) {
-		/* Show what was read, then say why it stopped. */
-		engine_warn(e, 0, 0, err);
+	if (capture_run(cap, e, count, &rerr) != 0) {
+		/* Show what was read, then say why it stopped: in every
+		 * output (--json shows the English id), and on stderr in
+		 * the user's language. */
+		engine_warn(e, 0, 0, &rerr);
 		rc = EXIT_INPUT;
 	}
 	engine_finish(e);
@@ -144,7 +150,8 @@ cmd_replay(const char *path, const char *filter, uint64_t count,
 	capture_close(cap);
 	if (output_close(run, path) != 0)
 		rc = EXIT_INPUT;
-	if (rc != EXIT_OK && err[0] != '\0')
-		fprintf(stderr, "synfin: %s: %s\n", path, err);
+	if (rc != EXIT_OK && rerr.id != NULL)
+		fprintf(stderr, "synfin: %s: %s\n", path,
+		    msg_text(&rerr, true, err, sizeof err));
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include "engine.h"
 #include "i18n.h"
 #include "merge.h"
+#include "msg_text.h"
 #include "kstate.h"
 #include "peer.h"
 #include "sandbox.h"
@@ -94,9 +95,9 @@ struct demo {
 	int64_t		busy_since[2];
 	char		busymsg[2][80];
 	uint16_t	lab_port;	/* where the server listens */
-	char		labnote[160];	/* a warning for the ladder's end */
+	struct msg	labnote;	/* a warning for the ladder's end */
 	uint8_t		labflags[2];	/* PEER_LAB_*, from the last action */
-	char		err[256];
+	struct msg	err;		/* why it stopped (id: NULL, it did not) */
 };
 
 static volatile sig_atomic_t demo_stop;
@@ -352,7 +353,7 @@ demo_read_frames(struct demo *d)
 	struct capture_frame f;
 	int rc;
 
-	while ((rc = capture_next(d->cap, &f, d->err, sizeof d->err)) ==
+	while ((rc = capture_next(d->cap, &f, &d->err)) ==
 	    CAPTURE_FRAME) {
 		if (d->first_frame_mono == 0)
 			d->first_frame_mono = demo_now(CLOCK_MONOTONIC);
@@ -370,11 +371,25 @@ demo_read_frames(struct demo *d)
  * sends (a killed process's sockets are closed for it: FIN or RST), so
  * the lesson ends within moments with what happened on screen.
  */
+/* A signal's name, the same in every language ("SIGKILL"). */
+static const char *
+demo_signame(int sig, char *buf, size_t len)
+{
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev != NULL)
+		snprintf(buf, len, "SIG%s", abbrev);
+	else
+		snprintf(buf, len, "%d", sig);
+	return buf;
+}
+
 static void
 demo_peer_gone(struct demo *d, int side)
 {
 	struct timespec ms = { 0, 1000000 };
 	pid_t pid = d->peer[side].pid;
+	char sig[24];
 	int st = 0, i;
 
 	d->peer_eof[side] = true;
@@ -389,32 +404,40 @@ demo_peer_gone(struct demo *d, int side)
 		}
 		nanosleep(&ms, NULL);
 	}
-	if (d->peer_reaped[side] && WIFSIGNALED(st))
-		snprintf(d->err, sizeof d->err, side == EV_CLIENT ?
-		    /* TRANSLATORS: pid, signal number and its name, the
-		       last step done and the lesson's number of steps. */
-		    _("the client peer (pid %ld) was killed by signal %d "
+	/* English ids with their arguments (msg.h): a warning in every
+	 * output, --json showing them as they are. */
+	if (d->peer_reaped[side] && WIFSIGNALED(st)) {
+		msg_init(&d->err, side == EV_CLIENT ?
+		    /* TRANSLATORS: pid, signal number and its name (SIGKILL),
+		       the last step done and the lesson's number of steps. */
+		    N_("the client peer (pid %ld) was killed by signal %d "
 		    "(%s); the lesson stopped after step %d of %d") :
-		    _("the server peer (pid %ld) was killed by signal %d "
-		    "(%s); the lesson stopped after step %d of %d"),
-		    (long)pid, WTERMSIG(st), strsignal(WTERMSIG(st)), d->next,
-		    demo_nsteps(d));
-	else if (d->peer_reaped[side] && WIFEXITED(st))
-		snprintf(d->err, sizeof d->err, side == EV_CLIENT ?
+		    N_("the server peer (pid %ld) was killed by signal %d "
+		    "(%s); the lesson stopped after step %d of %d"));
+		msg_num(&d->err, (uint64_t)pid);
+		msg_num(&d->err, (uint64_t)WTERMSIG(st));
+		msg_str(&d->err, demo_signame(WTERMSIG(st), sig,
+		    sizeof sig));
+	} else if (d->peer_reaped[side] && WIFEXITED(st)) {
+		msg_init(&d->err, side == EV_CLIENT ?
 		    /* TRANSLATORS: pid, exit status, the last step done
 		       and the lesson's number of steps. */
-		    _("the client peer (pid %ld) exited with status %d; the "
+		    N_("the client peer (pid %ld) exited with status %d; the "
 		    "lesson stopped after step %d of %d") :
-		    _("the server peer (pid %ld) exited with status %d; the "
-		    "lesson stopped after step %d of %d"), (long)pid,
-		    WEXITSTATUS(st), d->next, demo_nsteps(d));
-	else
-		snprintf(d->err, sizeof d->err, side == EV_CLIENT ?
-		    _("the client peer (pid %ld) stopped answering; the "
+		    N_("the server peer (pid %ld) exited with status %d; the "
+		    "lesson stopped after step %d of %d"));
+		msg_num(&d->err, (uint64_t)pid);
+		msg_num(&d->err, (uint64_t)WEXITSTATUS(st));
+	} else {
+		msg_init(&d->err, side == EV_CLIENT ?
+		    N_("the client peer (pid %ld) stopped answering; the "
 		    "lesson stopped after step %d of %d") :
-		    _("the server peer (pid %ld) stopped answering; the "
-		    "lesson stopped after step %d of %d"), (long)pid, d->next,
-		    demo_nsteps(d));
+		    N_("the server peer (pid %ld) stopped answering; the "
+		    "lesson stopped after step %d of %d"));
+		msg_num(&d->err, (uint64_t)pid);
+	}
+	msg_num(&d->err, (uint64_t)d->next);
+	msg_num(&d->err, (uint64_t)demo_nsteps(d));
 	d->peer_died = true;
 	d->held = false;
 	d->waiting = -1;
@@ -497,7 +520,7 @@ demo_kstate_cb(void *arg, const struct kstate_sock *ks)
 static void
 demo_read_kstate(struct demo *d, bool force)
 {
-	char err[256];
+	struct msg err;
 
 	if (d->ks != NULL && d->ks_traced)
 		kstate_trace_read(d->ks, demo_kstate_cb, d);
@@ -506,10 +529,10 @@ demo_read_kstate(struct demo *d, bool force)
 		return;
 	d->ks_now = false;
 	d->ks_due = 0;
-	if (kstate_poll(d->ks, demo_kstate_cb, d, err, sizeof err) < 0) {
+	if (kstate_poll(d->ks, demo_kstate_cb, d, &err) < 0) {
 		/* Say it once, on the ladder, and stop asking. */
 		if (d->e != NULL)
-			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME), err);
+			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME), &err);
 		kstate_free(d->ks);
 		d->ks = NULL;
 	}
@@ -599,15 +622,17 @@ demo_lab_stuck(struct demo *d, const struct lab_action *a)
 {
 	const struct lab_action *b = &d->o.lab->act[d->busy[a->side]];
 
-	snprintf(d->err, sizeof d->err, a->side == EV_CLIENT ?
+	msg_init(&d->err, a->side == EV_CLIENT ?
 	    /* TRANSLATORS: line numbers of a lab script, the call the side
 	       is blocked in (recv), and seconds. */
-	    _("line %d: the client is still blocked in %s() from line %d "
+	    N_("line %d: the client is still blocked in %s() from line %d "
 	    "after %d s; it makes one call at a time") :
-	    _("line %d: the server is still blocked in %s() from line %d "
-	    "after %d s; it makes one call at a time"), a->line,
-	    labscript_op_name(b->op), b->line,
-	    (int)(DEMO_LAB_STUCK_NS / 1000000000LL));
+	    N_("line %d: the server is still blocked in %s() from line %d "
+	    "after %d s; it makes one call at a time"));
+	msg_num(&d->err, (uint64_t)a->line);
+	msg_str(&d->err, labscript_op_name(b->op));
+	msg_num(&d->err, (uint64_t)b->line);
+	msg_num(&d->err, (uint64_t)(DEMO_LAB_STUCK_NS / 1000000000LL));
 	d->peer_died = true;
 	d->held = false;
 	d->phase = DEMO_DRAIN;
@@ -633,15 +658,16 @@ demo_advance_lab(struct demo *d)
 				    d->busy_since[side] < DEMO_LAB_STUCK_NS)
 					return;	/* let it return */
 				a = &d->o.lab->act[d->busy[side]];
-				snprintf(d->labnote, sizeof d->labnote,
-				    side == EV_CLIENT ?
+				msg_init(&d->labnote, side == EV_CLIENT ?
 				    /* TRANSLATORS: a socket call (recv) and
 				       the script's line that made it. */
-				    _("the script ended while the client still "
-				    "waited in %s() from line %d") :
-				    _("the script ended while the server still "
-				    "waited in %s() from line %d"),
-				    labscript_op_name(a->op), a->line);
+				    N_("the script ended while the client "
+				    "still waited in %s() from line %d") :
+				    N_("the script ended while the server "
+				    "still waited in %s() from line %d"));
+				msg_str(&d->labnote,
+				    labscript_op_name(a->op));
+				msg_num(&d->labnote, (uint64_t)a->line);
 			}
 			d->phase = DEMO_DRAIN;
 			d->quiet_since = now;
@@ -813,12 +839,12 @@ demo_service(struct demo *d)
 		demo_read_kstate(d, true);	/* how the sockets end */
 		demo_flush(d, true);
 		d->phase = DEMO_DONE;
-		if (d->labnote[0] != '\0')
+		if (d->labnote.id != NULL)
 			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME),
-			    d->labnote);
+			    &d->labnote);
 		if (d->peer_died) {
 			/* On the ladder and in the narration, too. */
-			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME), d->err);
+			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME), &d->err);
 			return -1;
 		}
 		return 1;
@@ -876,9 +902,9 @@ demo_signal(void)
 }
 
 const char *
-demo_error(const struct demo *d)
+demo_error(const struct demo *d, char *buf, size_t len)
 {
-	return d->peer_died ? d->err : NULL;
+	return d->peer_died ? msg_text(&d->err, true, buf, len) : NULL;
 }
 
 const char *
@@ -967,8 +993,10 @@ demo_wait_loop(struct demo *d, char *err, size_t len)
 		}
 	}
 	if (rc < 0) {
-		snprintf(err, len, "%s", d->err[0] ? d->err :
-		    _("capture failed"));
+		if (d->err.id != NULL)
+			msg_text(&d->err, true, err, len);
+		else
+			snprintf(err, len, "%s", _("capture failed"));
 		return -1;
 	}
 	return 0;

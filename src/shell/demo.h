@@ -61,7 +61,7 @@ int		 demo_service(struct demo *);	/* 0 go on, 1 done, -1 */
  * fails with it, once what the kernel still sent is drained and a
  * warning event says it on the ladder.
  */
-const char	*demo_error(const struct demo *);
+const char	*demo_error(const struct demo *, char *buf, size_t len);
 /* Make the -w file (demo_run does it itself).  -1 with the reason. */
 int		 demo_dump_close(struct demo *, char *err, size_t len);
 /* The signal (SIGINT, SIGTERM, SIGHUP) that ended demo_run(), or 0. */

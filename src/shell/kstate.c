@@ -198,7 +198,7 @@ kstate_keep(struct kstate *k, const struct inet_diag_msg *m)
 
 /* One family's dump into k->cur.  0 or -1 with a message. */
 static int
-kstate_dump(struct kstate *k, uint8_t family, char *err, size_t len)
+kstate_dump(struct kstate *k, uint8_t family, struct msg *err)
 {
 	struct {
 		struct nlmsghdr		nh;
@@ -221,7 +221,8 @@ kstate_dump(struct kstate *k, uint8_t family, char *err, size_t len)
 	q.req.idiag_states = ~0U;
 	if (sendto(k->fd, &q, sizeof q, 0, (struct sockaddr *)&sa,
 	    sizeof sa) != (ssize_t)sizeof q) {
-		snprintf(err, len, "sock_diag: %s", strerror(errno));
+		msg_init(err, "sock_diag: %s");
+		msg_errno(err, errno);
 		return -1;
 	}
 	for (;;) {
@@ -229,8 +230,11 @@ kstate_dump(struct kstate *k, uint8_t family, char *err, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			snprintf(err, len, "sock_diag: %s", n < 0 ?
-			    strerror(errno) : "end of file");
+			msg_init(err, "sock_diag: %s");
+			if (n < 0)
+				msg_errno(err, errno);
+			else
+				msg_str(err, "end of file");
 			return -1;
 		}
 		k->now = kstate_now();
@@ -248,8 +252,8 @@ kstate_dump(struct kstate *k, uint8_t family, char *err, size_t len)
 				if (nh.nlmsg_len >= NLMSG_LENGTH(sizeof ne))
 					memcpy(&ne, k->buf + off +
 					    NLMSG_HDRLEN, sizeof ne);
-				snprintf(err, len, "sock_diag: %s",
-				    strerror(ne.error < 0 ? -ne.error : EIO));
+				msg_init(err, "sock_diag: %s");
+				msg_errno(err, ne.error < 0 ? -ne.error : EIO);
 				return -1;
 			}
 			if (nh.nlmsg_type == SOCK_DIAG_BY_FAMILY &&
@@ -273,16 +277,15 @@ kstate_same(const struct kstate_sock *a, const struct kstate_sock *b)
 }
 
 int
-kstate_poll(struct kstate *k, kstate_cb cb, void *arg, char *err,
-    size_t len)
+kstate_poll(struct kstate *k, kstate_cb cb, void *arg, struct msg *err)
 {
 	struct kstate_sock gone, *t;
 	size_t i, j, tcap;
 	int changes = 0;
 
 	k->ncur = 0;
-	if (kstate_dump(k, AF_INET, err, len) != 0 ||
-	    kstate_dump(k, AF_INET6, err, len) != 0)
+	if (kstate_dump(k, AF_INET, err) != 0 ||
+	    kstate_dump(k, AF_INET6, err) != 0)
 		return -1;
 	for (i = 0; i < k->ncur; i++) {
 		for (j = 0; j < k->nprev; j++) {

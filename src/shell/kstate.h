@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "msg.h"
 #include "pkt.h"
 #include "tcp_fsm.h"
 
@@ -50,11 +51,11 @@ void		 kstate_free(struct kstate *);
 
 /*
  * Dump now and call cb for each change since the last dump.  Returns the
- * number of changes, or -1 with a message (a failed dump reports nothing
- * and forgets nothing).
+ * number of changes, or -1 with a message (msg.h: for a warning, English
+ * in --json; a failed dump reports nothing and forgets nothing).
  */
 int		 kstate_poll(struct kstate *, kstate_cb cb, void *arg,
-		     char *err, size_t len);
+		     struct msg *err);
 
 /*
  * The sock:inet_sock_set_state tracepoint, through perf_event_open: every

@@ -21,6 +21,7 @@
 #include "engine.h"
 #include "i18n.h"
 #include "kstate.h"
+#include "msg_text.h"
 #include "merge.h"
 #include "peer.h"
 #include "run.h"
@@ -86,7 +87,7 @@ struct run {
 	int		status;		/* PROGRAM's wait status */
 	uint64_t	calls;
 	long long	capeff;
-	char		err[256];
+	struct msg	err;		/* why it stopped (id: NULL, it did not) */
 };
 
 static volatile sig_atomic_t run_stop;
@@ -264,7 +265,7 @@ run_read_frames(struct run *r)
 	struct capture_frame f;
 	int rc;
 
-	while ((rc = capture_next(r->cap, &f, r->err, sizeof r->err)) ==
+	while ((rc = capture_next(r->cap, &f, &r->err)) ==
 	    CAPTURE_FRAME) {
 		r->quiet_since = run_now();
 		merge_frame(r->merge, &f);
@@ -281,8 +282,8 @@ run_tracer_gone(struct run *r)
 	close(r->msg_fd);
 	r->msg_fd = -1;
 	if (!r->exited) {
-		snprintf(r->err, sizeof r->err, "%s",
-		    _("the tracer stopped before the program ended"));
+		msg_init(&r->err, N_("the tracer stopped before the program "
+		    "ended"));
 	}
 	if (r->phase == RUN_RUN) {
 		r->phase = RUN_DRAIN;
@@ -375,16 +376,16 @@ run_kstate_cb(void *arg, const struct kstate_sock *ks)
 static void
 run_read_kstate(struct run *r, bool force)
 {
-	char err[256];
+	struct msg err;
 
 	if (r->ks == NULL || (!force && (r->ks_due == 0 ||
 	    run_now() < r->ks_due)))
 		return;
 	r->ks_due = 0;
-	if (kstate_poll(r->ks, run_kstate_cb, r, err, sizeof err) < 0) {
+	if (kstate_poll(r->ks, run_kstate_cb, r, &err) < 0) {
 		/* Say it once, on the ladder, and stop asking. */
 		if (r->e != NULL)
-			engine_warn(r->e, 0, run_now(), err);
+			engine_warn(r->e, 0, run_now(), &err);
 		kstate_free(r->ks);
 		r->ks = NULL;
 	}
@@ -501,7 +502,7 @@ run_service(struct run *r)
 	int i;
 
 	if (r->phase == RUN_DONE)
-		return r->err[0] != '\0' ? -1 : 1;
+		return r->err.id != NULL ? -1 : 1;
 	if (read(r->tfd, &ticks, sizeof ticks) < 0 && errno != EAGAIN)
 		return -1;
 	if (run_read_frames(r) != 0)
@@ -528,8 +529,8 @@ run_service(struct run *r)
 		run_read_kstate(r, true);	/* how the sockets end */
 		merge_flush(r->merge, r->e, run_now(), true);
 		r->phase = RUN_DONE;
-		if (r->err[0] != '\0') {
-			engine_warn(r->e, 0, run_now(), r->err);
+		if (r->err.id != NULL) {
+			engine_warn(r->e, 0, run_now(), &r->err);
 			return -1;
 		}
 		return 1;
@@ -561,8 +562,8 @@ run_run(struct run *r, struct sink *sink, char *err, size_t len)
 		/* Nothing more for now: what was printed goes out. */
 		sink_flush(sink);
 		if (poll(&p, 1, -1) < 0 && errno != EINTR) {
-			snprintf(r->err, sizeof r->err, "poll: %s",
-			    strerror(errno));
+			msg_init(&r->err, "poll: %s");
+			msg_errno(&r->err, errno);
 			rc = -1;
 			break;
 		}
@@ -571,8 +572,10 @@ run_run(struct run *r, struct sink *sink, char *err, size_t len)
 	engine_free(e);
 	run_end_tracer(r);
 	if (rc < 0) {
-		snprintf(err, len, "%s", r->err[0] ? r->err :
-		    _("capture failed"));
+		if (r->err.id != NULL)
+			msg_text(&r->err, true, err, len);
+		else
+			snprintf(err, len, "%s", _("capture failed"));
 		return -1;
 	}
 	if (capture_dump_close(r->cap, err, len) != 0)

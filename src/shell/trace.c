@@ -726,9 +726,9 @@ trace_kstate_cb(void *arg, const struct kstate_sock *ks)
 static void
 trace_kstate(struct trace *tr)
 {
-	char err[256];
+	struct msg err;
 
-	if (kstate_poll(tr->ks, trace_kstate_cb, tr, err, sizeof err) < 0) {
+	if (kstate_poll(tr->ks, trace_kstate_cb, tr, &err) < 0) {
 		/* Main's own reads after packets go on. */
 		kstate_free(tr->ks);
 		tr->ks = NULL;

@@ -48,6 +48,7 @@
 #include "capture.h"
 #include "cmd.h"
 #include "engine.h"
+#include "msg_text.h"
 #include "timeline.h"
 #include "ui_int.h"
 
@@ -110,7 +111,8 @@ uibench_load(const char *path)
 	struct timeline *tl;
 	struct capture *cap;
 	struct engine *e;
-	char err[256];
+	struct msg why;
+	char err[MSG_TEXT_MAX];
 
 	if ((cap = capture_open_file(path, err, sizeof err)) == NULL) {
 		fprintf(stderr, "uibench: %s: %s\n", path, err);
@@ -119,8 +121,9 @@ uibench_load(const char *path)
 	tl = timeline_new(uibench_cap());
 	engine_config_default(&cfg);
 	e = engine_new(&cfg, timeline_sink(tl));
-	if (capture_run(cap, e, 0, err, sizeof err) != 0) {
-		fprintf(stderr, "uibench: %s: %s\n", path, err);
+	if (capture_run(cap, e, 0, &why) != 0) {
+		fprintf(stderr, "uibench: %s: %s\n", path,
+		    msg_text(&why, false, err, sizeof err));
 		exit(1);
 	}
 	engine_finish(e);

@@ -110,6 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_core_tee tee;
 	struct timeline *tl;
 	struct engine *e;
+	struct msg none;
 	uint64_t frame = 0;
 	int64_t ts = 1700000000LL * 1000000000LL, step;
 	size_t off, caplen, wirelen;
@@ -177,8 +178,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			engine_tick(e, ts);
 		off += caplen;
 	}
-	if (frame == 0)
-		engine_warn(e, 0, ts, "no frames");
+	if (frame == 0) {
+		msg_init(&none, "no frames");
+		engine_warn(e, 0, ts, &none);
+	}
 	engine_finish(e);
 	engine_free(e);
 	sink_close(tee.out[0]);

@@ -73,6 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_file_tee tee;
 	struct capture *cap;
 	struct engine *e;
+	struct msg why;
 	char err[512];
 
 	if (fuzz_file_fd == -1)
@@ -103,8 +104,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tee.out[1] = out_text_new(fuzz_file_null, OUT_TEXT_FULL);
 	engine_config_default(&cfg);
 	e = engine_new(&cfg, &tee.sink);
-	if (capture_run(cap, e, 0, err, sizeof err) != 0)
-		engine_warn(e, 0, 0, err);
+	if (capture_run(cap, e, 0, &why) != 0)
+		engine_warn(e, 0, 0, &why);
 	engine_finish(e);
 	engine_free(e);
 	sink_close(tee.out[0]);
