@@ -164,7 +164,7 @@ i18n_env_locale(void)
 }
 
 int
-i18n_init(const char *lang, bool english)
+i18n_init(const char *lang)
 {
 	const char *msgs, *want = NULL, *env;
 	char full[64], first[40];
@@ -172,7 +172,7 @@ i18n_init(const char *lang, bool english)
 
 	i18n_lost[0] = '\0';
 	setlocale(LC_ALL, "");
-	if (!english && lang == NULL) {
+	if (lang == NULL) {
 		msgs = setlocale(LC_MESSAGES, NULL);
 		env = getenv("LANGUAGE");
 		if (msgs == NULL || strcmp(msgs, "C") == 0 ||
@@ -194,10 +194,7 @@ i18n_init(const char *lang, bool english)
 		} else
 			want = msgs;
 	}
-	if (english) {
-		/* A contract (--json) is written in English. */
-		setenv("LANGUAGE", "C", 1);
-	} else if (lang != NULL && i18n_english(lang)) {
+	if (lang != NULL && i18n_english(lang)) {
 		setenv("LANGUAGE", "C", 1);
 	} else if (lang != NULL) {
 		want = lang;

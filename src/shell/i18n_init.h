@@ -13,13 +13,14 @@ bool	i18n_lang_valid(const char *lang);
 
 /*
  * Set the locale from the environment, then the language from `lang`
- * (--lang; NULL: the locale's), or English when `english` (--json).
+ * (--lang; NULL: the locale's), for the whole process, --json included:
+ * the JSON writer never translates, so it is English in every language.
  * The catalogue is read from $SYNFIN_LOCALEDIR, else po/locale beside
  * the executable (an uninstalled build), else LOCALEDIR.  Returns -1 when
  * the language asked for (--lang, or a locale's language synfin ships)
  * has no catalogue there (messages stay English), else 0.
  */
-int	i18n_init(const char *lang, bool english);
+int	i18n_init(const char *lang);
 
 /* The language i18n_init() could not load, or NULL. */
 const char *i18n_missing(void);

@@ -122,6 +122,16 @@ static const char main_help[] = N_(
 "capture, a file that cannot be written); 2 usage error; 128+N after\n"
 "signal N (130 after Ctrl-C).\n");
 
+/* fatal() from any layer: the core's formats are English message ids,
+ * shown to a person in their language. */
+static void
+main_fatal_print(const char *fmt, va_list ap)
+{
+	fputs("synfin: ", stderr);
+	vfprintf(stderr, _(fmt), ap);
+	fputc('\n', stderr);
+}
+
 static void
 main_sigpipe(int sig)
 {
@@ -254,17 +264,17 @@ cmd_capture_fix(bool demo)
 
 /*
  * The language is chosen before the first message, so --lang is taken
- * out of argv (anywhere before "--", before or after the command) and
- * --json looked for ahead of getopt, which may itself complain.  Returns
- * the new argc; *lang is NULL without --lang, "" when it lacks a value.
+ * out of argv (anywhere before "--", before or after the command) ahead
+ * of getopt, which may itself complain.  --json needs no language of its
+ * own: its writer never translates.  Returns the new argc; *lang is NULL
+ * without --lang, "" when it lacks a value.
  */
 static int
-main_prescan(int argc, char **argv, const char **lang, bool *json)
+main_prescan(int argc, char **argv, const char **lang)
 {
 	int i, n = 1;
 
 	*lang = NULL;
-	*json = false;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			while (i < argc)
@@ -279,8 +289,6 @@ main_prescan(int argc, char **argv, const char **lang, bool *json)
 			*lang = argv[i] + 7;
 			continue;
 		}
-		if (strcmp(argv[i], "--json") == 0)
-			*json = true;
 		argv[n++] = argv[i];
 	}
 	argv[n] = NULL;
@@ -317,20 +325,20 @@ main(int argc, char **argv)
 	    .pace_ms = 400 };
 	const char *conflict, *lang, *demo_only = NULL;
 	char *filter = NULL, *end;
-	bool json;
 	long v;
 	int ch, rc;
 
 	signal(SIGPIPE, main_sigpipe);
-	argc = main_prescan(argc, argv, &lang, &json);
+	argc = main_prescan(argc, argv, &lang);
 	if (lang != NULL && !i18n_lang_valid(lang)) {
-		i18n_init(NULL, json);
+		i18n_init(NULL);
 		return cmd_usage_error(_("--lang wants a language such as "
 		    "zh_CN or en, not '%s'"), lang);
 	}
-	if (i18n_init(lang, json) != 0)
+	if (i18n_init(lang) != 0)
 		fprintf(stderr, _("synfin: no %s translation in %s; messages "
 		    "stay in English\n"), i18n_missing(), i18n_localedir());
+	xmalloc_set_fatal_printer(main_fatal_print);
 
 	/* getopt names argv[0] in its messages: make them "synfin: ...". */
 	argv[0] = progname;
