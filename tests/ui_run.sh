@@ -53,6 +53,11 @@ check "o: the output view shows each program's lines with pid and stream" \
     "wait_for 'tcp_client\.py\[[0-9]+\] 1> Hello, world!' && wait_for 'tcp_server\.py\[[0-9]+\] 1> listening on 127\.0\.0\.1:8080'"
 keys o
 check "o again: back to the ladder" "wait_for 'connect\(127\.0\.0\.1:8080\)'"
+keys '?'
+check "?: run's help has o, the programs' output, and no lab or quiz key" \
+    "wait_for '─ Keys ─' && screen | grep -Eq '│ +o +the programs. output, and back' && ! screen | grep -Eq 'listen\\(\\)|answer the question'"
+keys x
+check "any key closes it" "for i in \$(seq 40); do ! screen | grep -q '─ Keys ─' && break; sleep 0.05; done; ! screen | grep -q '─ Keys ─'"
 keys q
 check "q after the client is done: exit 0 (its status), terminal restored" \
     "restored 0"
