@@ -7,35 +7,9 @@
 # the frames come out as they would from a well-formed file.
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0 skip=0
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-skip() { skip=$((skip + 1)); echo "ok - $1 # SKIP $2"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/#   /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20; }
-
-# expect NAME RC STDERR-REGEX -- ARGS...: run synfin, check the exit code
-# and that stderr matches the regex (and is one line, for exit 1).
-expect() {
-	local name=$1 rc=$2 re=$3; shift 4
-	"$SYNFIN" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	check "$name" $? "$rc" "$re"
-}
-check() {
-	local name=$1 got=$2 rc=$3 re=$4
-	if [ "$got" -ne "$rc" ]; then
-		echo "# exit $got, want $rc"; bad "$name"; return 1
-	fi
-	if [ -n "$re" ] && ! grep -Eq -- "$re" "$tmp/err"; then
-		echo "# stderr does not match /$re/"; bad "$name"; return 1
-	fi
-	# Usage errors add the usage text; input errors are one line.
-	if [ -n "$re" ] && [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
-		echo "# stderr is not one line"; bad "$name"; return 1
-	fi
-	ok "$name"
-}
+# ok, bad, expect NAME RC STDERR-REGEX -- ARGS..., expect_status, $tmp
+. "$top_srcdir/tests/tap.sh"
+tap_show="$tmp/err $tmp/out"
 
 # patch FILE OFFSET HEX...: overwrite bytes in place.
 patch() {
@@ -78,10 +52,10 @@ elif command -v setpriv >/dev/null; then
 	cp "$SYNFIN" "$tmp/synfin" && chmod 755 "$tmp/synfin"
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
 	    "$tmp/synfin" replay "$tmp/locked.pcap" >"$tmp/out" 2>"$tmp/err" </dev/null
-	check "an unreadable file names the reason" $? 1 \
+	expect_status "an unreadable file names the reason" $? 1 \
 	    "^synfin: $tmp/locked.pcap: Permission denied$"
 else
-	skip "an unreadable file names the reason" "root reads it anyway, and no setpriv to drop privileges"
+	skipped "an unreadable file names the reason" "root reads it anyway, and no setpriv to drop privileges"
 fi
 
 # ----------------------------------------------- truncated headers
@@ -200,11 +174,11 @@ if command -v script >/dev/null; then
 		script -qec "$SYNFIN $args" /dev/null >"$tmp/tty" 2>&1 </dev/null
 		rc=$?
 		tr -d '\r' <"$tmp/tty" >"$tmp/err"
-		check "a terminal on stdin is refused ($args)" $rc 1 \
+		expect_status "a terminal on stdin is refused ($args)" $rc 1 \
 		    "^synfin: -: standard input is a terminal, not a capture"
 	done
 else
-	skip "a terminal on stdin is refused" "no script(1) to make a terminal"
+	skipped "a terminal on stdin is refused" "no script(1) to make a terminal"
 fi
 
 # ------------------------------------------------------- options
@@ -216,5 +190,4 @@ expect "an unknown long option is named" 2 "unrecognized option '--frobnicate'" 
 expect "an option missing its argument is named" 2 "option requires an argument -- 'c'" -- \
     replay "$udp" -c
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ]
+tap_end

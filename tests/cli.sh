@@ -5,26 +5,9 @@
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
 caps="$top_srcdir/captures"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/#   /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20; }
-
-# expect NAME RC STDERR-REGEX -- ARGS...: run synfin, check exit code and stderr.
-expect() {
-	local name=$1 rc=$2 re=$3; shift 4
-	"$SYNFIN" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	local got=$?
-	if [ "$got" -ne "$rc" ]; then
-		echo "# exit $got, want $rc"; bad "$name"; return
-	fi
-	if [ -n "$re" ] && ! grep -Eq -- "$re" "$tmp/err"; then
-		echo "# stderr does not match /$re/"; bad "$name"; return
-	fi
-	ok "$name"
-}
+# ok, bad, expect NAME RC STDERR-REGEX -- ARGS..., $tmp
+. "$top_srcdir/tests/tap.sh"
+tap_show="$tmp/err $tmp/out"
 
 expect "--help exits 0" 0 "" -- --help
 grep -q '^ *synfin replay \[' "$tmp/out" && ok "--help shows usage" || bad "--help shows usage"
@@ -193,5 +176,4 @@ PY
 	    bad "-v: a segment cut by the snaplen says how much was captured"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_end

@@ -8,19 +8,11 @@
 # SYNFIN_REQUIRE_TOOLS=1 (CI) a missing tool fails instead.
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
-skip() {
-	echo "SKIP: $1"
-	[ "${SYNFIN_REQUIRE_TOOLS:-}" = 1 ] && exit 99
-	exit 77
-}
+# ok, bad, skip_all (77, or 99 under SYNFIN_REQUIRE_TOOLS=1), $tmp
+. "$top_srcdir/tests/tap.sh"
 chrome=$(command -v chromium || command -v chromium-browser) ||
-	skip "chromium is not installed (Debian package chromium)"
-command -v python3 >/dev/null || skip "python3 is not installed"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+	skip_all "chromium is not installed (Debian package chromium)"
+command -v python3 >/dev/null || skip_all "python3 is not installed"
 
 browser() {
 	timeout 120 "$chrome" --headless --no-sandbox --disable-gpu \
@@ -70,5 +62,4 @@ else
 fi
 [ -n "${SYNFIN_KEEP_SHOT:-}" ] && cp "$tmp/shot.png" "$SYNFIN_KEEP_SHOT"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_end

@@ -7,26 +7,10 @@ set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
 caps="$top_srcdir/captures"
 golden="$top_srcdir/tests/golden"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/#   /' "$tmp/err" 2>/dev/null | head -5; }
-
-# expect NAME RC STDERR-REGEX -- ARGS...
-expect() {
-	local name=$1 rc=$2 re=$3; shift 4
-	"$SYNFIN" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	local got=$?
-	if [ "$got" -ne "$rc" ]; then
-		echo "# exit $got, want $rc"; bad "$name"; return
-	fi
-	if [ -n "$re" ] && ! grep -Eq -- "$re" "$tmp/err"; then
-		echo "# stderr does not match /$re/"; bad "$name"; return
-	fi
-	ok "$name"
-}
+# ok, bad, expect NAME RC STDERR-REGEX -- ARGS..., $tmp
+. "$top_srcdir/tests/tap.sh"
+tap_show="$tmp/err"
+tap_lines=5
 h="$caps/handshake.pcap"
 
 expect "--mermaid with --ladder is a usage error" 2 "pick one" -- replay "$h" --mermaid --ladder
@@ -141,5 +125,4 @@ else
 	bad "demo --ladder runs"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_end

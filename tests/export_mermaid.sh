@@ -10,19 +10,13 @@
 # with SYNFIN_REQUIRE_TOOLS=1 (CI) these fail instead.
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
-skip() {
-	echo "SKIP: $1"
-	[ "${SYNFIN_REQUIRE_TOOLS:-}" = 1 ] && exit 99
-	exit 77
-}
+# ok, bad, skip_all (77, or 99 under SYNFIN_REQUIRE_TOOLS=1), $tmp
+. "$top_srcdir/tests/tap.sh"
 chrome=$(command -v chromium || command -v chromium-browser) ||
-	skip "chromium is not installed (Debian package chromium)"
+	skip_all "chromium is not installed (Debian package chromium)"
 mjs="$top_srcdir/tests/mermaid/node_modules/mermaid/dist/mermaid.min.js"
-[ -r "$mjs" ] || skip "mermaid is not installed: cd tests/mermaid && npm ci"
-command -v python3 >/dev/null || skip "python3 is not installed"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
+[ -r "$mjs" ] || skip_all "mermaid is not installed: cd tests/mermaid && npm ci"
+command -v python3 >/dev/null || skip_all "python3 is not installed"
 
 specs=()
 for cap in "$top_srcdir"/captures/*.pcap; do
@@ -122,15 +116,12 @@ for spec in "${specs[@]}"; do
 	# several conns; all must be ok.
 	toks=$(tr ' ' '\n' <<<"$result" | grep -E "^$name(#[0-9]+)?:")
 	if [ -n "$toks" ] && ! grep -qv ":ok-" <<<"$toks"; then
-		pass=$((pass + 1))
-		echo "ok - mermaid renders $name ($(tr '\n' ' ' <<<"$toks"))"
+		ok "mermaid renders $name ($(tr '\n' ' ' <<<"$toks"))"
 	else
-		fail=$((fail + 1))
-		echo "not ok - mermaid renders $name"
+		bad "mermaid renders $name"
 	fi
 done
 if [ $fail -gt 0 ] && [ -z "$result" ]; then
 	tail -5 "$tmp/chrome.log" | sed 's/^/#   /'
 fi
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_end

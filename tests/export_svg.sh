@@ -6,21 +6,13 @@
 # rsvg-convert; with SYNFIN_REQUIRE_TOOLS=1 (CI) these fail instead.
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
-skip() {
-	echo "SKIP: $1"
-	[ "${SYNFIN_REQUIRE_TOOLS:-}" = 1 ] && exit 99
-	exit 77
-}
+# ok, bad, skip_all (77, or 99 under SYNFIN_REQUIRE_TOOLS=1), $tmp
+. "$top_srcdir/tests/tap.sh"
 command -v xmllint >/dev/null ||
-	skip "xmllint is not installed (Debian package libxml2-utils)"
+	skip_all "xmllint is not installed (Debian package libxml2-utils)"
 command -v rsvg-convert >/dev/null ||
-	skip "rsvg-convert is not installed (Debian package librsvg2-bin)"
-command -v python3 >/dev/null || skip "python3 is not installed"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+	skip_all "rsvg-convert is not installed (Debian package librsvg2-bin)"
+command -v python3 >/dev/null || skip_all "python3 is not installed"
 
 for cap in "$top_srcdir"/captures/*.pcap; do
 	name=$(basename "$cap" .pcap)
@@ -45,5 +37,4 @@ for cap in "$top_srcdir"/captures/*.pcap; do
 		bad "rsvg-convert renders $name.svg"
 	fi
 done
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_end

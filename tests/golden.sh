@@ -5,10 +5,8 @@
 # SYNFIN_REGEN=1 rewrites the golden files on purpose (make golden).
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
-golden="$top_srcdir/tests/golden"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-fail=0 n=0
+# ok, bad, same_as_golden NAME FILE (SYNFIN_REGEN=1 rewrites), $tmp
+. "$top_srcdir/tests/tap.sh"
 
 # Copy a classic pcap with every record cut to at most $2 bytes.
 cut_snaplen() {
@@ -33,22 +31,13 @@ PY
 }
 
 check() {	# name capture
-	n=$((n + 1))
 	"$SYNFIN" replay --text "$2" >"$tmp/$1.txt" 2>"$tmp/$1.err"
 	rc=$?
 	if [ $rc -gt 1 ]; then
-		echo "FAIL $1: exit $rc"; cat "$tmp/$1.err"; fail=$((fail + 1))
+		bad "$1: exit $rc"; sed 's/^/#   /' "$tmp/$1.err"
 		return
 	fi
-	if [ "${SYNFIN_REGEN:-}" = 1 ]; then
-		cp "$tmp/$1.txt" "$golden/$1.txt"
-		echo "wrote $golden/$1.txt"
-	elif ! diff -u "$golden/$1.txt" "$tmp/$1.txt"; then
-		echo "FAIL $1: output differs from tests/golden/$1.txt"
-		fail=$((fail + 1))
-	else
-		echo "ok $1"
-	fi
+	same_as_golden "$1.txt" "$tmp/$1.txt"
 }
 
 for cap in "$top_srcdir"/captures/*.pcap; do
@@ -58,9 +47,8 @@ for cap in "$top_srcdir"/captures/*.pcap; do
 	cut_snaplen "$cap" "$tmp/$name.trunc.pcap" 64 || exit 99
 	check "$name.trunc" "$tmp/$name.trunc.pcap"
 done
-if [ $n -eq 0 ]; then
+if [ $((pass + fail)) -eq 0 ]; then
 	echo "no captures found in $top_srcdir/captures"
 	exit 99
 fi
-echo "$((n - fail)) passed, $fail failed"
-[ $fail -eq 0 ]
+tap_end

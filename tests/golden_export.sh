@@ -6,28 +6,19 @@
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
 golden="$top_srcdir/tests/golden"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-fail=0 n=0
+# ok, bad, same_as_golden NAME FILE (SYNFIN_REGEN=1 rewrites), $tmp
+. "$top_srcdir/tests/tap.sh"
 
 check() {	# name ext option...
 	name=$1 ext=$2
 	shift 2
-	n=$((n + 1))
-	if ! "$SYNFIN" replay "$cap" "$@" >"$tmp/$name.$ext" 2>"$tmp/err"; then
-		echo "FAIL $name.$ext: exit $?"; cat "$tmp/err"
-		fail=$((fail + 1))
+	"$SYNFIN" replay "$cap" "$@" >"$tmp/$name.$ext" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		bad "$name.$ext: exit $rc"; sed 's/^/#   /' "$tmp/err"
 		return
 	fi
-	if [ "${SYNFIN_REGEN:-}" = 1 ]; then
-		cp "$tmp/$name.$ext" "$golden/$name.$ext"
-		echo "wrote $golden/$name.$ext"
-	elif ! diff -u "$golden/$name.$ext" "$tmp/$name.$ext"; then
-		echo "FAIL $name.$ext: differs from tests/golden/$name.$ext"
-		fail=$((fail + 1))
-	else
-		echo "ok $name.$ext"
-	fi
+	same_as_golden "$name.$ext" "$tmp/$name.$ext"
 }
 
 for cap in "$top_srcdir"/captures/*.pcap; do
@@ -37,22 +28,20 @@ for cap in "$top_srcdir"/captures/*.pcap; do
 	check "$name" mermaid --mermaid
 	check "$name" ladder --ladder
 done
-if [ $n -eq 0 ]; then
+if [ $((pass + fail)) -eq 0 ]; then
 	echo "no captures found in $top_srcdir/captures"
 	exit 99
 fi
 
 # A file export equals the one on standard output, and is whole.
 cap="$top_srcdir/captures/handshake.pcap"
-n=$((n + 1))
 "$SYNFIN" replay "$cap" --svg "$tmp/file.svg" >"$tmp/out" 2>"$tmp/err"
 if [ $? -eq 0 ] && [ ! -s "$tmp/out" ] &&
     cmp -s "$tmp/file.svg" "$golden/handshake.svg" &&
     [ -z "$(find "$tmp" -name '.file.svg.*')" ]; then
-	echo "ok --svg FILE writes the golden SVG, nothing on stdout"
+	ok "--svg FILE writes the golden SVG, nothing on stdout"
 else
-	echo "FAIL --svg FILE"; fail=$((fail + 1))
+	bad "--svg FILE writes the golden SVG, nothing on stdout"
 fi
 
-echo "$((n - fail)) passed, $fail failed"
-[ $fail -eq 0 ]
+tap_end

@@ -8,13 +8,10 @@
 set -u
 : "${top_srcdir:?}"
 deps="$top_srcdir/install-deps.sh"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "not ok - $1"; sed 's/^/#   /' "$tmp/out" 2>/dev/null | head -10; }
-skipped() { skip=$((skip + 1)); echo "ok - $1 # SKIP $2"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+# ok, bad, skipped, check NAME 'CONDITION', $tmp
+. "$top_srcdir/tests/tap.sh"
+tap_show="$tmp/out"
+tap_lines=10
 
 sh -n "$deps" >"$tmp/out" 2>&1
 check "install-deps.sh parses (sh -n)" "[ \$? -eq 0 ]"
@@ -63,5 +60,4 @@ else
 		skipped "as a user, through sudo" "not root, or no setpriv"
 	fi
 fi
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+tap_end
