@@ -137,6 +137,7 @@ static int
 labscript_text(struct labscript_cur *c, struct lab_action *a, struct msg *err)
 {
 	const char *e = c->end;
+	char esc[2] = "";
 	int h1, h2;
 
 	labscript_skip(c);
@@ -181,8 +182,7 @@ labscript_text(struct labscript_cur *c, struct lab_action *a, struct msg *err)
 				c->p += 2;
 				break;
 			default:
-				char esc[2] = { *c->p, '\0' };
-
+				esc[0] = *c->p;
 				msg_init(err, N_("unknown escape '\\%s' (\\n "
 				    "\\r \\t \\\\ \\\" \\xHH)"));
 				msg_str(err, esc);
