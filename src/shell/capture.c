@@ -746,7 +746,9 @@ capture_dump_record(struct capture *c, const struct pcap_pkthdr *h,
 	memcpy(c->rec + 16, data, h->caplen);
 	if (writer_send(c->dump, c->rec, 16 + (size_t)h->caplen, why,
 	    sizeof why) != 0) {
-		/* The writer's reason is in the user's language already. */
+		/* The writer's reason is in the user's language already: a
+		 * failed -w ends the run and is told on stderr, never as a
+		 * warning in an output (replay has no -w). */
 		msg_init(err, "%s: %s");
 		msg_str(err, writer_path(c->dump));
 		msg_str(err, why);
