@@ -18,7 +18,7 @@
  *	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 101, 501, 5);
  *	fx.now += 5 * ROWS_GAP_NS;		(an idle gap)
  *	fixture_seg(&fx, false, TCP_ACK, 501, 106, 0);
- *	... timeline_at(fx.tl, i) ...
+ *	... fixture_at(fx.tl, i) ...
  *	fixture_close(&fx);			(teardown)
  *
  * The builders fail the running Criterion test when a frame cannot be
@@ -110,5 +110,29 @@ long	fixture_pcap(struct engine *e, const char *path, uint64_t *frame);
  * numbered from fx->frame + 1; fails the test when it cannot be read.
  */
 void	fixture_capture(struct fixture *, const char *name);
+
+/*
+ * Step i of tl as an event (timeline_get()), in one of eight buffers used
+ * in turn, so that a test may hold a few at once.
+ */
+static inline const struct ev *
+fixture_at(const struct timeline *tl, size_t i)
+{
+	static struct ev buf[8];
+	static unsigned k;
+
+	return timeline_get(tl, i, &buf[k++ % 8]);
+}
+
+/* Endpoint side's state after conn c's held step k. */
+static inline enum tcp_state
+fixture_st(const struct timeline *tl, const struct tl_conn *c, size_t k,
+    int side)
+{
+	enum tcp_state st[2];
+
+	timeline_states_before(tl, c, k + 1, st);
+	return st[side];
+}
 
 #endif

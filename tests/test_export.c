@@ -571,7 +571,7 @@ rows_agree(const char *what)
 			if (rw->kind != ROWS_WARN)
 				cr_assert_eq(dr->from, rw->side, "%s conn %u "
 				    "row %zu: side", what, c->info.id, i);
-			ev = timeline_at(fx.tl, rw->ev);
+			ev = fixture_at(fx.tl, rw->ev);
 			if (rw->kind == ROWS_PKT)
 				cr_assert_eq(dr->frame, ev->u.pkt.frame);
 			if (rw->kind == ROWS_ICMP)

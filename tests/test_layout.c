@@ -385,7 +385,7 @@ Test(layout, a_call_shares_the_row_of_the_segment_it_causes,
 	cr_assert_eq(r.v[0].side, EV_SERVER);
 	cr_assert_eq(r.v[1].kind, ROWS_PKT);
 	cr_assert_geq(r.v[1].call, 0);
-	cr_assert_eq(timeline_at(fx.tl, (size_t)r.v[1].call)->type, EV_CALL);
+	cr_assert_eq(fixture_at(fx.tl, (size_t)r.v[1].call)->type, EV_CALL);
 	cr_assert_eq(r.v[1].st[0], TCP_ST_SYN_SENT);
 	rows_clear(&r);
 }
@@ -462,7 +462,7 @@ Test(layout, rows_drop_what_the_memory_cap_evicts,
 	    "the states before the first row left are the last gone");
 	for (i = 0; i < r.n; i++) {
 		cr_assert_geq(r.v[i].ev, timeline_first(fx.tl));
-		cr_assert_not_null(timeline_at(fx.tl, r.v[i].ev));
+		cr_assert_not_null(fixture_at(fx.tl, r.v[i].ev));
 		cr_assert_eq(rows_at_line(&r, r.v[i].line), (long)i);
 	}
 	cr_assert_eq(r.v[r.n - 1].st[1], st1);

@@ -47,7 +47,7 @@ packet(unsigned n)
 	const struct ev *ev;
 	size_t i;
 
-	for (i = 0; (ev = timeline_at(fx.tl, i)) != NULL; i++) {
+	for (i = 0; (ev = fixture_at(fx.tl, i)) != NULL; i++) {
 		if (ev->type == EV_PACKET && --n == 0)
 			return i;
 	}
@@ -61,7 +61,7 @@ first_of(enum ev_type type)
 	const struct ev *ev;
 	size_t i;
 
-	for (i = 0; (ev = timeline_at(fx.tl, i)) != NULL; i++) {
+	for (i = 0; (ev = fixture_at(fx.tl, i)) != NULL; i++) {
 		if (ev->type == type)
 			return i;
 	}

@@ -34,6 +34,7 @@ TestSuite(timeline, .init = setup, .fini = teardown);
 
 Test(timeline, keeps_every_event_and_each_conns_steps)
 {
+	struct ev_state chg[4];
 	const struct tl_conn *c;
 	enum tcp_state st[2];
 
@@ -51,22 +52,33 @@ Test(timeline, keeps_every_event_and_each_conns_steps)
 	cr_assert_eq(c->packets, 3);
 	cr_assert(c->over);
 	cr_assert_eq(c->sum.completeness, 7);
-	/* conn, 3 packets, 4 state changes, summary */
-	cr_assert_eq(c->nsteps, 9, "steps %zu", c->nsteps);
-	cr_assert_eq(timeline_at(fx.tl, c->steps[0].ev)->type, EV_CONN);
-	cr_assert_eq(timeline_at(fx.tl, c->steps[1].ev)->type, EV_PACKET);
-	cr_assert_eq(c->steps[1].st[0], TCP_ST_SYN_SENT);
-	cr_assert_eq(c->steps[1].st[1], TCP_ST_LISTEN);
+	/* conn, 3 packets (their 4 state changes folded in), summary */
+	cr_assert_eq(c->nsteps, 5, "steps %zu", c->nsteps);
+	cr_assert_eq(fixture_at(fx.tl, c->steps[0].ev)->type, EV_CONN);
+	cr_assert_eq(fixture_at(fx.tl, c->steps[1].ev)->type, EV_PACKET);
+	cr_assert_eq(fixture_st(fx.tl, c, 1, 0), TCP_ST_SYN_SENT);
+	cr_assert_eq(fixture_st(fx.tl, c, 1, 1), TCP_ST_LISTEN);
+	cr_assert_eq(timeline_changes(fx.tl, c->steps[1].ev, chg, 4), 1);
+	cr_assert_eq(chg[0].endpoint, EV_CLIENT);
+	cr_assert_eq(chg[0].from, TCP_ST_CLOSED);
+	cr_assert_eq(chg[0].to, TCP_ST_SYN_SENT);
+	cr_assert_eq(chg[0].frame, 1);
+	/* The SYN-ACK: the server's own change, then the client's. */
+	cr_assert_eq(timeline_changes(fx.tl, c->steps[2].ev, chg, 4), 2);
+	cr_assert_eq(chg[0].endpoint, EV_SERVER);
+	cr_assert_eq(chg[0].to, TCP_ST_SYN_RECEIVED);
+	cr_assert_eq(chg[1].endpoint, EV_CLIENT);
+	cr_assert_eq(chg[1].to, TCP_ST_ESTABLISHED);
 
-	timeline_states_before(c, 0, st);
+	timeline_states_before(fx.tl, c, 0, st);
 	cr_assert_eq(st[0], TCP_ST_CLOSED);
 	cr_assert_eq(st[1], TCP_ST_LISTEN);
-	timeline_states_before(c, c->nsteps, st);
+	timeline_states_before(fx.tl, c, c->nsteps, st);
 	cr_assert_eq(st[0], TCP_ST_ESTABLISHED);
 	cr_assert_eq(st[1], TCP_ST_ESTABLISHED);
 	cr_assert_eq(timeline_conn_by_id(fx.tl, 2)->packets, 1);
 	cr_assert_null(timeline_conn_by_id(fx.tl, 3));
-	cr_assert_eq(timeline_at(fx.tl, 0)->conn,
+	cr_assert_eq(fixture_at(fx.tl, 0)->conn,
 	    &timeline_conn(fx.tl, 0)->info,
 	    "events point at the timeline's own conn copy");
 }
@@ -83,8 +95,8 @@ Test(timeline, a_refused_server_is_closed_after_the_rst)
 	/* Nothing was listening: never LISTEN, not even before the SYN. */
 	cr_assert_eq(c->info.init[1], TCP_ST_CLOSED);
 	cr_assert_eq(c->st0[1], TCP_ST_CLOSED);
-	cr_assert_eq(c->steps[1].st[1], TCP_ST_CLOSED);
-	cr_assert_eq(timeline_at(fx.tl, c->steps[1].ev)->u.pkt.st_after[1],
+	cr_assert_eq(fixture_st(fx.tl, c, 1, 1), TCP_ST_CLOSED);
+	cr_assert_eq(fixture_at(fx.tl, c->steps[1].ev)->u.pkt.st_after[1],
 	    TCP_ST_CLOSED);
 }
 
@@ -121,7 +133,7 @@ Test(timeline, the_fixture_numbers_stamps_and_addresses_its_frames)
 	cr_assert_eq(udp->cport, 1000);
 	cr_assert_eq(udp->sport, 53);
 	for (i = timeline_first(fx.tl); i < timeline_len(fx.tl); i++) {
-		ev = timeline_at(fx.tl, i);
+		ev = fixture_at(fx.tl, i);
 		if (ev->type == EV_PACKET) {
 			fr = ev->u.pkt.frame;
 			cr_assert_lt(npkt, 4);
@@ -166,7 +178,7 @@ pkt_of(const struct tl_conn *c, uint64_t fr, size_t *step)
 	size_t k;
 
 	for (k = 0; k < c->nsteps; k++) {
-		ev = timeline_at(fx.tl, c->steps[k].ev);
+		ev = fixture_at(fx.tl, c->steps[k].ev);
 		if (ev->type == EV_PACKET && ev->u.pkt.frame == fr) {
 			*step = k;
 			return ev;
@@ -195,9 +207,9 @@ Test(timeline, a_late_state_change_lands_on_the_step_of_its_cause)
 	p3 = pkt_of(c, 3, &k3);
 	p4 = pkt_of(c, 4, &k4);
 	cr_assert_eq(p3->u.pkt.st_after[1], TCP_ST_ESTABLISHED);
-	cr_assert_eq(c->steps[k3].st[1], TCP_ST_ESTABLISHED);
+	cr_assert_eq(fixture_st(fx.tl, c, k3, 1), TCP_ST_ESTABLISHED);
 	cr_assert_eq(p4->u.pkt.st_after[1], TCP_ST_ESTABLISHED);
-	cr_assert_eq(c->steps[k3 - 1].st[1], TCP_ST_SYN_RECEIVED);
+	cr_assert_eq(fixture_st(fx.tl, c, k3 - 1, 1), TCP_ST_SYN_RECEIVED);
 }
 
 Test(timeline, crossing_fins_show_fin_wait_1_then_closing)
@@ -219,8 +231,8 @@ Test(timeline, crossing_fins_show_fin_wait_1_then_closing)
 	pkt_of(c, 5, &k9);
 	/* The server's CLOSING is caused by frame 4, but the server was
 	 * in FIN_WAIT_1 only from its own FIN (5): shown from there. */
-	cr_assert_eq(c->steps[k8].st[1], TCP_ST_ESTABLISHED);
-	cr_assert_eq(c->steps[k9].st[1], TCP_ST_CLOSING);
+	cr_assert_eq(fixture_st(fx.tl, c, k8, 1), TCP_ST_ESTABLISHED);
+	cr_assert_eq(fixture_st(fx.tl, c, k9, 1), TCP_ST_CLOSING);
 	cr_assert_eq(c->st[1], TCP_ST_TIME_WAIT);
 	cr_assert_eq(c->st[0], TCP_ST_TIME_WAIT);
 }
@@ -256,7 +268,7 @@ tee_emit(struct sink *s, const struct ev *ev)
 	sink_emit(t->b, ev);
 }
 
-#define CAP	80		/* chunks of 10 */
+#define CAP	128		/* chunks of 16 */
 
 static struct timeline *capped, *whole;
 static struct engine *ce;
@@ -338,14 +350,14 @@ Test(timeline_cap, evicts_the_oldest_whole_chunks_and_counts_them)
 	len = timeline_len(capped);
 	cr_assert_eq(len, timeline_len(whole), "indices are absolute");
 	cr_assert_gt(first, 0);
-	cr_assert_eq(first % 10, 0, "whole chunks go (first %zu)", first);
+	cr_assert_eq(first % 16, 0, "whole chunks go (first %zu)", first);
 	cr_assert_eq(timeline_evicted(capped), first);
 	cr_assert_leq(len - first, CAP);
-	cr_assert_gt(len - first, CAP - 10, "only what the cap needs goes");
+	cr_assert_gt(len - first, CAP - 16, "only what the cap needs goes");
 	/* The newest are kept, at the same indices as without a cap. */
 	for (i = first; i < len; i++) {
-		const struct ev *a = timeline_at(capped, i);
-		const struct ev *b = timeline_at(whole, i);
+		const struct ev *a = fixture_at(capped, i);
+		const struct ev *b = fixture_at(whole, i);
 
 		cr_assert_not_null(a);
 		cr_assert_eq(a->type, b->type, "event %zu", i);
@@ -354,9 +366,9 @@ Test(timeline_cap, evicts_the_oldest_whole_chunks_and_counts_them)
 		if (a->conn != NULL)
 			cr_assert_eq(a->conn->id, b->conn->id);
 	}
-	cr_assert_null(timeline_at(capped, first - 1));
-	cr_assert_null(timeline_at(capped, 0));
-	cr_assert_null(timeline_at(capped, len));
+	cr_assert_null(fixture_at(capped, first - 1));
+	cr_assert_null(fixture_at(capped, 0));
+	cr_assert_null(fixture_at(capped, len));
 	cr_assert_eq(timeline_evicted(whole), 0);
 }
 
@@ -372,7 +384,7 @@ Test(timeline_cap, evicts_in_order_as_it_grows)
 		cr_assert_geq(first, last_first, "first never goes back");
 		last_first = first;
 		if (first > 0)
-			cr_assert_geq(timeline_len(capped) - first, CAP - 10);
+			cr_assert_geq(timeline_len(capped) - first, CAP - 16);
 	}
 	cr_assert_gt(last_first, 0);
 }
@@ -400,14 +412,16 @@ Test(timeline_cap, a_conns_steps_drop_their_evicted_entries)
 		for (k = 0; k < c->nsteps; k++) {
 			cr_assert_eq(c->steps[k].ev,
 			    w->steps[c->nevicted + k].ev);
-			cr_assert_not_null(timeline_at(capped, c->steps[k].ev));
+			cr_assert_not_null(fixture_at(capped, c->steps[k].ev));
 		}
 		/* Figures stay whole; states before the oldest held step. */
 		cr_assert_eq(c->packets, w->packets);
-		timeline_states_before(c, 0, st);
+		timeline_states_before(capped, c, 0, st);
 		if (c->nevicted > 0) {
-			cr_assert_eq(st[0], w->steps[c->nevicted - 1].st[0]);
-			cr_assert_eq(st[1], w->steps[c->nevicted - 1].st[1]);
+			cr_assert_eq(st[0], fixture_st(whole, w, c->nevicted - 1,
+			    0));
+			cr_assert_eq(st[1], fixture_st(whole, w, c->nevicted - 1,
+			    1));
 		}
 	}
 }
@@ -483,7 +497,7 @@ Test(timeline_cap, warnings_are_copied_and_freed_with_their_event)
 		 * it, arguments and all. */
 		msg_init(&m, "overwritten");
 	}
-	kept = timeline_at(capped, timeline_len(capped) - 1)->u.warn.msg;
+	kept = fixture_at(capped, timeline_len(capped) - 1)->u.warn.msg;
 	cr_assert_str_eq(kept->id, "note %u (%s)");
 	cr_assert_eq(kept->u[0], 239);
 	cr_assert_str_eq(msg_arg_str(kept, 1), "239");
@@ -505,7 +519,7 @@ Test(timeline_cap, a_cap_below_a_chunk_still_holds)
 		fixture_seg(&t, true, TCP_SYN, 1, 0, 0);
 	cr_assert_eq(timeline_len(t.tl) - timeline_first(t.tl), 3);
 	cr_assert_gt(timeline_evicted(t.tl), 0);
-	cr_assert_eq(timeline_at(t.tl, timeline_len(t.tl) - 1)->type,
+	cr_assert_eq(fixture_at(t.tl, timeline_len(t.tl) - 1)->type,
 	    EV_PACKET);
 	cr_assert_eq(timeline_conn(t.tl, 0)->packets, 5);
 	fixture_close(&t);
@@ -531,7 +545,7 @@ last_packet(void)
 	const struct ev *ev;
 
 	while (i-- > timeline_first(fx.tl)) {
-		ev = timeline_at(fx.tl, i);
+		ev = fixture_at(fx.tl, i);
 		if (ev->type == EV_PACKET)
 			return &ev->u.pkt;
 	}
@@ -585,31 +599,39 @@ Test(timeline, keeps_at_most_the_first_512_bytes)
 	cr_assert_arr_eq(p->payload, big, 30);
 }
 
-Test(timeline, the_payload_budget_evicts_the_oldest_events)
+Test(timeline, the_payload_budget_drops_the_oldest_copies_not_the_steps)
 {
 	uint8_t big[600];
-	size_t i;
+	size_t i, held = 0;
 
 	memset(big, 'a', sizeof big);
 	fixture_close(&fx);
-	/* Chunks of 2 events (a cap of 16), 2 KiB of payload at most. */
+	/* Chunks of 2 steps (a cap of 16), 2 KiB of payload at most. */
 	fixture_open(&fx, 16, NULL);
 	fx.step = 1000;
 	fx.cport = 1000;
 	timeline_set_payload_budget(fx.tl, 2048);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 6; i++)
 		data(true, 1 + (uint32_t)i * 600, 1, big, sizeof big, 65535);
-	/* Every held payload is 512 bytes: 4 fit, and whole chunks go. */
-	cr_assert_gt(timeline_evicted(fx.tl), 0);
+	/* Every copy is 512 bytes: at most 4 fit; older chunks lose theirs
+	 * and keep their steps. */
+	cr_assert_eq(timeline_evicted(fx.tl), 0);
+	cr_assert_gt(timeline_payload_dropped(fx.tl), 0);
 	for (i = timeline_first(fx.tl); i < timeline_len(fx.tl); i++) {
-		const struct ev *ev = timeline_at(fx.tl, i);
+		const struct ev *ev = fixture_at(fx.tl, i);
 
-		if (ev->type == EV_PACKET)
+		if (ev->type != EV_PACKET)
+			continue;
+		cr_assert_eq(ev->u.pkt.len, 600);
+		if (ev->u.pkt.payload != NULL) {
 			cr_assert_eq(ev->u.pkt.paycap, TL_PAYLOAD_MAX);
+			held++;
+		} else
+			cr_assert_eq(ev->u.pkt.paycap, 0);
 	}
-	cr_assert_leq((timeline_len(fx.tl) - timeline_first(fx.tl)) *
-	    TL_PAYLOAD_MAX, 2048 + 2 * TL_PAYLOAD_MAX);
-	cr_assert_not_null(last_packet());
+	cr_assert_leq(held * TL_PAYLOAD_MAX, 2048);
+	cr_assert_gt(held, 0);
+	cr_assert_not_null(last_packet()->payload, "the newest keeps its");
 }
 
 Test(timeline, payload_reads_as_text_and_hex)
@@ -755,8 +777,10 @@ Test(timeline_budget, counts_what_it_holds)
 	cr_assert_eq(timeline_bytes(t), 0);
 	hm_emit(t, EV_CONN, 1, 0);
 	b0 = timeline_bytes(t);
-	cr_assert_geq(b0, sizeof(struct ev) + sizeof(struct tl_conn));
+	/* A step is 48 bytes, in a chunk allocated whole. */
+	cr_assert_geq(b0, 48 + sizeof(struct tl_conn));
 	hm_emit(t, EV_PACKET, 1, 1);
-	cr_assert_geq(timeline_bytes(t), b0 + sizeof(struct ev));
+	cr_assert_geq(timeline_bytes(t), b0);
+	cr_assert_geq(timeline_bytes(t), 2 * 48 + sizeof(struct tl_conn));
 	timeline_free(t);
 }

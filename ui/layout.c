@@ -214,6 +214,7 @@ bool
 lay_row_has(const struct rows *r, const struct timeline *tl, size_t i,
     enum lay_mark m)
 {
+	struct ev evb;
 	const struct rows_row *row;
 	const uint8_t *before;
 	const struct ev *e;
@@ -225,7 +226,7 @@ lay_row_has(const struct rows *r, const struct timeline *tl, size_t i,
 		before = i > 0 ? r->v[i - 1].st : r->init;
 		return before[0] != row->st[0] || before[1] != row->st[1];
 	}
-	if (row->kind != ROWS_PKT || (e = timeline_at(tl, row->ev)) ==
+	if (row->kind != ROWS_PKT || (e = timeline_get(tl, row->ev, &evb)) ==
 	    NULL || e->type != EV_PACKET || e->conn == NULL)
 		return false;
 	switch (m) {

@@ -130,7 +130,7 @@ ui_pick_conn(struct ui *ui, size_t idx)
 	rows_clear(&ui->rows);
 	rows_init(&ui->rows, c->info.id);
 	/* Its first events may be evicted: start from what they left. */
-	timeline_states_before(c, 0, st);
+	timeline_states_before(ui->tl, c, 0, st);
 	ui->rows.init[0] = (uint8_t)st[0];
 	ui->rows.init[1] = (uint8_t)st[1];
 	rows_update(&ui->rows, ui->tl);
@@ -213,9 +213,10 @@ ui_sync(struct ui *ui)
 int64_t
 ui_t0(const struct ui *ui)
 {
+	struct ev evb;
 	if (ui->rows.n == 0)
 		return 0;
-	return timeline_at(ui->tl, ui->rows.v[0].ev)->ts_ns;
+	return timeline_get(ui->tl, ui->rows.v[0].ev, &evb)->ts_ns;
 }
 
 size_t
@@ -243,39 +244,33 @@ ui_ended(const struct ui *ui, size_t n, enum ev_side side)
 	return false;
 }
 
-/* How far after a packet its receiver's state change may come. */
-#define UI_CHANGES_SCAN	1024
+#define UI_MAX_CHG	16
 
+/* The changes of endpoint `side` the row's step holds (the timeline
+ * folds them in), from `before` to the row's state. */
 static size_t
-ui_changes_side(const struct ui *ui, const struct rows_row *row,
-    const struct ev *p, int side, uint8_t before, struct ui_change *ch,
-    size_t max)
+ui_changes_side(const struct ui *ui, const struct rows_row *row, int side,
+    uint8_t before, struct ui_change *ch, size_t max)
 {
-	const struct ev *s;
-	size_t j, n = 0;
+	struct ev_state chg[UI_MAX_CHG];
+	size_t j, n = 0, nchg;
 	uint8_t at = before;
 
-	for (j = row->ev + 1; n < max && j < row->ev + UI_CHANGES_SCAN &&
-	    (s = timeline_at(ui->tl, j)) != NULL; j++) {
-		if (s->conn != p->conn)
-			continue;
-		if (s->type == EV_SUMMARY)
-			break;
-		if (s->type != EV_STATE || (int)s->u.state.endpoint != side ||
-		    s->u.state.frame != p->u.pkt.frame ||
-		    (uint8_t)s->u.state.from != at)
+	nchg = timeline_changes(ui->tl, row->ev, chg, UI_MAX_CHG);
+	for (j = 0; j < nchg && j < UI_MAX_CHG && n < max; j++) {
+		if ((int)chg[j].endpoint != side ||
+		    (uint8_t)chg[j].from != at)
 			continue;
 		ch[n].side = (enum ev_side)side;
-		ch[n].from = s->u.state.from;
-		ch[n].to = s->u.state.to;
-		ch[n].why = s->u.state.why;
-		at = (uint8_t)s->u.state.to;
+		ch[n].from = chg[j].from;
+		ch[n].to = chg[j].to;
+		ch[n].why = chg[j].why;
+		at = (uint8_t)chg[j].to;
 		n++;
 		if (at == row->st[side])
 			return n;
 	}
-	/* The events do not lead there (the change was placed on this
-	 * step by where the endpoint was): the step's own states say. */
+	/* The changes do not lead there: the step's own states say. */
 	ch[0].side = (enum ev_side)side;
 	ch[0].from = before;
 	ch[0].to = row->st[side];
@@ -286,6 +281,7 @@ ui_changes_side(const struct ui *ui, const struct rows_row *row,
 size_t
 ui_changes(const struct ui *ui, size_t n, struct ui_change *ch, size_t max)
 {
+	struct ev evb;
 	const struct rows_row *row;
 	const uint8_t *before;
 	const struct ev *p;
@@ -296,7 +292,7 @@ ui_changes(const struct ui *ui, size_t n, struct ui_change *ch, size_t max)
 		return 0;
 	row = &ui->rows.v[n];
 	before = n > 0 ? ui->rows.v[n - 1].st : ui->rows.init;
-	p = timeline_at(ui->tl, row->ev);
+	p = timeline_get(ui->tl, row->ev, &evb);
 	if (p == NULL || p->conn == NULL || p->conn->proto != 6)
 		return 0;
 	/* The sender first: its change comes before its segment leaves. */
@@ -314,7 +310,7 @@ ui_changes(const struct ui *ui, size_t n, struct ui_change *ch, size_t max)
 			k++;
 			continue;
 		}
-		k += ui_changes_side(ui, row, p, s, before[s], ch + k, max - k);
+		k += ui_changes_side(ui, row, s, before[s], ch + k, max - k);
 	}
 	return k;
 }
@@ -440,6 +436,7 @@ ui_draw_title(struct ui *ui)
 static void
 ui_draw_status(struct ui *ui)
 {
+	struct ev evb;
 	const struct rows_row *row = ui_row(ui);
 	const char *held = NULL, *mode, *prompt;
 	char left[256], speed[16], t[48], hint[320], lost[96];
@@ -458,7 +455,7 @@ ui_draw_status(struct ui *ui)
 	lay_speed_str(ui->speed, speed, sizeof speed);
 	t[0] = '\0';
 	if (row != NULL) {
-		rel = timeline_at(ui->tl, row->ev)->ts_ns - ui_t0(ui);
+		rel = timeline_get(ui->tl, row->ev, &evb)->ts_ns - ui_t0(ui);
 		snprintf(t, sizeof t, "t=%" PRId64 ".%06" PRId64 "s",
 		    rel / 1000000000, (rel % 1000000000) / 1000);
 	}
@@ -604,6 +601,7 @@ ui_now(void)
 static void
 ui_play_arm(struct ui *ui)
 {
+	struct ev evb, evb2;
 	const struct ev *a, *b;
 	int64_t dt = 0;
 
@@ -611,8 +609,8 @@ ui_play_arm(struct ui *ui)
 		ui->playing = false;
 		return;
 	}
-	a = timeline_at(ui->tl, ui->rows.v[ui->sel].ev);
-	b = timeline_at(ui->tl, ui->rows.v[ui->sel + 1].ev);
+	a = timeline_get(ui->tl, ui->rows.v[ui->sel].ev, &evb);
+	b = timeline_get(ui->tl, ui->rows.v[ui->sel + 1].ev, &evb2);
 	dt = b->ts_ns - a->ts_ns;
 	ui->due_ns = ui_now() + lay_play_delay(dt, lay_speed(ui->speed));
 }

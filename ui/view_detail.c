@@ -90,6 +90,7 @@ static void
 view_detail_packet(struct ui *ui, struct view_detail_out *o,
     const struct rows_row *row, const struct ev *e)
 {
+	struct ev evb;
 	const struct ev_packet *p = &e->u.pkt;
 	struct ui_change ch[8];
 	char buf[256], t[32];
@@ -139,8 +140,7 @@ view_detail_packet(struct ui *ui, struct view_detail_out *o,
 	}
 	view_detail_line(o, _("Notes"), used ? buf : _("none"));
 	if (ui->sel > 0 && row == &ui->rows.v[ui->sel]) {
-		view_detail_time(t, sizeof t, e->ts_ns - timeline_at(ui->tl,
-		    ui->rows.v[ui->sel - 1].ev)->ts_ns);
+		view_detail_time(t, sizeof t, e->ts_ns - timeline_get(ui->tl, ui->rows.v[ui->sel - 1].ev, &evb)->ts_ns);
 		snprintf(buf, sizeof buf, _("+%s since the step before"), t);
 	} else
 		snprintf(buf, sizeof buf, "%s", _("the first step"));
@@ -204,6 +204,7 @@ view_detail_payload(struct view_detail_out *o, const struct ev_packet *p)
 static void
 view_detail_draw(struct ui *ui, const struct lay_rect *r)
 {
+	struct ev evb, cevb;
 	const struct rows_row *row = ui_row(ui);
 	struct view_detail_out o = { r, r->y };
 	const struct ev *e, *c;
@@ -213,7 +214,7 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 		ui_put(r->y + 1, r->x + 1, r->w - 2, _("No step to show."));
 		return;
 	}
-	e = timeline_at(ui->tl, row->ev);
+	e = timeline_get(ui->tl, row->ev, &evb);
 	attrset(A_BOLD);
 	switch (row->kind) {
 	case ROWS_PKT:
@@ -235,8 +236,8 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 	ui_put(o.y++, r->x + 1, r->w - 2, buf);
 	attrset(A_NORMAL);
 	if (row->call >= 0 || row->kind == ROWS_CALL) {
-		c = timeline_at(ui->tl, row->call >= 0 ? (size_t)row->call :
-		    row->ev);
+		c = timeline_get(ui->tl, row->call >= 0 ? (size_t)row->call :
+		    row->ev, &cevb);
 		snprintf(buf, sizeof buf, "%s %s(%s) = %" PRId64 "%s%s",
 		    c->u.call.side == EV_CLIENT ? _("client") : _("server"),
 		    c->u.call.name, c->u.call.args, c->u.call.ret,
@@ -294,7 +295,8 @@ static void
 view_detail_title(struct ui *ui, const struct rows_row *row, char *buf,
     size_t len)
 {
-	const struct ev *e = timeline_at(ui->tl, row->ev);
+	struct ev evb;
+	const struct ev *e = timeline_get(ui->tl, row->ev, &evb);
 	char fl[48];
 
 	switch (row->kind) {

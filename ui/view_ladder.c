@@ -157,6 +157,7 @@ view_ladder_call_text(const struct ev *call, int w, char *buf, size_t len)
 static void
 view_ladder_call_widths(const struct ui *ui, int *min, int *want)
 {
+	struct ev evb;
 	static uint32_t conn = UINT32_MAX;
 	static size_t scanned;
 	static int cmin, cwant;
@@ -174,8 +175,8 @@ view_ladder_call_widths(const struct ui *ui, int *min, int *want)
 		row = &ui->rows.v[scanned];
 		if (row->call < 0 && row->kind != ROWS_CALL)
 			continue;
-		e = timeline_at(ui->tl, row->call >= 0 ? (size_t)row->call :
-		    row->ev);
+		e = timeline_get(ui->tl, row->call >= 0 ? (size_t)row->call :
+		    row->ev, &evb);
 		if (e == NULL)
 			continue;
 		err = view_ladder_call_err(&e->u.call, &sep);
@@ -233,8 +234,9 @@ static void
 view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
     size_t i)
 {
+	struct ev evb, cevb;
 	const struct rows_row *row = &ui->rows.v[i];
-	const struct ev *e = timeline_at(ui->tl, row->ev);
+	const struct ev *e = timeline_get(ui->tl, row->ev, &evb);
 	const struct theme_glyphs *g = ui->g;
 	const uint8_t *before = i > 0 ? ui->rows.v[i - 1].st : ui->rows.init;
 	char label[160], desc[128], text[MSG_TEXT_MAX];
@@ -257,7 +259,7 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 		    at);
 		if (row->call >= 0)
 			view_ladder_call(ui, l, y, ox,
-			    timeline_at(ui->tl, (size_t)row->call));
+			    timeline_get(ui->tl, (size_t)row->call, &cevb));
 		break;
 	case ROWS_ICMP:
 		snprintf(desc, sizeof desc, "ICMP %s",
@@ -317,8 +319,9 @@ static void
 view_ladder_idle(struct ui *ui, const struct lay_ladder *l, int y, int ox,
     size_t i)
 {
-	const struct ev *a = timeline_at(ui->tl, ui->rows.v[i - 1].ev);
-	const struct ev *b = timeline_at(ui->tl, ui->rows.v[i].ev);
+	struct ev evb, evb2;
+	const struct ev *a = timeline_get(ui->tl, ui->rows.v[i - 1].ev, &evb);
+	const struct ev *b = timeline_get(ui->tl, ui->rows.v[i].ev, &evb2);
 	int64_t dt = b->ts_ns - a->ts_ns;
 	char buf[64];
 	int w;

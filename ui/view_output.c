@@ -21,6 +21,7 @@
 static void
 view_output_draw(struct ui *ui, const struct lay_rect *r)
 {
+	struct ev evb;
 	const struct ev *e;
 	size_t idx[256], n = 0, len = timeline_len(ui->tl), i, lo;
 	size_t want = r->h > 1 ? (size_t)(r->h - 1) : 0;
@@ -35,7 +36,7 @@ view_output_draw(struct ui *ui, const struct lay_rect *r)
 		lo = len - VO_SCAN;
 	/* The newest lines that fit, found from the end. */
 	for (i = len; i > lo && n < want; i--) {
-		e = timeline_at(ui->tl, i - 1);
+		e = timeline_get(ui->tl, i - 1, &evb);
 		if (e != NULL && e->type == EV_OUTPUT)
 			idx[n++] = i - 1;
 	}
@@ -49,9 +50,9 @@ view_output_draw(struct ui *ui, const struct lay_rect *r)
 		return;
 	}
 	/* Times from the first event held, as the text output counts. */
-	t0 = timeline_at(ui->tl, timeline_first(ui->tl))->ts_ns;
+	t0 = timeline_get(ui->tl, timeline_first(ui->tl), &evb)->ts_ns;
 	for (y = r->y + 1; n > 0 && y < r->y + r->h; y++) {
-		e = timeline_at(ui->tl, idx[--n]);
+		e = timeline_get(ui->tl, idx[--n], &evb);
 		rel = e->ts_ns - t0;
 		if (rel < 0)
 			rel = 0;

@@ -124,10 +124,10 @@ quiz_flags(struct quiz_q *q, const struct ev *e, size_t number)
 }
 
 static void
-quiz_state(struct quiz_q *q, const struct ev *st, size_t number)
+quiz_state(struct quiz_q *q, const struct ev_state *st, size_t number)
 {
 	const char *wrong[3], *spare[4];
-	enum tcp_state to = st->u.state.to;
+	enum tcp_state to = st->to;
 	size_t i;
 
 	for (i = 0; i < 3; i++)
@@ -136,71 +136,79 @@ quiz_state(struct quiz_q *q, const struct ev *st, size_t number)
 	for (i = 0; i < 4; i++)
 		spare[i] = tcp_state_name(quiz_state_spare[i]);
 	q->kind = QUIZ_STATE;
-	q->who = st->u.state.endpoint;
+	q->who = st->endpoint;
 	quiz_place(q, tcp_state_name(to), wrong, 3, spare, 4,
-	    tcp_state_name(st->u.state.from), number);
+	    tcp_state_name(st->from), number);
 }
 
-/* A TCP segment and the first state change it caused, as found. */
-struct quiz_seg {
-	size_t		ev;
-	uint32_t	conn;
-	uint64_t	frame;
-	size_t		state;		/* its first EV_STATE, or SIZE_MAX */
-};
+#define QUIZ_MAX_CHG	8
+
+/*
+ * The first state change segment step i (of conn c) caused: at its own
+ * step, or where the evidence put it, a few steps of the conn later.
+ */
+static bool
+quiz_first_change(const struct timeline *tl, const struct tl_conn *c,
+    size_t i, uint64_t frame, struct ev_state *out)
+{
+	struct ev_state chg[QUIZ_MAX_CHG];
+	size_t lo = 0, hi, mid, k, j, n;
+
+	if (c == NULL)
+		return false;
+	for (hi = c->nsteps; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if (c->steps[mid].ev < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = lo; k < c->nsteps && k < lo + TL_LATE_REACH; k++) {
+		n = timeline_changes(tl, c->steps[k].ev, chg, QUIZ_MAX_CHG);
+		for (j = 0; j < n && j < QUIZ_MAX_CHG; j++) {
+			if (chg[j].frame == frame) {
+				*out = chg[j];
+				return true;
+			}
+		}
+	}
+	return false;
+}
 
 void
 quiz_build(struct quiz *z, const struct timeline *tl)
 {
-	struct quiz_seg *seg = NULL;
-	size_t nseg = 0, capseg = 0, i, k, n = timeline_len(tl);
+	struct ev evb;
+	struct ev_state st = { 0 };
+	size_t i, n = timeline_len(tl), cap = 0;
 	const struct ev *e;
-	bool notable;
+	bool notable, state;
 
 	memset(z, 0, sizeof *z);
 	for (i = timeline_first(tl); i < n; i++) {
-		if ((e = timeline_at(tl, i)) == NULL || e->conn == NULL ||
-		    e->conn->proto != 6)
+		if ((e = timeline_get(tl, i, &evb)) == NULL || e->conn == NULL ||
+		    e->conn->proto != 6 || e->type != EV_PACKET)
 			continue;
-		if (e->type == EV_PACKET) {
-			if (nseg == capseg) {
-				capseg = capseg ? capseg * 2 : 64;
-				seg = xreallocarray(seg, capseg, sizeof *seg);
-			}
-			seg[nseg].ev = i;
-			seg[nseg].conn = e->conn->id;
-			seg[nseg].frame = e->u.pkt.frame;
-			seg[nseg].state = SIZE_MAX;
-			nseg++;
-		} else if (e->type == EV_STATE) {
-			/* Its segment is recent: state changes follow it,
-			 * some only once the evidence is in. */
-			for (k = nseg; k-- > 0 && nseg - k <= 256;) {
-				if (seg[k].conn == e->conn->id &&
-				    seg[k].frame == e->u.state.frame) {
-					if (seg[k].state == SIZE_MAX)
-						seg[k].state = i;
-					break;
-				}
-			}
-		}
-	}
-	z->q = xcalloc(nseg ? nseg : 1, sizeof *z->q);
-	for (k = 0; k < nseg; k++) {
-		e = timeline_at(tl, seg[k].ev);
 		notable = (e->u.pkt.flags & (TCP_SYN | TCP_FIN | TCP_RST)) != 0;
-		if (!notable && seg[k].state == SIZE_MAX)
+		state = quiz_first_change(tl, timeline_conn_by_id(tl,
+		    e->conn->id), i, e->u.pkt.frame, &st);
+		if (!notable && !state)
 			continue;
-		z->q[z->n].ev = seg[k].ev;
+		if (z->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			z->q = xreallocarray(z->q, cap, sizeof *z->q);
+		}
+		memset(&z->q[z->n], 0, sizeof z->q[z->n]);
+		z->q[z->n].ev = i;
 		/* Both kinds possible: take turns, flags first. */
-		if (notable && (seg[k].state == SIZE_MAX || z->n % 2 == 0))
+		if (notable && (!state || z->n % 2 == 0))
 			quiz_flags(&z->q[z->n], e, z->n);
 		else
-			quiz_state(&z->q[z->n], timeline_at(tl, seg[k].state),
-			    z->n);
+			quiz_state(&z->q[z->n], &st, z->n);
 		z->n++;
 	}
-	free(seg);
+	if (z->q == NULL)
+		z->q = xcalloc(1, sizeof *z->q);
 }
 
 void

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* The timeline: every event, stored in order, indexed per conn. */
+/* The timeline: every step, stored compactly in order, indexed per conn. */
 
 #include "config.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,21 @@
 #include "xmalloc.h"
 
 /*
- * Events live in fixed-size chunks so that growing the log never moves
- * what a view holds a pointer to, and so that the memory cap frees the
- * oldest events a chunk at a time.  chunks[k] holds the events from
- * first + k * csz; first is always a multiple of csz.  Strings an event
- * points to (warning messages) and a packet's payload (its first
- * TL_PAYLOAD_MAX bytes) are copied into memory the timeline owns and
- * freed with their event; conn pointers are rewritten to the
- * timeline's own copies.
+ * Steps live in fixed-size chunks so that the memory cap frees the
+ * oldest a chunk at a time.  chunks[k] holds the steps from first + k *
+ * csz; first is always a multiple of csz.
+ *
+ * A step is 48 bytes of hot fields (struct tl_hot): what every view reads
+ * of every step.  The rest, which most steps lack or which is large, is a
+ * cold record in its chunk's arena (struct tl_arena): a packet's TCP
+ * options, its relative numbers when they differ from the conn's, the
+ * frame a datagram answers, its payload's place in the payload arena, the
+ * body of every other kind of step (a call, an ICMP error, a string), and
+ * the head of the list of state changes folded into the step.  An arena
+ * is a list of fixed blocks that never move, so what a decoded step
+ * points to stays put; a reference is (block << TL_BLK_SHIFT | offset),
+ * 0 for none.  A change attached later goes into the arena of its step's
+ * chunk, which lives as long as the step.
  *
  * Conns are found by id in O(1): slot[s0 + id - base] is conn `id`, or
  * NULL once it is evicted; the slots before the oldest held conn are
@@ -27,23 +35,87 @@
  * the held conns before a slot, for the list view's k'th held conn and a
  * conn's rank in O(log n); eviction never walks the conns.
  *
- * Memory by budget: `bytes` counts what the held events cost (the event,
- * its step, its payload copy and strings, the conns and their step
- * arrays); past the budget the oldest chunk goes, as past the cap on
- * events.
+ * Memory by budget: `bytes` counts what the held steps cost (their
+ * chunks, the arenas' blocks, the conns, their lists); past the budget the
+ * oldest chunk goes, as past the cap on steps.
  */
 #define TL_CHUNK	4096
+#define TL_BLK_SHIFT	14
+#define TL_BLK		((size_t)1 << TL_BLK_SHIFT)	/* arena block */
+
+struct tl_hot {
+	int64_t		ts_ns;
+	uint64_t	frame;		/* packet, ICMP: its frame */
+	uint32_t	conn;		/* id; 0: none */
+	uint32_t	cold;		/* arena reference; 0: none */
+	uint32_t	seq, ack;	/* TCP: as on the wire */
+	uint32_t	len;		/* payload bytes */
+	uint32_t	win;
+	uint16_t	flags;
+	uint16_t	analysis;	/* AN_* */
+	uint8_t		type;		/* enum ev_type */
+	uint8_t		dir;		/* enum ev_dir */
+	uint8_t		st[2];		/* TCP: both endpoints after it */
+};
+
+static_assert(sizeof (struct tl_hot) <= 48, "a step's hot part is 48 bytes");
+static_assert(AN_COUNT <= 16, "analysis bits fit the hot part");
+
+struct tl_arena {
+	uint8_t		**blk;
+	uint32_t	nblk;
+	uint32_t	capblk;
+	size_t		used;		/* in blk[nblk - 1] ... */
+	size_t		last;		/* ... of its size */
+	size_t		bytes;		/* the blocks and blk[] */
+};
+
+struct tl_chunk {
+	struct tl_hot	*hot;		/* csz steps */
+	struct tl_arena	cold;
+	struct tl_arena	pay;		/* payload copies; freed early past
+					   the payload budget */
+	size_t		paybytes;
+	bool		paygone;
+};
+
+/* What a cold record holds after its head (struct tl_cold). */
+#define COLD_REL	0x0001	/* uint32 rseq, rack */
+#define COLD_OPTS	0x0002	/* compact struct tcp_opts */
+#define COLD_REPLY	0x0004	/* uint64 reply_to */
+#define COLD_PAY	0x0008	/* uint32 payload ref, uint16 paycap */
+#define COLD_BODY	0x0010	/* the union member of other kinds */
+#define COLD_BLOB	0x0020	/* then, 8-aligned, a string or a message */
+
+struct tl_cold {
+	uint32_t	chg;		/* first change (struct tl_chg) */
+	uint16_t	mask;		/* COLD_* */
+	uint16_t	pad;		/* what follows is 8-aligned */
+};
+
+/* A state change folded into a step, by frame deltas from the step's:
+ * back (to the frame that caused it, before the step's own when the
+ * evidence put it at a later step) and from that to the frame that
+ * decided it (later; 0: at once). */
+struct tl_chg {
+	uint32_t	next;
+	uint32_t	back;
+	uint32_t	later;
+	uint8_t		endpoint, from, to, why;
+};
 
 struct timeline {
 	struct sink	sink;
-	size_t		max;		/* events held at most; 0: no cap */
-	size_t		csz;		/* events per chunk */
+	size_t		max;		/* steps held at most; 0: no cap */
+	size_t		csz;		/* steps per chunk */
+	size_t		blk;		/* arena block bytes (<= TL_BLK) */
 	size_t		first;		/* oldest index held */
 	size_t		n;		/* next index */
-	struct ev	**chunks;
+	struct tl_chunk	*chunks;
 	size_t		nchunks;
 	size_t		capchunks;
-	struct ev	*spare;		/* an evicted chunk, for reuse */
+	size_t		paychunk;	/* chunks[0..paychunk) lost payload */
+	size_t		paydropped;
 	struct tl_conn	**slot;		/* by id, from slot[s0] = base */
 	uint32_t	*fen;		/* Fenwick tree over slot presence */
 	size_t		s0;		/* slot of id `base` */
@@ -55,42 +127,70 @@ struct timeline {
 	size_t		conns_evicted;
 	size_t		paybytes;	/* payload copies held */
 	size_t		paybudget;	/* ... at most */
-	size_t		bytes;		/* memory the held events cost */
+	size_t		bytes;		/* memory the held steps cost */
 	size_t		budget;		/* ... at most; 0: no budget */
 };
 
-static struct tl_conn *
-timeline_conn_of(const struct ev *e)
-{
-	/* Stored events point at a tl_conn's info. */
-	return (struct tl_conn *)(void *)((char *)(uintptr_t)e->conn -
-	    offsetof(struct tl_conn, info));
-}
+/* ---------------------------------------------------------- arenas */
 
-/* The slot of the next event, in a new chunk when the last is full. */
-static struct ev *
-timeline_slot(struct timeline *tl)
+/*
+ * Room for n bytes, 8-aligned, in blocks of blk bytes (at most TL_BLK):
+ * returns its reference and sets *p.  A record larger than a block has a
+ * block of its own.
+ */
+static uint32_t
+tl_arena_alloc(struct tl_arena *a, size_t blk, size_t n, size_t *bytes,
+    uint8_t **p)
 {
-	size_t k = (tl->n - tl->first) / tl->csz;
+	size_t need = (n + 7) & ~(size_t)7, start, sz;
+	uint32_t ref;
 
-	if (k >= tl->nchunks) {
-		if (tl->nchunks == tl->capchunks) {
-			tl->capchunks = tl->capchunks ? tl->capchunks * 2 : 8;
-			tl->chunks = xreallocarray(tl->chunks, tl->capchunks,
-			    sizeof *tl->chunks);
+	if (a->nblk == 0 || a->used + need > a->last) {
+		if (a->nblk == a->capblk) {
+			a->bytes -= a->capblk * sizeof *a->blk;
+			*bytes -= a->capblk * sizeof *a->blk;
+			a->capblk = a->capblk ? a->capblk * 2 : 4;
+			a->blk = xreallocarray(a->blk, a->capblk,
+			    sizeof *a->blk);
+			a->bytes += a->capblk * sizeof *a->blk;
+			*bytes += a->capblk * sizeof *a->blk;
 		}
-		if (tl->spare != NULL) {
-			tl->chunks[tl->nchunks] = tl->spare;
-			tl->spare = NULL;
-		} else
-			tl->chunks[tl->nchunks] = xreallocarray(NULL, tl->csz,
-			    sizeof (struct ev));
-		tl->nchunks++;
+		/* Offset 0 of block 0 stays unused: reference 0 is none. */
+		start = a->nblk == 0 ? 8 : 0;
+		sz = start + need > blk ? start + need : blk;
+		a->blk[a->nblk++] = xmalloc(sz);
+		a->last = sz;
+		a->used = start;
+		a->bytes += sz;
+		*bytes += sz;
 	}
-	return &tl->chunks[k][tl->n % tl->csz];
+	ref = (uint32_t)((a->nblk - 1) << TL_BLK_SHIFT | a->used);
+	*p = a->blk[a->nblk - 1] + a->used;
+	a->used += need;
+	return ref;
 }
 
-/* ---------------------------------------------------- conns by id */
+static uint8_t *
+tl_arena_ptr(const struct tl_arena *a, uint32_t ref)
+{
+	return a->blk[ref >> TL_BLK_SHIFT] + (ref & (TL_BLK - 1));
+}
+
+/* Frees a's blocks; returns the bytes they took. */
+static size_t
+tl_arena_free(struct tl_arena *a)
+{
+	size_t n = a->bytes;
+	uint32_t i;
+
+	for (i = 0; i < a->nblk; i++)
+		free(a->blk[i]);
+	free(a->blk);
+	memset(a, 0, sizeof *a);
+	return n;
+}
+
+/* ------------------------------------------------- conns by id */
 
 static void
 timeline_fen_add(struct timeline *tl, size_t p, int d)
@@ -176,6 +276,8 @@ timeline_slots_reach(struct timeline *tl, uint32_t id)
 		memset(tl->slot + tl->nslot, 0,
 		    (cap - tl->nslot) * sizeof *tl->slot);
 		tl->fen = xreallocarray(tl->fen, cap + 1, sizeof *tl->fen);
+		tl->bytes += (cap - tl->capslot) * (sizeof *tl->slot +
+		    sizeof *tl->fen);
 		tl->capslot = cap;
 	}
 	timeline_fen_build(tl);
@@ -194,6 +296,8 @@ timeline_slots_front(struct timeline *tl, uint32_t id)
 		memset(tl->slot + tl->capslot, 0,
 		    (cap - tl->capslot) * sizeof *tl->slot);
 		tl->fen = xreallocarray(tl->fen, cap + 1, sizeof *tl->fen);
+		tl->bytes += (cap - tl->capslot) * (sizeof *tl->slot +
+		    sizeof *tl->fen);
 		tl->capslot = cap;
 	}
 	memmove(tl->slot + more, tl->slot + tl->s0,
@@ -263,7 +367,7 @@ timeline_add_step(struct timeline *tl, struct tl_conn *c, size_t ev)
 			    c->nsteps * sizeof *c->steps);
 		} else {
 			tl->bytes -= c->capsteps * sizeof *c->stepbuf;
-			c->capsteps = c->capsteps ? c->capsteps * 2 : 16;
+			c->capsteps = c->capsteps ? c->capsteps * 2 : 8;
 			tl->bytes += c->capsteps * sizeof *c->stepbuf;
 			c->stepbuf = xreallocarray(c->stepbuf, c->capsteps,
 			    sizeof *c->stepbuf);
@@ -275,9 +379,19 @@ timeline_add_step(struct timeline *tl, struct tl_conn *c, size_t ev)
 	}
 	c->steps = c->stepbuf + off;
 	c->steps[c->nsteps].ev = ev;
-	c->steps[c->nsteps].st[0] = c->st[0];
-	c->steps[c->nsteps].st[1] = c->st[1];
 	c->nsteps++;
+}
+
+static struct tl_hot *
+timeline_hot(const struct timeline *tl, size_t i)
+{
+	return &tl->chunks[(i - tl->first) / tl->csz].hot[i % tl->csz];
+}
+
+static struct tl_chunk *
+timeline_chunk(const struct timeline *tl, size_t i)
+{
+	return &tl->chunks[(i - tl->first) / tl->csz];
 }
 
 /* Conn c's oldest step was evicted.  Returns true when nothing is left. */
@@ -285,10 +399,13 @@ static bool
 timeline_evict_step(struct timeline *tl, struct tl_conn *c)
 {
 	struct tl_step *buf;
+	struct tl_hot *h = timeline_hot(tl, c->steps[0].ev);
 	size_t off;
 
-	c->st0[0] = c->steps[0].st[0];
-	c->st0[1] = c->steps[0].st[1];
+	if (c->info.proto == 6) {
+		c->st0[0] = (enum tcp_state)h->st[0];
+		c->st0[1] = (enum tcp_state)h->st[1];
+	}
 	c->steps++;
 	c->nsteps--;
 	c->nevicted++;
@@ -316,13 +433,14 @@ timeline_evict_step(struct timeline *tl, struct tl_conn *c)
 static void
 timeline_conn_free(struct tl_conn *c)
 {
-	if (c != NULL)
+	if (c != NULL) {
 		free(c->stepbuf);
+	}
 	free(c);
 }
 
-/* Forget conn c, over and without an event left: its slot empties,
- * and the slots before the oldest held conn go. */
+/* Forget conn c, over and without a step left: its slot empties, and
+ * the slots before the oldest held conn go. */
 static void
 timeline_evict_conn(struct timeline *tl, struct tl_conn *c)
 {
@@ -341,108 +459,288 @@ timeline_evict_conn(struct timeline *tl, struct tl_conn *c)
 	}
 }
 
-/* The bytes of a message that a copy keeps (its string arguments'
- * unused room is not copied). */
-static size_t
-timeline_msg_size(const struct msg *m)
+/* The payload copies of the oldest chunk still holding them go. */
+static bool
+timeline_drop_payload(struct timeline *tl)
 {
-	return offsetof(struct msg, text) + m->used;
-}
+	struct tl_chunk *ch;
 
-/* What a held event costs (timeline_emit() adds the same). */
-static size_t
-timeline_ev_cost(const struct ev *e)
-{
-	size_t n = sizeof *e;
-
-	if (e->type == EV_WARNING && e->u.warn.msg != NULL)
-		n += timeline_msg_size(e->u.warn.msg);
-	if (e->type == EV_OUTPUT && e->u.out.text != NULL)
-		n += strlen(e->u.out.text) + 1;
-	if (e->type == EV_PACKET)
-		n += e->u.pkt.paycap;
-	return n;
+	while (tl->paychunk < tl->nchunks &&
+	    tl->chunks[tl->paychunk].paygone)
+		tl->paychunk++;
+	/* The chunk being filled keeps its copies. */
+	if (tl->paychunk + 1 >= tl->nchunks)
+		return false;
+	ch = &tl->chunks[tl->paychunk++];
+	tl->bytes -= tl_arena_free(&ch->pay);
+	tl->paybytes -= ch->paybytes;
+	ch->paybytes = 0;
+	ch->paygone = true;
+	tl->paydropped++;
+	return true;
 }
 
 /* The cap is reached: the oldest chunk goes, whole. */
 static void
 timeline_evict_chunk(struct timeline *tl)
 {
-	struct ev *ch = tl->chunks[0], *e;
+	struct tl_chunk *ch = &tl->chunks[0];
 	struct tl_conn *c;
 	size_t i;
 
 	for (i = 0; i < tl->csz; i++) {
-		e = &ch[i];
-		tl->bytes -= timeline_ev_cost(e);
-		/* A conn's steps are its events in order: when this was its
-		 * last, no later event of the chunk names it. */
-		if (e->conn != NULL && timeline_evict_step(tl,
-		    c = timeline_conn_of(e)))
+		/* A conn's steps are its steps in order: when this was its
+		 * last, no later step of the chunk names it. */
+		if (ch->hot[i].conn != 0 &&
+		    (c = timeline_find(tl, ch->hot[i].conn)) != NULL &&
+		    c->nsteps > 0 && c->steps[0].ev == tl->first + i &&
+		    timeline_evict_step(tl, c))
 			timeline_evict_conn(tl, c);
-		if (e->type == EV_WARNING)
-			free((struct msg *)(uintptr_t)e->u.warn.msg);
-		if (e->type == EV_PACKET && e->u.pkt.payload != NULL) {
-			tl->paybytes -= e->u.pkt.paycap;
-			free((uint8_t *)(uintptr_t)e->u.pkt.payload);
-		}
-		if (e->type == EV_OUTPUT)
-			free((char *)(uintptr_t)e->u.out.text);
 	}
+	tl->bytes -= tl_arena_free(&ch->cold) + tl_arena_free(&ch->pay) +
+	    tl->csz * sizeof *ch->hot;
+	tl->paybytes -= ch->paybytes;
+	free(ch->hot);
 	tl->first += tl->csz;
 	tl->nchunks--;
 	memmove(&tl->chunks[0], &tl->chunks[1],
 	    tl->nchunks * sizeof *tl->chunks);
-	if (tl->spare == NULL)
-		tl->spare = ch;
-	else
-		free(ch);
+	if (tl->paychunk > 0)
+		tl->paychunk--;
 }
+
+/* The hot part of the next step, in a new chunk when the last is full. */
+static struct tl_hot *
+timeline_next(struct timeline *tl)
+{
+	size_t k = (tl->n - tl->first) / tl->csz;
+	struct tl_chunk *ch;
+
+	if (k >= tl->nchunks) {
+		if (tl->nchunks == tl->capchunks) {
+			tl->capchunks = tl->capchunks ? tl->capchunks * 2 : 8;
+			tl->chunks = xreallocarray(tl->chunks, tl->capchunks,
+			    sizeof *tl->chunks);
+		}
+		ch = &tl->chunks[tl->nchunks++];
+		memset(ch, 0, sizeof *ch);
+		ch->hot = xreallocarray(NULL, tl->csz, sizeof *ch->hot);
+		tl->bytes += tl->csz * sizeof *ch->hot;
+	}
+	return &tl->chunks[k].hot[tl->n % tl->csz];
+}
+
+/* ---------------------------------------------------- cold records */
+
+/* A cold record being written: a buffer, then copied to the arena. */
+struct tl_wr {
+	uint8_t		buf[64 + sizeof (struct ev)];
+	size_t		n;
+	uint16_t	mask;
+};
+
+static void
+tl_put(struct tl_wr *w, const void *p, size_t n)
+{
+	memcpy(w->buf + w->n, p, n);
+	w->n += n;
+}
+
+static void
+tl_put_opts(struct tl_wr *w, const struct tcp_opts *o)
+{
+	uint8_t n;
+
+	tl_put(w, &o->present, 2);
+	if (o->present & TCPOPT_F_MSS)
+		tl_put(w, &o->mss, 2);
+	if (o->present & TCPOPT_F_WSCALE)
+		tl_put(w, &o->wscale, 1);
+	if (o->present & TCPOPT_F_SACK) {
+		n = o->nsack > TCPOPT_MAX_SACK ? TCPOPT_MAX_SACK : o->nsack;
+		tl_put(w, &n, 1);
+		tl_put(w, o->sack, n * sizeof o->sack[0]);
+	}
+	if (o->present & TCPOPT_F_TS) {
+		tl_put(w, &o->ts_val, 4);
+		tl_put(w, &o->ts_ecr, 4);
+	}
+	if (o->present & TCPOPT_F_TFO) {
+		n = o->tfo_len > TCPOPT_MAX_TFO ? TCPOPT_MAX_TFO : o->tfo_len;
+		tl_put(w, &n, 1);
+		tl_put(w, o->tfo_cookie, n);
+	}
+	if (o->present & TCPOPT_F_UNKNOWN) {
+		n = o->nunknown > TCPOPT_MAX_UNKNOWN ? TCPOPT_MAX_UNKNOWN :
+		    o->nunknown;
+		tl_put(w, &n, 1);
+		tl_put(w, o->unknown, n);
+	}
+}
+
+static const uint8_t *
+tl_get_opts(const uint8_t *p, struct tcp_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	memcpy(&o->present, p, 2), p += 2;
+	if (o->present & TCPOPT_F_MSS)
+		memcpy(&o->mss, p, 2), p += 2;
+	if (o->present & TCPOPT_F_WSCALE)
+		o->wscale = *p++;
+	if (o->present & TCPOPT_F_SACK) {
+		o->nsack = *p++;
+		memcpy(o->sack, p, o->nsack * sizeof o->sack[0]);
+		p += o->nsack * sizeof o->sack[0];
+	}
+	if (o->present & TCPOPT_F_TS) {
+		memcpy(&o->ts_val, p, 4), p += 4;
+		memcpy(&o->ts_ecr, p, 4), p += 4;
+	}
+	if (o->present & TCPOPT_F_TFO) {
+		o->tfo_len = *p++;
+		memcpy(o->tfo_cookie, p, o->tfo_len), p += o->tfo_len;
+	}
+	if (o->present & TCPOPT_F_UNKNOWN) {
+		o->nunknown = *p++;
+		memcpy(o->unknown, p, o->nunknown), p += o->nunknown;
+	}
+	return p;
+}
+
+/* The body a kind of step keeps whole in its cold record. */
+static size_t
+tl_body_size(enum ev_type type)
+{
+	switch (type) {
+	case EV_STATE:		return sizeof (struct ev_state);
+	case EV_ICMP:		return sizeof (struct ev_icmp);
+	case EV_WARNING:	return sizeof (struct ev_warning);
+	case EV_SUMMARY:	return sizeof (struct ev_summary);
+	case EV_CALL:		return sizeof (struct ev_call);
+	case EV_UNPROCESSED:	return sizeof (struct ev_unprocessed);
+	case EV_OUTPUT:		return sizeof (struct ev_output);
+	case EV_KSTATE:		return sizeof (struct ev_kstate);
+	default:		return 0;
+	}
+}
+
+/* Writes w (and text, when not NULL) to chunk ch's arena. */
+static uint32_t
+tl_cold_store(struct timeline *tl, struct tl_chunk *ch, struct tl_wr *w,
+    const void *blob, size_t bloblen)
+{
+	struct tl_cold head = { 0, w->mask, 0 };
+	size_t at = (sizeof head + w->n + 7) & ~(size_t)7, n;
+	uint8_t *p;
+	uint32_t ref;
+
+	if (blob != NULL)
+		head.mask |= COLD_BLOB;
+	n = blob != NULL ? at + bloblen : sizeof head + w->n;
+	ref = tl_arena_alloc(&ch->cold, tl->blk, n, &tl->bytes, &p);
+	memcpy(p, &head, sizeof head);
+	memcpy(p + sizeof head, w->buf, w->n);
+	if (blob != NULL)
+		memcpy(p + at, blob, bloblen);
+	return ref;
+}
+
+/* Step i's cold record, made (empty) when it has none. */
+static struct tl_cold *
+tl_cold_of(struct timeline *tl, size_t i)
+{
+	struct tl_chunk *ch = timeline_chunk(tl, i);
+	struct tl_hot *h = timeline_hot(tl, i);
+	struct tl_wr w;
+
+	if (h->cold == 0) {
+		w.n = 0;
+		w.mask = 0;
+		h->cold = tl_cold_store(tl, ch, &w, NULL, 0);
+	}
+	return (struct tl_cold *)(void *)tl_arena_ptr(&ch->cold, h->cold);
+}
+
+/* A state change joins step i's, after those it has. */
+static void
+tl_chg_add(struct timeline *tl, size_t i, const struct ev_state *s)
+{
+	struct tl_chunk *ch = timeline_chunk(tl, i);
+	struct tl_cold *cold = tl_cold_of(tl, i);
+	const struct tl_hot *h = timeline_hot(tl, i);
+	struct tl_chg c, prev;
+	uint32_t ref, at;
+	uint8_t *p;
+
+	c.next = 0;
+	c.back = h->frame >= s->frame && h->frame - s->frame <= UINT32_MAX ?
+	    (uint32_t)(h->frame - s->frame) : 0;
+	c.later = s->decided_by > s->frame && s->decided_by - s->frame <=
+	    UINT32_MAX ? (uint32_t)(s->decided_by - s->frame) : 0;
+	c.endpoint = (uint8_t)s->endpoint;
+	c.from = (uint8_t)s->from;
+	c.to = (uint8_t)s->to;
+	c.why = (uint8_t)s->why;
+	ref = tl_arena_alloc(&ch->cold, tl->blk, sizeof c, &tl->bytes, &p);
+	memcpy(p, &c, sizeof c);
+	/* The allocation may have taken a new block; cold stays put. */
+	if (cold->chg == 0) {
+		cold->chg = ref;
+		return;
+	}
+	for (at = cold->chg;; at = prev.next) {
+		memcpy(&prev, tl_arena_ptr(&ch->cold, at), sizeof prev);
+		if (prev.next == 0)
+			break;
+	}
+	prev.next = ref;
+	memcpy(tl_arena_ptr(&ch->cold, at), &prev, sizeof prev);
+}
+
+/* -------------------------------------------------- late changes */
 
 /* How far back a late state change or mark looks for its packet. */
-#define TL_ATTACH_MAX	256
-
-static struct ev *
-timeline_ev_mut(struct timeline *tl, size_t i)
-{
-	return &tl->chunks[(i - tl->first) / tl->csz][i % tl->csz];
-}
+#define TL_ATTACH_MAX	TL_LATE_REACH
 
 /*
- * A state change the engine decided after later events (ev.h): it
- * belongs to the step of the packet that caused it, or, when the
- * endpoint moved since (its own segment, sent before it processed that
- * packet), to the first step where it was in `from`.  Every step from
- * there on, and the stored packets' st_after, get the new state.  The
- * step just added (the state event's own) is the last.
+ * A state change: it belongs to the step of the packet that caused it,
+ * or, when the endpoint moved since (its own segment, sent before it
+ * processed that packet), to the first step where it was in `from`.
+ * Every step from there on gets the new state.  Returns false when no
+ * step of the conn takes it (then it is a step of its own).
  */
-static void
+static bool
 timeline_attach_state(struct timeline *tl, struct tl_conn *c,
     const struct ev_state *s)
 {
-	struct ev *pe;
+	struct tl_hot *h;
 	size_t k, at, stop;
 	int side = s->endpoint == EV_CLIENT ? 0 : 1;
 
-	if (c->nsteps < 2)
-		return;
-	stop = c->nsteps - 1 > TL_ATTACH_MAX ? c->nsteps - 1 - TL_ATTACH_MAX :
-	    0;
-	at = c->nsteps - 1;
-	for (k = c->nsteps - 1; k > stop; k--) {
-		if (c->steps[k - 1].st[side] != s->from)
+	if (c->nsteps == 0 || (unsigned)s->endpoint > 1)
+		return false;
+	stop = c->nsteps > TL_ATTACH_MAX ? c->nsteps - TL_ATTACH_MAX : 0;
+	at = c->nsteps;
+	for (k = c->nsteps; k > stop; k--) {
+		h = timeline_hot(tl, c->steps[k - 1].ev);
+		/* Its segment, when the endpoint was in `from` there (or,
+		 * a sender's own change, is in `to` already). */
+		if (h->type == EV_PACKET && h->frame == s->frame &&
+		    (h->st[side] == s->from || h->st[side] == s->to)) {
+			at = k - 1;
+			break;
+		}
+		if (h->st[side] != s->from)
 			break;
 		at = k - 1;
-		pe = timeline_ev_mut(tl, c->steps[k - 1].ev);
-		if (pe->type == EV_PACKET && pe->u.pkt.frame == s->frame)
-			break;
 	}
-	for (k = at; k < c->nsteps; k++) {
-		c->steps[k].st[side] = s->to;
-		pe = timeline_ev_mut(tl, c->steps[k].ev);
-		if (pe->type == EV_PACKET)
-			pe->u.pkt.st_after[side] = s->to;
-	}
+	if (at == c->nsteps)
+		return false;
+	tl_chg_add(tl, c->steps[at].ev, s);
+	for (k = at; k < c->nsteps; k++)
+		timeline_hot(tl, c->steps[k].ev)->st[side] = (uint8_t)s->to;
+	c->nmods++;
+	return true;
 }
 
 /*
@@ -454,7 +752,7 @@ static void
 timeline_fix_init(struct timeline *tl, struct tl_conn *c,
     const struct conn_info *ci)
 {
-	struct ev *pe;
+	struct tl_hot *h;
 	size_t k;
 	int side;
 
@@ -463,13 +761,13 @@ timeline_fix_init(struct timeline *tl, struct tl_conn *c,
 			continue;
 		if (c->nevicted == 0 && c->st0[side] == c->info.init[side])
 			c->st0[side] = ci->init[side];
-		for (k = 0; k < c->nsteps && k < TL_ATTACH_MAX &&
-		    c->steps[k].st[side] == c->info.init[side]; k++) {
-			c->steps[k].st[side] = ci->init[side];
-			pe = timeline_ev_mut(tl, c->steps[k].ev);
-			if (pe->type == EV_PACKET)
-				pe->u.pkt.st_after[side] = ci->init[side];
+		for (k = 0; k < c->nsteps && k < TL_ATTACH_MAX; k++) {
+			h = timeline_hot(tl, c->steps[k].ev);
+			if (h->st[side] != c->info.init[side])
+				break;
+			h->st[side] = (uint8_t)ci->init[side];
 		}
+		c->nmods++;
 		if (c->st[side] == c->info.init[side])
 			c->st[side] = ci->init[side];
 		c->info.init[side] = ci->init[side];
@@ -481,15 +779,68 @@ static void
 timeline_mark_unprocessed(struct timeline *tl, struct tl_conn *c,
     uint64_t frame)
 {
-	struct ev *pe;
+	struct tl_hot *h;
 	size_t k, n = 0;
 
 	for (k = c->nsteps; k > 0 && n < TL_ATTACH_MAX; k--, n++) {
-		pe = timeline_ev_mut(tl, c->steps[k - 1].ev);
-		if (pe->type == EV_PACKET && pe->u.pkt.frame == frame) {
-			pe->u.pkt.analysis |= AN_NOT_PROCESSED;
+		h = timeline_hot(tl, c->steps[k - 1].ev);
+		if (h->type == EV_PACKET && h->frame == frame) {
+			h->analysis |= AN_NOT_PROCESSED;
 			return;
 		}
+	}
+}
+
+/* ------------------------------------------------------ storing */
+
+/* The cold part of a packet step, into w. */
+static void
+timeline_pack_packet(struct timeline *tl, struct tl_conn *c,
+    struct tl_chunk *ch, const struct ev_packet *p, struct tl_wr *w)
+{
+	unsigned d = p->dir == EV_S2C ? 1 : 0;
+	uint32_t keep, ref;
+	uint16_t cap16;
+	uint8_t *dst;
+	bool rel = false;
+
+	if (c != NULL && c->info.proto == 6) {
+		if (!(c->based & (1U << d))) {
+			c->base[d] = p->seq - p->rseq;
+			c->based |= (uint8_t)(1U << d);
+		}
+		if ((p->flags & TCP_ACK) && !(c->based & (4U << d))) {
+			c->abase[d] = p->ack - p->rack;
+			c->based |= (uint8_t)(4U << d);
+		}
+		rel = p->seq - c->base[d] != p->rseq ||
+		    ((p->flags & TCP_ACK) ? p->ack - c->abase[d] != p->rack :
+		    p->rack != 0);
+	} else
+		rel = p->rseq != 0 || p->rack != 0;
+	if (rel) {
+		w->mask |= COLD_REL;
+		tl_put(w, &p->rseq, 4);
+		tl_put(w, &p->rack, 4);
+	}
+	if (p->opt.present != 0) {
+		w->mask |= COLD_OPTS;
+		tl_put_opts(w, &p->opt);
+	}
+	if (p->reply_to != 0) {
+		w->mask |= COLD_REPLY;
+		tl_put(w, &p->reply_to, 8);
+	}
+	if (p->payload != NULL && p->paycap > 0) {
+		keep = p->paycap < TL_PAYLOAD_MAX ? p->paycap : TL_PAYLOAD_MAX;
+		ref = tl_arena_alloc(&ch->pay, tl->blk, keep, &tl->bytes, &dst);
+		memcpy(dst, p->payload, keep);
+		ch->paybytes += keep;
+		tl->paybytes += keep;
+		cap16 = (uint16_t)keep;
+		w->mask |= COLD_PAY;
+		tl_put(w, &ref, 4);
+		tl_put(w, &cap16, 2);
 	}
 }
 
@@ -498,23 +849,13 @@ timeline_emit(struct sink *sink, const struct ev *e)
 {
 	struct timeline *tl = (struct timeline *)sink;
 	struct tl_conn *c = NULL;
-	struct ev *slot;
-
+	struct tl_chunk *ch;
+	struct tl_hot *h;
+	struct tl_wr w;
+	const void *blob = NULL;
+	size_t body, need, bloblen = 0;
 	uint32_t keep = 0;
 
-	if (e->type == EV_PACKET && e->u.pkt.payload != NULL)
-		keep = e->u.pkt.paycap < TL_PAYLOAD_MAX ? e->u.pkt.paycap :
-		    TL_PAYLOAD_MAX;
-	/* First, so that no conn this event names is freed under it. */
-	if (tl->max != 0 && tl->n - tl->first >= tl->max)
-		timeline_evict_chunk(tl);
-	/* Full chunks only: the one being filled stays. */
-	while (tl->paybytes + keep > tl->paybudget &&
-	    tl->n - tl->first >= tl->csz)
-		timeline_evict_chunk(tl);
-	while (tl->budget != 0 && tl->bytes + sizeof *e + keep >
-	    tl->budget && tl->n - tl->first >= tl->csz)
-		timeline_evict_chunk(tl);
 	if (e->type == EV_CONN && e->conn != NULL)
 		c = timeline_add_conn(tl, e->conn);
 	else if (e->conn != NULL)
@@ -526,6 +867,39 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	    (e->conn->init[0] != c->info.init[0] ||
 	    e->conn->init[1] != c->info.init[1]))
 		timeline_fix_init(tl, c, e->conn);
+	/* A state change is folded into the step that caused it. */
+	if (e->type == EV_STATE && c != NULL && c->info.proto == 6) {
+		if ((unsigned)e->u.state.endpoint < 2)
+			c->st[e->u.state.endpoint] = e->u.state.to;
+		if (timeline_attach_state(tl, c, &e->u.state))
+			return;
+	}
+	if (e->type == EV_UNPROCESSED && c != NULL)
+		timeline_mark_unprocessed(tl, c, e->u.unproc.frame);
+
+	if (e->type == EV_PACKET && e->u.pkt.payload != NULL)
+		keep = e->u.pkt.paycap < TL_PAYLOAD_MAX ? e->u.pkt.paycap :
+		    TL_PAYLOAD_MAX;
+	/* Room first, so that no conn this step names is freed under it:
+	 * the conn of a conn event is made after. */
+	if (tl->max != 0 && tl->n - tl->first >= tl->max)
+		timeline_evict_chunk(tl);
+	while (tl->paybytes + keep > tl->paybudget &&
+	    timeline_drop_payload(tl))
+		;
+	/* What this step may take: a new chunk, a block in each arena. */
+	need = sizeof *h + keep + 2 * tl->blk;
+	if (tl->n % tl->csz == 0)
+		need += tl->csz * sizeof *h;
+	while (tl->budget != 0 && tl->bytes + need > tl->budget &&
+	    tl->n - tl->first >= tl->csz)
+		timeline_evict_chunk(tl);
+	/* The conn of an event may have gone with the chunk. */
+	if (e->type != EV_CONN && e->conn != NULL)
+		c = timeline_find(tl, e->conn->id);
+	else if (e->type == EV_CONN && e->conn != NULL)
+		c = timeline_add_conn(tl, e->conn);
+
 	if (c != NULL) {
 		switch (e->type) {
 		case EV_PACKET:
@@ -536,11 +910,6 @@ timeline_emit(struct sink *sink, const struct ev *e)
 				c->st[1] = e->u.pkt.st_after[1];
 			}
 			break;
-		case EV_STATE:
-			if (c->info.proto == 6 &&
-			    (unsigned)e->u.state.endpoint < 2)
-				c->st[e->u.state.endpoint] = e->u.state.to;
-			break;
 		case EV_SUMMARY:
 			c->over = true;
 			c->sum = e->u.sum;
@@ -550,40 +919,224 @@ timeline_emit(struct sink *sink, const struct ev *e)
 			break;
 		}
 	}
-	slot = timeline_slot(tl);
-	*slot = *e;
-	/*
-	 * The engine's conn info lives only during this call: an event of a
-	 * conn the timeline does not know (its conn event never came) keeps
-	 * no conn rather than a pointer that will dangle.
-	 */
-	slot->conn = c != NULL ? &c->info : NULL;
-	if (e->type == EV_WARNING && e->u.warn.msg != NULL)
-		slot->u.warn.msg = memcpy(xmalloc(timeline_msg_size(
-		    e->u.warn.msg)), e->u.warn.msg,
-		    timeline_msg_size(e->u.warn.msg));
+	h = timeline_next(tl);
+	ch = timeline_chunk(tl, tl->n);
+	memset(h, 0, sizeof *h);
+	h->ts_ns = e->ts_ns;
+	h->type = (uint8_t)e->type;
+	/* The engine's conn info lives only during this call: a step of a
+	 * conn the timeline does not know (its conn event never came)
+	 * keeps no conn rather than one that is not there. */
+	h->conn = c != NULL ? c->info.id : 0;
+	if (c != NULL) {
+		h->st[0] = (uint8_t)c->st[0];
+		h->st[1] = (uint8_t)c->st[1];
+	}
+	w.n = 0;
+	w.mask = 0;
+	switch (e->type) {
+	case EV_PACKET:
+		h->frame = e->u.pkt.frame;
+		h->dir = (uint8_t)e->u.pkt.dir;
+		h->len = e->u.pkt.len;
+		h->flags = e->u.pkt.flags;
+		h->seq = e->u.pkt.seq;
+		h->ack = e->u.pkt.ack;
+		h->win = e->u.pkt.win;
+		h->analysis = (uint16_t)e->u.pkt.analysis;
+		if (c == NULL || c->info.proto == 6) {
+			h->st[0] = (uint8_t)e->u.pkt.st_after[0];
+			h->st[1] = (uint8_t)e->u.pkt.st_after[1];
+		}
+		timeline_pack_packet(tl, c, ch, &e->u.pkt, &w);
+		break;
+	case EV_CONN:
+		break;
+	default:
+		body = tl_body_size(e->type);
+		if (body > 0) {
+			w.mask |= COLD_BODY;
+			tl_put(&w, &e->u, body);
+		}
+		/* A message keeps only the bytes of text it uses. */
+		if (e->type == EV_WARNING && e->u.warn.msg != NULL) {
+			blob = e->u.warn.msg;
+			bloblen = offsetof(struct msg, text) +
+			    e->u.warn.msg->used;
+		}
+		if (e->type == EV_OUTPUT) {
+			blob = e->u.out.text != NULL ? e->u.out.text : "";
+			bloblen = strlen(blob) + 1;
+		}
+		if (e->type == EV_ICMP)
+			h->frame = e->u.icmp.frame;
+		if (e->type == EV_STATE)
+			h->frame = e->u.state.frame;
+		break;
+	}
+	if (w.mask != 0 || blob != NULL)
+		h->cold = tl_cold_store(tl, ch, &w, blob, bloblen);
+	if (c != NULL)
+		timeline_add_step(tl, c, tl->n);
+	tl->n++;
+}
+
+/* ------------------------------------------------------ reading */
+
+const struct ev *
+timeline_get(const struct timeline *tl, size_t i, struct ev *e)
+{
+	const struct tl_chunk *ch;
+	const struct tl_hot *h;
+	const struct tl_conn *c;
+	const uint8_t *p = NULL;
+	struct tl_cold cold = { 0, 0, 0 };
+	uint32_t ref;
+	uint16_t cap16;
+	unsigned d;
+
+	if (i < tl->first || i >= tl->n)
+		return NULL;
+	ch = timeline_chunk(tl, i);
+	h = &ch->hot[i % tl->csz];
+	memset(e, 0, sizeof *e);
+	e->type = (enum ev_type)h->type;
+	e->ts_ns = h->ts_ns;
+	c = h->conn != 0 ? timeline_find(tl, h->conn) : NULL;
+	e->conn = c != NULL ? &c->info : NULL;
+	if (h->cold != 0) {
+		p = tl_arena_ptr(&ch->cold, h->cold);
+		memcpy(&cold, p, sizeof cold);
+		p += sizeof cold;
+	}
 	if (e->type == EV_PACKET) {
-		slot->u.pkt.payload = NULL;
-		slot->u.pkt.paycap = keep;
-		if (keep > 0) {
-			slot->u.pkt.payload = xmalloc(keep);
-			memcpy((uint8_t *)(uintptr_t)slot->u.pkt.payload,
-			    e->u.pkt.payload, keep);
-			tl->paybytes += keep;
+		struct ev_packet *pk = &e->u.pkt;
+
+		d = h->dir == EV_S2C ? 1 : 0;
+		pk->frame = h->frame;
+		pk->dir = (enum ev_dir)h->dir;
+		pk->len = h->len;
+		pk->flags = h->flags;
+		pk->seq = h->seq;
+		pk->ack = h->ack;
+		pk->win = h->win;
+		pk->analysis = h->analysis;
+		pk->st_after[0] = (enum tcp_state)h->st[0];
+		pk->st_after[1] = (enum tcp_state)h->st[1];
+		if (cold.mask & COLD_REL) {
+			memcpy(&pk->rseq, p, 4);
+			memcpy(&pk->rack, p + 4, 4);
+			p += 8;
+		} else if (c != NULL && c->info.proto == 6) {
+			pk->rseq = h->seq - c->base[d];
+			pk->rack = (h->flags & TCP_ACK) ? h->ack -
+			    c->abase[d] : 0;
+		}
+		if (cold.mask & COLD_OPTS)
+			p = tl_get_opts(p, &pk->opt);
+		if (cold.mask & COLD_REPLY) {
+			memcpy(&pk->reply_to, p, 8);
+			p += 8;
+		}
+		if (cold.mask & COLD_PAY) {
+			memcpy(&ref, p, 4);
+			memcpy(&cap16, p + 4, 2);
+			if (!ch->paygone) {
+				pk->payload = tl_arena_ptr(&ch->pay, ref);
+				pk->paycap = cap16;
+			}
+		}
+		return e;
+	}
+	if (cold.mask & COLD_BODY) {
+		memcpy(&e->u, p, tl_body_size(e->type));
+		p += tl_body_size(e->type);
+	}
+	if (e->type == EV_WARNING)
+		e->u.warn.msg = NULL;
+	if (cold.mask & COLD_BLOB) {
+		/* 8-aligned after the head and the fields. */
+		p = tl_arena_ptr(&ch->cold, h->cold) + ((size_t)(p -
+		    tl_arena_ptr(&ch->cold, h->cold)) + 7) / 8 * 8;
+		if (e->type == EV_WARNING)
+			e->u.warn.msg = (const struct msg *)(const void *)p;
+		if (e->type == EV_OUTPUT)
+			e->u.out.text = (const char *)p;
+	}
+	return e;
+}
+
+size_t
+timeline_changes(const struct timeline *tl, size_t i, struct ev_state *out,
+    size_t max)
+{
+	const struct tl_chunk *ch;
+	const struct tl_hot *h;
+	struct tl_cold cold;
+	struct tl_chg c;
+	struct ev e;
+	uint32_t ref;
+	size_t n = 0;
+
+	if (i < tl->first || i >= tl->n)
+		return 0;
+	ch = timeline_chunk(tl, i);
+	h = &ch->hot[i % tl->csz];
+	if (h->type == EV_STATE) {
+		if (max > 0 && timeline_get(tl, i, &e) != NULL)
+			out[0] = e.u.state;
+		return 1;
+	}
+	if (h->cold == 0)
+		return 0;
+	memcpy(&cold, tl_arena_ptr(&ch->cold, h->cold), sizeof cold);
+	for (ref = cold.chg; ref != 0; ref = c.next, n++) {
+		memcpy(&c, tl_arena_ptr(&ch->cold, ref), sizeof c);
+		if (n < max) {
+			out[n].frame = h->frame - c.back;
+			out[n].decided_by = c.later != 0 ? out[n].frame +
+			    c.later : 0;
+			out[n].endpoint = (enum ev_side)c.endpoint;
+			out[n].from = (enum tcp_state)c.from;
+			out[n].to = (enum tcp_state)c.to;
+			out[n].why = (enum tcp_why)c.why;
 		}
 	}
-	if (e->type == EV_OUTPUT)
-		slot->u.out.text = xstrdup(e->u.out.text != NULL ?
-		    e->u.out.text : "");
-	tl->bytes += timeline_ev_cost(slot);
-	if (c != NULL) {
-		timeline_add_step(tl, c, tl->n);
-		if (e->type == EV_STATE && c->info.proto == 6)
-			timeline_attach_state(tl, c, &e->u.state);
-		else if (e->type == EV_UNPROCESSED)
-			timeline_mark_unprocessed(tl, c, e->u.unproc.frame);
+	return n;
+}
+
+void
+timeline_replay(const struct timeline *tl, struct sink *sink)
+{
+	struct ev e, st;
+	struct ev_state chg[TL_REPLAY_CHG];
+	size_t i, n, k;
+
+	for (i = tl->first; i < tl->n; i++) {
+		if (timeline_get(tl, i, &e) == NULL)
+			continue;
+		sink_emit(sink, &e);
+		if (e.type != EV_PACKET)
+			continue;
+		n = timeline_changes(tl, i, chg, TL_REPLAY_CHG);
+		for (k = 0; k < n && k < TL_REPLAY_CHG; k++) {
+			memset(&st, 0, sizeof st);
+			st.type = EV_STATE;
+			st.ts_ns = e.ts_ns;
+			st.conn = e.conn;
+			st.u.state = chg[k];
+			sink_emit(sink, &st);
+		}
 	}
-	tl->n++;
+}
+
+/* Arena blocks in step with the chunks: about 32 bytes a step. */
+static size_t
+timeline_blk(size_t csz)
+{
+	size_t b = csz * 32;
+
+	return b < 1024 ? 1024 : b > TL_BLK ? TL_BLK : b;
 }
 
 struct timeline *
@@ -600,30 +1153,23 @@ timeline_new(size_t max_events)
 	tl->csz = TL_CHUNK;
 	if (max_events != 0 && max_events / 8 < TL_CHUNK)
 		tl->csz = max_events / 8 > 0 ? max_events / 8 : 1;
+	tl->blk = timeline_blk(tl->csz);
 	return tl;
 }
 
 void
 timeline_free(struct timeline *tl)
 {
-	const struct ev *e;
 	size_t i;
 
 	if (tl == NULL)
 		return;
-	for (i = tl->first; i < tl->n; i++) {
-		e = timeline_at(tl, i);
-		if (e->type == EV_WARNING)
-			free((struct msg *)(uintptr_t)e->u.warn.msg);
-		if (e->type == EV_PACKET)
-			free((uint8_t *)(uintptr_t)e->u.pkt.payload);
-		if (e->type == EV_OUTPUT)
-			free((char *)(uintptr_t)e->u.out.text);
+	for (i = 0; i < tl->nchunks; i++) {
+		tl_arena_free(&tl->chunks[i].cold);
+		tl_arena_free(&tl->chunks[i].pay);
+		free(tl->chunks[i].hot);
 	}
-	for (i = 0; i < tl->nchunks; i++)
-		free(tl->chunks[i]);
 	free(tl->chunks);
-	free(tl->spare);
 	for (i = 0; i < tl->nslot; i++)
 		timeline_conn_free(tl->slot[tl->s0 + i]);
 	free(tl->slot);
@@ -644,10 +1190,13 @@ timeline_set_budget(struct timeline *tl, size_t bytes)
 
 	tl->budget = bytes;
 	/* A small budget evicts in steps of an eighth of it too; chunks
-	 * keep their size once events are in them. */
-	per = bytes / 8 / (sizeof (struct ev) + sizeof (struct tl_step));
-	if (tl->n == 0 && bytes != 0 && per < tl->csz)
+	 * keep their size once steps are in them. */
+	per = bytes / 16 / (sizeof (struct tl_hot) + sizeof (struct tl_step) +
+	    64);
+	if (tl->n == 0 && bytes != 0 && per < tl->csz) {
 		tl->csz = per > 0 ? per : 1;
+		tl->blk = timeline_blk(tl->csz);
+	}
 }
 
 size_t
@@ -674,18 +1223,16 @@ timeline_first(const struct timeline *tl)
 	return tl->first;
 }
 
-const struct ev *
-timeline_at(const struct timeline *tl, size_t i)
-{
-	if (i < tl->first || i >= tl->n)
-		return NULL;
-	return &tl->chunks[(i - tl->first) / tl->csz][i % tl->csz];
-}
-
 size_t
 timeline_evicted(const struct timeline *tl)
 {
 	return tl->first;
+}
+
+size_t
+timeline_payload_dropped(const struct timeline *tl)
+{
+	return tl->paydropped;
 }
 
 size_t
@@ -749,9 +1296,11 @@ timeline_conn_by_id(const struct timeline *tl, uint32_t id)
 }
 
 void
-timeline_states_before(const struct tl_conn *c, size_t n,
-    enum tcp_state st[2])
+timeline_states_before(const struct timeline *tl, const struct tl_conn *c,
+    size_t n, enum tcp_state st[2])
 {
+	const struct tl_hot *h;
+
 	if (n == 0 || c->nsteps == 0) {
 		st[0] = c->st0[0];
 		st[1] = c->st0[1];
@@ -759,6 +1308,7 @@ timeline_states_before(const struct tl_conn *c, size_t n,
 	}
 	if (n > c->nsteps)
 		n = c->nsteps;
-	st[0] = c->steps[n - 1].st[0];
-	st[1] = c->steps[n - 1].st[1];
+	h = timeline_hot(tl, c->steps[n - 1].ev);
+	st[0] = (enum tcp_state)h->st[0];
+	st[1] = (enum tcp_state)h->st[1];
 }

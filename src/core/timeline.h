@@ -1,26 +1,40 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The timeline: an append-only log of every event the engine emitted,
- * kept in memory for views (the UI, the diagram exporters) to read and
- * step through.  It is a sink: plug it into an engine, live or replay
- * alike.  Views read through const accessors and never see packet bytes.
+ * The timeline: every step the engine emitted, kept in memory for views
+ * (the UI, the diagram exporters) to read and step through.  It is a sink:
+ * plug it into an engine, live or replay alike.
  *
- * Invariants: events are stored in emit order and never change once
- * stored; index i is absolute and stable (it names the same event for the
- * timeline's whole life).  Each conn's events are also listed in its own
- * index, with both endpoints' states after each event.
+ * The stored unit is the step: a segment or datagram with the state
+ * changes it caused folded in, a socket call, an ICMP error, a warning,
+ * a conn's first and last word (EV_CONN, EV_SUMMARY), program output, a
+ * kernel state.  An EV_STATE the engine emits is not a step of its own:
+ * it is attached to the step of the segment that caused it (ev_state.
+ * frame), even when the engine decided it later, after other steps
+ * (ev.h); only a change whose segment is gone or too far back (or a
+ * timeout's) is stored as its own EV_STATE step.  timeline_changes()
+ * gives a step's changes, in the order they happened.
  *
- * Memory cap: when the memory budget (TL_BUDGET) or a cap on events is
- * reached, the OLDEST events are evicted, a whole chunk at a time, in
- * O(1) amortised per event, so that no more than the cap are ever held; timeline_first() is then the oldest index still held and
- * timeline_evicted() how many are gone.  Accessors return NULL for an
- * evicted index.  A conn's steps drop their evicted entries (steps[0] is
- * its oldest held step), and a conn that is over and has no step left is
- * evicted too (timeline_conn() gives NULL for it); a conn still open stays,
- * with its figures, however old its events (the engine's flow cap bounds
- * how many are open).  Replay, live and demo use the same mechanism: the
- * timeline always holds the newest events.  Pointers to held events and
- * conns stay valid until they are evicted or timeline_free().
+ * Storage: 48 bytes of hot fields per step, in chunks of steps; what
+ * few steps have (options, relative numbers that differ from the conn's,
+ * call arguments, strings, the changes) in the chunk's cold arena, and
+ * payload copies in a payload arena of the chunk.  Index i is absolute
+ * and stable: it names the same step for the timeline's whole life.
+ * Each conn lists its steps (c->steps[k].ev), for O(1) access by its own
+ * index.
+ *
+ * Memory by budget: when what is held (steps, arenas, conns and their
+ * lists) passes the budget (TL_BUDGET), or a cap on steps is reached,
+ * the OLDEST steps are evicted a whole chunk at a time, in O(1)
+ * amortised per step; timeline_first() is then the oldest index still
+ * held and timeline_evicted() how many are gone.  timeline_get() gives
+ * NULL for an evicted index.  A conn's steps drop their evicted entries,
+ * and a conn that is over and has no step left is evicted too; a conn
+ * still open stays.  Payload copies have a budget of their own
+ * (TL_PAYLOAD_BUDGET): past it, the oldest chunks' payload copies go
+ * (the steps stay; their ev_packet.payload is NULL and paycap 0, and
+ * timeline_payload_dropped() says how many copies went).  Pointers a
+ * decoded step holds (its conn, strings) stay valid until the step is
+ * evicted; its payload until its payload copy goes.
  */
 #ifndef TIMELINE_H
 #define TIMELINE_H
@@ -32,7 +46,6 @@
 
 struct tl_step {
 	size_t		ev;		/* index into the whole timeline */
-	enum tcp_state	st[2];		/* both endpoints after it (TCP) */
 };
 
 struct tl_conn {
@@ -47,22 +60,35 @@ struct tl_conn {
 	struct tl_step	*steps;		/* its held events, in order */
 	size_t		nevicted;	/* its steps evicted before steps[0] */
 	enum tcp_state	st0[2];		/* both endpoints before steps[0] */
-	/* timeline.c's own: steps lives in stepbuf[0..capsteps) */
-	struct tl_step	*stepbuf;
+	/*
+	 * Changes made to its steps after they were stored (a state change
+	 * the engine decided later, attached to the step that caused it):
+	 * a count.  A changed step is always among the TL_LATE_REACH newest
+	 * of the conn at the time, so a view that keeps rows and sees the
+	 * count move re-reads the rows from the step TL_LATE_REACH before
+	 * the conn's newest when it last looked.
+	 */
+	uint64_t	nmods;
+	/* timeline.c's own */
+	struct tl_step	*stepbuf;	/* steps lives in stepbuf[0..capsteps) */
 	size_t		capsteps;
+	uint32_t	base[2];	/* by enum ev_dir: seq - rseq, ack - */
+	uint32_t	abase[2];	/* rack of the first segment that way */
+	uint8_t		based;		/* bits: base[d] (1 << d), abase[d]
+					   (4 << d) are set */
 };
 
 struct timeline;
 
 /*
- * Payload: a packet event keeps a copy of at most TL_PAYLOAD_MAX bytes
- * of its payload (ev_packet.payload, .paycap; .len says how many there
+ * Payload: a packet step keeps a copy of at most TL_PAYLOAD_MAX bytes of
+ * its payload (ev_packet.payload, .paycap; .len says how many there
  * were), and all those copies together stay under a budget
- * (TL_PAYLOAD_BUDGET unless set): past it, the oldest events are evicted
- * as under the cap on events.
+ * (TL_PAYLOAD_BUDGET unless set): past it, the oldest copies go, a
+ * chunk's at a time; the steps stay.  ev_packet.caplen is not kept (0).
  */
 #define TL_PAYLOAD_MAX		512
-#define TL_PAYLOAD_BUDGET	((size_t)64 << 20)
+#define TL_PAYLOAD_BUDGET	((size_t)32 << 20)
 
 /*
  * Memory by budget: what the held events cost in all (each event, its
@@ -71,6 +97,9 @@ struct timeline;
  * are evicted as under the cap on events.
  */
 #define TL_BUDGET		((size_t)256 << 20)
+
+/* How far back (in a conn's steps) a late change may land. */
+#define TL_LATE_REACH		256
 
 /* max_events 0: no cap; otherwise at most that many are held. */
 struct timeline	*timeline_new(size_t max_events);
@@ -88,10 +117,31 @@ struct sink	*timeline_sink(struct timeline *);
 size_t		 timeline_len(const struct timeline *);
 /* The oldest index still held (0 until the cap evicts). */
 size_t		 timeline_first(const struct timeline *);
-/* Event i, or NULL when i is evicted or not stored yet. */
-const struct ev	*timeline_at(const struct timeline *, size_t i);
-/* Events evicted to stay under the cap (timeline_first()). */
+/*
+ * Step i as an event, written to *buf (returned), or NULL when i is
+ * evicted or not stored yet.  A packet's ev_packet.st_after are both
+ * endpoints' states after it, its changes included.
+ */
+const struct ev	*timeline_get(const struct timeline *, size_t i,
+		    struct ev *buf);
+/*
+ * The state changes step i caused, in the order they happened (a
+ * standalone EV_STATE step gives its own): writes at most max of them to
+ * out and returns how many there are.
+ */
+size_t		 timeline_changes(const struct timeline *, size_t i,
+		    struct ev_state *out, size_t max);
+/*
+ * The held steps to a sink, in order, each segment followed by the state
+ * changes folded into it (as EV_STATE events): what the engine emitted,
+ * but for where late changes come (right after their step) and caplen.
+ */
+#define TL_REPLAY_CHG	16
+void		 timeline_replay(const struct timeline *, struct sink *);
+/* Steps evicted to stay under the cap (timeline_first()). */
 size_t		 timeline_evicted(const struct timeline *);
+/* Payload copies dropped to stay under the payload budget. */
+size_t		 timeline_payload_dropped(const struct timeline *);
 
 /* Conns ever seen: one past the highest conn index. */
 size_t		 timeline_nconns(const struct timeline *);
@@ -120,7 +170,7 @@ const struct tl_conn *timeline_conn_by_id(const struct timeline *,
  * c->nsteps: now).  Step 0 gives the states before its oldest held event
  * (before its first event, when none is evicted).
  */
-void		 timeline_states_before(const struct tl_conn *c, size_t n,
-		    enum tcp_state st[2]);
+void		 timeline_states_before(const struct timeline *,
+		    const struct tl_conn *c, size_t n, enum tcp_state st[2]);
 
 #endif

@@ -124,6 +124,8 @@ diagram_settle(struct diagram *d, size_t row, const enum tcp_state after[2],
 	}
 }
 
+#define DIAGRAM_MAX_CHG	8	/* changes drawn per segment */
+
 /* A socket call's row (on its own, or before the segment it sent). */
 static struct diagram_row *
 diagram_call(struct diagram *d, const struct ev *e, int64_t t0)
@@ -150,12 +152,14 @@ void
 diagram_build(struct diagram *d, const struct timeline *tl,
     const struct tl_conn *c)
 {
-	const struct ev *e, *first;
+	struct ev evb, cevb;
+	const struct ev *e, *ce, *first;
 	const struct rows_row *rw;
 	struct rows rows;
 	struct diagram_row *r, *last = NULL;
+	struct ev_state chg[DIAGRAM_MAX_CHG];
 	enum tcp_state cur[2], after[2];
-	size_t i, k = 0, open = SIZE_MAX;
+	size_t i, j, k = 0, nchg, prow;
 	int64_t t0;
 	char a[64], text[MSG_TEXT_MAX];
 	int n;
@@ -172,51 +176,49 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 		snprintf(d->title + n, sizeof d->title - (size_t)n, "%s",
 		    _(" (roles guessed)"));
 	/* Before its oldest event held (the memory cap may evict some). */
-	timeline_states_before(c, 0, cur);
+	timeline_states_before(tl, c, 0, cur);
 	d->init[0] = cur[0];
 	d->init[1] = cur[1];
-	first = timeline_at(tl, timeline_first(tl));
+	first = timeline_get(tl, timeline_first(tl), &evb);
 	t0 = first != NULL ? first->ts_ns : 0;
 
 	rows_init(&rows, c->info.id);
 	rows_update(&rows, tl);
 	for (i = 0; i <= rows.n; i++) {
 		rw = i < rows.n ? &rows.v[i] : NULL;
-		/* The conn's state changes before this row's event. */
+		/* A change no segment took (its segment was gone), before
+		 * this row's step. */
 		for (; k < c->nsteps && (rw == NULL || c->steps[k].ev < rw->ev);
 		    k++) {
-			e = timeline_at(tl, c->steps[k].ev);
+			e = timeline_get(tl, c->steps[k].ev, &evb);
 			if (e == NULL || e->type != EV_STATE)
-				continue;
-			/* Decided after later packets: the timeline put it in
-			 * their st_after, which the rows settle to. */
-			if (last != NULL && last->frame != e->u.state.frame &&
-			    open != SIZE_MAX)
 				continue;
 			diagram_push_state(d, &last, e->u.state.endpoint,
 			    e->u.state.to, e->ts_ns - t0, e->u.state.frame);
-			if (open == SIZE_MAX)
-				cur[e->u.state.endpoint] = e->u.state.to;
+			cur[e->u.state.endpoint] = e->u.state.to;
 		}
-		if (rw == NULL || (e = timeline_at(tl, rw->ev)) == NULL)
+		if (rw == NULL || (e = timeline_get(tl, rw->ev, &evb)) == NULL)
 			continue;
-		if (open != SIZE_MAX) {
-			diagram_settle(d, open, after, cur);
-			open = SIZE_MAX;
-		}
 		switch (rw->kind) {
 		case ROWS_PKT:
-			if (rw->call >= 0 &&
-			    timeline_at(tl, (size_t)rw->call) != NULL)
-				diagram_call(d, timeline_at(tl,
-				    (size_t)rw->call), t0);
+			if (rw->call >= 0 && (ce = timeline_get(tl,
+			    (size_t)rw->call, &cevb)) != NULL)
+				diagram_call(d, ce, t0);
 			diagram_packet(d, e, t0);
-			last = &d->rows[d->nrows - 1];
-			if (d->tcp) {
-				open = d->nrows - 1;
-				after[0] = e->u.pkt.st_after[0];
-				after[1] = e->u.pkt.st_after[1];
-			}
+			prow = d->nrows - 1;
+			last = &d->rows[prow];
+			if (!d->tcp)
+				break;
+			/* The changes it caused, in order, on its row; then
+			 * what its states are if no change named them. */
+			nchg = timeline_changes(tl, rw->ev, chg,
+			    DIAGRAM_MAX_CHG);
+			for (j = 0; j < nchg && j < DIAGRAM_MAX_CHG; j++)
+				diagram_push_state(d, &last, chg[j].endpoint,
+				    chg[j].to, e->ts_ns - t0, e->u.pkt.frame);
+			after[0] = e->u.pkt.st_after[0];
+			after[1] = e->u.pkt.st_after[1];
+			diagram_settle(d, prow, after, cur);
 			break;
 		case ROWS_ICMP:
 			r = diagram_add(d, DIAGRAM_ICMP, e->ts_ns - t0,
@@ -243,8 +245,6 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 			break;
 		}
 	}
-	if (open != SIZE_MAX)
-		diagram_settle(d, open, after, cur);
 	rows_clear(&rows);
 }
 

@@ -338,6 +338,7 @@ static int
 narrate_first_packet(const struct timeline *tl, size_t i,
     const struct conn_info *ci)
 {
+	struct ev evb;
 	const struct tl_conn *c = timeline_conn_by_id(tl, ci->id);
 	const struct ev *e;
 	size_t k;
@@ -346,7 +347,7 @@ narrate_first_packet(const struct timeline *tl, size_t i,
 	if (c == NULL || c->nevicted > 1)
 		return 0;
 	for (k = 0; k < c->nsteps; k++) {
-		e = timeline_at(tl, c->steps[k].ev);
+		e = timeline_get(tl, c->steps[k].ev, &evb);
 		if (e != NULL && e->type == EV_PACKET)
 			return c->steps[k].ev == i;
 	}
@@ -417,13 +418,14 @@ narrate_unproc(struct narrate_out *o, const struct ev *e)
 
 /* The event that says packet event i (e) was not processed, if held. */
 static const struct ev *
-narrate_unprocessed(const struct timeline *tl, size_t i, const struct ev *e)
+narrate_unprocessed(const struct timeline *tl, size_t i, const struct ev *e,
+    struct ev *evb)
 {
 	const struct ev *s;
 	size_t j;
 
 	for (j = i + 1; j < i + 4 * NARRATE_LOOKAHEAD &&
-	    (s = timeline_at(tl, j)) != NULL; j++) {
+	    (s = timeline_get(tl, j, evb)) != NULL; j++) {
 		if (s->type == EV_UNPROCESSED && s->conn == e->conn &&
 		    s->u.unproc.frame == e->u.pkt.frame)
 			return s;
@@ -437,7 +439,7 @@ narrate_unprocessed(const struct timeline *tl, size_t i, const struct ev *e)
  */
 static uint64_t
 narrate_close_call(const struct timeline *tl, size_t i, const struct ev *e,
-    const struct ev **call)
+    struct ev *evb, const struct ev **call)
 {
 	const struct ev *s;
 	enum ev_side side = e->u.pkt.dir == EV_C2S ? EV_CLIENT : EV_SERVER;
@@ -445,7 +447,7 @@ narrate_close_call(const struct timeline *tl, size_t i, const struct ev *e,
 
 	for (j = i; j > timeline_first(tl) && j + 16 * NARRATE_LOOKAHEAD > i;
 	    j--) {
-		s = timeline_at(tl, j - 1);
+		s = timeline_get(tl, j - 1, evb);
 		if (s == NULL || s->conn != e->conn)
 			continue;
 		if (s->type == EV_PACKET && s->u.pkt.dir == e->u.pkt.dir &&
@@ -467,12 +469,13 @@ narrate_close_call(const struct timeline *tl, size_t i, const struct ev *e,
 static bool
 narrate_answers_copy(const struct timeline *tl, size_t i, const struct ev *e)
 {
+	struct ev evb;
 	const struct ev *s;
 	size_t j;
 
 	for (j = i; j > timeline_first(tl) && j + NARRATE_LOOKAHEAD > i;
 	    j--) {
-		s = timeline_at(tl, j - 1);
+		s = timeline_get(tl, j - 1, &evb);
 		if (s == NULL || s->type != EV_PACKET || s->conn != e->conn ||
 		    s->u.pkt.dir == e->u.pkt.dir)
 			continue;
@@ -489,13 +492,14 @@ narrate_answers_copy(const struct timeline *tl, size_t i, const struct ev *e)
 static uint64_t
 narrate_lost_copy(const struct timeline *tl, size_t i, const struct ev *e)
 {
+	struct ev evb;
 	const struct ev *s;
 	const struct ev_packet *p = &e->u.pkt;
 	size_t j;
 
 	for (j = i; j > timeline_first(tl) && j + 4 * NARRATE_LOOKAHEAD > i;
 	    j--) {
-		s = timeline_at(tl, j - 1);
+		s = timeline_get(tl, j - 1, &evb);
 		if (s == NULL || s->type != EV_PACKET || s->conn != e->conn)
 			continue;
 		/* The nearest earlier copy: was it the one lost? */
@@ -511,56 +515,19 @@ narrate_lost_copy(const struct timeline *tl, size_t i, const struct ev *e)
 #define NARRATE_MAX_CHANGES	8
 
 /*
- * The state events to tell with packet event i, as the ladder shows
- * them at its step: its own (caused by its frame) that continue each
- * endpoint's states from the step before, then changes an earlier frame
- * caused that the evidence put at this step (crossing FINs: the
- * server's CLOSING, caused by the client's FIN, shows at the server's
- * own FIN, once it is FIN_WAIT_1).  Their timeline indices go to out.
+ * The state changes to tell with packet step i, as the ladder shows them
+ * at its step (the timeline folds into a step the changes it caused, and
+ * those an earlier frame caused that the evidence put at this step:
+ * crossing FINs, the server's CLOSING, caused by the client's FIN, at
+ * the server's own FIN, once it is FIN_WAIT_1).
  */
 static size_t
-narrate_changes(const struct timeline *tl, size_t i, const struct ev *e,
-    size_t *out, size_t max)
+narrate_changes(const struct timeline *tl, size_t i, struct ev_state *out,
+    size_t max)
 {
-	const struct tl_conn *c = timeline_conn_by_id(tl, e->conn->id);
-	const struct ev_state *st;
-	const struct ev *s;
-	enum tcp_state cur[2];
-	size_t j, n = 0, lo = 0, hi;
-	int pass, ep;
+	size_t n = timeline_changes(tl, i, out, max);
 
-	if (c == NULL)
-		return 0;
-	/* Its step: the conn's steps are in timeline order. */
-	hi = c->nsteps;
-	while (lo < hi) {
-		j = lo + (hi - lo) / 2;
-		if (c->steps[j].ev < i)
-			lo = j + 1;
-		else
-			hi = j;
-	}
-	if (lo >= c->nsteps || c->steps[lo].ev != i)
-		return 0;
-	timeline_states_before(c, lo, cur);
-	for (pass = 0; pass < 2; pass++) {
-		for (j = i + 1; n < max && j < i + NARRATE_LOOKAHEAD &&
-		    (s = timeline_at(tl, j)) != NULL; j++) {
-			if (s->type != EV_STATE || s->conn != e->conn)
-				continue;
-			st = &s->u.state;
-			ep = st->endpoint == EV_CLIENT ? 0 : 1;
-			if (pass == 0 ? st->frame != e->u.pkt.frame :
-			    st->frame >= e->u.pkt.frame ||
-			    cur[ep] == e->u.pkt.st_after[ep])
-				continue;
-			if (st->from != cur[ep])
-				continue;
-			cur[ep] = st->to;
-			out[n++] = j;
-		}
-	}
-	return n;
+	return n < max ? n : max;
 }
 
 static void
@@ -568,16 +535,17 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
     const struct ev *e, struct narrate_vars *v)
 {
 	const struct ev_packet *p = &e->u.pkt;
-	const struct ev *s;
+	struct ev ub, cb;
 	const struct ev *u, *call;
 	char seq[24], end[16], ack[16], label[64], why[NARRATE_MAX];
-	size_t j, nstates, chg[NARRATE_MAX_CHANGES];
+	struct ev_state chg[NARRATE_MAX_CHANGES];
+	size_t j, nstates;
 	uint64_t lost;
 	uint32_t first, an;
 
 	/* The changes shown at this step (ev.h: decided a few events
 	 * later by the receiver's evidence). */
-	nstates = narrate_changes(tl, i, e, chg, NARRATE_MAX_CHANGES);
+	nstates = narrate_changes(tl, i, chg, NARRATE_MAX_CHANGES);
 	/* A SYN takes one sequence number before its data (TCP Fast Open). */
 	first = p->rseq + ((p->flags & TCP_SYN) != 0);
 	snprintf(seq, sizeof seq, "%" PRIu32, first);
@@ -622,14 +590,12 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 			    "flags {label}."), v);
 	}
 	for (j = 0; j < nstates; j++) {
-		s = timeline_at(tl, chg[j]);
-		narrate_why(s->u.state.why, s->u.state.endpoint, why,
-		    sizeof why);
+		narrate_why(chg[j].why, chg[j].endpoint, why, sizeof why);
 		narrate_say(o, why);
 	}
 	/* A FIN queued behind data: the state changed at the call. */
 	if ((p->flags & TCP_FIN) && (lost = narrate_close_call(tl, i, e,
-	    &call)) != 0) {
+	    &cb, &call)) != 0) {
 		snprintf(seq, sizeof seq, "%" PRIu64, lost / 1000000);
 		v->n = seq;
 		v->name = call->u.call.name;
@@ -661,7 +627,7 @@ narrate_tcp(struct narrate_out *o, const struct timeline *tl, size_t i,
 	/* Not processed: say why when a later event knows. */
 	an = p->analysis;
 	if ((an & AN_NOT_PROCESSED) &&
-	    (u = narrate_unprocessed(tl, i, e)) != NULL) {
+	    (u = narrate_unprocessed(tl, i, e, &ub)) != NULL) {
 		narrate_unproc(o, u);
 		an &= ~(uint32_t)AN_NOT_PROCESSED;
 	}
@@ -784,6 +750,7 @@ static const struct {
 static const char *
 narrate_close(const struct timeline *tl, size_t idx, const struct ev *e)
 {
+	struct ev evb;
 	const struct ev *s;
 	size_t k;
 
@@ -791,7 +758,7 @@ narrate_close(const struct timeline *tl, size_t idx, const struct ev *e)
 		return e->conn == NULL ? narrate_close_none : NULL;
 	for (k = idx; k > timeline_first(tl) && k + 4 * NARRATE_LOOKAHEAD >
 	    idx; k--) {
-		s = timeline_at(tl, k - 1);
+		s = timeline_get(tl, k - 1, &evb);
 		if (s != NULL && s->type == EV_CALL &&
 		    s->u.call.side == e->u.call.side &&
 		    strcmp(s->u.call.name, "setsockopt") == 0 &&
@@ -800,7 +767,7 @@ narrate_close(const struct timeline *tl, size_t idx, const struct ev *e)
 	}
 	/* What its kernel sent next tells FIN from RST. */
 	for (k = idx + 1; k < idx + 4 * NARRATE_LOOKAHEAD &&
-	    (s = timeline_at(tl, k)) != NULL; k++) {
+	    (s = timeline_get(tl, k, &evb)) != NULL; k++) {
 		if (s->type != EV_PACKET || s->conn != e->conn ||
 		    (s->u.pkt.dir == EV_C2S) != (e->u.call.side == EV_CLIENT))
 			continue;
@@ -897,13 +864,14 @@ static const struct {
 static bool
 narrate_call_udp(const struct timeline *tl, size_t i, const struct ev *e)
 {
+	struct ev evb;
 	const struct ev *p;
 	size_t k;
 
 	if (e->conn != NULL)
 		return e->conn->proto == 17;
 	for (k = i; k-- > timeline_first(tl);) {
-		p = timeline_at(tl, k);
+		p = timeline_get(tl, k, &evb);
 		if (p == NULL || p->type != EV_CALL ||
 		    p->u.call.side != e->u.call.side ||
 		    strcmp(p->u.call.name, "socket") != 0)
@@ -1226,6 +1194,7 @@ narrate_kstate(struct narrate_out *o, const struct ev *e)
 size_t
 narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 {
+	struct ev evb;
 	struct narrate_out o = { buf, len, 0, false };
 	struct narrate_vars v = { 0 };
 	const struct ev *e;
@@ -1233,7 +1202,7 @@ narrate_event(const struct timeline *tl, size_t i, char *buf, size_t len)
 
 	if (len > 0)
 		buf[0] = '\0';
-	if ((e = timeline_at(tl, i)) == NULL)
+	if ((e = timeline_get(tl, i, &evb)) == NULL)
 		return 0;
 	switch (e->type) {
 	case EV_CONN:

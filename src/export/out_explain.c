@@ -24,22 +24,9 @@ struct out_explain {
 	struct sink	*text;
 	struct timeline	*tl;
 	struct sink	*tl_sink;
-	size_t		 next;		/* first event not yet printed */
-	/* The last packet printed: its state changes are told with it.
-	 * By id: a conn the timeline evicted may be freed. */
-	uint32_t	 last_conn;
-	uint64_t	 last_frame;
-	size_t		 head;		/* first event of the step in print */
+	size_t		 head;		/* the step in print */
 	bool		 have_head;
 };
-
-static bool
-out_explain_told(const struct out_explain *o, const struct ev *e)
-{
-	return e->type == EV_STATE && e->conn != NULL &&
-	    e->conn->id == o->last_conn &&
-	    e->u.state.frame == o->last_frame;
-}
 
 /* A packet's payload as far as the timeline keeps it, in hex and text. */
 static void
@@ -75,57 +62,61 @@ out_explain_payload(FILE *fp, const struct ev_packet *p)
 static void
 out_explain_tell(struct out_explain *o, size_t head)
 {
+	struct ev evb;
 	char buf[NARRATE_MAX];
 	const struct ev *e;
 
 	out_text_end_line(o->text);
 	if (narrate_event(o->tl, head, buf, sizeof buf) > 0)
 		fprintf(o->fp, "        # %s\n", buf);
-	e = timeline_at(o->tl, head);
+	e = timeline_get(o->tl, head, &evb);
 	if (e != NULL && e->type == EV_PACKET && e->u.pkt.len > 0)
 		out_explain_payload(o->fp, &e->u.pkt);
 }
 
-/*
- * Print every complete step: an event, with the state changes its packet
- * caused, then its narration.
- */
+/* Tell the step in print, if any. */
 static void
 out_explain_flush(struct out_explain *o)
 {
-	const struct ev *e;
-	size_t n = timeline_len(o->tl);
-
-	for (; o->next < n; o->next++) {
-		if ((e = timeline_at(o->tl, o->next)) == NULL)
-			continue;
-		if (!out_explain_told(o, e)) {
-			if (o->have_head)
-				out_explain_tell(o, o->head);
-			o->head = o->next;
-			o->have_head = true;
-			if (e->type == EV_PACKET) {
-				o->last_conn = e->conn != NULL ?
-				    e->conn->id : 0;
-				o->last_frame = e->u.pkt.frame;
-			}
-		}
-		sink_emit(o->text, e);
-	}
 	if (o->have_head)
 		out_explain_tell(o, o->head);
 	o->have_head = false;
 }
 
+/*
+ * The text sink prints every event as it comes; the timeline keeps the
+ * steps for narration.  A step is told once the next begins: a state
+ * change its packet caused is folded into it and told with it, while one
+ * the evidence decided later (ev.h) is told on its own, where it comes.
+ */
 static void
 out_explain_emit(struct sink *s, const struct ev *e)
 {
 	struct out_explain *o = (struct out_explain *)s;
+	struct ev evb;
+	const struct ev *h;
+	char buf[NARRATE_MAX];
+	size_t n = timeline_len(o->tl);
+	bool with_head = false;
 
-	/* Anything but a state change ends the step before it. */
-	if (e->type != EV_STATE)
+	if (e->type == EV_STATE && o->have_head &&
+	    (h = timeline_get(o->tl, o->head, &evb)) != NULL &&
+	    h->type == EV_PACKET && e->conn != NULL && h->conn != NULL &&
+	    h->conn->id == e->conn->id && h->u.pkt.frame == e->u.state.frame)
+		with_head = true;
+	if (!with_head)
 		out_explain_flush(o);
+	sink_emit(o->text, e);
 	sink_emit(o->tl_sink, e);
+	if (timeline_len(o->tl) > n) {
+		o->head = n;
+		o->have_head = true;
+	} else if (e->type == EV_STATE && !with_head) {
+		out_text_end_line(o->text);
+		if (narrate_why(e->u.state.why, e->u.state.endpoint, buf,
+		    sizeof buf) > 0)
+			fprintf(o->fp, "        # %s\n", buf);
+	}
 }
 
 static void

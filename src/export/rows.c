@@ -68,6 +68,7 @@ static enum ev_side
 rows_icmp_side(const struct rows *r, const struct timeline *tl,
     const struct ev *e)
 {
+	struct ev evb;
 	const struct ev *pe;
 	size_t k, n = 0;
 
@@ -75,7 +76,7 @@ rows_icmp_side(const struct rows *r, const struct timeline *tl,
 	    k--, n++) {
 		if (r->v[k - 1].kind != ROWS_PKT)
 			continue;
-		pe = timeline_at(tl, r->v[k - 1].ev);
+		pe = timeline_get(tl, r->v[k - 1].ev, &evb);
 		if (pe != NULL && pe->type == EV_PACKET &&
 		    pe->u.pkt.frame == e->u.icmp.cause)
 			return r->v[k - 1].side == EV_CLIENT ? EV_SERVER :
@@ -99,8 +100,6 @@ rows_fix_init(struct rows *r, const struct conn_info *ci)
 		    ci->init[side] != TCP_ST_CLOSED)
 			continue;
 		r->init[side] = TCP_ST_CLOSED;
-		if (r->npath[side] > 0 && r->path[side][0] == TCP_ST_LISTEN)
-			r->path[side][0] = TCP_ST_CLOSED;
 		r->dirty = 0;
 		for (k = 0; k < r->n && r->v[k].st[side] == TCP_ST_LISTEN; k++)
 			r->v[k].st[side] = TCP_ST_CLOSED;
@@ -108,97 +107,54 @@ rows_fix_init(struct rows *r, const struct conn_info *ci)
 }
 
 /*
- * A state change decided after later rows were built (ev.h): the rows
- * from its packet's (or from where the endpoint entered `from`) on show
- * the new state, as the timeline's st_after now does.
+ * A row's states from its step: a segment's are the timeline's (its
+ * changes folded in), and where an endpoint changed twice within it
+ * (FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT on one FIN-ACK) the state it
+ * passed through is its via.  Other rows keep the states before them.
  */
 static void
-rows_late_state(struct rows *r, const struct timeline *tl,
-    const struct ev_state *s)
+rows_states(struct rows *r, const struct timeline *tl, size_t k)
 {
-	const struct ev *pe;
-	size_t k, at = r->n, n = 0;
-	int side = s->endpoint == EV_CLIENT ? 0 : 1;
+	struct rows_row *row = &r->v[k];
+	struct ev_state chg[ROWS_PATH];
+	struct ev evb;
+	const struct ev *e;
+	size_t n, j;
+	int s, seen[2] = { 0, 0 };
 
-	/* The row of the segment that caused it, when it is near: from
-	 * there on.  (Looking for it by state alone stops too soon when a
-	 * row built after the timeline fixed its st_after is already past
-	 * `to`: a live FIN_WAIT_2 then went to the FIN's row.) */
-	for (k = r->n; k > 0 && n < 256; k--, n++) {
-		pe = timeline_at(tl, r->v[k - 1].ev);
-		if (r->v[k - 1].kind == ROWS_PKT && pe != NULL &&
-		    pe->type == EV_PACKET && pe->u.pkt.frame == s->frame) {
-			at = k - 1;
-			goto found;
-		}
+	row->via[0] = row->via[1] = ROWS_NO_VIA;
+	if (row->kind != ROWS_PKT) {
+		row->st[0] = k > 0 ? r->v[k - 1].st[0] : r->init[0];
+		row->st[1] = k > 0 ? r->v[k - 1].st[1] : r->init[1];
+		return;
 	}
-	/* Else from where the endpoint entered `from` (crossing FINs).
-	 * Rows built after the timeline fixed its st_after have it. */
-	for (k = r->n, n = 0; k > 0 && n < 256; k--, n++) {
-		if (r->v[k - 1].st[side] != (uint8_t)s->from &&
-		    r->v[k - 1].st[side] != (uint8_t)s->to)
-			break;
-		at = k - 1;
-		pe = timeline_at(tl, r->v[k - 1].ev);
-		if (r->v[k - 1].kind == ROWS_PKT && pe != NULL &&
-		    pe->type == EV_PACKET && pe->u.pkt.frame == s->frame)
-			break;
+	if ((e = timeline_get(tl, row->ev, &evb)) == NULL ||
+	    e->conn == NULL || e->conn->proto != 6)
+		return;
+	row->st[0] = (uint8_t)e->u.pkt.st_after[0];
+	row->st[1] = (uint8_t)e->u.pkt.st_after[1];
+	n = timeline_changes(tl, row->ev, chg, ROWS_PATH);
+	if (n > ROWS_PATH)
+		n = ROWS_PATH;
+	/* The changes of a side, in order: all but its last are passed. */
+	for (j = 0; j < n; j++) {
+		s = chg[j].endpoint == EV_CLIENT ? 0 : 1;
+		if (seen[s]++ > 0)
+			row->via[s] = (uint8_t)chg[j].from;
 	}
-found:
-	for (k = at; k < r->n; k++) {
-		if (r->v[k].st[side] == (uint8_t)s->from)
-			r->v[k].st[side] = (uint8_t)s->to;
-	}
-	if (at < r->dirty)
-		r->dirty = at;
 }
 
-/* The endpoint's path: one more state change, in emission order. */
-static void
-rows_path_add(struct rows *r, const struct ev_state *s)
-{
-	int side = s->endpoint == EV_CLIENT ? 0 : 1;
-
-	if (r->npath[side] == 0)
-		r->path[side][r->npath[side]++] = (uint8_t)s->from;
-	if (r->npath[side] < ROWS_PATH)
-		r->path[side][r->npath[side]++] = (uint8_t)s->to;
-}
-
-/*
- * From row `from` on: where each row's states stand in the endpoints'
- * paths, the one state a row passed through unseen (its via), and the
- * lines the rows take (a row with a via takes two).
- */
+/* The lines the rows take from row `from` on (a row with a via takes
+ * two). */
 static void
 rows_settle(struct rows *r, size_t from)
 {
 	struct rows_row *row;
-	const uint8_t *before;
-	unsigned p, q;
 	uint32_t line;
 	size_t k;
-	int s;
 
 	for (k = from; k < r->n; k++) {
 		row = &r->v[k];
-		before = k > 0 ? r->v[k - 1].st : r->init;
-		for (s = 0; s < 2; s++) {
-			p = k > 0 ? r->v[k - 1].pos[s] : 0;
-			row->via[s] = ROWS_NO_VIA;
-			row->pos[s] = (uint8_t)p;
-			if (row->st[s] == before[s] || p >= r->npath[s] ||
-			    r->path[s][p] != before[s])
-				continue;
-			for (q = p + 1; q < r->npath[s] &&
-			    r->path[s][q] != row->st[s]; q++)
-				;
-			if (q == r->npath[s])
-				continue;	/* not on its path: no guess */
-			row->pos[s] = (uint8_t)q;
-			if (q >= p + 2)
-				row->via[s] = r->path[s][q - 1];
-		}
 		line = k > 0 ? r->v[k - 1].line + 1 +
 		    (r->v[k - 1].via[0] != ROWS_NO_VIA ||
 		    r->v[k - 1].via[1] != ROWS_NO_VIA) : 0;
@@ -212,10 +168,56 @@ rows_settle(struct rows *r, size_t from)
 	r->dirty = r->n;
 }
 
+/* The first row at or after timeline index i. */
+static size_t
+rows_find(const struct rows *r, size_t i)
+{
+	size_t lo = 0, hi = r->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->v[mid].ev < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The conn's steps changed after the rows read them (ev.h: a change
+ * decided by later evidence): the rows from where such a change can land
+ * on read their states again.
+ */
+static void
+rows_late(struct rows *r, const struct timeline *tl, const struct tl_conn *c)
+{
+	size_t at, k;
+
+	if (c->nmods != r->nmods && r->n > 0) {
+		/* r->nsteps and k count the conn's evicted steps too. */
+		k = r->nsteps > TL_LATE_REACH ? r->nsteps - TL_LATE_REACH : 0;
+		if (k < c->nevicted)
+			at = 0;
+		else if (k - c->nevicted < c->nsteps)
+			at = rows_find(r, c->steps[k - c->nevicted].ev);
+		else
+			at = r->n;
+		for (k = at; k < r->n; k++)
+			rows_states(r, tl, k);
+		if (at < r->dirty)
+			r->dirty = at;
+	}
+	r->nmods = c->nmods;
+	r->nsteps = c->nevicted + c->nsteps;
+}
+
 size_t
 rows_update(struct rows *r, const struct timeline *tl)
 {
+	struct ev evb;
 	const struct ev *e;
+	const struct tl_conn *c;
 	struct rows_row *row, *last;
 	size_t before = r->n, len = timeline_len(tl), k;
 	enum ev_side side;
@@ -225,21 +227,21 @@ rows_update(struct rows *r, const struct timeline *tl)
 	 * among it (ev.h) is in the timeline's states before its oldest
 	 * held step: the last row gone shows them. */
 	if (r->scanned < timeline_first(tl)) {
-		const struct tl_conn *c = timeline_conn_by_id(tl, r->conn);
 		enum tcp_state st[2];
 
+		c = timeline_conn_by_id(tl, r->conn);
 		k = 0;
 		while (k < r->n && r->v[k].ev < timeline_first(tl))
 			k++;
 		if (c != NULL && k > 0 && c->info.proto == 6) {
-			timeline_states_before(c, 0, st);
+			timeline_states_before(tl, c, 0, st);
 			r->v[k - 1].st[0] = (uint8_t)st[0];
 			r->v[k - 1].st[1] = (uint8_t)st[1];
 		}
 		r->scanned = timeline_first(tl);
 	}
 	for (; r->scanned < len; r->scanned++) {
-		e = timeline_at(tl, r->scanned);
+		e = timeline_get(tl, r->scanned, &evb);
 		mine = e->conn != NULL && e->conn->id == r->conn;
 		if (e->conn == NULL && (e->type == EV_CALL ||
 		    e->type == EV_WARNING))
@@ -258,9 +260,6 @@ rows_update(struct rows *r, const struct timeline *tl)
 			 * show the states before its first packet too. */
 			r->init[0] = (uint8_t)e->conn->init[0];
 			r->init[1] = (uint8_t)e->conn->init[1];
-			r->path[0][0] = r->init[0];
-			r->path[1][0] = r->init[1];
-			r->npath[0] = r->npath[1] = 1;
 			r->dirty = 0;
 			for (k = 0; k < r->n; k++) {
 				r->v[k].st[0] = r->init[0];
@@ -282,10 +281,7 @@ rows_update(struct rows *r, const struct timeline *tl)
 			} else
 				row = rows_add(r, e, r->scanned,
 				    ROWS_PKT, side);
-			if (e->conn->proto == 6) {
-				row->st[0] = (uint8_t)e->u.pkt.st_after[0];
-				row->st[1] = (uint8_t)e->u.pkt.st_after[1];
-			}
+			rows_states(r, tl, (size_t)(row - r->v));
 			break;
 		case EV_ICMP:
 			rows_add(r, e, r->scanned, ROWS_ICMP,
@@ -300,8 +296,11 @@ rows_update(struct rows *r, const struct timeline *tl)
 			    EV_CLIENT);
 			break;
 		case EV_STATE:
-			rows_path_add(r, &e->u.state);
-			rows_late_state(r, tl, &e->u.state);
+			/* A change no segment held took (its segment is
+			 * gone): the rows from here on show it. */
+			if (r->n > 0 && (unsigned)e->u.state.endpoint < 2)
+				r->v[r->n - 1].st[e->u.state.endpoint] =
+				    (uint8_t)e->u.state.to;
 			break;
 		case EV_KSTATE:
 			/* A discreet line only where a read found the
@@ -316,6 +315,8 @@ rows_update(struct rows *r, const struct timeline *tl)
 			break;
 		}
 	}
+	if ((c = timeline_conn_by_id(tl, r->conn)) != NULL)
+		rows_late(r, tl, c);
 	if (r->dirty > before)
 		r->dirty = before;
 	rows_settle(r, r->dirty);

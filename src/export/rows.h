@@ -11,12 +11,13 @@
  * call followed within ROWS_GAP_NS by a segment its caller sends shares
  * that segment's row.  An ICMP error is drawn from the side opposite the
  * sender of what it answers, else from the side whose address sent it.
- * Each row carries both endpoints' TCP states after it; a state change
- * decided after later rows (ev.h) fixes the rows from its packet's on.
- * An endpoint whose state changes (in the order the engine emitted them)
- * passed through a state the rows never show -- FIN_WAIT_1 -> FIN_WAIT_2
- * -> TIME_WAIT on one FIN-ACK -- has it in the row's `via`, and that row
- * takes a second line to show where it ends, as the diagrams draw it.
+ * Each row carries both endpoints' TCP states after it, from the
+ * timeline's step (the changes it caused folded in); a change decided
+ * after later rows (ev.h, tl_conn.nmods) fixes the rows from its step on.
+ * An endpoint that changed twice within one row -- FIN_WAIT_1 ->
+ * FIN_WAIT_2 -> TIME_WAIT on one FIN-ACK -- has the state it passed
+ * through in the row's `via`, and that row takes a second line to show
+ * where it ends, as the diagrams draw it.
  */
 #ifndef ROWS_H
 #define ROWS_H
@@ -40,7 +41,7 @@ enum rows_kind {
 
 #define ROWS_GAP_NS	1000000000LL	/* a longer idle is marked */
 #define ROWS_NO_VIA	0xff		/* via[]: passed through nothing */
-#define ROWS_PATH	32		/* state changes kept per endpoint */
+#define ROWS_PATH	32		/* state changes read per row */
 
 struct rows_row {
 	size_t		ev;		/* the row's event (timeline index) */
@@ -53,8 +54,6 @@ struct rows_row {
 	uint8_t		via[2];		/* a state passed through within it,
 					   by side, or ROWS_NO_VIA; such a
 					   row takes two lines */
-	uint8_t		pos[2];		/* rows.c's own: where st[] is in
-					   the endpoint's path */
 };
 
 /*
@@ -72,11 +71,11 @@ struct rows {
 	uint32_t	lines;		/* lines the rows take */
 	int64_t		last_ts;
 	uint8_t		init[2];	/* TCP states before the first row */
-	/* rows.c's own: each endpoint's states in the order the engine
-	 * changed them (path[s][0] is init[s]), and the first row whose
-	 * via and line may have to change. */
-	uint8_t		path[2][ROWS_PATH];
-	uint8_t		npath[2];
+	/* rows.c's own: the conn's changes seen (tl_conn.nmods) and steps
+	 * then (with the evicted), and the first row whose line may have
+	 * to change. */
+	uint64_t	nmods;
+	size_t		nsteps;
 	size_t		dirty;
 };
 

@@ -58,6 +58,7 @@ cmd_quiz_score(const struct quiz *z, FILE *out)
 static int
 cmd_quiz_text(const struct timeline *tl, FILE *in, FILE *out)
 {
+	struct ev evb;
 	struct quiz z;
 	const struct quiz_q *q;
 	const struct ev *e;
@@ -69,7 +70,7 @@ cmd_quiz_text(const struct timeline *tl, FILE *in, FILE *out)
 
 	quiz_build(&z, tl);
 	for (i = timeline_first(tl); i < n; i++) {
-		if ((e = timeline_at(tl, i)) == NULL)
+		if ((e = timeline_get(tl, i, &evb)) == NULL)
 			continue;
 		if (asking && (q = quiz_at(&z, i)) != NULL) {
 			out_text_end_line(sink);

@@ -33,7 +33,6 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	const char *base;
 	struct msg err = { 0 };
 	char why[MSG_TEXT_MAX], title[256];
-	size_t i;
 	int rc = EXIT_OK, urc;
 
 	tl = timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX));
@@ -55,8 +54,7 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	urc = ui_main(tl, &uo, NULL);
 	if (urc == UI_NO_TERMINAL) {
 		text = out_text_new(stdout, OUT_TEXT_FULL);
-		for (i = timeline_first(tl); i < timeline_len(tl); i++)
-			sink_emit(text, timeline_at(tl, i));
+		timeline_replay(tl, text);
 		sink_close(text);
 	} else if (urc != 0)
 		rc = urc;

@@ -944,18 +944,19 @@ demo_stats(const struct demo *d, struct demo_stats *st)
 static bool
 demo_fins_crossed(const struct timeline *tl)
 {
+	struct ev_state chg[8];
 	const struct tl_conn *c;
-	const struct ev *e;
 	bool seen[2];
-	size_t i, j;
+	size_t i, j, k, n;
 
 	for (i = 0; (c = timeline_conn(tl, i)) != NULL; i++) {
 		seen[0] = seen[1] = false;
 		for (j = 0; j < c->nsteps; j++) {
-			e = timeline_at(tl, c->steps[j].ev);
-			if (e->type == EV_STATE &&
-			    e->u.state.to == TCP_ST_CLOSING)
-				seen[e->u.state.endpoint] = true;
+			n = timeline_changes(tl, c->steps[j].ev, chg, 8);
+			for (k = 0; k < n && k < 8; k++)
+				if (chg[k].to == TCP_ST_CLOSING &&
+				    (unsigned)chg[k].endpoint < 2)
+					seen[chg[k].endpoint] = true;
 		}
 		if (seen[0] && seen[1])
 			return true;
@@ -1009,7 +1010,6 @@ demo_run(struct demo *d, struct sink *sink, char *err, size_t len)
 	struct engine *e;
 	struct timeline *tl = NULL;
 	bool race = (d->o.scn->flags & SCN_RACE) != 0;
-	size_t i;
 	int rc;
 
 	memset(&sa, 0, sizeof sa);
@@ -1045,8 +1045,7 @@ demo_run(struct demo *d, struct sink *sink, char *err, size_t len)
 			else if (d->attempts > 1)
 				fprintf(stderr, _("synfin: the FINs crossed "
 				    "on try %d\n"), d->attempts);
-			for (i = 0; i < timeline_len(tl); i++)
-				sink_emit(sink, timeline_at(tl, i));
+			timeline_replay(tl, sink);
 			break;
 		}
 		timeline_free(tl);

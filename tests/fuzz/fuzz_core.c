@@ -63,6 +63,8 @@ static FILE *fuzz_core_null;
 static void
 fuzz_core_walk(const struct timeline *tl)
 {
+	struct ev evb;
+	struct ev_state chg[TL_REPLAY_CHG];
 	const struct tl_conn *c;
 	const struct ev *e;
 	enum tcp_state st[2];
@@ -71,15 +73,21 @@ fuzz_core_walk(const struct timeline *tl)
 
 	if (first > len || timeline_evicted(tl) != first)
 		abort();
-	if (first > 0 && timeline_at(tl, first - 1) != NULL)
+	if (first > 0 && timeline_get(tl, first - 1, &evb) != NULL)
 		abort();
 	for (i = first; i < len; i++) {
-		e = timeline_at(tl, i);
+		e = timeline_get(tl, i, &evb);
 		if (e == NULL)
 			abort();
 		sum += e->type;
+		/* Every change folded into a step is one of RFC 9293's. */
+		n = timeline_changes(tl, i, chg, TL_REPLAY_CHG);
+		while (n-- > 0)
+			if (n < TL_REPLAY_CHG &&
+			    !tcp_fsm_legal(chg[n].from, chg[n].to))
+				abort();
 	}
-	if (timeline_at(tl, len) != NULL)
+	if (timeline_get(tl, len, &evb) != NULL)
 		abort();
 	for (i = 0; i < timeline_nconns(tl); i++) {
 		c = timeline_conn(tl, i);
@@ -93,7 +101,7 @@ fuzz_core_walk(const struct timeline *tl)
 		    timeline_conn_held(tl, timeline_conn_rank(tl, i)) != c)
 			abort();
 		for (n = 0; n <= c->nsteps; n++) {
-			timeline_states_before(c, n, st);
+			timeline_states_before(tl, c, n, st);
 			sum += st[0] + st[1];
 			if (n < c->nsteps && (c->steps[n].ev >= len ||
 			    c->steps[n].ev < first))
