@@ -58,14 +58,23 @@ view_conns_compl(uint8_t c, bool brief, char *buf, size_t len)
 
 /*
  * The list shows the conns the timeline holds that pass the filter, in
- * the order chosen: vc_order holds their conn indices (timeline_conn()),
- * rebuilt at every draw and key (a list of 100k conns costs a sort).
- * conns_top is a place in that order; the selection, conns_sel, stays a
- * conn index, moved to the first shown when the filter hides it.
+ * the order chosen.  In id order without a filter it is the timeline's
+ * own list of held conns (vc_n(), vc_at() in O(log n): a list of 100k
+ * conns costs nothing to draw); otherwise vc_order holds their conn
+ * indices (timeline_conn()), sorted again only when the timeline, the
+ * order or the filter changed.  conns_top is a place in that order; the
+ * selection, conns_sel, stays a conn index, moved to the first shown when
+ * the filter hides it.
  */
 static struct {
 	size_t	*v;
 	size_t	 n, cap;
+	bool	 direct;	/* the timeline's order: v unused */
+	/* what v was built from */
+	const struct timeline *tl;
+	size_t	 len, held, first;
+	int	 sort;
+	char	 filter[sizeof ((struct ui *)0)->filter];
 } vc_order;
 static const struct timeline *vc_tl;
 static int vc_sort;
@@ -77,12 +86,41 @@ view_conns_cmp(const void *a, const void *b)
 	    timeline_conn(vc_tl, *(const size_t *)b), (enum lay_sort)vc_sort);
 }
 
+static size_t
+vc_n(const struct ui *ui)
+{
+	return vc_order.direct ? timeline_conns_held(ui->tl) : vc_order.n;
+}
+
+/* The conn index of the k'th shown (k < vc_n()). */
+static size_t
+vc_at(const struct ui *ui, size_t k)
+{
+	if (vc_order.direct)
+		return timeline_conn_held(ui->tl, k)->info.id - 1;
+	return vc_order.v[k];
+}
+
 static void
 view_conns_order(struct ui *ui)
 {
 	size_t n = timeline_conns_held(ui->tl), k;
 	const struct tl_conn *c;
 
+	vc_order.direct = ui->sort == LAY_SORT_ID && ui->filter[0] == '\0';
+	if (vc_order.direct)
+		return;
+	if (vc_order.tl == ui->tl && vc_order.len == timeline_len(ui->tl) &&
+	    vc_order.held == n && vc_order.first ==
+	    timeline_conn_first(ui->tl) && vc_order.sort == ui->sort &&
+	    strcmp(vc_order.filter, ui->filter) == 0)
+		return;
+	vc_order.tl = ui->tl;
+	vc_order.len = timeline_len(ui->tl);
+	vc_order.held = n;
+	vc_order.first = timeline_conn_first(ui->tl);
+	vc_order.sort = ui->sort;
+	snprintf(vc_order.filter, sizeof vc_order.filter, "%s", ui->filter);
 	if (vc_order.cap < n) {
 		vc_order.cap = n + 64;
 		vc_order.v = xreallocarray(vc_order.v, vc_order.cap,
@@ -108,20 +146,25 @@ view_conns_rank(struct ui *ui)
 {
 	size_t k;
 
-	for (k = 0; k < vc_order.n; k++) {
-		if (vc_order.v[k] == ui->conns_sel)
-			return k;
+	if (vc_order.direct) {
+		if (timeline_conn(ui->tl, ui->conns_sel) != NULL)
+			return timeline_conn_rank(ui->tl, ui->conns_sel);
+	} else {
+		for (k = 0; k < vc_order.n; k++) {
+			if (vc_order.v[k] == ui->conns_sel)
+				return k;
+		}
 	}
-	if (vc_order.n > 0)
-		ui->conns_sel = vc_order.v[0];
+	if (vc_n(ui) > 0)
+		ui->conns_sel = vc_at(ui, 0);
 	return 0;
 }
 
 static void
 view_conns_select(struct ui *ui, size_t k)
 {
-	if (k < vc_order.n)
-		ui->conns_sel = vc_order.v[k];
+	if (k < vc_n(ui))
+		ui->conns_sel = vc_at(ui, k);
 }
 
 /* Lines above the rows: the filter's, when there is one, and headings. */
@@ -222,7 +265,7 @@ view_conns_draw(struct ui *ui, const struct lay_rect *r)
 
 	view_conns_rect = *r;
 	view_conns_order(ui);
-	n = vc_order.n;
+	n = vc_n(ui);
 	height = r->h > head ? (size_t)(r->h - head) : 0;
 	if (n > 0)
 		ui->conns_top = lay_scroll(ui->conns_top, view_conns_rank(ui),
@@ -236,7 +279,7 @@ view_conns_draw(struct ui *ui, const struct lay_rect *r)
 	for (i = ui->conns_top; i < end; i++) {
 		for (k = 0; k < 2; k++) {
 			view_conns_cells(ui, timeline_conn(ui->tl,
-			    vc_order.v[i]), k == 1, cell);
+			    vc_at(ui, i)), k == 1, cell);
 			cw = lay_width(cell[VC_SEEN], strlen(cell[VC_SEEN]));
 			if (k == 0 && cw > full_seen)
 				full_seen = cw;
@@ -307,7 +350,7 @@ view_conns_draw(struct ui *ui, const struct lay_rect *r)
 		return;
 	}
 	for (i = ui->conns_top; i < end; i++) {
-		c = timeline_conn(ui->tl, vc_order.v[i]);
+		c = timeline_conn(ui->tl, vc_at(ui, i));
 		idx = c->info.id - 1;
 		y = r->y + head + (int)(i - ui->conns_top);
 		view_conns_cells(ui, c, w[VC_SEEN] < full_seen, cell);
@@ -333,7 +376,7 @@ view_conns_key(struct ui *ui, enum ui_action a, int ch)
 	int head = view_conns_head(ui);
 
 	view_conns_order(ui);
-	n = vc_order.n;
+	n = vc_n(ui);
 	page = view_conns_rect.h > head + 1 ?
 	    (size_t)(view_conns_rect.h - head - 1) : 1;
 	/* With none held, view_conns_select() does nothing. */
@@ -382,9 +425,9 @@ view_conns_row_at(const struct ui *ui, int y)
 	if (y < r->y + head || y >= r->y + r->h)
 		return -1;
 	i = ui->conns_top + (size_t)(y - r->y - head);
-	if (i >= vc_order.n)
+	if (i >= vc_n(ui))
 		return -1;
-	c = timeline_conn(ui->tl, vc_order.v[i]);
+	c = timeline_conn(ui->tl, vc_at(ui, i));
 	return c != NULL ? (long)c->info.id - 1 : -1;
 }
 

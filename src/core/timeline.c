@@ -107,7 +107,8 @@ struct tl_chg {
 struct timeline {
 	struct sink	sink;
 	size_t		max;		/* steps held at most; 0: no cap */
-	size_t		csz;		/* steps per chunk */
+	size_t		csz;		/* steps per chunk: 1 << cshift */
+	unsigned	cshift;
 	size_t		blk;		/* arena block bytes (<= TL_BLK) */
 	size_t		first;		/* oldest index held */
 	size_t		n;		/* next index */
@@ -127,6 +128,8 @@ struct timeline {
 	size_t		conns_evicted;
 	size_t		paybytes;	/* payload copies held */
 	size_t		paybudget;	/* ... at most */
+	size_t		*loose;		/* steps of no conn, from loose[l0] */
+	size_t		l0, nloose, caploose;
 	size_t		bytes;		/* memory the held steps cost */
 	size_t		budget;		/* ... at most; 0: no budget */
 };
@@ -385,13 +388,50 @@ timeline_add_step(struct timeline *tl, struct tl_conn *c, size_t ev)
 static struct tl_hot *
 timeline_hot(const struct timeline *tl, size_t i)
 {
-	return &tl->chunks[(i - tl->first) / tl->csz].hot[i % tl->csz];
+	return &tl->chunks[(i - tl->first) >> tl->cshift].hot[(i & (tl->csz - 1))];
 }
 
 static struct tl_chunk *
 timeline_chunk(const struct timeline *tl, size_t i)
 {
-	return &tl->chunks[(i - tl->first) / tl->csz];
+	return &tl->chunks[(i - tl->first) >> tl->cshift];
+}
+
+/* A step of no conn: listed for the views that show them with every
+ * conn's (a call made before its conn existed). */
+static void
+timeline_add_loose(struct timeline *tl, size_t i)
+{
+	/* Drop the evicted first, when they are half the list. */
+	while (tl->l0 < tl->nloose && tl->loose[tl->l0] < tl->first)
+		tl->l0++;
+	if (tl->l0 > 0 && tl->l0 >= tl->nloose / 2) {
+		memmove(tl->loose, tl->loose + tl->l0,
+		    (tl->nloose - tl->l0) * sizeof *tl->loose);
+		tl->nloose -= tl->l0;
+		tl->l0 = 0;
+	}
+	if (tl->nloose == tl->caploose) {
+		tl->bytes -= tl->caploose * sizeof *tl->loose;
+		tl->caploose = tl->caploose ? tl->caploose * 2 : 16;
+		tl->bytes += tl->caploose * sizeof *tl->loose;
+		tl->loose = xreallocarray(tl->loose, tl->caploose,
+		    sizeof *tl->loose);
+	}
+	tl->loose[tl->nloose++] = i;
+}
+
+/* Conn c's step list takes no more than its steps. */
+static void
+timeline_fit_steps(struct timeline *tl, struct tl_conn *c)
+{
+	if (c->stepbuf == NULL || c->steps != c->stepbuf ||
+	    c->capsteps == c->nsteps)
+		return;
+	tl->bytes -= (c->capsteps - c->nsteps) * sizeof *c->stepbuf;
+	c->capsteps = c->nsteps;
+	c->stepbuf = c->steps = xreallocarray(c->stepbuf, c->capsteps,
+	    sizeof *c->stepbuf);
 }
 
 /* Conn c's oldest step was evicted.  Returns true when nothing is left. */
@@ -513,7 +553,7 @@ timeline_evict_chunk(struct timeline *tl)
 static struct tl_hot *
 timeline_next(struct timeline *tl)
 {
-	size_t k = (tl->n - tl->first) / tl->csz;
+	size_t k = (tl->n - tl->first) >> tl->cshift;
 	struct tl_chunk *ch;
 
 	if (k >= tl->nchunks) {
@@ -527,7 +567,7 @@ timeline_next(struct timeline *tl)
 		ch->hot = xreallocarray(NULL, tl->csz, sizeof *ch->hot);
 		tl->bytes += tl->csz * sizeof *ch->hot;
 	}
-	return &tl->chunks[k].hot[tl->n % tl->csz];
+	return &tl->chunks[k].hot[(tl->n & (tl->csz - 1))];
 }
 
 /* ---------------------------------------------------- cold records */
@@ -889,7 +929,7 @@ timeline_emit(struct sink *sink, const struct ev *e)
 		;
 	/* What this step may take: a new chunk, a block in each arena. */
 	need = sizeof *h + keep + 2 * tl->blk;
-	if (tl->n % tl->csz == 0)
+	if ((tl->n & (tl->csz - 1)) == 0)
 		need += tl->csz * sizeof *h;
 	while (tl->budget != 0 && tl->bytes + need > tl->budget &&
 	    tl->n - tl->first >= tl->csz)
@@ -976,8 +1016,14 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	}
 	if (w.mask != 0 || blob != NULL)
 		h->cold = tl_cold_store(tl, ch, &w, blob, bloblen);
-	if (c != NULL)
+	if (c == NULL)
+		timeline_add_loose(tl, tl->n);
+	if (c != NULL) {
 		timeline_add_step(tl, c, tl->n);
+		/* Over: no step comes after, its list need not grow. */
+		if (e->type == EV_SUMMARY)
+			timeline_fit_steps(tl, c);
+	}
 	tl->n++;
 }
 
@@ -998,7 +1044,7 @@ timeline_get(const struct timeline *tl, size_t i, struct ev *e)
 	if (i < tl->first || i >= tl->n)
 		return NULL;
 	ch = timeline_chunk(tl, i);
-	h = &ch->hot[i % tl->csz];
+	h = &ch->hot[(i & (tl->csz - 1))];
 	memset(e, 0, sizeof *e);
 	e->type = (enum ev_type)h->type;
 	e->ts_ns = h->ts_ns;
@@ -1081,7 +1127,7 @@ timeline_changes(const struct timeline *tl, size_t i, struct ev_state *out,
 	if (i < tl->first || i >= tl->n)
 		return 0;
 	ch = timeline_chunk(tl, i);
-	h = &ch->hot[i % tl->csz];
+	h = &ch->hot[(i & (tl->csz - 1))];
 	if (h->type == EV_STATE) {
 		if (max > 0 && timeline_get(tl, i, &e) != NULL)
 			out[0] = e.u.state;
@@ -1139,6 +1185,17 @@ timeline_blk(size_t csz)
 	return b < 1024 ? 1024 : b > TL_BLK ? TL_BLK : b;
 }
 
+/* Steps per chunk: n rounded down to a power of two (at least 1). */
+static void
+timeline_set_csz(struct timeline *tl, size_t n)
+{
+	tl->cshift = 0;
+	while (((size_t)2 << tl->cshift) <= n)
+		tl->cshift++;
+	tl->csz = (size_t)1 << tl->cshift;
+	tl->blk = timeline_blk(tl->csz);
+}
+
 struct timeline *
 timeline_new(size_t max_events)
 {
@@ -1150,10 +1207,8 @@ timeline_new(size_t max_events)
 	tl->paybudget = TL_PAYLOAD_BUDGET;
 	tl->budget = TL_BUDGET;
 	/* A small cap still evicts in steps of an eighth of it. */
-	tl->csz = TL_CHUNK;
-	if (max_events != 0 && max_events / 8 < TL_CHUNK)
-		tl->csz = max_events / 8 > 0 ? max_events / 8 : 1;
-	tl->blk = timeline_blk(tl->csz);
+	timeline_set_csz(tl, max_events != 0 && max_events / 8 < TL_CHUNK ?
+	    max_events / 8 : TL_CHUNK);
 	return tl;
 }
 
@@ -1174,6 +1229,7 @@ timeline_free(struct timeline *tl)
 		timeline_conn_free(tl->slot[tl->s0 + i]);
 	free(tl->slot);
 	free(tl->fen);
+	free(tl->loose);
 	free(tl);
 }
 
@@ -1193,10 +1249,8 @@ timeline_set_budget(struct timeline *tl, size_t bytes)
 	 * keep their size once steps are in them. */
 	per = bytes / 16 / (sizeof (struct tl_hot) + sizeof (struct tl_step) +
 	    64);
-	if (tl->n == 0 && bytes != 0 && per < tl->csz) {
-		tl->csz = per > 0 ? per : 1;
-		tl->blk = timeline_blk(tl->csz);
-	}
+	if (tl->n == 0 && bytes != 0 && per < tl->csz)
+		timeline_set_csz(tl, per);
 }
 
 size_t
@@ -1227,6 +1281,17 @@ size_t
 timeline_evicted(const struct timeline *tl)
 {
 	return tl->first;
+}
+
+const size_t *
+timeline_loose(const struct timeline *tl, size_t *n)
+{
+	size_t k = tl->l0;
+
+	while (k < tl->nloose && tl->loose[k] < tl->first)
+		k++;
+	*n = tl->nloose - k;
+	return tl->loose != NULL ? tl->loose + k : NULL;
 }
 
 size_t

@@ -88,7 +88,7 @@ struct timeline;
  * chunk's at a time; the steps stay.  ev_packet.caplen is not kept (0).
  */
 #define TL_PAYLOAD_MAX		512
-#define TL_PAYLOAD_BUDGET	((size_t)32 << 20)
+#define TL_PAYLOAD_BUDGET	((size_t)16 << 20)
 
 /*
  * Memory by budget: what the held events cost in all (each event, its
@@ -140,6 +140,9 @@ size_t		 timeline_changes(const struct timeline *, size_t i,
 void		 timeline_replay(const struct timeline *, struct sink *);
 /* Steps evicted to stay under the cap (timeline_first()). */
 size_t		 timeline_evicted(const struct timeline *);
+/* The held steps of no conn (calls made before their conn existed,
+ * warnings), in order: *n of them. */
+const size_t	*timeline_loose(const struct timeline *, size_t *n);
 /* Payload copies dropped to stay under the payload budget. */
 size_t		 timeline_payload_dropped(const struct timeline *);
 

@@ -212,6 +212,22 @@ rows_late(struct rows *r, const struct timeline *tl, const struct tl_conn *c)
 	r->nsteps = c->nevicted + c->nsteps;
 }
 
+/* The first of conn c's held steps at or after timeline index i. */
+static size_t
+rows_step_from(const struct tl_conn *c, size_t i)
+{
+	size_t lo = 0, hi = c->nsteps, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->steps[mid].ev < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 size_t
 rows_update(struct rows *r, const struct timeline *tl)
 {
@@ -219,7 +235,8 @@ rows_update(struct rows *r, const struct timeline *tl)
 	const struct ev *e;
 	const struct tl_conn *c;
 	struct rows_row *row, *last;
-	size_t before = r->n, len = timeline_len(tl), k;
+	const size_t *loose;
+	size_t before = r->n, len = timeline_len(tl), k, ci, li, nloose;
 	enum ev_side side;
 	bool mine;
 
@@ -240,8 +257,23 @@ rows_update(struct rows *r, const struct timeline *tl)
 		}
 		r->scanned = timeline_first(tl);
 	}
-	for (; r->scanned < len; r->scanned++) {
-		e = timeline_get(tl, r->scanned, &evb);
+	/* The conn's steps and those of no conn, merged in order. */
+	c = timeline_conn_by_id(tl, r->conn);
+	loose = timeline_loose(tl, &nloose);
+	ci = c != NULL ? rows_step_from(c, r->scanned) : 0;
+	for (li = 0; li < nloose && loose[li] < r->scanned; li++)
+		;
+	for (;;) {
+		if (c != NULL && ci < c->nsteps && (li == nloose ||
+		    c->steps[ci].ev < loose[li]))
+			k = c->steps[ci++].ev;
+		else if (li < nloose)
+			k = loose[li++];
+		else
+			break;
+		if ((e = timeline_get(tl, k, &evb)) == NULL)
+			continue;
+		r->scanned = k;
 		mine = e->conn != NULL && e->conn->id == r->conn;
 		if (e->conn == NULL && (e->type == EV_CALL ||
 		    e->type == EV_WARNING))
@@ -315,7 +347,8 @@ rows_update(struct rows *r, const struct timeline *tl)
 			break;
 		}
 	}
-	if ((c = timeline_conn_by_id(tl, r->conn)) != NULL)
+	r->scanned = len;
+	if (c != NULL)
 		rows_late(r, tl, c);
 	if (r->dirty > before)
 		r->dirty = before;
