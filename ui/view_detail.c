@@ -173,7 +173,13 @@ view_detail_payload(struct view_detail_out *o, const struct ev_packet *p)
 
 	if (p->len == 0)
 		return;
-	if (p->paycap == 0)
+	if (p->paygone)
+		/* TRANSLATORS: the UI kept a copy of the payload and let it
+		   go to stay under its memory budget. */
+		snprintf(buf, sizeof buf, P_("%" PRIu32 " byte, no longer held "
+		    "(memory budget)", "%" PRIu32 " bytes, no longer held "
+		    "(memory budget)", p->len), p->len);
+	else if (p->paycap == 0)
 		snprintf(buf, sizeof buf, P_("%" PRIu32 " byte, not captured",
 		    "%" PRIu32 " bytes, not captured", p->len), p->len);
 	else if (p->paycap < p->len)

@@ -119,6 +119,9 @@ struct ev_packet {
 	 * points into the frame, valid during the emit call only. */
 	const uint8_t	*payload;
 	uint32_t	paycap;
+	/* The timeline had a copy and dropped it, past its payload budget
+	 * (timeline.h): captured, but no longer held. */
+	bool		paygone;
 };
 
 struct ev_state {

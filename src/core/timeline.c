@@ -1090,7 +1090,8 @@ timeline_get(const struct timeline *tl, size_t i, struct ev *e)
 			if (!ch->paygone) {
 				pk->payload = tl_arena_ptr(&ch->pay, ref);
 				pk->paycap = cap16;
-			}
+			} else
+				pk->paygone = true;
 		}
 		return e;
 	}
