@@ -13,6 +13,7 @@
 #include "msg.h"
 #include "seq.h"
 #include "tcp_analysis.h"
+#include "tcp_classify.h"
 #include "xmalloc.h"
 
 /*
@@ -36,7 +37,7 @@ enum {
 #define ENGINE_UDP_PENDING	8
 #define ENGINE_MAX_CLOSED	4096	/* closed conns kept at once */
 #define ENGINE_PEND		4	/* undecided segments per receiver */
-#define ENGINE_PEND_EVS		3
+#define ENGINE_PEND_EVS		TCP_CLASSIFY_EVS
 /* Live: a receiver silent this long has processed what it was sent. */
 #define ENGINE_PEND_TIMEOUT_NS	(200LL * 1000000LL)
 
@@ -418,93 +419,20 @@ engine_dir(const struct conn *c, bool swapped)
 static enum tcp_state engine_pend_projected(const struct conn *, int side);
 
 /*
- * Is a RST from the sender of `snd` acceptable to the other endpoint?
- * RFC 9293 3.10.7.3 (SYN-SENT: it must ack our SYN) and 3.10.7.4 (in
- * the receive window).  What the receiver's window is, only its own
- * segments tell; with nothing seen yet, accept.
- */
-static bool
-engine_rst_ok(const struct conn *c, enum ev_side rside,
-    const struct tcp_half *snd, const struct tcp_half *rcv,
-    const struct pkt *p)
-{
-	uint32_t wnd;
-
-	/* What it was sent before the RST, it processed first. */
-	if (engine_pend_projected(c, rside) == TCP_ST_SYN_SENT) {
-		if (!(p->flags & TCP_ACK))
-			return false;
-		return !rcv->syn_seen || p->ack == rcv->isn + 1;
-	}
-	if (!snd->next_set || !rcv->seen)
-		return true;
-	wnd = rcv->win;
-	if (rcv->wscale >= 0 && snd->wscale >= 0)
-		wnd <<= rcv->wscale;
-	if (wnd == 0)
-		wnd = 1;
-	return seq_in_window(p->seq, snd->next_seq, wnd);
-}
-
-struct engine_fsm_evs {
-	enum tcp_fsm_ev	ev[ENGINE_PEND_EVS];
-	unsigned	n;
-};
-
-static void
-engine_fsm_add(struct engine_fsm_evs *l, enum tcp_fsm_ev ev)
-{
-	if (l->n < sizeof l->ev / sizeof l->ev[0])
-		l->ev[l->n++] = ev;
-}
-
-/*
- * Classify a segment into FSM events: the sender's (`snd`), and the
- * receiver's (`rcv`) in RFC 9293 3.10.7.4 order (RST, SYN, ACK, FIN).
- * Runs before the segment is recorded in the halves.  Returns false for
- * a RST the receiver would not accept: it is ignored altogether.
+ * The segment as FSM events for its sender and receiver (tcp_classify.h),
+ * before it is recorded in the halves.  A RST is judged against the
+ * receiver's state once it processed what it was sent before it.
  */
 static bool
 engine_tcp_classify(const struct conn *c, enum ev_dir dir,
-    const struct pkt *p, struct engine_fsm_evs *sl, struct engine_fsm_evs *rl)
+    const struct pkt *p, struct tcp_fsm_evs *sl, struct tcp_fsm_evs *rl)
 {
-	const struct tcp_half *snd = &c->half[dir], *rcv = &c->half[!dir];
+	struct tcp_seg s = { p->flags, p->seq, p->ack };
 	enum ev_side rside = dir == EV_C2S ? EV_SERVER : EV_CLIENT;
-	uint16_t fl = p->flags;
-	bool ack = (fl & TCP_ACK) != 0;
+	enum tcp_state rst_st = (p->flags & TCP_RST) ?
+	    engine_pend_projected(c, rside) : c->st[rside];
 
-	sl->n = rl->n = 0;
-	if (fl & TCP_RST) {
-		if (!engine_rst_ok(c, rside, snd, rcv, p))
-			return false;
-		engine_fsm_add(sl, TCP_EV_SND_RST);
-		engine_fsm_add(rl, TCP_EV_RCV_RST);
-		return true;
-	}
-
-	/* The sender: the kernel moves before the segment leaves. */
-	if (fl & TCP_SYN)
-		engine_fsm_add(sl, ack ? TCP_EV_SND_SYNACK : TCP_EV_SND_SYN);
-	else if (fl & TCP_FIN)
-		engine_fsm_add(sl, TCP_EV_SND_FIN);
-	else if (ack)
-		engine_fsm_add(sl, TCP_EV_SND_ACK);
-
-	/* The receiver, once it processes the segment. */
-	if (fl & TCP_SYN) {
-		if (!ack)
-			engine_fsm_add(rl, TCP_EV_RCV_SYN);
-		else if (!rcv->syn_seen || seq_geq(p->ack, rcv->isn + 1))
-			engine_fsm_add(rl, TCP_EV_RCV_SYNACK);
-	} else if (ack) {
-		if (!rcv->syn_seen || seq_geq(p->ack, rcv->isn + 1))
-			engine_fsm_add(rl, TCP_EV_RCV_ACK_SYN);
-		if (rcv->fin_seen && seq_geq(p->ack, rcv->fin_seq + 1))
-			engine_fsm_add(rl, TCP_EV_RCV_ACK_FIN);
-	}
-	if ((fl & TCP_FIN) && !(fl & TCP_SYN))
-		engine_fsm_add(rl, TCP_EV_RCV_FIN);
-	return true;
+	return tcp_classify(&s, &c->half[dir], &c->half[!dir], rst_st, sl, rl);
 }
 
 struct engine_trans {
@@ -737,7 +665,7 @@ engine_pend_projected(const struct conn *c, int side)
  * state once its pending segments are processed? */
 static bool
 engine_pend_moves(const struct conn *c, int side,
-    const struct engine_fsm_evs *rl)
+    const struct tcp_fsm_evs *rl)
 {
 	enum tcp_state proj = engine_pend_projected(c, side);
 	unsigned k;
@@ -754,7 +682,7 @@ engine_pend_moves(const struct conn *c, int side,
 static void
 engine_pend_add(struct engine *e, struct conn *c, int side,
     const struct pkt *p, uint64_t frame, int64_t ts,
-    const struct engine_fsm_evs *rl)
+    const struct tcp_fsm_evs *rl)
 {
 	struct engine_pend *pd;
 	uint32_t ctl = p->seq + ((p->flags & TCP_SYN) ? 0 : p->paylen);
@@ -848,7 +776,7 @@ engine_tcp(struct engine *e, const struct pkt *p, uint64_t frame, int64_t ts,
 {
 	struct flow_key k;
 	struct conn *c;
-	struct engine_fsm_evs sl, rl;
+	struct tcp_fsm_evs sl, rl;
 	struct engine_trans t = { .n = 0 };
 	struct ev ev;
 	struct tcp_half *snd, *rcv;

@@ -5,9 +5,10 @@
  *
  * A segment is first classified, for the endpoint that sent it and for
  * the one it is sent to, into an ordered list of FSM events (RFC 9293
- * 3.10.7 order: RST, SYN, ACK, FIN).  The engine runs the sender's at
- * once and the receiver's once evidence shows the receiver processed
- * the segment (engine.c), so every row is a forward transition.  Each event is then looked up in one
+ * 3.10.7 order: RST, SYN, ACK, FIN) by tcp_classify() (tcp_classify.h).
+ * The engine runs the sender's at once and the receiver's once evidence
+ * shows the receiver processed the segment (engine.c), so every row is a
+ * forward transition.  Each event is then looked up in one
  * transition table: (state, event) -> (next state, narration key).  An
  * event with no row changes nothing.  tcp_fsm_step() is pure.
  */
