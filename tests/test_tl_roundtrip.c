@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The timeline gives back what the engine emitted: for every bundled
+ * capture (and the public corpus, when it is there), each event the
+ * engine emits is recorded as it comes and compared with what the
+ * timeline holds (timeline_get, timeline_changes): every field of every
+ * step but a packet's caplen (not kept), every state change exactly
+ * once, on the step of its frame or on the step where its endpoint
+ * entered `from`, and each conn's states a chain of its changes.
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "fixture.h"
+#include "msg.h"
+#include "timeline.h"
+
+#ifndef PUBLIC_PCAPS
+#define PUBLIC_PCAPS	"/work/shared/pcaps/public"
+#endif
+
+/* An event as the engine emitted it, with what it pointed to copied. */
+struct rec {
+	struct ev	e;
+	uint32_t	conn;		/* id; 0: none */
+	enum tcp_state	init[2];	/* its conn's guess then */
+	bool		haspay;
+	uint8_t		pay[TL_PAYLOAD_MAX];
+	struct msg	msg;
+	char		*text;
+	bool		used;		/* a state change matched */
+};
+
+struct recorder {
+	struct sink	sink;
+	struct sink	*next;
+	struct rec	*r;
+	size_t		n, cap;
+};
+
+static void
+rec_emit(struct sink *s, const struct ev *e)
+{
+	struct recorder *rc = (struct recorder *)s;
+	struct rec *r;
+	size_t keep;
+
+	if (rc->n == rc->cap) {
+		rc->cap = rc->cap ? rc->cap * 2 : 256;
+		rc->r = realloc(rc->r, rc->cap * sizeof *rc->r);
+		cr_assert_not_null(rc->r);
+	}
+	r = &rc->r[rc->n++];
+	memset(r, 0, sizeof *r);
+	r->e = *e;
+	r->conn = e->conn != NULL ? e->conn->id : 0;
+	if (e->conn != NULL) {
+		r->init[0] = e->conn->init[0];
+		r->init[1] = e->conn->init[1];
+	}
+	r->e.conn = NULL;
+	if (e->type == EV_PACKET && e->u.pkt.payload != NULL &&
+	    e->u.pkt.paycap > 0) {
+		keep = e->u.pkt.paycap < TL_PAYLOAD_MAX ? e->u.pkt.paycap :
+		    TL_PAYLOAD_MAX;
+		memcpy(r->pay, e->u.pkt.payload, keep);
+		r->haspay = true;
+	}
+	r->e.u.pkt.payload = NULL;
+	if (e->type == EV_WARNING && e->u.warn.msg != NULL)
+		r->msg = *e->u.warn.msg;
+	if (e->type == EV_OUTPUT)
+		r->text = strdup(e->u.out.text != NULL ? e->u.out.text : "");
+	if (rc->next != NULL)
+		sink_emit(rc->next, e);
+}
+
+static bool	state_eq(const struct ev_state *, const struct ev_state *);
+
+/* timeline_replay() gives the same events: each state change once,
+ * right after its step. */
+static void
+compare_replay(const char *name, struct recorder *rc,
+    const struct timeline *tl)
+{
+	struct recorder rp;
+	size_t j, k, nr = 0, np = 0;
+
+	memset(&rp, 0, sizeof rp);
+	rp.sink.emit = rec_emit;
+	timeline_replay(tl, &rp.sink);
+	for (j = 0; j < rc->n; j++)
+		nr += rc->r[j].e.type == EV_STATE;
+	for (k = 0; k < rp.n; k++)
+		np += rp.r[k].e.type == EV_STATE;
+	cr_assert_eq(rp.n, rc->n, "%s: %zu events replayed, %zu emitted",
+	    name, rp.n, rc->n);
+	cr_assert_eq(np, nr, "%s: %zu changes replayed, %zu emitted", name,
+	    np, nr);
+	for (k = 0; k < rp.n; k++) {
+		if (rp.r[k].e.type != EV_STATE)
+			continue;
+		for (j = 0; j < rc->n; j++)
+			if (rc->r[j].e.type == EV_STATE && !rc->r[j].used &&
+			    state_eq(&rc->r[j].e.u.state, &rp.r[k].e.u.state))
+				break;
+		cr_assert_lt(j, rc->n, "%s: a change replayed twice", name);
+		rc->r[j].used = true;
+	}
+	for (k = 0; k < rp.n; k++)
+		free(rp.r[k].text);
+	free(rp.r);
+}
+
+static bool
+opts_eq(const struct tcp_opts *a, const struct tcp_opts *b)
+{
+	unsigned ns = a->nsack < TCPOPT_MAX_SACK ? a->nsack : TCPOPT_MAX_SACK;
+	unsigned nt = a->tfo_len < TCPOPT_MAX_TFO ? a->tfo_len :
+	    TCPOPT_MAX_TFO;
+	unsigned nu = a->nunknown < TCPOPT_MAX_UNKNOWN ? a->nunknown :
+	    TCPOPT_MAX_UNKNOWN;
+
+	if (a->present != b->present)
+		return false;
+	if ((a->present & TCPOPT_F_MSS) && a->mss != b->mss)
+		return false;
+	if ((a->present & TCPOPT_F_WSCALE) && a->wscale != b->wscale)
+		return false;
+	if ((a->present & TCPOPT_F_SACK) && (ns != b->nsack ||
+	    memcmp(a->sack, b->sack, ns * sizeof a->sack[0]) != 0))
+		return false;
+	if ((a->present & TCPOPT_F_TS) && (a->ts_val != b->ts_val ||
+	    a->ts_ecr != b->ts_ecr))
+		return false;
+	if ((a->present & TCPOPT_F_TFO) && (nt != b->tfo_len ||
+	    memcmp(a->tfo_cookie, b->tfo_cookie, nt) != 0))
+		return false;
+	if ((a->present & TCPOPT_F_UNKNOWN) && (nu != b->nunknown ||
+	    memcmp(a->unknown, b->unknown, nu) != 0))
+		return false;
+	return true;
+}
+
+static bool
+state_eq(const struct ev_state *a, const struct ev_state *b)
+{
+	return a->frame == b->frame && a->decided_by == b->decided_by &&
+	    a->endpoint == b->endpoint && a->from == b->from &&
+	    a->to == b->to && a->why == b->why;
+}
+
+/* A step's changes: where, and which recorded event each one is. */
+struct chg {
+	size_t		step;
+	bool		own;		/* a standalone EV_STATE step */
+	struct ev_state	s;
+	size_t		rec;
+};
+
+#define MAXCHG	64
+
+/* The recorded non-state event r against step i (e). */
+static void
+compare_event(const char *name, const struct recorder *rc, size_t j,
+    const struct timeline *tl, size_t i, const struct ev *e)
+{
+	const struct rec *r = &rc->r[j];
+	const struct ev_packet *a = &r->e.u.pkt, *b = &e->u.pkt;
+	uint32_t an = a->analysis, keep;
+	size_t k;
+
+	cr_assert_eq(e->type, r->e.type, "%s: step %zu type %d, emitted %d",
+	    name, i, e->type, r->e.type);
+	cr_assert_eq(e->ts_ns, r->e.ts_ns, "%s: step %zu time", name, i);
+	cr_assert_eq(e->conn != NULL ? e->conn->id : 0, r->conn,
+	    "%s: step %zu conn", name, i);
+	switch (e->type) {
+	case EV_PACKET:
+		/* A later EV_UNPROCESSED marks its packet. */
+		for (k = j + 1; k < rc->n; k++)
+			if (rc->r[k].e.type == EV_UNPROCESSED &&
+			    rc->r[k].conn == r->conn &&
+			    rc->r[k].e.u.unproc.frame == a->frame)
+				an |= AN_NOT_PROCESSED;
+		cr_assert(b->frame == a->frame && b->dir == a->dir &&
+		    b->len == a->len && b->flags == a->flags &&
+		    b->seq == a->seq && b->ack == a->ack && b->win == a->win &&
+		    b->reply_to == a->reply_to, "%s: step %zu (frame %llu) "
+		    "header", name, i, (unsigned long long)a->frame);
+		cr_assert(b->rseq == a->rseq && b->rack == a->rack,
+		    "%s: step %zu (frame %llu): rseq %u rack %u, emitted "
+		    "%u %u", name, i, (unsigned long long)a->frame, b->rseq,
+		    b->rack, a->rseq, a->rack);
+		cr_assert_eq(b->analysis, an, "%s: step %zu analysis %#x, "
+		    "emitted %#x", name, i, b->analysis, an);
+		cr_assert(opts_eq(&a->opt, &b->opt), "%s: step %zu options",
+		    name, i);
+		cr_assert_not(b->paygone, "%s: step %zu payload gone", name,
+		    i);
+		if (r->haspay) {
+			keep = a->paycap < TL_PAYLOAD_MAX ? a->paycap :
+			    TL_PAYLOAD_MAX;
+			cr_assert_eq(b->paycap, keep, "%s: step %zu paycap",
+			    name, i);
+			cr_assert_not_null(b->payload);
+			cr_assert_arr_eq(b->payload, r->pay, keep,
+			    "%s: step %zu payload", name, i);
+		} else {
+			cr_assert_null(b->payload, "%s: step %zu", name, i);
+			cr_assert_eq(b->paycap, 0);
+		}
+		break;
+	case EV_ICMP:
+		cr_assert(e->u.icmp.frame == r->e.u.icmp.frame &&
+		    e->u.icmp.family == r->e.u.icmp.family &&
+		    e->u.icmp.icmp_type == r->e.u.icmp.icmp_type &&
+		    e->u.icmp.icmp_code == r->e.u.icmp.icmp_code &&
+		    e->u.icmp.cause == r->e.u.icmp.cause &&
+		    memcmp(&e->u.icmp.src, &r->e.u.icmp.src,
+		    sizeof e->u.icmp.src) == 0, "%s: step %zu icmp", name, i);
+		break;
+	case EV_WARNING:
+		cr_assert_eq(e->u.warn.frame, r->e.u.warn.frame);
+		cr_assert_not_null(e->u.warn.msg, "%s: step %zu", name, i);
+		cr_assert(e->u.warn.msg->id == r->msg.id &&
+		    e->u.warn.msg->n == r->msg.n &&
+		    e->u.warn.msg->used == r->msg.used &&
+		    memcmp(e->u.warn.msg->kind, r->msg.kind,
+		    sizeof r->msg.kind) == 0 &&
+		    memcmp(e->u.warn.msg->off, r->msg.off,
+		    sizeof r->msg.off) == 0 &&
+		    memcmp(e->u.warn.msg->u, r->msg.u, sizeof r->msg.u) == 0 &&
+		    memcmp(e->u.warn.msg->text, r->msg.text,
+		    r->msg.used) == 0, "%s: step %zu warning", name, i);
+		break;
+	case EV_SUMMARY:
+		cr_assert(memcmp(&e->u.sum, &r->e.u.sum, sizeof e->u.sum) ==
+		    0, "%s: step %zu summary", name, i);
+		break;
+	case EV_CALL:
+		cr_assert(memcmp(&e->u.call, &r->e.u.call,
+		    sizeof e->u.call) == 0, "%s: step %zu call", name, i);
+		break;
+	case EV_UNPROCESSED:
+		cr_assert(memcmp(&e->u.unproc, &r->e.u.unproc,
+		    sizeof e->u.unproc) == 0, "%s: step %zu", name, i);
+		break;
+	case EV_KSTATE:
+		cr_assert(memcmp(&e->u.kstate, &r->e.u.kstate,
+		    sizeof e->u.kstate) == 0, "%s: step %zu", name, i);
+		break;
+	case EV_OUTPUT:
+		cr_assert_str_eq(e->u.out.text, r->text);
+		cr_assert_eq(e->u.out.pid, r->e.u.out.pid);
+		break;
+	default:
+		break;
+	}
+	(void)tl;
+}
+
+/*
+ * Every event the engine emitted against the timeline tl (which nothing
+ * evicted).
+ */
+static void
+compare(const char *name, struct recorder *rc, const struct timeline *tl)
+{
+	struct ev buf;
+	const struct ev *e;
+	struct ev_state out[MAXCHG];
+	struct chg *chg = NULL;
+	size_t nchg = 0, capchg = 0, i, j, k, n, nstates = 0;
+	enum tcp_state before[2];
+	const struct tl_conn *c;
+	size_t ci, s, last;
+	int side;
+
+	cr_assert_eq(timeline_first(tl), 0, "%s: nothing evicted", name);
+	/* Each step, in order, is the next event that is not a state
+	 * change folded into a step. */
+	for (i = 0, j = 0; i < timeline_len(tl); i++) {
+		e = timeline_get(tl, i, &buf);
+		cr_assert_not_null(e);
+		n = timeline_changes(tl, i, out, MAXCHG);
+		cr_assert_leq(n, MAXCHG);
+		for (k = 0; k < n; k++) {
+			if (nchg == capchg) {
+				capchg = capchg ? capchg * 2 : 64;
+				chg = realloc(chg, capchg * sizeof *chg);
+			}
+			chg[nchg].step = i;
+			chg[nchg].own = e->type == EV_STATE;
+			chg[nchg].s = out[k];
+			chg[nchg].rec = SIZE_MAX;
+			nchg++;
+		}
+		if (e->type == EV_STATE)
+			continue;
+		while (j < rc->n && rc->r[j].e.type == EV_STATE)
+			j++;
+		cr_assert_lt(j, rc->n, "%s: step %zu beyond the events", name,
+		    i);
+		compare_event(name, rc, j, tl, i, e);
+		j++;
+	}
+	while (j < rc->n && rc->r[j].e.type == EV_STATE)
+		j++;
+	cr_assert_eq(j, rc->n, "%s: %zu events not stored", name, rc->n - j);
+
+	/* Every state change exactly once. */
+	for (j = 0; j < rc->n; j++)
+		if (rc->r[j].e.type == EV_STATE)
+			nstates++;
+	cr_assert_eq(nchg, nstates, "%s: %zu changes held, %zu emitted", name,
+	    nchg, nstates);
+	for (k = 0; k < nchg; k++) {
+		for (j = 0; j < rc->n; j++)
+			if (rc->r[j].e.type == EV_STATE && !rc->r[j].used &&
+			    state_eq(&rc->r[j].e.u.state, &chg[k].s))
+				break;
+		cr_assert_lt(j, rc->n, "%s: step %zu: a change (frame %llu, "
+		    "by %llu, side %d, %d -> %d) never emitted", name,
+		    chg[k].step, (unsigned long long)chg[k].s.frame,
+		    (unsigned long long)chg[k].s.decided_by,
+		    chg[k].s.endpoint, chg[k].s.from, chg[k].s.to);
+		rc->r[j].used = true;
+		chg[k].rec = j;
+	}
+
+	/*
+	 * Each conn's states are a chain: before a step, then through its
+	 * changes, in order, to the states after it; a change folded into a
+	 * packet is on its frame's step or where its endpoint entered
+	 * `from`.
+	 */
+	for (ci = 0; ci < timeline_nconns(tl); ci++) {
+		if ((c = timeline_conn(tl, ci)) == NULL || c->info.proto != 6)
+			continue;
+		timeline_states_before(tl, c, 0, before);
+		for (s = 0; s < c->nsteps; s++) {
+			i = c->steps[s].ev;
+			e = timeline_get(tl, i, &buf);
+			for (k = 0; k < nchg; k++) {
+				if (chg[k].step != i)
+					continue;
+				side = chg[k].s.endpoint == EV_CLIENT ? 0 : 1;
+				cr_assert_eq(chg[k].s.from, before[side],
+				    "%s: conn %u step %zu (frame %llu): a "
+				    "change from %d, the endpoint in %d",
+				    name, c->info.id, i,
+				    (unsigned long long)e->u.pkt.frame,
+				    chg[k].s.from, before[side]);
+				if (!chg[k].own && e->type == EV_PACKET)
+					cr_assert(chg[k].s.frame ==
+					    e->u.pkt.frame || (s > 0 &&
+					    fixture_st(tl, c, s - 1, side) !=
+					    chg[k].s.from) || s == 0,
+					    "%s: conn %u: the change of frame "
+					    "%llu on frame %llu's step", name,
+					    c->info.id, (unsigned long long)
+					    chg[k].s.frame,
+					    (unsigned long long)
+					    e->u.pkt.frame);
+				before[side] = chg[k].s.to;
+			}
+			if (e->type == EV_PACKET) {
+				cr_assert(e->u.pkt.st_after[0] == before[0] &&
+				    e->u.pkt.st_after[1] == before[1],
+				    "%s: conn %u frame %llu: after it %d/%d, "
+				    "its changes lead to %d/%d", name,
+				    c->info.id, (unsigned long long)
+				    e->u.pkt.frame, e->u.pkt.st_after[0],
+				    e->u.pkt.st_after[1], before[0],
+				    before[1]);
+			}
+			timeline_states_before(tl, c, s + 1, before);
+		}
+		timeline_states_before(tl, c, c->nsteps, before);
+		cr_assert(before[0] == c->st[0] && before[1] == c->st[1],
+		    "%s: conn %u ends %d/%d, its last step %d/%d", name,
+		    c->info.id, c->st[0], c->st[1], before[0], before[1]);
+		if (c->over)
+			cr_assert(c->sum.client_state == c->st[0] &&
+			    c->sum.server_state == c->st[1],
+			    "%s: conn %u: the summary says %d/%d, the "
+			    "timeline %d/%d", name, c->info.id,
+			    c->sum.client_state, c->sum.server_state,
+			    c->st[0], c->st[1]);
+	}
+	/* A packet's states: as emitted, but for the changes emitted later
+	 * that were folded into it or an earlier step of its conn. */
+	for (i = 0, j = 0; i < timeline_len(tl); i++) {
+		enum tcp_state want[2];
+		const struct rec *r;
+
+		e = timeline_get(tl, i, &buf);
+		if (e->type == EV_STATE)
+			continue;
+		while (rc->r[j].e.type == EV_STATE)
+			j++;
+		r = &rc->r[j++];
+		if (e->type != EV_PACKET || e->conn == NULL ||
+		    e->conn->proto != 6)
+			continue;
+		want[0] = r->e.u.pkt.st_after[0];
+		want[1] = r->e.u.pkt.st_after[1];
+		for (side = 0; side < 2; side++) {
+			/* The engine learnt later that its guess of the
+			 * state before the first packet was wrong. */
+			if (want[side] == r->init[side] &&
+			    e->conn->init[side] != r->init[side])
+				want[side] = e->conn->init[side];
+			last = SIZE_MAX;
+			for (k = 0; k < nchg; k++)
+				if (chg[k].rec > (size_t)(r - rc->r) &&
+				    chg[k].step <= i && !chg[k].own &&
+				    rc->r[chg[k].rec].conn == r->conn &&
+				    (chg[k].s.endpoint == EV_CLIENT ? 0 : 1) ==
+				    side && (last == SIZE_MAX ||
+				    chg[k].rec > chg[last].rec))
+					last = k;
+			if (last != SIZE_MAX)
+				want[side] = chg[last].s.to;
+		}
+		cr_assert(e->u.pkt.st_after[0] == want[0] &&
+		    e->u.pkt.st_after[1] == want[1], "%s: frame %llu: %d/%d "
+		    "held, %d/%d emitted and changed after", name,
+		    (unsigned long long)e->u.pkt.frame, e->u.pkt.st_after[0],
+		    e->u.pkt.st_after[1], want[0], want[1]);
+	}
+	free(chg);
+}
+
+static void
+roundtrip(const char *path, const char *name)
+{
+	struct timeline *tl = timeline_new(0);
+	struct recorder rc;
+	struct engine *eng;
+	uint64_t frame = 0;
+	size_t k;
+
+	memset(&rc, 0, sizeof rc);
+	rc.sink.emit = rec_emit;
+	rc.next = timeline_sink(tl);
+	eng = engine_new(NULL, &rc.sink);
+	(void)fixture_pcap(eng, path, &frame);
+	compare(name, &rc, tl);
+	for (k = 0; k < rc.n; k++)
+		rc.r[k].used = false;
+	compare_replay(name, &rc, tl);
+	cr_assert_eq(timeline_payload_dropped(tl), 0);
+	engine_free(eng);
+	timeline_free(tl);
+	for (k = 0; k < rc.n; k++)
+		free(rc.r[k].text);
+	free(rc.r);
+}
+
+Test(timeline_roundtrip, every_bundled_capture)
+{
+	static const char *const caps[] = {
+		"abort", "fastopen", "half-close", "handshake", "ipv6",
+		"loss", "many", "refused", "server-close",
+		"simultaneous-close", "syn-retry", "udp-unreachable", "udp",
+		"unread-close",
+	};
+	char path[512];
+	size_t k;
+
+	for (k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+		snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, caps[k]);
+		roundtrip(path, caps[k]);
+	}
+}
+
+/*
+ * The public corpus (classic pcap files; a pcapng one converted to pcap
+ * in SYNFIN_PUBLIC_PCAPS counts too), when it is there.
+ */
+Test(timeline_roundtrip, the_public_corpus)
+{
+	const char *dir = getenv("SYNFIN_PUBLIC_PCAPS");
+	char path[1024];
+	struct dirent *d;
+	size_t len, n = 0;
+	DIR *dp;
+
+	if (dir == NULL)
+		dir = PUBLIC_PCAPS;
+	if ((dp = opendir(dir)) == NULL)
+		cr_skip_test("no public corpus at %s", dir);
+	while ((d = readdir(dp)) != NULL) {
+		len = strlen(d->d_name);
+		if (len < 5 || strcmp(d->d_name + len - 5, ".pcap") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, d->d_name);
+		roundtrip(path, d->d_name);
+		n++;
+	}
+	closedir(dp);
+	cr_log_info("%zu public captures", n);
+}
