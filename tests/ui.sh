@@ -558,6 +558,14 @@ if [ -x "$mkpcap" ]; then
 	    "wait_for 'The [0-9]+ events of this conversation were dropped to stay under' && screen | grep -q \"This conversation's [0-9]* events were dropped\" && ! screen | grep -q 'Nothing has happened'"
 	keys q
 	restored 0 >/dev/null
+	# A capture that takes more than half a second to read says how far
+	# it is on the terminal while the UI is not open yet, then the list.
+	"$mkpcap" -p 1500000 -c 30000 -S 80 "$tmp/big.pcap" 2>/dev/null
+	start 100 24 -- "$SYNFIN" replay "$tmp/big.pcap"
+	check "a long load: a progress line, then the connection list" \
+	    "wait_for '^synfin: reading .*big.pcap: [0-9]+%, [0-9]+ packets' 5 && wait_for 'conn [0-9]+/30000' 60 && ! screen | grep -q 'synfin: reading'"
+	keys q
+	check "a long load: q restores the terminal" "restored 0"
 fi
 
 # ----------------------------------------------------- catalogue lookup

@@ -602,26 +602,35 @@ capture_stamp_warn(struct capture *c, struct engine *e,
 }
 
 int
-capture_run(struct capture *c, struct engine *e, uint64_t max,
-    struct msg *err)
+capture_feed(struct capture *c, struct engine *e, uint64_t max,
+    uint64_t *fed, struct msg *err)
 {
 	struct capture_frame f;
-	uint64_t fed = 0;
 	int rc;
 
-	while (max == 0 || fed < max) {
+	*fed = 0;
+	while (max == 0 || *fed < max) {
 		rc = capture_next(c, &f, err);
 		if (rc == CAPTURE_ERROR)
 			return -1;
 		if (rc != CAPTURE_FRAME)
-			break;
+			return 1;
 		engine_frame(e, f.frame, f.ts_ns, f.linktype, f.data,
 		    f.caplen, f.wirelen);
 		if (f.ts_flags != 0)
 			capture_stamp_warn(c, e, &f);
-		fed++;
+		(*fed)++;
 	}
 	return 0;
+}
+
+int
+capture_run(struct capture *c, struct engine *e, uint64_t max,
+    struct msg *err)
+{
+	uint64_t fed;
+
+	return capture_feed(c, e, max, &fed, err) < 0 ? -1 : 0;
 }
 
 /*
@@ -679,6 +688,19 @@ uint64_t
 capture_count(const struct capture *c)
 {
 	return c->frame;
+}
+
+int
+capture_progress(const struct capture *c)
+{
+	struct stat sb;
+	off_t at;
+
+	if (c->live || c->fp == NULL || fstat(fileno(c->fp), &sb) != 0 ||
+	    !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+	    (at = ftello(c->fp)) < 0)
+		return -1;
+	return at >= sb.st_size ? 100 : (int)(at * 100 / sb.st_size);
 }
 
 int

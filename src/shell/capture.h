@@ -102,5 +102,18 @@ bool		 capture_dump_failed(const struct capture *);
  */
 int		 capture_run(struct capture *, struct engine *, uint64_t max,
 		     struct msg *err);
+/*
+ * capture_run() by slices: at most `max` frames (0: no limit), *fed says
+ * how many.  Returns 0 when it stopped at max, 1 at the end of the input,
+ * -1 on a read error (err as for capture_run()).
+ */
+int		 capture_feed(struct capture *, struct engine *, uint64_t max,
+		     uint64_t *fed, struct msg *err);
+/*
+ * How far into a capture file the reading is, in per cent of its size
+ * (what the reader has buffered counts as read); -1 for a live capture, a
+ * pipe, or a size unknown.
+ */
+int		 capture_progress(const struct capture *);
 
 #endif

@@ -3,8 +3,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -17,6 +20,56 @@
 #include "sandbox.h"
 #include "timeline.h"
 #include "ui.h"
+
+#define CMD_REPLAY_SLICE	65536	/* frames between progress lines */
+#define CMD_REPLAY_QUIET_NS	500000000LL	/* none for a short load */
+
+static int64_t
+cmd_replay_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Read the capture for the UI, which opens once it is read: a load that
+ * takes longer than half a second says how far it is on the terminal
+ * (stderr), a line redrawn in place and erased at the end.
+ */
+static int
+cmd_replay_load(struct capture *cap, struct engine *e, const char *path,
+    uint64_t count, struct msg *err)
+{
+	int64_t t0 = cmd_replay_now();
+	uint64_t left = count, fed;
+	bool shown = false, tty = isatty(STDERR_FILENO) != 0;
+	int rc, pct;
+
+	for (;;) {
+		rc = capture_feed(cap, e, count == 0 || left > CMD_REPLAY_SLICE ?
+		    CMD_REPLAY_SLICE : left, &fed, err);
+		if (count != 0)
+			left -= fed;
+		if (rc != 0 || (count != 0 && left == 0))
+			break;
+		if (!tty || cmd_replay_now() - t0 < CMD_REPLAY_QUIET_NS ||
+		    (pct = capture_progress(cap)) < 0)
+			continue;
+		/* TRANSLATORS: a progress line, redrawn in place: %s is the
+		   file, then a percentage and a count of packets. */
+		fprintf(stderr, _("\rsynfin: reading %s: %d%%, %" PRIu64
+		    " packets"), path, pct, capture_count(cap));
+		fflush(stderr);
+		shown = true;
+	}
+	if (shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	return rc < 0 ? -1 : 0;
+}
 
 /*
  * The terminal UI over a timeline of the whole capture.  Without a usable
@@ -38,7 +91,7 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	tl = timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX));
 	cmd_engine_config(&cfg);
 	e = engine_new(&cfg, timeline_sink(tl));
-	if (capture_run(cap, e, count, &err) != 0) {
+	if (cmd_replay_load(cap, e, path, count, &err) != 0) {
 		engine_warn(e, 0, 0, &err);
 		rc = EXIT_INPUT;
 	}
