@@ -4,7 +4,8 @@
 # diagram, inline in a page headless Chromium lays out with real fonts
 # (no two texts overlap, no line crosses a text, one arrow per segment or
 # ICMP error), then a screenshot whose pixels must show each arrow where
-# the SVG puts it; each in English and in Chinese (--lang zh_CN).  Skips (77) only without Chromium; with
+# the SVG puts it; each in English and in Chinese (--lang zh_CN); and a
+# lesson's (demo handshake, with its socket calls) where the demo runs.  Skips (77) only without Chromium; with
 # SYNFIN_REQUIRE_TOOLS=1 (CI) a missing tool fails instead.
 set -u
 : "${SYNFIN:?}" "${top_srcdir:?}"
@@ -36,6 +37,19 @@ for cap in "$top_srcdir"/captures/*.pcap; do
 		bad "$name: the --lang zh_CN SVG is in Chinese"
 	specs+=("$name.zh:$n")
 done
+# A lesson's diagram, where the demo can run: socket calls in their
+# columns, on the line of the segment they sent or on their own.
+if "$SYNFIN" demo handshake --pace 0 --svg "$tmp/lesson.svg" --text \
+    >"$tmp/lesson.txt" 2>/dev/null &&
+    "$SYNFIN" --lang zh_CN demo handshake --pace 0 \
+    --svg "$tmp/lesson.zh.svg" >/dev/null 2>&1; then
+	n=$(awk '$1 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ &&
+	    $4 ~ /^(C->S|S->C|ICMP)$/ { n++ } END { print n + 0 }' \
+	    "$tmp/lesson.txt")
+	grep -q 'connect(127.0.0.1:8080) = 0' "$tmp/lesson.svg" ||
+		bad "the lesson's SVG has its calls"
+	specs+=("lesson:$n" "lesson.zh:$n")
+fi
 size=$(python3 "$top_srcdir/tests/svgcheck.py" pages "$tmp" "${specs[@]}") ||
 	exit 99
 

@@ -59,11 +59,16 @@ fi
 # Diagrams from the demo: the same exporters, drawn once the lesson is over
 # (the demo needs root or unprivileged user namespaces).
 if "$SYNFIN" demo handshake --pace 0 --ladder >"$tmp/d.ladder" 2>"$tmp/err"; then
-	if grep -Eq 'SYN_SENT \|-+ SYN seq=0 -+>\|' "$tmp/d.ladder" &&
+	# A call that sent a segment on the segment's line, as the UI has
+	# it; one no segment followed on a line of its own.
+	if grep -Eq '^ +1 [0-9.]+ connect\(127\.0\.0\.1:8080\) = 0 +SYN_SENT \|-+ SYN seq=0 -+>\|$' "$tmp/d.ladder" &&
 	    grep -q 'TIME_WAIT' "$tmp/d.ladder" &&
-	    grep -Eq '\| send\("hello"\) = 5 +\|' "$tmp/d.ladder"; then
+	    grep -Eq '^ +[0-9]+ [0-9.]+ send\("hello"\) = 5 +\|-+ PSH-ACK seq=1 ack=1 len=5 -+>\|$' "$tmp/d.ladder" &&
+	    grep -Eq '^ +[0-9.]+ +\| +\| +listen\(backlog 5\) = 0$' "$tmp/d.ladder" &&
+	    ! grep -Eq '^ +[0-9.]+ +connect\(' "$tmp/d.ladder"; then
 		ok "demo --ladder draws the lesson with its socket calls"
 	else
+		sed 's/^/#   /' "$tmp/d.ladder"
 		bad "demo --ladder draws the lesson with its socket calls"
 	fi
 	"$SYNFIN" demo half-close --pace 0 --svg "$tmp/d.svg" --text \

@@ -20,8 +20,8 @@
 			 AN_SPURIOUS_RETRANSMISSION)
 
 static struct diagram_row *
-diagram_add(struct diagram *d, enum diagram_kind kind, int64_t rel,
-    uint64_t frame, enum ev_side from)
+diagram_add(struct diagram *d, enum diagram_kind kind, size_t ev,
+    int64_t rel, uint64_t frame, enum ev_side from)
 {
 	struct diagram_row *r;
 
@@ -32,6 +32,8 @@ diagram_add(struct diagram *d, enum diagram_kind kind, int64_t rel,
 	r = &d->rows[d->nrows++];
 	memset(r, 0, sizeof *r);
 	r->kind = kind;
+	r->ev = ev;
+	r->call_ev = -1;
 	r->rel_ns = rel;
 	r->frame = frame;
 	r->from = from;
@@ -57,20 +59,20 @@ diagram_notes(struct diagram_row *r, uint32_t an)
 	r->lost = (an & AN_NOT_PROCESSED) != 0;
 }
 
-static void
-diagram_packet(struct diagram *d, const struct ev *e, int64_t t0)
+static struct diagram_row *
+diagram_packet(struct diagram *d, const struct ev *e, size_t ev, int64_t t0)
 {
 	const struct ev_packet *p = &e->u.pkt;
 	struct diagram_row *r;
 	char fl[64];
 	size_t n;
 
-	r = diagram_add(d, DIAGRAM_MSG, e->ts_ns - t0, p->frame,
+	r = diagram_add(d, DIAGRAM_MSG, ev, e->ts_ns - t0, p->frame,
 	    p->dir == EV_C2S ? EV_CLIENT : EV_SERVER);
 	diagram_notes(r, p->analysis);
 	if (!d->tcp) {
 		snprintf(r->label, sizeof r->label, "UDP len=%" PRIu32, p->len);
-		return;
+		return r;
 	}
 	ev_flags_label(p->flags, fl, sizeof fl);
 	r->rst = (p->flags & TCP_RST) != 0;
@@ -82,18 +84,20 @@ diagram_packet(struct diagram *d, const struct ev *e, int64_t t0)
 	if (p->len > 0 && n < sizeof r->label)
 		snprintf(r->label + n, sizeof r->label - n, " len=%" PRIu32,
 		    p->len);
+	return r;
 }
 
 static void
 diagram_push_state(struct diagram *d, struct diagram_row **last,
-    enum ev_side side, enum tcp_state to, int64_t rel, uint64_t frame)
+    enum ev_side side, enum tcp_state to, size_t ev, int64_t rel,
+    uint64_t frame)
 {
 	struct diagram_row *r = *last;
 
 	if (r == NULL || frame == 0 || r->frame != frame ||
 	    (r->kind != DIAGRAM_MSG && r->kind != DIAGRAM_STATE) ||
 	    r->nst[side] == DIAGRAM_MAX_ST) {
-		r = diagram_add(d, DIAGRAM_STATE, rel, frame, side);
+		r = diagram_add(d, DIAGRAM_STATE, ev, rel, frame, side);
 		*last = r;
 	}
 	r->st[side][r->nst[side]++] = to;
@@ -126,21 +130,17 @@ diagram_settle(struct diagram *d, size_t row, const enum tcp_state after[2],
 
 #define DIAGRAM_MAX_CHG	8	/* changes drawn per segment */
 
-/* A socket call's row (on its own, or before the segment it sent). */
-static struct diagram_row *
-diagram_call(struct diagram *d, const struct ev *e, int64_t t0)
+/* A socket call as the diagrams write it: "connect(10.0.0.2:80) = 0". */
+static void
+diagram_call_label(const struct ev *e, char *buf, size_t len)
 {
-	struct diagram_row *r;
-
-	r = diagram_add(d, DIAGRAM_CALL, e->ts_ns - t0, 0, e->u.call.side);
 	if (e->u.call.err != 0)
-		snprintf(r->label, sizeof r->label, "%s(%s) = %" PRId64 " %s",
-		    e->u.call.name, e->u.call.args, e->u.call.ret,
+		snprintf(buf, len, "%s(%s) = %" PRId64 " %s", e->u.call.name,
+		    e->u.call.args, e->u.call.ret,
 		    ev_errno_name(e->u.call.err));
 	else
-		snprintf(r->label, sizeof r->label, "%s(%s) = %" PRId64,
-		    e->u.call.name, e->u.call.args, e->u.call.ret);
-	return r;
+		snprintf(buf, len, "%s(%s) = %" PRId64, e->u.call.name,
+		    e->u.call.args, e->u.call.ret);
 }
 
 /*
@@ -194,17 +194,23 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 			if (e == NULL || e->type != EV_STATE)
 				continue;
 			diagram_push_state(d, &last, e->u.state.endpoint,
-			    e->u.state.to, e->ts_ns - t0, e->u.state.frame);
+			    e->u.state.to, c->steps[k].ev, e->ts_ns - t0,
+			    e->u.state.frame);
 			cur[e->u.state.endpoint] = e->u.state.to;
 		}
 		if (rw == NULL || (e = timeline_get(tl, rw->ev, &evb)) == NULL)
 			continue;
 		switch (rw->kind) {
 		case ROWS_PKT:
+			r = diagram_packet(d, e, rw->ev, t0);
+			/* The call that sent it shares its row, as in the
+			 * UI: beside the sender's lifeline. */
 			if (rw->call >= 0 && (ce = timeline_get(tl,
-			    (size_t)rw->call, &cevb)) != NULL)
-				diagram_call(d, ce, t0);
-			diagram_packet(d, e, t0);
+			    (size_t)rw->call, &cevb)) != NULL) {
+				r->call_ev = rw->call;
+				diagram_call_label(ce, r->call,
+				    sizeof r->call);
+			}
 			prow = d->nrows - 1;
 			last = &d->rows[prow];
 			if (!d->tcp)
@@ -215,13 +221,14 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 			    DIAGRAM_MAX_CHG);
 			for (j = 0; j < nchg && j < DIAGRAM_MAX_CHG; j++)
 				diagram_push_state(d, &last, chg[j].endpoint,
-				    chg[j].to, e->ts_ns - t0, e->u.pkt.frame);
+				    chg[j].to, rw->ev, e->ts_ns - t0,
+				    e->u.pkt.frame);
 			after[0] = e->u.pkt.st_after[0];
 			after[1] = e->u.pkt.st_after[1];
 			diagram_settle(d, prow, after, cur);
 			break;
 		case ROWS_ICMP:
-			r = diagram_add(d, DIAGRAM_ICMP, e->ts_ns - t0,
+			r = diagram_add(d, DIAGRAM_ICMP, rw->ev, e->ts_ns - t0,
 			    e->u.icmp.frame, (enum ev_side)rw->side);
 			pkt_addr_str(&e->u.icmp.src, a, sizeof a);
 			snprintf(r->label, sizeof r->label, "ICMP%s %s",
@@ -231,11 +238,14 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 			snprintf(r->notes, sizeof r->notes, _("from %s"), a);
 			last = r;
 			break;
-		case ROWS_CALL:
-			last = diagram_call(d, e, t0);
+		case ROWS_CALL:	/* no segment of its caller followed */
+			r = diagram_add(d, DIAGRAM_CALL, rw->ev, e->ts_ns - t0,
+			    0, (enum ev_side)rw->side);
+			diagram_call_label(e, r->label, sizeof r->label);
+			last = r;
 			break;
 		case ROWS_WARN:
-			r = diagram_add(d, DIAGRAM_NOTE, e->ts_ns - t0,
+			r = diagram_add(d, DIAGRAM_NOTE, rw->ev, e->ts_ns - t0,
 			    e->u.warn.frame, EV_CLIENT);
 			snprintf(r->label, sizeof r->label, _("warning: %s"),
 			    msg_text(e->u.warn.msg, true, text, sizeof text));

@@ -7,9 +7,11 @@
  * The rows are the UI ladder's (rows.c, one builder for both): a row per
  * segment or datagram (MSG), ICMP error, socket call (those no conn
  * claims too) or warning, in timeline order, on the same sides; a call
- * that shares a segment's row in the UI is a CALL row just before its
- * MSG row here; the UI's lines of the kernel's own state are not drawn
- * (tests/test_export.c checks they agree).  The state changes a
+ * that shares a segment's row in the UI (rows_row.call) shares it here
+ * too, as the MSG row's `call`, drawn beside the sender's lifeline; a
+ * call no segment follows is a CALL row of its own.  The UI's lines of
+ * the kernel's own state are not drawn (tests/test_export.c checks the
+ * two agree, row for row).  The state changes a
  * packet caused are attached to its row, per endpoint, in order: for the
  * sender they happen as the segment leaves, for the receiver as it
  * arrives (the classic figures draw them at the arrow's two ends).  A
@@ -33,13 +35,18 @@
 enum diagram_kind {
 	DIAGRAM_MSG,		/* a TCP segment or a UDP datagram */
 	DIAGRAM_ICMP,		/* an ICMP error about the conn */
-	DIAGRAM_CALL,		/* a socket call, on the caller's side */
+	DIAGRAM_CALL,		/* a socket call on its own (no segment
+				   of its caller followed), on the
+				   caller's side */
 	DIAGRAM_STATE,		/* state changes no shown packet caused */
 	DIAGRAM_NOTE,		/* a warning about the conn */
 };
 
 struct diagram_row {
 	enum diagram_kind kind;
+	size_t		ev;		/* its event (timeline index); STATE:
+					   the change's */
+	int64_t		call_ev;	/* MSG: the call that sent it, or -1 */
 	int64_t		rel_ns;		/* since the timeline's first event */
 	uint64_t	frame;		/* 0: not a frame (calls) */
 	enum ev_side	from;		/* MSG, ICMP: the sender; CALL,
@@ -47,6 +54,9 @@ struct diagram_row {
 	char		label[128];	/* "SYN-ACK seq=0 ack=1", "UDP len=6",
 					   "ICMP port unreachable",
 					   "connect(10.0.0.2:80) = 0" */
+	char		call[128];	/* MSG: that call, as a CALL row's
+					   label ("connect(10.0.0.2:80) = 0"),
+					   on the sender's side; or "" */
 	char		notes[160];	/* "retransmission, duplicate_ack" */
 	bool		retrans;	/* any kind of retransmission */
 	bool		lost;		/* its receiver did not process it

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The ladder diagram as plain text, for terminals, e-mail and tests: one
- * line per segment with both endpoints' states beside their lifelines.
+ * line per segment with both endpoints' states beside their lifelines
+ * and, beyond them, the socket call that sent it (the client's calls in
+ * a column on the left, the server's on the right), as the UI's ladder
+ * draws the same rows; a call no segment followed has a line of its own
+ * in the same column.
  * What synfin writes itself may be translated, so UTF-8 (Chinese takes
  * two columns): every pad, centre and cut counts columns (u8.h), never
  * bytes.  What a program names (a socket call's arguments) is written
@@ -26,12 +30,15 @@
 #define LADDER_STATE_W		12	/* "SYN_RECEIVED" */
 #define LADDER_FRAME_W		6
 #define LADDER_TIME_W		8
+#define LADDER_MAX_CALL		48	/* longer calls are cut */
 #define LADDER_BUF		(LADDER_MAX_ARROW * 4 + 8)	/* UTF-8 */
 
 struct out_ladder {
 	FILE		*fp;
 	int		 fw;		/* frame column */
 	int		 tw;		/* time column */
+	int		 lw;		/* the client's calls, 0: none */
+	int		 rw;		/* the server's calls, 0: none */
 	int		 cw;		/* client state column */
 	int		 aw;		/* between the lifelines */
 };
@@ -133,23 +140,37 @@ out_ladder_pad(FILE *fp, const char *s, int w, int align)
 		fprintf(fp, "%*s%s%*s", gap / 2, "", s, gap - gap / 2, "");
 }
 
-/* The start of a row: frame, time and the client's state column. */
+/* The start of a row: frame, time, the client's call column (what a
+ * program named: ASCII) and its state column. */
 static void
 out_ladder_left(struct out_ladder *o, uint64_t frame, const char *time,
-    const char *cstate)
+    const char *call, const char *cstate)
 {
-	char f[24] = "";
+	char f[24] = "", c[LADDER_MAX_CALL * 4 + 8];
 
 	if (frame != 0)
 		snprintf(f, sizeof f, "%" PRIu64, frame);
-	fprintf(o->fp, "%*s %-*s %*s |", o->fw, f, o->tw, time, o->cw,
-	    cstate);
+	fprintf(o->fp, "%*s %-*s ", o->fw, f, o->tw, time);
+	if (o->lw > 0) {
+		out_ladder_clean(call, (size_t)o->lw, true, c, sizeof c);
+		out_ladder_pad(o->fp, c, o->lw, -1);
+		fputc(' ', o->fp);
+	}
+	fprintf(o->fp, "%*s |", o->cw, cstate);
 }
 
+/* The end of a row: the server's state column and its call column. */
 static void
-out_ladder_right(struct out_ladder *o, const char *sstate)
+out_ladder_right(struct out_ladder *o, const char *sstate, const char *call)
 {
-	if (*sstate != '\0')
+	char c[LADDER_MAX_CALL * 4 + 8];
+
+	if (*call != '\0') {
+		out_ladder_clean(call, (size_t)o->rw, true, c, sizeof c);
+		fputs("| ", o->fp);
+		out_ladder_pad(o->fp, sstate, o->cw, -1);
+		fprintf(o->fp, " %s\n", c);
+	} else if (*sstate != '\0')
 		fprintf(o->fp, "| %s\n", sstate);
 	else
 		fputs("|\n", o->fp);
@@ -222,28 +243,33 @@ out_ladder_row(struct out_ladder *o, const struct diagram_row *r)
 	diagram_time(r->rel_ns, time, sizeof time);
 	switch (r->kind) {
 	case DIAGRAM_NOTE:
-		out_ladder_left(o, r->frame, time, "");
+		out_ladder_left(o, r->frame, time, "", "");
 		out_ladder_clean(r->label, sizeof notes, false, notes,
 		    sizeof notes);
 		fprintf(o->fp, " %s\n", notes);
 		return;
 	case DIAGRAM_CALL:
-		out_ladder_left(o, 0, time, "");
-		out_ladder_middle(o, r->label, r->from == EV_CLIENT ? -1 : 1,
-		    true);
-		out_ladder_right(o, "");
+		/* A call on its own: in its caller's column, as the UI. */
+		out_ladder_left(o, 0, time, r->from == EV_CLIENT ? r->label :
+		    "", "");
+		out_ladder_middle(o, "", 0, false);
+		out_ladder_right(o, "", r->from == EV_SERVER ? r->label : "");
 		return;
 	case DIAGRAM_MSG:
 	case DIAGRAM_ICMP:
 	case DIAGRAM_STATE:
 		break;
 	}
-	out_ladder_left(o, r->frame, time, out_ladder_st(r, 0, 0));
+	/* The call that sent a segment on its line, beside the sender's
+	 * state, as the UI draws it. */
+	out_ladder_left(o, r->frame, time, r->from == EV_CLIENT ? r->call : "",
+	    out_ladder_st(r, 0, 0));
 	if (r->kind == DIAGRAM_STATE)
 		out_ladder_middle(o, "", 0, false);
 	else
 		out_ladder_arrow(o, r);
-	out_ladder_right(o, out_ladder_st(r, 1, 0));
+	out_ladder_right(o, out_ladder_st(r, 1, 0), r->from == EV_SERVER ?
+	    r->call : "");
 
 	/* Further states the same row caused, then its notes. */
 	more = r->nst[0] > r->nst[1] ? r->nst[0] : r->nst[1];
@@ -251,13 +277,13 @@ out_ladder_row(struct out_ladder *o, const struct diagram_row *r)
 	if (r->notes[0] != '\0' && nextra == 0)
 		nextra = 1;
 	for (k = 0; k < nextra; k++) {
-		out_ladder_left(o, 0, "", out_ladder_st(r, 0, k + 1));
+		out_ladder_left(o, 0, "", "", out_ladder_st(r, 0, k + 1));
 		if (k == 0 && r->notes[0] != '\0') {
 			snprintf(notes, sizeof notes, "[%s]", r->notes);
 			out_ladder_middle(o, notes, 0, false);
 		} else
 			out_ladder_middle(o, "", 0, false);
-		out_ladder_right(o, out_ladder_st(r, 1, k + 1));
+		out_ladder_right(o, out_ladder_st(r, 1, k + 1), "");
 	}
 }
 
@@ -272,6 +298,7 @@ out_ladder_one(FILE *fp, const struct diagram *d)
 	   stands otherwise. */
 	const char *hserver = d->no_socket ? _("no socket") : _("server");
 	char time[32], clean[sizeof d->title];
+	const char *call;
 	size_t i, w;
 	int left;
 
@@ -291,15 +318,24 @@ out_ladder_one(FILE *fp, const struct diagram *d)
 		diagram_time(r->rel_ns, time, sizeof time);
 		if ((int)strlen(time) > o.tw)
 			o.tw = (int)strlen(time);
-		w = r->kind == DIAGRAM_CALL ? out_ladder_cols(r->label, true) +
-		    2 : out_ladder_cols(r->label, false) + 8;
-		if (r->kind != DIAGRAM_NOTE && (int)w > o.aw)
+		/* A call's column fits the widest of its side's calls. */
+		call = r->kind == DIAGRAM_CALL ? r->label : r->call;
+		w = out_ladder_cols(call, true);
+		if (w > LADDER_MAX_CALL)
+			w = LADDER_MAX_CALL;
+		if (r->from == EV_CLIENT && (int)w > o.lw)
+			o.lw = (int)w;
+		if (r->from == EV_SERVER && (int)w > o.rw)
+			o.rw = (int)w;
+		w = out_ladder_cols(r->label, false) + 8;
+		if ((r->kind == DIAGRAM_MSG || r->kind == DIAGRAM_ICMP) &&
+		    (int)w > o.aw)
 			o.aw = w > LADDER_MAX_ARROW ? LADDER_MAX_ARROW : (int)w;
 		w = out_ladder_cols(r->notes, false) + 4;
 		if ((int)w > o.aw)
 			o.aw = w > LADDER_MAX_ARROW ? LADDER_MAX_ARROW : (int)w;
 	}
-	left = o.fw + 1 + o.tw + 1 + o.cw;
+	left = o.fw + 1 + o.tw + 1 + (o.lw > 0 ? o.lw + 1 : 0) + o.cw;
 
 	out_ladder_clean(d->title, sizeof clean, false, clean, sizeof clean);
 	fprintf(fp, "%s\n", clean);
@@ -307,7 +343,7 @@ out_ladder_one(FILE *fp, const struct diagram *d)
 	fputc(' ', fp);
 	out_ladder_pad(fp, htime, o.tw, -1);
 	fputc(' ', fp);
-	out_ladder_pad(fp, hclient, o.cw, 1);
+	out_ladder_pad(fp, hclient, left - o.fw - o.tw - 2, 1);
 	fprintf(fp, " |%*s| %s\n", o.aw, "", hserver);
 	out_ladder_clean(d->client, sizeof clean, false, clean, sizeof clean);
 	out_ladder_pad(fp, clean, left, 1);

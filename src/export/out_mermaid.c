@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The ladder diagram as Mermaid sequenceDiagram text, one fenced
- * ```mermaid block per conn, ready to paste into Markdown.  Every
+ * ```mermaid block per conn, ready to paste into Markdown.  A socket
+ * call that sent a segment is the first line of its message (Mermaid
+ * cannot put a note beside a message); one on its own is a Note left of
+ * the client or right of the server.  Every
  * character Mermaid's parser or its HTML labels would take for syntax
  * (; # : % < > & " and the like) is written as one of Mermaid's entity
  * codes (#59; is ';'), so no label can end a statement early.
@@ -60,6 +63,13 @@ out_mermaid_row(FILE *fp, const struct diagram_row *r)
 		fprintf(fp, "    %s%s%s: ", from, r->kind == DIAGRAM_ICMP ?
 		    "--)" : r->lost ? (r->retrans ? "--x" : "-x") :
 		    r->retrans ? "-->>" : "->>", to);
+		/* The call that sent it shares its row: Mermaid has no note
+		 * beside a message, only notes on slots of their own, so it
+		 * is the first line of the message's text. */
+		if (r->call[0] != '\0') {
+			out_mermaid_text(fp, r->call);
+			fputs("<br/>", fp);
+		}
 		out_mermaid_text(fp, r->label);
 		if (r->notes[0] != '\0') {
 			fputs(" (", fp);

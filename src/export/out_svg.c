@@ -3,8 +3,10 @@
  * The ladder diagram as a standalone SVG in the manner of the textbook
  * figures: two lifelines, time flowing down, slanted arrows labelled with
  * flags and relative seq/ack/len, each endpoint's state boxed beside its
- * lifeline where it changes, socket calls on the caller's side and the
- * time on the left.  One <g> per conn, stacked.
+ * lifeline where it changes, socket calls in a column beyond their
+ * caller's states (a call that sent a segment at its arrow's y, as the
+ * UI's ladder has it on the arrow's line) and the time on the left.  One
+ * <g> per conn, stacked.
  *
  * Readable in black and white: nothing is told by colour alone (a
  * retransmission is a dashed arrow and says so, an ICMP error a dotted
@@ -54,6 +56,7 @@
 #define SVG_GAP		10.0	/* from a lifeline to its state boxes */
 #define SVG_PITCH	17.0	/* between stacked state boxes */
 #define SVG_MAX_CELLS	120	/* longer labels are cut with "..." */
+#define SVG_CALL_CELLS	48	/* longer calls are cut with "..." */
 
 enum svg_anchor {
 	SVG_START,
@@ -72,6 +75,8 @@ struct svg {
 	int		 tw;		/* time column, cells */
 	double		 xc;		/* client lifeline */
 	double		 xs;		/* server lifeline */
+	double		 lcall;		/* the client's calls end here */
+	double		 rcall;		/* the server's start here */
 	double		 width;
 };
 
@@ -295,6 +300,20 @@ svg_slope(const struct svg *g, double w)
 	return (w / 2 + 6) * SVG_DROP / (g->xs - g->xc);
 }
 
+/* A socket call in its caller's column, centred on y. */
+static void
+svg_call(struct svg *g, enum ev_side side, double y, const char *text)
+{
+	char label[SVG_CALL_CELLS * 4 + 8];
+
+	diagram_clip(text, SVG_CALL_CELLS, label, sizeof label);
+	svg_out(g, "<g class=\"call\">\n");
+	svg_text(g, side == EV_CLIENT ? g->lcall : g->rcall, y,
+	    side == EV_CLIENT ? SVG_END : SVG_START, SVG_FS_SMALL,
+	    " font-style=\"italic\"", false, label);
+	svg_out(g, "</g>\n");
+}
+
 /* A message arrow; returns the bottom of what it drew. */
 static double
 svg_msg(struct svg *g, const struct diagram_row *r, double top)
@@ -309,6 +328,8 @@ svg_msg(struct svg *g, const struct diagram_row *r, double top)
 	const char *style;
 
 	svg_time(g, r, ya);
+	if (r->call[0] != '\0')
+		svg_call(g, r->from, ya, r->call);
 	if (r->kind == DIAGRAM_ICMP)
 		style = " stroke=\"#000\" stroke-width=\"1.4\" "
 		    "stroke-dasharray=\"2 3\" marker-end=\"url(#open)\"";
@@ -378,16 +399,13 @@ svg_row(struct svg *g, const struct diagram_row *r, double top)
 	case DIAGRAM_ICMP:
 		return svg_msg(g, r, top);
 	case DIAGRAM_CALL:
+		/* On its own: a dot on the caller's lifeline, the call in
+		 * its column. */
 		svg_time(g, r, y);
-		diagram_clip(r->label, (size_t)cells, label, sizeof label);
-		svg_out(g, "<g class=\"call\">\n<circle cx=\"%N\" cy=\"%N\" "
-		    "r=\"3.5\" fill=\"#000\"/>\n", r->from == EV_CLIENT ?
-		    g->xc : g->xs, y + g->y0);
-		svg_text(g, r->from == EV_CLIENT ? g->xc + SVG_GAP :
-		    g->xs - SVG_GAP, y, r->from == EV_CLIENT ? SVG_START :
-		    SVG_END, SVG_FS_SMALL, " font-style=\"italic\"", false,
-		    label);
-		svg_out(g, "</g>\n");
+		svg_out(g, "<circle cx=\"%N\" cy=\"%N\" r=\"3.5\" "
+		    "fill=\"#000\"/>\n", r->from == EV_CLIENT ? g->xc : g->xs,
+		    y + g->y0);
+		svg_call(g, r->from, y, r->label);
 		return y + 10;
 	case DIAGRAM_NOTE:
 		svg_time(g, r, y);
@@ -479,7 +497,9 @@ static void
 svg_measure(struct svg *g, const struct diagram *ds, size_t n)
 {
 	double span = SVG_SPAN, w, left, cs = SVG_EM * SVG_FS_SMALL;
-	char buf[32];
+	double lw = 0, rw = 0, sw = SVG_STATE_W * cs + 2 * SVG_PAD;
+	char buf[32], call[SVG_CALL_CELLS * 4 + 8];
+	const char *text;
 	size_t i, j;
 
 	/* The column heads fit, translated too ("frame", "time (s)"). */
@@ -504,6 +524,15 @@ svg_measure(struct svg *g, const struct diagram *ds, size_t n)
 				if (w > span)
 					span = w;
 			}
+			/* The calls' columns: their widest, cut. */
+			text = r->kind == DIAGRAM_CALL ? r->label : r->call;
+			diagram_clip(text, SVG_CALL_CELLS, call, sizeof call);
+			w = text[0] != '\0' ? svg_text_w(call, SVG_FS_SMALL) +
+			    SVG_GAP : 0;
+			if (r->from == EV_CLIENT && w > lw)
+				lw = w;
+			if (r->from == EV_SERVER && w > rw)
+				rw = w;
 		}
 		w = (svg_text_w(ds[i].client, SVG_FS) +
 		    svg_text_w(ds[i].server, SVG_FS)) / 2 + 40;
@@ -513,7 +542,7 @@ svg_measure(struct svg *g, const struct diagram *ds, size_t n)
 	if (span > SVG_MAX_CELLS * SVG_EM * SVG_FS + 80)
 		span = SVG_MAX_CELLS * SVG_EM * SVG_FS + 80;
 	left = SVG_MARGIN + (g->fw + 1 + g->tw + 2) * cs;
-	g->xc = left + SVG_STATE_W * cs + 2 * SVG_PAD + SVG_GAP + 6;
+	g->xc = left + lw + sw + SVG_GAP + 6;
 	for (i = 0; i < n; i++) {
 		w = svg_text_w(ds[i].client, SVG_FS);
 		if (w < svg_text_w(_("client"), SVG_FS))
@@ -523,8 +552,10 @@ svg_measure(struct svg *g, const struct diagram *ds, size_t n)
 			g->xc = w;
 	}
 	g->xs = g->xc + span;
-	g->width = g->xs + SVG_GAP + SVG_STATE_W * cs + 2 * SVG_PAD +
-	    SVG_MARGIN;
+	/* Calls beyond their side's state boxes, a gap between. */
+	g->lcall = g->xc - SVG_GAP - sw - 6 - SVG_GAP;
+	g->rcall = g->xs + SVG_GAP + sw + SVG_GAP;
+	g->width = g->xs + SVG_GAP + sw + rw + SVG_MARGIN;
 	for (i = 0; i < n; i++) {
 		w = svg_text_w(ds[i].server, SVG_FS);
 		if (w < svg_text_w(_("server"), SVG_FS))
@@ -572,6 +603,7 @@ svg_fonts(const struct diagram *ds, size_t n)
 			return SVG_FONTS_CJK;
 		for (j = 0; j < ds[i].nrows; j++) {
 			if (svg_wide(ds[i].rows[j].label) ||
+			    svg_wide(ds[i].rows[j].call) ||
 			    svg_wide(ds[i].rows[j].notes))
 				return SVG_FONTS_CJK;
 		}
