@@ -8,7 +8,8 @@
  * only once they are `window` old, and never past a call that has begun
  * but not returned (it keeps its place by its start time).  A call that
  * stays open longer than `hold` (when not 0) stops holding the others:
- * it is then placed at the time it returns.
+ * it is then placed at the time it returns.  The ordering is the core's
+ * (tmerge.h); this file gives it the shell's types.
  */
 #ifndef MERGE_H
 #define MERGE_H
