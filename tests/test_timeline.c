@@ -790,3 +790,43 @@ Test(timeline_budget, counts_what_it_holds)
 	cr_assert_geq(timeline_bytes(t), 2 * 48 + sizeof(struct tl_conn));
 	timeline_free(t);
 }
+
+/*
+ * A long line of program output has an arena block of its own; the
+ * short steps between such lines still share blocks: what is held stays
+ * about the text itself, not a fresh block after every long line.
+ */
+Test(timeline_budget, long_records_waste_no_block)
+{
+	struct timeline *t = timeline_new(0);
+	static char line[20000];
+	struct ev ev, buf;
+	const struct ev *g;
+	size_t k, b0;
+
+	memset(line, 'x', sizeof line - 1);
+	hm_emit(t, EV_WARNING, 0, 1);
+	b0 = timeline_bytes(t);
+	for (k = 0; k < 100; k++) {
+		memset(&ev, 0, sizeof ev);
+		ev.type = EV_OUTPUT;
+		ev.u.out.stream = EV_STDOUT;
+		ev.u.out.text = line;
+		sink_emit(timeline_sink(t), &ev);
+		hm_emit(t, EV_WARNING, 0, k + 2);
+	}
+	/* 100 lines of 20000 bytes; the warnings fit a block or two. */
+	cr_assert_lt(timeline_bytes(t) - b0, 100 * (sizeof line + 64) +
+	    64 * 1024, "%zu bytes held for 2 MB of text",
+	    timeline_bytes(t) - b0);
+	for (k = 1; k < timeline_len(t); k += 2) {
+		g = timeline_get(t, k, &buf);
+		cr_assert_eq(g->type, EV_OUTPUT);
+		cr_assert_str_eq(g->u.out.text, line);
+		g = timeline_get(t, k + 1, &buf);
+		cr_assert_eq(g->type, EV_WARNING);
+		cr_assert_str_eq(g->u.warn.msg->id,
+		    "a warning about nothing in particular");
+	}
+	timeline_free(t);
+}

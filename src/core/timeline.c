@@ -65,7 +65,8 @@ struct tl_arena {
 	uint8_t		**blk;
 	uint32_t	nblk;
 	uint32_t	capblk;
-	size_t		used;		/* in blk[nblk - 1] ... */
+	uint32_t	cur;		/* the block being filled: */
+	size_t		used;		/* bytes used in blk[cur] ... */
 	size_t		last;		/* ... of its size */
 	size_t		bytes;		/* the blocks and blk[] */
 };
@@ -139,7 +140,8 @@ struct timeline {
 /*
  * Room for n bytes, 8-aligned, in blocks of blk bytes (at most TL_BLK):
  * returns its reference and sets *p.  A record larger than a block has a
- * block of its own.
+ * block of its own, and the block being filled stays the one to fill:
+ * a long record between short ones wastes no block.
  */
 static uint32_t
 tl_arena_alloc(struct tl_arena *a, size_t blk, size_t n, size_t *bytes,
@@ -147,6 +149,7 @@ tl_arena_alloc(struct tl_arena *a, size_t blk, size_t n, size_t *bytes,
 {
 	size_t need = (n + 7) & ~(size_t)7, start, sz;
 	uint32_t ref;
+	bool own;
 
 	if (a->nblk == 0 || a->used + need > a->last) {
 		if (a->nblk == a->capblk) {
@@ -160,15 +163,22 @@ tl_arena_alloc(struct tl_arena *a, size_t blk, size_t n, size_t *bytes,
 		}
 		/* Offset 0 of block 0 stays unused: reference 0 is none. */
 		start = a->nblk == 0 ? 8 : 0;
-		sz = start + need > blk ? start + need : blk;
+		own = start + need > blk;
+		sz = own ? start + need : blk;
 		a->blk[a->nblk++] = xmalloc(sz);
-		a->last = sz;
-		a->used = start;
 		a->bytes += sz;
 		*bytes += sz;
+		if (own && a->nblk > 1) {
+			ref = (uint32_t)((a->nblk - 1) << TL_BLK_SHIFT);
+			*p = a->blk[a->nblk - 1];
+			return ref;
+		}
+		a->cur = a->nblk - 1;
+		a->last = sz;
+		a->used = start;
 	}
-	ref = (uint32_t)((a->nblk - 1) << TL_BLK_SHIFT | a->used);
-	*p = a->blk[a->nblk - 1] + a->used;
+	ref = (uint32_t)(a->cur << TL_BLK_SHIFT | a->used);
+	*p = a->blk[a->cur] + a->used;
 	a->used += need;
 	return ref;
 }
