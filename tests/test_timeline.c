@@ -830,3 +830,99 @@ Test(timeline_budget, long_records_waste_no_block)
 	}
 	timeline_free(t);
 }
+
+/* Hand-made TCP events of conn `id`. */
+static void
+hm_tcp(struct timeline *t, enum ev_type type, uint32_t id, uint64_t fr,
+    enum tcp_state c, enum tcp_state s)
+{
+	struct ev ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	ev.ts_ns = (int64_t)fr * 1000;
+	hm_ci[id].id = id;
+	hm_ci[id].proto = 6;
+	hm_ci[id].init[0] = TCP_ST_CLOSED;
+	hm_ci[id].init[1] = TCP_ST_LISTEN;
+	ev.conn = &hm_ci[id];
+	ev.u.pkt.frame = fr;
+	ev.u.pkt.st_after[0] = c;
+	ev.u.pkt.st_after[1] = s;
+	sink_emit(timeline_sink(t), &ev);
+}
+
+static void
+hm_state(struct timeline *t, uint32_t id, uint64_t fr, enum ev_side side,
+    enum tcp_state from, enum tcp_state to)
+{
+	struct ev ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = EV_STATE;
+	ev.ts_ns = (int64_t)fr * 1000;
+	ev.conn = &hm_ci[id];
+	ev.u.state.frame = fr;
+	ev.u.state.endpoint = side;
+	ev.u.state.from = from;
+	ev.u.state.to = to;
+	sink_emit(timeline_sink(t), &ev);
+}
+
+struct hm_count {
+	struct sink	sink;
+	size_t		states, other;
+	enum tcp_state	last;
+};
+
+static void
+hm_count_emit(struct sink *s, const struct ev *e)
+{
+	struct hm_count *c = (struct hm_count *)s;
+
+	if (e->type == EV_STATE) {
+		c->states++;
+		c->last = e->u.state.to;
+	} else
+		c->other++;
+}
+
+/*
+ * A conn whose steps the cap evicted (it is still open) takes its next
+ * change as a step of its own; the change after that is folded into
+ * that step, and neither is lost: timeline_changes() gives both, in
+ * order, and the replay emits both.
+ */
+Test(timeline_cap, a_change_folded_into_a_change_is_kept)
+{
+	struct timeline *t = timeline_new(8);
+	struct ev_state out[4];
+	struct hm_count cnt = { .sink.emit = hm_count_emit };
+	const struct tl_conn *c;
+	uint64_t fr;
+	size_t i;
+
+	hm_tcp(t, EV_CONN, 1, 0, TCP_ST_CLOSED, TCP_ST_LISTEN);
+	hm_tcp(t, EV_CONN, 2, 0, TCP_ST_CLOSED, TCP_ST_LISTEN);
+	for (fr = 1; fr <= 20; fr++)
+		hm_tcp(t, EV_PACKET, 2, fr, TCP_ST_SYN_SENT, TCP_ST_LISTEN);
+	c = timeline_conn_by_id(t, 1);
+	cr_assert_not_null(c, "open: it stays");
+	cr_assert_eq(c->nsteps, 0);
+	hm_state(t, 1, 30, EV_SERVER, TCP_ST_LISTEN, TCP_ST_SYN_RECEIVED);
+	hm_state(t, 1, 31, EV_SERVER, TCP_ST_SYN_RECEIVED,
+	    TCP_ST_ESTABLISHED);
+	cr_assert_eq(c->nsteps, 1);
+	i = c->steps[0].ev;
+	cr_assert_eq(fixture_at(t, i)->type, EV_STATE);
+	cr_assert_eq(timeline_changes(t, i, out, 4), 2);
+	cr_assert_eq(out[0].to, TCP_ST_SYN_RECEIVED);
+	cr_assert_eq(out[1].from, TCP_ST_SYN_RECEIVED);
+	cr_assert_eq(out[1].to, TCP_ST_ESTABLISHED);
+	cr_assert_eq(out[1].frame, 31);
+	cr_assert_eq(c->st[1], TCP_ST_ESTABLISHED);
+	timeline_replay(t, &cnt.sink);
+	cr_assert_eq(cnt.states, 2, "%zu changes replayed", cnt.states);
+	cr_assert_eq(cnt.last, TCP_ST_ESTABLISHED);
+	timeline_free(t);
+}

@@ -35,14 +35,54 @@ struct rec {
 	struct msg	msg;
 	char		*text;
 	bool		used;		/* a state change matched */
+	size_t		step;		/* where the timeline put it */
+	bool		own;		/* a state change as a step */
 };
 
 struct recorder {
 	struct sink	sink;
 	struct sink	*next;
+	struct timeline	*tl;		/* next's: note where each went */
 	struct rec	*r;
 	size_t		n, cap;
+	size_t		lenbefore;	/* steps before the event */
 };
+
+static bool	state_eq(const struct ev_state *, const struct ev_state *);
+static const char *cur_name;		/* the capture being compared */
+
+/* Where the timeline put event e (just emitted): its step, or the step
+ * a state change was folded into. */
+static void
+rec_where(struct recorder *rc, struct rec *r, const struct ev *e)
+{
+	struct ev_state out[64];
+	const struct tl_conn *c;
+	size_t len = timeline_len(rc->tl), k, n, m;
+
+	r->step = SIZE_MAX;
+	if (len > rc->lenbefore) {
+		r->step = len - 1;
+		r->own = e->type == EV_STATE;
+		return;
+	}
+	cr_assert_eq(e->type, EV_STATE, "an event stored nowhere");
+	cr_assert_not_null(e->conn);
+	c = timeline_conn_by_id(rc->tl, e->conn->id);
+	cr_assert_not_null(c, "a change of conn %u, gone", e->conn->id);
+	for (k = c->nsteps; k > 0 && c->nsteps - k < TL_LATE_REACH + 8;
+	    k--) {
+		n = timeline_changes(rc->tl, c->steps[k - 1].ev, out, 64);
+		for (m = 0; m < n && m < 64; m++)
+			if (state_eq(&out[m], &e->u.state)) {
+				r->step = c->steps[k - 1].ev;
+				return;
+			}
+	}
+	cr_assert_fail("%s: a change (frame %llu, side %d, %d -> %d) folded "
+	    "into no step", cur_name, (unsigned long long)e->u.state.frame,
+	    e->u.state.endpoint, e->u.state.from, e->u.state.to);
+}
 
 static void
 rec_emit(struct sink *s, const struct ev *e)
@@ -77,11 +117,13 @@ rec_emit(struct sink *s, const struct ev *e)
 		r->msg = *e->u.warn.msg;
 	if (e->type == EV_OUTPUT)
 		r->text = strdup(e->u.out.text != NULL ? e->u.out.text : "");
+	if (rc->tl != NULL)
+		rc->lenbefore = timeline_len(rc->tl);
 	if (rc->next != NULL)
 		sink_emit(rc->next, e);
+	if (rc->tl != NULL)
+		rec_where(rc, r, e);
 }
-
-static bool	state_eq(const struct ev_state *, const struct ev_state *);
 
 /* timeline_replay() gives the same events: each state change once,
  * right after its step. */
@@ -156,6 +198,9 @@ state_eq(const struct ev_state *a, const struct ev_state *b)
 	    a->to == b->to && a->why == b->why;
 }
 
+/* Payload copies may have gone (a payload budget is set). */
+static bool paygone_ok;
+
 /* A step's changes: where, and which recorded event each one is. */
 struct chg {
 	size_t		step;
@@ -202,9 +247,12 @@ compare_event(const char *name, const struct recorder *rc, size_t j,
 		    "emitted %#x", name, i, b->analysis, an);
 		cr_assert(opts_eq(&a->opt, &b->opt), "%s: step %zu options",
 		    name, i);
-		cr_assert_not(b->paygone, "%s: step %zu payload gone", name,
-		    i);
-		if (r->haspay) {
+		cr_assert(!b->paygone || (paygone_ok && r->haspay),
+		    "%s: step %zu payload gone", name, i);
+		if (b->paygone) {
+			cr_assert_null(b->payload);
+			cr_assert_eq(b->paycap, 0);
+		} else if (r->haspay) {
 			keep = a->paycap < TL_PAYLOAD_MAX ? a->paycap :
 			    TL_PAYLOAD_MAX;
 			cr_assert_eq(b->paycap, keep, "%s: step %zu paycap",
@@ -439,6 +487,148 @@ compare(const char *name, struct recorder *rc, const struct timeline *tl)
 	free(chg);
 }
 
+/*
+ * What the timeline still holds (it evicted, by a cap or a budget)
+ * against what the engine emitted: each held step is the event that made
+ * it, each held change one emitted, and a packet's states as emitted but
+ * for the changes emitted later and folded into it or a step before it.
+ */
+static void
+compare_held(const char *name, struct recorder *rc,
+    const struct timeline *tl)
+{
+	const size_t first = timeline_first(tl), len = timeline_len(tl);
+	struct ev_state out[MAXCHG];
+	struct ev buf;
+	const struct ev *e;
+	const struct tl_conn *c;
+	size_t *cnt, j, k, i, n, m, last;
+	bool *seen;
+	enum tcp_state want[2], before[2];
+	int side;
+
+	cnt = calloc(len + 1, sizeof *cnt);
+	seen = calloc(len + 1, sizeof *seen);
+	for (j = 0; j < rc->n; j++) {
+		const struct rec *r = &rc->r[j];
+
+		cr_assert_neq(r->step, SIZE_MAX);
+		if (r->step < first)
+			continue;
+		e = timeline_get(tl, r->step, &buf);
+		cr_assert_not_null(e, "%s: step %zu", name, r->step);
+		if (r->e.type == EV_STATE) {
+			cnt[r->step]++;
+			n = timeline_changes(tl, r->step, out, MAXCHG);
+			for (m = 0; m < n && m < MAXCHG; m++)
+				if (state_eq(&out[m], &r->e.u.state))
+					break;
+			cr_assert_lt(m, n, "%s: step %zu lost a change", name,
+			    r->step);
+			if (r->own) {
+				cr_assert_eq(e->type, EV_STATE);
+				cr_assert(state_eq(&e->u.state,
+				    &r->e.u.state));
+				seen[r->step] = true;
+			}
+			continue;
+		}
+		seen[r->step] = true;
+		compare_event(name, rc, j, tl, r->step, e);
+		if (e->type != EV_PACKET || e->conn == NULL ||
+		    e->conn->proto != 6)
+			continue;
+		want[0] = r->e.u.pkt.st_after[0];
+		want[1] = r->e.u.pkt.st_after[1];
+		for (side = 0; side < 2; side++) {
+			if (want[side] == r->init[side] &&
+			    e->conn->init[side] != r->init[side])
+				want[side] = e->conn->init[side];
+			last = SIZE_MAX;
+			for (k = j + 1; k < rc->n; k++)
+				if (rc->r[k].e.type == EV_STATE &&
+				    !rc->r[k].own && rc->r[k].conn == r->conn &&
+				    rc->r[k].step <= r->step &&
+				    (rc->r[k].e.u.state.endpoint ==
+				    EV_CLIENT ? 0 : 1) == side)
+					last = k;
+			if (last != SIZE_MAX)
+				want[side] = rc->r[last].e.u.state.to;
+		}
+		cr_assert(e->u.pkt.st_after[0] == want[0] &&
+		    e->u.pkt.st_after[1] == want[1], "%s: frame %llu: %d/%d "
+		    "held, %d/%d emitted and changed after", name,
+		    (unsigned long long)e->u.pkt.frame, e->u.pkt.st_after[0],
+		    e->u.pkt.st_after[1], want[0], want[1]);
+	}
+	for (i = first; i < len; i++) {
+		cr_assert(seen[i], "%s: step %zu made by no event", name, i);
+		cr_assert_eq(timeline_changes(tl, i, out, MAXCHG), cnt[i],
+		    "%s: step %zu has %zu changes, %zu emitted there", name, i,
+		    timeline_changes(tl, i, out, MAXCHG), cnt[i]);
+	}
+	/* Each conn's states: a chain of its changes. */
+	for (j = 0; j < timeline_nconns(tl); j++) {
+		if ((c = timeline_conn(tl, j)) == NULL || c->info.proto != 6)
+			continue;
+		timeline_states_before(tl, c, 0, before);
+		for (k = 0; k < c->nsteps; k++) {
+			n = timeline_changes(tl, c->steps[k].ev, out, MAXCHG);
+			for (m = 0; m < n && m < MAXCHG; m++) {
+				side = out[m].endpoint == EV_CLIENT ? 0 : 1;
+				cr_assert_eq(out[m].from, before[side],
+				    "%s: conn %u step %zu: a change from %d, "
+				    "the endpoint in %d", name, c->info.id,
+				    c->steps[k].ev, out[m].from, before[side]);
+				before[side] = out[m].to;
+			}
+			e = timeline_get(tl, c->steps[k].ev, &buf);
+			if (e->type == EV_PACKET)
+				cr_assert(e->u.pkt.st_after[0] == before[0] &&
+				    e->u.pkt.st_after[1] == before[1],
+				    "%s: conn %u step %zu: %d/%d, its changes "
+				    "lead to %d/%d", name, c->info.id,
+				    c->steps[k].ev, e->u.pkt.st_after[0],
+				    e->u.pkt.st_after[1], before[0],
+				    before[1]);
+			timeline_states_before(tl, c, k + 1, before);
+		}
+	}
+	free(cnt);
+	free(seen);
+}
+
+static void
+roundtrip_evicting(const char *path, const char *name, size_t cap,
+    size_t budget, size_t paybudget)
+{
+	struct timeline *tl = timeline_new(cap);
+	struct recorder rc;
+	struct engine *eng;
+	uint64_t frame = 0;
+	size_t k;
+
+	if (budget != 0)
+		timeline_set_budget(tl, budget);
+	if (paybudget != 0)
+		timeline_set_payload_budget(tl, paybudget);
+	memset(&rc, 0, sizeof rc);
+	rc.sink.emit = rec_emit;
+	rc.next = timeline_sink(tl);
+	rc.tl = tl;
+	eng = engine_new(NULL, &rc.sink);
+	cur_name = name;
+	(void)fixture_pcap(eng, path, &frame);
+	paygone_ok = paybudget != 0;
+	compare_held(name, &rc, tl);
+	paygone_ok = false;
+	engine_free(eng);
+	timeline_free(tl);
+	for (k = 0; k < rc.n; k++)
+		free(rc.r[k].text);
+	free(rc.r);
+}
+
 static void
 roundtrip(const char *path, const char *name)
 {
@@ -451,9 +641,12 @@ roundtrip(const char *path, const char *name)
 	memset(&rc, 0, sizeof rc);
 	rc.sink.emit = rec_emit;
 	rc.next = timeline_sink(tl);
+	rc.tl = tl;
 	eng = engine_new(NULL, &rc.sink);
+	cur_name = name;
 	(void)fixture_pcap(eng, path, &frame);
 	compare(name, &rc, tl);
+	compare_held(name, &rc, tl);
 	for (k = 0; k < rc.n; k++)
 		rc.r[k].used = false;
 	compare_replay(name, &rc, tl);
@@ -463,6 +656,10 @@ roundtrip(const char *path, const char *name)
 	for (k = 0; k < rc.n; k++)
 		free(rc.r[k].text);
 	free(rc.r);
+	/* Under pressure: a cap of 40 steps (chunks of 4), a budget of
+	 * 16 KiB (chunks of 8), payload copies of 1 KiB. */
+	roundtrip_evicting(path, name, 40, 0, 0);
+	roundtrip_evicting(path, name, 0, 16 * 1024, 1024);
 }
 
 Test(timeline_roundtrip, every_bundled_capture)

@@ -94,15 +94,13 @@ struct tl_cold {
 	uint16_t	pad;		/* what follows is 8-aligned */
 };
 
-/* A state change folded into a step, by frame deltas from the step's:
- * back (to the frame that caused it, before the step's own when the
- * evidence put it at a later step) and from that to the frame that
- * decided it (later; 0: at once). */
+/* A state change folded into a step, whole: its frame may be after
+ * the step's (a step where its endpoint entered `from`), or far from it. */
 struct tl_chg {
 	uint32_t	next;
-	uint32_t	back;
-	uint32_t	later;
 	uint8_t		endpoint, from, to, why;
+	uint64_t	frame;
+	uint64_t	decided_by;
 };
 
 struct timeline {
@@ -717,16 +715,13 @@ tl_chg_add(struct timeline *tl, size_t i, const struct ev_state *s)
 {
 	struct tl_chunk *ch = timeline_chunk(tl, i);
 	struct tl_cold *cold = tl_cold_of(tl, i);
-	const struct tl_hot *h = timeline_hot(tl, i);
 	struct tl_chg c, prev;
 	uint32_t ref, at;
 	uint8_t *p;
 
-	c.next = 0;
-	c.back = h->frame >= s->frame && h->frame - s->frame <= UINT32_MAX ?
-	    (uint32_t)(h->frame - s->frame) : 0;
-	c.later = s->decided_by > s->frame && s->decided_by - s->frame <=
-	    UINT32_MAX ? (uint32_t)(s->decided_by - s->frame) : 0;
+	memset(&c, 0, sizeof c);
+	c.frame = s->frame;
+	c.decided_by = s->decided_by;
 	c.endpoint = (uint8_t)s->endpoint;
 	c.from = (uint8_t)s->from;
 	c.to = (uint8_t)s->to;
@@ -1139,20 +1134,21 @@ timeline_changes(const struct timeline *tl, size_t i, struct ev_state *out,
 		return 0;
 	ch = timeline_chunk(tl, i);
 	h = &ch->hot[(i & (tl->csz - 1))];
+	/* A change that is a step of its own comes first, then those
+	 * folded into it (the conn had no other step to take them). */
 	if (h->type == EV_STATE) {
 		if (max > 0 && timeline_get(tl, i, &e) != NULL)
 			out[0] = e.u.state;
-		return 1;
+		n = 1;
 	}
 	if (h->cold == 0)
-		return 0;
+		return n;
 	memcpy(&cold, tl_arena_ptr(&ch->cold, h->cold), sizeof cold);
 	for (ref = cold.chg; ref != 0; ref = c.next, n++) {
 		memcpy(&c, tl_arena_ptr(&ch->cold, ref), sizeof c);
 		if (n < max) {
-			out[n].frame = h->frame - c.back;
-			out[n].decided_by = c.later != 0 ? out[n].frame +
-			    c.later : 0;
+			out[n].frame = c.frame;
+			out[n].decided_by = c.decided_by;
 			out[n].endpoint = (enum ev_side)c.endpoint;
 			out[n].from = (enum tcp_state)c.from;
 			out[n].to = (enum tcp_state)c.to;
@@ -1173,10 +1169,11 @@ timeline_replay(const struct timeline *tl, struct sink *sink)
 		if (timeline_get(tl, i, &e) == NULL)
 			continue;
 		sink_emit(sink, &e);
-		if (e.type != EV_PACKET)
-			continue;
+		/* Any step may have changes folded in; a change that is a
+		 * step of its own was emitted just now. */
 		n = timeline_changes(tl, i, chg, TL_REPLAY_CHG);
-		for (k = 0; k < n && k < TL_REPLAY_CHG; k++) {
+		for (k = e.type == EV_STATE ? 1 : 0; k < n &&
+		    k < TL_REPLAY_CHG; k++) {
 			memset(&st, 0, sizeof st);
 			st.type = EV_STATE;
 			st.ts_ns = e.ts_ns;

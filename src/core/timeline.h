@@ -126,14 +126,15 @@ const struct ev	*timeline_get(const struct timeline *, size_t i,
 		    struct ev *buf);
 /*
  * The state changes step i caused, in the order they happened (a
- * standalone EV_STATE step gives its own): writes at most max of them to
- * out and returns how many there are.
+ * standalone EV_STATE step gives its own first, then any folded into it
+ * because its conn had no other step held): writes at most max of them
+ * to out and returns how many there are.
  */
 size_t		 timeline_changes(const struct timeline *, size_t i,
 		    struct ev_state *out, size_t max);
 /*
- * The held steps to a sink, in order, each segment followed by the state
- * changes folded into it (as EV_STATE events): what the engine emitted,
+ * The held steps to a sink, in order, each followed by the state changes
+ * folded into it (as EV_STATE events): what the engine emitted,
  * but for where late changes come (right after their step) and caplen.
  */
 #define TL_REPLAY_CHG	16
