@@ -24,6 +24,7 @@
 #include "fixture.h"
 #include "out.h"
 #include "rows.h"
+#include "rows_agree.h"
 #include "timeline.h"
 
 static struct fixture fx;
@@ -499,126 +500,21 @@ Test(export, diagram_text_is_read_by_the_one_decoder)
 
 /* ------------------------------------- one row model, two drawings */
 
-/* The endpoint states a diagram shows after row j (its last change). */
-static void
-shown_after(const struct diagram_row *dr, enum tcp_state st[2])
-{
-	int s;
-
-	for (s = 0; s < 2; s++)
-		if (dr->nst[s] > 0)
-			st[s] = dr->st[s][dr->nst[s] - 1];
-}
-
 /*
- * For every held conn: the rows the UI's ladder draws (rows.c) and the
- * rows the exporters draw (diagram_build) are one list: the same kinds
- * (a segment, an ICMP error, a call on its own, a warning) of the same
- * steps (timeline indices), in the same order, on the same sides; a call
- * that shares a segment's row in the UI shares it in the diagram, and
- * only there; each segment leaves both endpoints in the same states.
- * The diagrams add only rows of state changes no shown segment caused;
- * the UI only its lines of the kernel's own state.  Returns the calls
- * that shared a segment's row.
+ * For every held conn the UI's rows and the diagram's are one list
+ * (rows_agree.h: the same kinds of the same steps, calls on the same
+ * rows, the same states).  Returns the calls that shared a segment's
+ * row.
  */
 static size_t
 rows_agree(const char *what)
 {
-	const struct tl_conn *c;
-	const struct rows_row *rw;
-	const struct diagram_row *dr;
-	const struct ev *ev;
-	struct rows r;
-	struct diagram d;
-	enum tcp_state st[2];
-	size_t k, i, j, shared = 0;
-	char name[40];
-	int want;
+	char why[512];
+	size_t shared = 0, n = 0;
 
-	for (k = 0; k < timeline_conns_held(fx.tl); k++) {
-		c = timeline_conn_held(fx.tl, k);
-		rows_init(&r, c->info.id);
-		rows_update(&r, fx.tl);
-		diagram_build(&d, fx.tl, c);
-		st[0] = d.init[0];
-		st[1] = d.init[1];
-		cr_assert_eq(r.init[0], d.init[0], "%s conn %u", what,
-		    c->info.id);
-		cr_assert_eq(r.init[1], d.init[1], "%s conn %u", what,
-		    c->info.id);
-		for (i = j = 0; i < r.n; i++) {
-			rw = &r.v[i];
-			/* The kernel's own state (demo, run): a line of the
-			 * UI's only; the diagrams draw the wire. */
-			if (rw->kind == ROWS_KSTATE)
-				continue;
-			for (; j < d.nrows && d.rows[j].kind == DIAGRAM_STATE;
-			    j++)
-				shown_after(&d.rows[j], st);
-			cr_assert_lt(j, d.nrows, "%s conn %u: %zu rows, the "
-			    "diagram has fewer", what, c->info.id, r.n);
-			dr = &d.rows[j++];
-			want = rw->kind == ROWS_PKT ? DIAGRAM_MSG :
-			    rw->kind == ROWS_ICMP ? DIAGRAM_ICMP :
-			    rw->kind == ROWS_CALL ? DIAGRAM_CALL : DIAGRAM_NOTE;
-			cr_assert_eq((int)dr->kind, want, "%s conn %u row %zu: "
-			    "kind %d, the UI's %d", what, c->info.id, i,
-			    (int)dr->kind, (int)rw->kind);
-			cr_assert_eq(dr->ev, rw->ev, "%s conn %u row %zu: step "
-			    "%zu, the UI's %zu", what, c->info.id, i, dr->ev,
-			    rw->ev);
-			if (rw->kind != ROWS_WARN)
-				cr_assert_eq(dr->from, rw->side, "%s conn %u "
-				    "row %zu: side", what, c->info.id, i);
-			/* The call on the row: the same, or none in both. */
-			cr_assert_eq(dr->call_ev, rw->call, "%s conn %u row "
-			    "%zu: call %" PRId64 ", the UI's %" PRId64, what,
-			    c->info.id, i, dr->call_ev, rw->call);
-			cr_assert_eq(dr->call[0] != '\0', rw->call >= 0,
-			    "%s conn %u row %zu: call \"%s\"", what,
-			    c->info.id, i, dr->call);
-			if (rw->call >= 0) {
-				ev = fixture_at(fx.tl, (size_t)rw->call);
-				cr_assert_eq(ev->type, EV_CALL);
-				cr_assert_eq(ev->u.call.side, rw->side);
-				snprintf(name, sizeof name, "%s(",
-				    ev->u.call.name);
-				cr_assert(strncmp(dr->call, name,
-				    strlen(name)) == 0, "%s conn %u row %zu: "
-				    "\"%s\" is not %s", what, c->info.id, i,
-				    dr->call, name);
-				shared++;
-			}
-			ev = fixture_at(fx.tl, rw->ev);
-			if (rw->kind == ROWS_PKT)
-				cr_assert_eq(dr->frame, ev->u.pkt.frame);
-			if (rw->kind == ROWS_ICMP)
-				cr_assert_eq(dr->frame, ev->u.icmp.frame);
-			shown_after(dr, st);
-			for (; j < d.nrows && d.rows[j].kind ==
-			    DIAGRAM_STATE && d.rows[j].frame == dr->frame &&
-			    dr->frame != 0; j++)
-				shown_after(&d.rows[j], st);
-			if (d.tcp && rw->kind == ROWS_PKT) {
-				cr_assert_eq(st[0], rw->st[0], "%s conn %u row "
-				    "%zu (frame %" PRIu64 "): client %s, the "
-				    "UI's %s", what, c->info.id, i, dr->frame,
-				    tcp_state_name(st[0]),
-				    tcp_state_name(rw->st[0]));
-				cr_assert_eq(st[1], rw->st[1], "%s conn %u row "
-				    "%zu (frame %" PRIu64 "): server %s, the "
-				    "UI's %s", what, c->info.id, i, dr->frame,
-				    tcp_state_name(st[1]),
-				    tcp_state_name(rw->st[1]));
-			}
-		}
-		for (; j < d.nrows; j++)
-			cr_assert_eq(d.rows[j].kind, DIAGRAM_STATE, "%s conn "
-			    "%u: diagram row %zu the UI has not", what,
-			    c->info.id, j);
-		diagram_clear(&d);
-		rows_clear(&r);
-	}
+	cr_assert_eq(rows_agree_all(fx.tl, why, sizeof why, &shared, &n), 0,
+	    "%s: %s", what, why);
+	cr_assert_gt(n, 0, "%s: no row compared", what);
 	return shared;
 }
 
