@@ -37,6 +37,7 @@ struct fuzz_core_tee {
 	struct sink	 sink;
 	struct sink	*out[3];
 	size_t		 nout;
+	size_t		 nstates;	/* state changes emitted */
 };
 
 static void
@@ -49,6 +50,8 @@ fuzz_core_tee_emit(struct sink *s, const struct ev *e)
 	if (e->type == EV_STATE && !tcp_fsm_legal(e->u.state.from,
 	    e->u.state.to))
 		abort();
+	if (e->type == EV_STATE)
+		t->nstates++;
 	for (i = 0; i < t->nout; i++)
 		sink_emit(t->out[i], e);
 }
@@ -58,18 +61,23 @@ static FILE *fuzz_core_null;
 /*
  * Walk the timeline as a view would, through its accessors only: what the
  * memory cap evicted reads as NULL, everything held is there, and no held
- * step names an evicted event.
+ * step names an evicted event.  Each TCP conn's states are a chain of its
+ * changes (from the states before a step, through the changes folded into
+ * it, to the states after it), and when nothing was evicted every change
+ * the engine emitted (nstates) is held exactly once.
  */
 static void
-fuzz_core_walk(const struct timeline *tl)
+fuzz_core_walk(const struct timeline *tl, size_t nstates)
 {
 	struct ev evb;
 	struct ev_state chg[TL_REPLAY_CHG];
 	const struct tl_conn *c;
 	const struct ev *e;
-	enum tcp_state st[2];
-	size_t i, n, len = timeline_len(tl), first = timeline_first(tl);
+	enum tcp_state st[2], after[2];
+	size_t i, n, k, m, len = timeline_len(tl), first = timeline_first(tl);
+	size_t held = 0;
 	unsigned sum = 0;
+	int side;
 
 	if (first > len || timeline_evicted(tl) != first)
 		abort();
@@ -82,6 +90,7 @@ fuzz_core_walk(const struct timeline *tl)
 		sum += e->type;
 		/* Every change folded into a step is one of RFC 9293's. */
 		n = timeline_changes(tl, i, chg, TL_REPLAY_CHG);
+		held += n;
 		while (n-- > 0)
 			if (n < TL_REPLAY_CHG &&
 			    !tcp_fsm_legal(chg[n].from, chg[n].to))
@@ -89,6 +98,8 @@ fuzz_core_walk(const struct timeline *tl)
 	}
 	if (timeline_get(tl, len, &evb) != NULL)
 		abort();
+	if (first == 0 && held != nstates)
+		abort();		/* a change lost or doubled */
 	for (i = 0; i < timeline_nconns(tl); i++) {
 		c = timeline_conn(tl, i);
 		if (c == NULL) {
@@ -106,6 +117,23 @@ fuzz_core_walk(const struct timeline *tl)
 			if (n < c->nsteps && (c->steps[n].ev >= len ||
 			    c->steps[n].ev < first))
 				abort();
+		}
+		if (c->info.proto != 6)
+			continue;
+		for (n = 0; n < c->nsteps; n++) {
+			timeline_states_before(tl, c, n, st);
+			timeline_states_before(tl, c, n + 1, after);
+			m = timeline_changes(tl, c->steps[n].ev, chg,
+			    TL_REPLAY_CHG);
+			for (k = 0; k < m && k < TL_REPLAY_CHG; k++) {
+				side = chg[k].endpoint == EV_CLIENT ? 0 : 1;
+				if (chg[k].from != st[side])
+					abort();	/* not from there */
+				st[side] = chg[k].to;
+			}
+			if (m <= TL_REPLAY_CHG && (st[0] != after[0] ||
+			    st[1] != after[1]))
+				abort();	/* its changes lead elsewhere */
 		}
 	}
 	(void)sum;
@@ -194,7 +222,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	engine_free(e);
 	sink_close(tee.out[0]);
 	sink_close(tee.out[1]);
-	fuzz_core_walk(tl);
+	fuzz_core_walk(tl, tee.nstates);
 	if (cap != 0 && timeline_len(tl) - timeline_first(tl) > cap)
 		abort();		/* the memory cap holds */
 	timeline_free(tl);
