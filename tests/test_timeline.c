@@ -852,6 +852,23 @@ hm_tcp(struct timeline *t, enum ev_type type, uint32_t id, uint64_t fr,
 	sink_emit(timeline_sink(t), &ev);
 }
 
+/* hm_tcp() with conn `id`'s info as the test left it. */
+static void
+hm_emit_as(struct timeline *t, enum ev_type type, uint32_t id, uint64_t fr,
+    enum tcp_state c, enum tcp_state s)
+{
+	struct ev ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	ev.ts_ns = (int64_t)fr * 1000;
+	ev.conn = &hm_ci[id];
+	ev.u.pkt.frame = fr;
+	ev.u.pkt.st_after[0] = c;
+	ev.u.pkt.st_after[1] = s;
+	sink_emit(timeline_sink(t), &ev);
+}
+
 static void
 hm_state(struct timeline *t, uint32_t id, uint64_t fr, enum ev_side side,
     enum tcp_state from, enum tcp_state to)
@@ -924,5 +941,37 @@ Test(timeline_cap, a_change_folded_into_a_change_is_kept)
 	timeline_replay(t, &cnt.sink);
 	cr_assert_eq(cnt.states, 2, "%zu changes replayed", cnt.states);
 	cr_assert_eq(cnt.last, TCP_ST_ESTABLISHED);
+	timeline_free(t);
+}
+
+/*
+ * The engine learns that the server never listened (it answered the SYN
+ * with RST) after the cap evicted the conn's first steps: the states
+ * before its oldest held step are CLOSED too, not the guess, so that its
+ * states stay a chain of its changes.
+ */
+Test(timeline_cap, a_wrong_guess_is_righted_after_eviction_too)
+{
+	struct timeline *t = timeline_new(8);
+	const struct tl_conn *c;
+	enum tcp_state st[2];
+	uint64_t fr;
+
+	hm_tcp(t, EV_CONN, 1, 0, TCP_ST_CLOSED, TCP_ST_LISTEN);
+	hm_tcp(t, EV_PACKET, 1, 1, TCP_ST_SYN_SENT, TCP_ST_LISTEN);
+	hm_tcp(t, EV_CONN, 2, 0, TCP_ST_CLOSED, TCP_ST_LISTEN);
+	for (fr = 2; fr <= 12; fr++)
+		hm_tcp(t, EV_PACKET, 2, fr, TCP_ST_SYN_SENT, TCP_ST_LISTEN);
+	c = timeline_conn_by_id(t, 1);
+	cr_assert_not_null(c);
+	cr_assert_gt(c->nevicted, 0);
+	hm_tcp(t, EV_PACKET, 1, 20, TCP_ST_SYN_SENT, TCP_ST_LISTEN);
+	/* The server's RST: it never listened. */
+	hm_ci[1].init[1] = TCP_ST_CLOSED;
+	hm_emit_as(t, EV_PACKET, 1, 21, TCP_ST_SYN_SENT, TCP_ST_CLOSED);
+	timeline_states_before(t, c, 0, st);
+	cr_assert_eq(st[1], TCP_ST_CLOSED, "before its oldest held step: %d",
+	    st[1]);
+	cr_assert_eq(fixture_st(t, c, 0, 1), TCP_ST_CLOSED);
 	timeline_free(t);
 }

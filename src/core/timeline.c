@@ -804,7 +804,12 @@ timeline_fix_init(struct timeline *tl, struct tl_conn *c,
 	for (side = 0; side < 2; side++) {
 		if (ci->init[side] == c->info.init[side])
 			continue;
-		if (c->nevicted == 0 && c->st0[side] == c->info.init[side])
+		/* The states before the oldest held step showed the guess
+		 * when that step still does (or none is held): evicted
+		 * steps or not, they were the guess too. */
+		if (c->st0[side] == c->info.init[side] && (c->nsteps == 0 ||
+		    timeline_hot(tl, c->steps[0].ev)->st[side] ==
+		    c->info.init[side]))
 			c->st0[side] = ci->init[side];
 		for (k = 0; k < c->nsteps && k < TL_ATTACH_MAX; k++) {
 			h = timeline_hot(tl, c->steps[k].ev);
