@@ -657,9 +657,12 @@ roundtrip(const char *path, const char *name)
 		free(rc.r[k].text);
 	free(rc.r);
 	/* Under pressure: a cap of 40 steps (chunks of 4), a budget of
-	 * 16 KiB (chunks of 8), payload copies of 1 KiB. */
+	 * 16 KiB (chunks of 8), payload copies of 1 KiB; a cap of one step
+	 * and a budget of 1000 bytes (chunks of one step). */
 	roundtrip_evicting(path, name, 40, 0, 0);
 	roundtrip_evicting(path, name, 0, 16 * 1024, 1024);
+	roundtrip_evicting(path, name, 1, 0, 0);
+	roundtrip_evicting(path, name, 0, 1000, 100);
 }
 
 Test(timeline_roundtrip, every_bundled_capture)
@@ -705,4 +708,41 @@ Test(timeline_roundtrip, the_public_corpus)
 	}
 	closedir(dp);
 	cr_log_info("%zu public captures", n);
+}
+
+/*
+ * A conn caught mid-stream, then its SYN (a new conn on the same ports,
+ * or the same one restarted): the relative numbers start again from the
+ * SYN (tcp_analysis.c resets its base), and the timeline still gives
+ * back every packet's rseq and rack as the engine emitted them.
+ */
+Test(timeline_roundtrip, relative_numbers_after_a_late_syn)
+{
+	struct timeline *tl = timeline_new(0);
+	struct recorder rc;
+	struct fixture fx;
+	size_t k;
+
+	memset(&rc, 0, sizeof rc);
+	rc.sink.emit = rec_emit;
+	rc.next = timeline_sink(tl);
+	rc.tl = tl;
+	fixture_init(&fx, engine_new(NULL, &rc.sink));
+	cur_name = "late syn";
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 5000, 9000, 10);
+	fixture_seg(&fx, false, TCP_ACK, 9000, 5010, 0);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 5010, 9000, 10);
+	fixture_seg(&fx, true, TCP_SYN, 70000, 0, 0);
+	fixture_seg(&fx, false, TCP_SYN | TCP_ACK, 123456, 70001, 0);
+	fixture_seg(&fx, true, TCP_ACK, 70001, 123457, 0);
+	fixture_seg(&fx, true, TCP_PSH | TCP_ACK, 70001, 123457, 7);
+	fixture_seg(&fx, false, TCP_ACK, 123457, 70008, 0);
+	engine_finish(fx.e);
+	compare("late syn", &rc, tl);
+	compare_held("late syn", &rc, tl);
+	engine_free(fx.e);
+	timeline_free(tl);
+	for (k = 0; k < rc.n; k++)
+		free(rc.r[k].text);
+	free(rc.r);
 }
