@@ -48,6 +48,122 @@ struct recorder {
 	size_t		lenbefore;	/* steps before the event */
 };
 
+/* ------------------------------------------------ pcapng, for the corpus */
+
+static uint32_t
+ng32(const uint8_t *b, bool be)
+{
+	return be ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3] : (uint32_t)b[3] << 24 |
+	    (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+}
+
+static uint16_t
+ng16(const uint8_t *b, bool be)
+{
+	return be ? (uint16_t)(b[0] << 8 | b[1]) : (uint16_t)(b[1] << 8 | b[0]);
+}
+
+#define NG_MAXIF	16
+
+/*
+ * Every packet of the pcapng file at `path` (enhanced and simple packet
+ * blocks, each interface's link type and time resolution) to `e`, then
+ * engine_finish().  Stops at the first block that does not add up.
+ */
+static void
+pcapng_feed(struct engine *e, const char *path, uint64_t *frame)
+{
+	uint8_t hdr[12], *blk = NULL;
+	uint32_t type, len, n, caplen, orig, iface;
+	int lt[NG_MAXIF];
+	uint64_t tpsec[NG_MAXIF], ts;
+	size_t nif = 0, off;
+	bool be = false;
+	FILE *fp;
+	uint16_t code, olen;
+	int64_t ns;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return;
+	while (fread(hdr, 1, 8, fp) == 8) {
+		if (memcmp(hdr, "\x0a\x0d\x0d\x0a", 4) == 0) {
+			if (fread(hdr + 8, 1, 4, fp) != 4)
+				break;
+			be = memcmp(hdr + 8, "\x1a\x2b\x3c\x4d", 4) == 0;
+			if (!be && memcmp(hdr + 8, "\x4d\x3c\x2b\x1a", 4) != 0)
+				break;
+			nif = 0;
+			len = ng32(hdr + 4, be);
+			if (len < 12 || len % 4 != 0 || len > (1U << 24) ||
+			    fseek(fp, (long)len - 12, SEEK_CUR) != 0)
+				break;
+			continue;
+		}
+		type = ng32(hdr, be);
+		len = ng32(hdr + 4, be);
+		if (len < 12 || len % 4 != 0 || len > (1U << 24))
+			break;
+		n = len - 8;
+		free(blk);
+		if ((blk = malloc(n)) == NULL || fread(blk, 1, n, fp) != n)
+			break;
+		n -= 4;				/* the trailing length */
+		if (type == 1 && n >= 8) {	/* interface description */
+			if (nif == NG_MAXIF)
+				break;
+			lt[nif] = ng16(blk, be);
+			tpsec[nif] = 1000000;
+			for (off = 8; off + 4 <= n; off += 4 + ((olen + 3U) &
+			    ~3U)) {
+				code = ng16(blk + off, be);
+				olen = ng16(blk + off + 2, be);
+				if (code == 0 || off + 4 + olen > n)
+					break;
+				if (code == 9 && olen >= 1) {
+					uint8_t r = blk[off + 4];
+					unsigned k;
+
+					tpsec[nif] = 1;
+					for (k = 0; k < (r & 0x7f) && k < 19; k++)
+						tpsec[nif] *= (r & 0x80) ? 2 : 10;
+				}
+			}
+			nif++;
+		} else if (type == 6 && n >= 20) {	/* enhanced packet */
+			iface = ng32(blk, be);
+			ts = (uint64_t)ng32(blk + 4, be) << 32 | ng32(blk + 8, be);
+			caplen = ng32(blk + 12, be);
+			orig = ng32(blk + 16, be);
+			if (iface >= nif || caplen > n - 20)
+				break;
+			ns = (int64_t)(ts / tpsec[iface] * 1000000000ULL +
+			    ts % tpsec[iface] * 1000000000ULL / tpsec[iface]);
+			engine_frame(e, ++*frame, ns, lt[iface], blk + 20, caplen,
+			    orig);
+		} else if (type == 3 && n >= 4 && nif > 0) {	/* simple */
+			orig = ng32(blk, be);
+			caplen = orig < n - 4 ? orig : n - 4;
+			engine_frame(e, ++*frame, 0, lt[0], blk + 4, caplen, orig);
+		}
+	}
+	free(blk);
+	fclose(fp);
+	engine_finish(e);
+}
+
+/* A capture, classic pcap or pcapng, to e. */
+static void
+feed(struct engine *e, const char *path, uint64_t *frame)
+{
+	size_t len = strlen(path);
+
+	if (len > 7 && strcmp(path + len - 7, ".pcapng") == 0)
+		pcapng_feed(e, path, frame);
+	else
+		(void)fixture_pcap(e, path, frame);
+}
+
 static bool	state_eq(const struct ev_state *, const struct ev_state *);
 static const char *cur_name;		/* the capture being compared */
 
@@ -618,7 +734,7 @@ roundtrip_evicting(const char *path, const char *name, size_t cap,
 	rc.tl = tl;
 	eng = engine_new(NULL, &rc.sink);
 	cur_name = name;
-	(void)fixture_pcap(eng, path, &frame);
+	feed(eng, path, &frame);
 	paygone_ok = paybudget != 0;
 	compare_held(name, &rc, tl);
 	paygone_ok = false;
@@ -644,7 +760,7 @@ roundtrip(const char *path, const char *name)
 	rc.tl = tl;
 	eng = engine_new(NULL, &rc.sink);
 	cur_name = name;
-	(void)fixture_pcap(eng, path, &frame);
+	feed(eng, path, &frame);
 	compare(name, &rc, tl);
 	compare_held(name, &rc, tl);
 	for (k = 0; k < rc.n; k++)
@@ -683,8 +799,8 @@ Test(timeline_roundtrip, every_bundled_capture)
 }
 
 /*
- * The public corpus (classic pcap files; a pcapng one converted to pcap
- * in SYNFIN_PUBLIC_PCAPS counts too), when it is there.
+ * The public corpus (classic pcap and pcapng files; SYNFIN_PUBLIC_PCAPS
+ * names another directory), when it is there.
  */
 Test(timeline_roundtrip, the_public_corpus)
 {
@@ -700,7 +816,8 @@ Test(timeline_roundtrip, the_public_corpus)
 		cr_skip_test("no public corpus at %s", dir);
 	while ((d = readdir(dp)) != NULL) {
 		len = strlen(d->d_name);
-		if (len < 5 || strcmp(d->d_name + len - 5, ".pcap") != 0)
+		if ((len < 5 || strcmp(d->d_name + len - 5, ".pcap") != 0) &&
+		    (len < 7 || strcmp(d->d_name + len - 7, ".pcapng") != 0))
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, d->d_name);
 		roundtrip(path, d->d_name);
