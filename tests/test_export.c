@@ -383,6 +383,73 @@ Test(export, svg_labels_never_overlap_with_calls_notes_and_stacks)
 	svg_check_layout("calls");
 }
 
+/* A call that sent a segment is on that segment's line, beyond its
+ * caller's state, in every drawing; a call on its own has a line of its
+ * own in the same column. */
+Test(export, a_call_is_drawn_on_the_line_of_the_segment_it_sent)
+{
+	struct out_svg_box *b;
+	const struct out_svg_box *t, *arrow, *sl, *st;
+	char *s, line[512];
+	const char *l, *bar;
+	size_t n;
+
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "connect", "10.0.0.2:80",
+	    0);
+	fixture_handshake(&fx, 100, 500);
+	fixture_call(&fx, fx.now + 500, EV_SERVER, "send", "\"hi\"", 2);
+	fixture_seg(&fx, false, TCP_PSH | TCP_ACK, 501, 101, 2);
+	fixture_seg(&fx, true, TCP_ACK, 101, 503, 0);
+	fixture_call(&fx, fx.now + 500, EV_CLIENT, "recv", "\"hi\"", 2);
+	engine_finish(fx.e);
+
+	s = render(out_ladder_write, 0);
+	cr_assert_not_null(l = ladder_line(s, 1, line, sizeof line), "%s", s);
+	bar = strchr(l, '|');
+	cr_assert(strstr(l, "connect(10.0.0.2:80) = 0") != NULL &&
+	    strstr(l, "connect(") < strstr(l, "SYN_SENT") &&
+	    strstr(l, "SYN_SENT") < bar, "the client's call, then its "
+	    "state, then its lifeline: %s", l);
+	cr_assert_not_null(strstr(l, "SYN seq=0 ---"), "%s", l);
+	cr_assert_not_null(l = ladder_line(s, 4, line, sizeof line), "%s", s);
+	cr_assert(strstr(l, "|<") != NULL && strstr(l, "send(\"hi\") = 2") >
+	    strrchr(l, '|'), "the server's call right of its lifeline: %s",
+	    l);
+	/* recv() sent nothing: a line of its own, no frame, in the
+	 * client's column. */
+	l = strstr(s, "recv(\"hi\") = 2");
+	cr_assert_not_null(l, "%s", s);
+	cr_assert(l < strchr(l, '|'));
+	cr_assert_eq(count(s, "connect("), 1);
+	free(s);
+
+	s = render(out_mermaid_write, 0);
+	cr_assert_not_null(strstr(s, "    Client->>Server: connect(10.0.0.2#58;"
+	    "80) = 0<br/>SYN seq=0\n"), "%s", s);
+	cr_assert_not_null(strstr(s, "    Server->>Client: send(#34;hi#34;) = "
+	    "2<br/>PSH-ACK seq=1 ack=1 len=2\n"), "%s", s);
+	cr_assert_not_null(strstr(s, "    Note left of Client: recv(#34;hi#34;)"
+	    " = 2\n"), "%s", s);
+	free(s);
+
+	/* The SVG: at the arrow's y, beyond the sender's state box. */
+	n = out_svg_layout(fx.tl, 0, &b);
+	arrow = svg_find(b, n, OUT_SVG_LINE, "SYN seq=0", 0);
+	t = svg_find(b, n, OUT_SVG_TEXT, "connect(10.0.0.2:80) = 0", 0);
+	st = svg_find(b, n, OUT_SVG_TEXT, "SYN_SENT", 0);
+	cr_assert(arrow != NULL && t != NULL && st != NULL);
+	cr_assert_float_eq(t->y + t->h / 2, arrow->y, 0.01);
+	cr_assert_lt(t->x + t->w, st->x, "left of the client's state");
+	arrow = svg_find(b, n, OUT_SVG_LINE, "PSH-ACK seq=1 ack=1 len=2", 0);
+	t = svg_find(b, n, OUT_SVG_TEXT, "send(\"hi\") = 2", 0);
+	sl = svg_find(b, n, OUT_SVG_LINE, "server lifeline", 0);
+	cr_assert(arrow != NULL && t != NULL && sl != NULL);
+	cr_assert_float_eq(t->y + t->h / 2, arrow->y, 0.01);
+	cr_assert_gt(t->x, sl->x + 12 * 0.6 * 11, "right of a state's room");
+	free(b);
+	svg_check_layout("a call on its segment's row");
+}
+
 Test(export, svg_marks_retransmissions_without_colour)
 {
 	char *s;
