@@ -975,3 +975,40 @@ Test(timeline_cap, a_wrong_guess_is_righted_after_eviction_too)
 	cr_assert_eq(fixture_st(t, c, 0, 1), TCP_ST_CLOSED);
 	timeline_free(t);
 }
+
+/*
+ * A change decided more than TL_LATE_REACH steps after its segment, with
+ * the endpoint in `from` all along: it cannot land on its frame's step
+ * (too far back for the views to see it changed), and the oldest step
+ * within reach is not where the endpoint entered `from` either: it is a
+ * step of its own, after the steps that showed `from`.
+ */
+Test(timeline, a_change_decided_beyond_reach_is_a_step_of_its_own)
+{
+	struct timeline *t = timeline_new(0);
+	const struct tl_conn *c;
+	struct ev_state out[4];
+	uint64_t fr;
+	size_t n, k;
+
+	hm_tcp(t, EV_CONN, 1, 0, TCP_ST_CLOSED, TCP_ST_LISTEN);
+	for (fr = 1; fr <= TL_LATE_REACH + 50; fr++)
+		hm_tcp(t, EV_PACKET, 1, fr, TCP_ST_ESTABLISHED,
+		    TCP_ST_ESTABLISHED);
+	c = timeline_conn_by_id(t, 1);
+	n = c->nsteps;
+	hm_state(t, 1, 5, EV_SERVER, TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT);
+	cr_assert_eq(c->nsteps, n + 1, "a step of its own");
+	cr_assert_eq(fixture_at(t, c->steps[n].ev)->type, EV_STATE);
+	cr_assert_eq(timeline_changes(t, c->steps[n].ev, out, 4), 1);
+	cr_assert_eq(out[0].frame, 5);
+	for (k = 0; k < n; k++) {
+		cr_assert_eq(timeline_changes(t, c->steps[k].ev, out, 4), 0,
+		    "step %zu took it", k);
+		cr_assert_eq(fixture_st(t, c, k, 1), k == 0 ? TCP_ST_LISTEN :
+		    TCP_ST_ESTABLISHED);
+	}
+	cr_assert_eq(fixture_st(t, c, n, 1), TCP_ST_CLOSE_WAIT);
+	cr_assert_eq(c->st[1], TCP_ST_CLOSE_WAIT);
+	timeline_free(t);
+}

@@ -779,6 +779,21 @@ timeline_attach_state(struct timeline *tl, struct tl_conn *c,
 			break;
 		at = k - 1;
 	}
+	/*
+	 * The walk ran out of reach (or of held steps) still in `from`:
+	 * the endpoint entered it, or the segment came, further back.
+	 * Only when the step before is in another state (or there is
+	 * none: the conn's first step) is `at` where it entered `from`;
+	 * otherwise the change is a step of its own.
+	 */
+	if (k == stop && at != c->nsteps) {
+		if (stop > 0) {
+			h = timeline_hot(tl, c->steps[stop - 1].ev);
+			if (h->st[side] == s->from)
+				return false;
+		} else if (c->nevicted > 0 && c->st0[side] == s->from)
+			return false;
+	}
 	if (at == c->nsteps)
 		return false;
 	tl_chg_add(tl, c->steps[at].ev, s);
