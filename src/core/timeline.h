@@ -88,7 +88,7 @@ struct timeline;
  * chunk's at a time; the steps stay.  ev_packet.caplen is not kept (0).
  */
 #define TL_PAYLOAD_MAX		512
-#define TL_PAYLOAD_BUDGET	((size_t)16 << 20)
+#define TL_PAYLOAD_BUDGET	((size_t)8 << 20)
 
 /*
  * Memory by budget: what the held events cost in all (each event, its
