@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "fixture.h"
 #include "narrate.h"
+#include "rows.h"
 #include "timeline.h"
 
 static struct fixture fx;
@@ -1010,5 +1011,39 @@ Test(timeline, a_change_decided_beyond_reach_is_a_step_of_its_own)
 	}
 	cr_assert_eq(fixture_st(t, c, n, 1), TCP_ST_CLOSE_WAIT);
 	cr_assert_eq(c->st[1], TCP_ST_CLOSE_WAIT);
+	timeline_free(t);
+}
+
+/* The ladder shows a change that is a step of its own from the row after
+ * it on, never on a row before it, and keeps it so when it reads its rows
+ * again. */
+Test(timeline, rows_show_a_change_of_its_own_from_the_next_row)
+{
+	struct timeline *t = timeline_new(0);
+	struct rows r;
+	uint64_t fr;
+	size_t n;
+
+	hm_tcp(t, EV_CONN, 1, 0, TCP_ST_CLOSED, TCP_ST_LISTEN);
+	for (fr = 1; fr <= TL_LATE_REACH + 50; fr++)
+		hm_tcp(t, EV_PACKET, 1, fr, TCP_ST_ESTABLISHED,
+		    TCP_ST_ESTABLISHED);
+	rows_init(&r, 1);
+	rows_update(&r, t);
+	n = r.n;
+	hm_state(t, 1, 5, EV_SERVER, TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT);
+	hm_tcp(t, EV_PACKET, 1, fr, TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT);
+	rows_update(&r, t);
+	cr_assert_eq(r.n, n + 1, "no row for the change itself");
+	cr_assert_eq(r.v[n - 1].st[1], TCP_ST_ESTABLISHED,
+	    "the row before it does not show it");
+	cr_assert_eq(r.v[n].st[1], TCP_ST_CLOSE_WAIT);
+	/* A late change elsewhere makes the rows read their states again:
+	 * the same. */
+	hm_state(t, 1, fr, EV_CLIENT, TCP_ST_ESTABLISHED, TCP_ST_FIN_WAIT_1);
+	rows_update(&r, t);
+	cr_assert_eq(r.v[n - 1].st[1], TCP_ST_ESTABLISHED);
+	cr_assert_eq(r.v[n].st[1], TCP_ST_CLOSE_WAIT);
+	rows_clear(&r);
 	timeline_free(t);
 }

@@ -328,11 +328,10 @@ rows_update(struct rows *r, const struct timeline *tl)
 			    EV_CLIENT);
 			break;
 		case EV_STATE:
-			/* A change no segment held took (its segment is
-			 * gone): the rows from here on show it. */
-			if (r->n > 0 && (unsigned)e->u.state.endpoint < 2)
-				r->v[r->n - 1].st[e->u.state.endpoint] =
-				    (uint8_t)e->u.state.to;
+			/* A change no segment in reach took: a step of its
+			 * own, later than the rows before it, which do not
+			 * show it; the rows after it do (their steps' states
+			 * have it). */
 			break;
 		case EV_KSTATE:
 			/* A discreet line only where a read found the
