@@ -152,17 +152,11 @@ quiz_first_change(const struct timeline *tl, const struct tl_conn *c,
     size_t i, uint64_t frame, struct ev_state *out)
 {
 	struct ev_state chg[QUIZ_MAX_CHG];
-	size_t lo = 0, hi, mid, k, j, n;
+	size_t lo, k, j, n;
 
 	if (c == NULL)
 		return false;
-	for (hi = c->nsteps; lo < hi;) {
-		mid = lo + (hi - lo) / 2;
-		if (c->steps[mid].ev < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = timeline_conn_step(c, i);
 	for (k = lo; k < c->nsteps && k < lo + TL_LATE_REACH; k++) {
 		n = timeline_changes(tl, c->steps[k].ev, chg, QUIZ_MAX_CHG);
 		for (j = 0; j < n && j < QUIZ_MAX_CHG; j++) {

@@ -1388,6 +1388,21 @@ timeline_conn_by_id(const struct timeline *tl, uint32_t id)
 	return timeline_find(tl, id);
 }
 
+size_t
+timeline_conn_step(const struct tl_conn *c, size_t i)
+{
+	size_t lo = 0, hi = c->nsteps, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->steps[mid].ev < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 void
 timeline_states_before(const struct timeline *tl, const struct tl_conn *c,
     size_t n, enum tcp_state st[2])

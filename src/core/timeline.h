@@ -169,6 +169,9 @@ const struct tl_conn *timeline_conn(const struct timeline *, size_t idx);
 const struct tl_conn *timeline_conn_by_id(const struct timeline *,
 		    uint32_t id);
 
+/* The first of conn c's held steps at or after timeline index i (its
+ * place in c->steps; c->nsteps: none). */
+size_t		 timeline_conn_step(const struct tl_conn *c, size_t i);
 /*
  * Both endpoints' states of conn `c` just before its held step `n` (n ==
  * c->nsteps: now).  Step 0 gives the states before its oldest held event

@@ -212,22 +212,6 @@ rows_late(struct rows *r, const struct timeline *tl, const struct tl_conn *c)
 	r->nsteps = c->nevicted + c->nsteps;
 }
 
-/* The first of conn c's held steps at or after timeline index i. */
-static size_t
-rows_step_from(const struct tl_conn *c, size_t i)
-{
-	size_t lo = 0, hi = c->nsteps, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (c->steps[mid].ev < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 size_t
 rows_update(struct rows *r, const struct timeline *tl)
 {
@@ -260,7 +244,7 @@ rows_update(struct rows *r, const struct timeline *tl)
 	/* The conn's steps and those of no conn, merged in order. */
 	c = timeline_conn_by_id(tl, r->conn);
 	loose = timeline_loose(tl, &nloose);
-	ci = c != NULL ? rows_step_from(c, r->scanned) : 0;
+	ci = c != NULL ? timeline_conn_step(c, r->scanned) : 0;
 	for (li = 0; li < nloose && loose[li] < r->scanned; li++)
 		;
 	for (;;) {
