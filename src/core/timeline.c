@@ -921,14 +921,13 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	size_t body, need, bloblen = 0;
 	uint32_t keep = 0;
 
-	if (e->type == EV_CONN && e->conn != NULL)
-		c = timeline_add_conn(tl, e->conn);
-	else if (e->conn != NULL)
+	/* A conn event's conn is made once there is room (below). */
+	if (e->type != EV_CONN && e->conn != NULL)
 		c = timeline_find(tl, e->conn->id);
 
-	if (c != NULL && e->type != EV_CONN && e->conn->no_socket)
+	if (c != NULL && e->conn->no_socket)
 		c->info.no_socket = true;
-	if (c != NULL && e->type != EV_CONN && c->info.proto == 6 &&
+	if (c != NULL && c->info.proto == 6 &&
 	    (e->conn->init[0] != c->info.init[0] ||
 	    e->conn->init[1] != c->info.init[1]))
 		timeline_fix_init(tl, c, e->conn);
@@ -1043,7 +1042,7 @@ timeline_emit(struct sink *sink, const struct ev *e)
 		h->cold = tl_cold_store(tl, ch, &w, blob, bloblen);
 	if (c == NULL)
 		timeline_add_loose(tl, tl->n);
-	if (c != NULL) {
+	else {
 		timeline_add_step(tl, c, tl->n);
 		/* Over: no step comes after, its list need not grow. */
 		if (e->type == EV_SUMMARY)
