@@ -45,18 +45,27 @@
 
 struct tl_hot {
 	int64_t		ts_ns;
-	uint64_t	frame;		/* packet, ICMP: its frame */
 	uint32_t	conn;		/* id; 0: none */
 	uint32_t	cold;		/* arena reference; 0: none */
 	uint32_t	seq, ack;	/* TCP: as on the wire */
-	uint32_t	len;		/* payload bytes */
-	uint32_t	win;
+	uint32_t	tsval, tsecr;	/* TCP timestamps, when HOT_TS */
+	int32_t		frame;		/* from the chunk's frame0; HOT_NOFRAME:
+					   0, or, a packet, in its cold (COLD_WIDE) */
+	uint16_t	len;		/* payload bytes (COLD_WIDE: cold) */
+	uint16_t	win;		/* window >> HOT_SHIFT (COLD_WIDE: cold) */
 	uint16_t	flags;
 	uint16_t	analysis;	/* AN_* */
 	uint8_t		type;		/* enum ev_type */
-	uint8_t		dir;		/* enum ev_dir */
+	uint8_t		bits;		/* HOT_* */
 	uint8_t		st[2];		/* TCP: both endpoints after it */
 };
+
+/* A step's bits: its direction, whether its timestamps option is in the
+ * hot part, and the shift of its window. */
+#define HOT_S2C		0x01
+#define HOT_TS		0x02
+#define HOT_SHIFT(b)	((unsigned)(b) >> 4)
+#define HOT_NOFRAME	INT32_MIN
 
 static_assert(sizeof (struct tl_hot) <= 48, "a step's hot part is 48 bytes");
 static_assert(AN_COUNT <= 16, "analysis bits fit the hot part");
@@ -73,6 +82,7 @@ struct tl_arena {
 
 struct tl_chunk {
 	struct tl_hot	*hot;		/* csz steps */
+	uint64_t	frame0;		/* the hot frames count from it */
 	struct tl_arena	cold;
 	struct tl_arena	pay;		/* payload copies; freed early past
 					   the payload budget */
@@ -87,6 +97,8 @@ struct tl_chunk {
 #define COLD_PAY	0x0008	/* uint32 payload ref, uint16 paycap */
 #define COLD_BODY	0x0010	/* the union member of other kinds */
 #define COLD_BLOB	0x0020	/* then, 8-aligned, a string or a message */
+#define COLD_WIDE	0x0040	/* uint64 frame, uint32 len, win: a packet's
+				   that the hot part cannot hold */
 
 struct tl_cold {
 	uint32_t	chg;		/* first change (struct tl_chg) */
@@ -594,31 +606,33 @@ tl_put(struct tl_wr *w, const void *p, size_t n)
 	w->n += n;
 }
 
+/* Options o, but for those in skip (held in the hot part). */
 static void
-tl_put_opts(struct tl_wr *w, const struct tcp_opts *o)
+tl_put_opts(struct tl_wr *w, const struct tcp_opts *o, uint16_t skip)
 {
+	uint16_t present = o->present & (uint16_t)~skip;
 	uint8_t n;
 
-	tl_put(w, &o->present, 2);
-	if (o->present & TCPOPT_F_MSS)
+	tl_put(w, &present, 2);
+	if (present & TCPOPT_F_MSS)
 		tl_put(w, &o->mss, 2);
-	if (o->present & TCPOPT_F_WSCALE)
+	if (present & TCPOPT_F_WSCALE)
 		tl_put(w, &o->wscale, 1);
-	if (o->present & TCPOPT_F_SACK) {
+	if (present & TCPOPT_F_SACK) {
 		n = o->nsack > TCPOPT_MAX_SACK ? TCPOPT_MAX_SACK : o->nsack;
 		tl_put(w, &n, 1);
 		tl_put(w, o->sack, n * sizeof o->sack[0]);
 	}
-	if (o->present & TCPOPT_F_TS) {
+	if (present & TCPOPT_F_TS) {
 		tl_put(w, &o->ts_val, 4);
 		tl_put(w, &o->ts_ecr, 4);
 	}
-	if (o->present & TCPOPT_F_TFO) {
+	if (present & TCPOPT_F_TFO) {
 		n = o->tfo_len > TCPOPT_MAX_TFO ? TCPOPT_MAX_TFO : o->tfo_len;
 		tl_put(w, &n, 1);
 		tl_put(w, o->tfo_cookie, n);
 	}
-	if (o->present & TCPOPT_F_UNKNOWN) {
+	if (present & TCPOPT_F_UNKNOWN) {
 		n = o->nunknown > TCPOPT_MAX_UNKNOWN ? TCPOPT_MAX_UNKNOWN :
 		    o->nunknown;
 		tl_put(w, &n, 1);
@@ -742,6 +756,49 @@ tl_chg_add(struct timeline *tl, size_t i, const struct ev_state *s)
 	memcpy(tl_arena_ptr(&ch->cold, at), &prev, sizeof prev);
 }
 
+/* ------------------------------------------------------- frames */
+
+/* Sets step h's frame in chunk ch: false when it is too far from the
+ * chunk's first to be held in the hot part. */
+static bool
+tl_set_frame(struct tl_chunk *ch, struct tl_hot *h, uint64_t frame)
+{
+	int64_t d;
+
+	h->frame = HOT_NOFRAME;
+	if (frame == 0)
+		return true;
+	if (ch->frame0 == 0)
+		ch->frame0 = frame;
+	d = (int64_t)(frame - ch->frame0);
+	if (d <= INT32_MIN || d > INT32_MAX)
+		return false;
+	h->frame = (int32_t)d;
+	return true;
+}
+
+/* Step i's frame: a packet's, an ICMP error's, a state change's. */
+static uint64_t
+tl_frame_of(const struct timeline *tl, size_t i)
+{
+	const struct tl_chunk *ch = timeline_chunk(tl, i);
+	const struct tl_hot *h = &ch->hot[i & (tl->csz - 1)];
+	struct tl_cold cold;
+	const uint8_t *p;
+	uint64_t frame;
+
+	if (h->frame != HOT_NOFRAME)
+		return ch->frame0 + (uint64_t)(int64_t)h->frame;
+	if (h->cold == 0)
+		return 0;
+	p = tl_arena_ptr(&ch->cold, h->cold);
+	memcpy(&cold, p, sizeof cold);
+	if (!(cold.mask & COLD_WIDE))
+		return 0;
+	memcpy(&frame, p + sizeof cold, 8);
+	return frame;
+}
+
 /* -------------------------------------------------- late changes */
 
 /* How far back a late state change or mark looks for its packet. */
@@ -770,7 +827,8 @@ timeline_attach_state(struct timeline *tl, struct tl_conn *c,
 		h = timeline_hot(tl, c->steps[k - 1].ev);
 		/* Its segment, when the endpoint was in `from` there (or,
 		 * a sender's own change, is in `to` already). */
-		if (h->type == EV_PACKET && h->frame == s->frame &&
+		if (h->type == EV_PACKET &&
+		    tl_frame_of(tl, c->steps[k - 1].ev) == s->frame &&
 		    (h->st[side] == s->from || h->st[side] == s->to)) {
 			at = k - 1;
 			break;
@@ -849,7 +907,8 @@ timeline_mark_unprocessed(struct timeline *tl, struct tl_conn *c,
 
 	for (k = c->nsteps; k > 0 && n < TL_ATTACH_MAX; k--, n++) {
 		h = timeline_hot(tl, c->steps[k - 1].ev);
-		if (h->type == EV_PACKET && h->frame == frame) {
+		if (h->type == EV_PACKET &&
+		    tl_frame_of(tl, c->steps[k - 1].ev) == frame) {
 			h->analysis |= AN_NOT_PROCESSED;
 			return;
 		}
@@ -858,17 +917,45 @@ timeline_mark_unprocessed(struct timeline *tl, struct tl_conn *c,
 
 /* ------------------------------------------------------ storing */
 
-/* The cold part of a packet step, into w. */
+/* A packet step: its hot part h, and its cold part into w. */
 static void
 timeline_pack_packet(struct timeline *tl, struct tl_conn *c,
-    struct tl_chunk *ch, const struct ev_packet *p, struct tl_wr *w)
+    struct tl_chunk *ch, struct tl_hot *h, const struct ev_packet *p,
+    struct tl_wr *w)
 {
-	unsigned d = p->dir == EV_S2C ? 1 : 0;
+	unsigned d = p->dir == EV_S2C ? 1 : 0, shift = 0;
 	uint32_t keep, ref;
-	uint16_t cap16;
+	uint16_t cap16, skip = 0;
 	uint8_t *dst;
 	bool rel = false;
 
+	h->bits = (uint8_t)d;
+	h->flags = p->flags;
+	h->seq = p->seq;
+	h->ack = p->ack;
+	h->analysis = (uint16_t)p->analysis;
+	/* A window is the field shifted by the scale: held as both. */
+	while (shift < 16 && (p->win >> shift) > UINT16_MAX)
+		shift++;
+	if (tl_set_frame(ch, h, p->frame) && p->len <= UINT16_MAX &&
+	    shift < 16 && (p->win >> shift) << shift == p->win) {
+		h->len = (uint16_t)p->len;
+		h->win = (uint16_t)(p->win >> shift);
+		h->bits |= (uint8_t)(shift << 4);
+	} else {
+		h->frame = HOT_NOFRAME;
+		w->mask |= COLD_WIDE;
+		tl_put(w, &p->frame, 8);
+		tl_put(w, &p->len, 4);
+		tl_put(w, &p->win, 4);
+	}
+	/* Timestamps, on most segments, in the hot part. */
+	if (p->opt.present & TCPOPT_F_TS) {
+		h->bits |= HOT_TS;
+		h->tsval = p->opt.ts_val;
+		h->tsecr = p->opt.ts_ecr;
+		skip = TCPOPT_F_TS;
+	}
 	if (c != NULL && c->info.proto == 6) {
 		if (!(c->based & (1U << d))) {
 			c->base[d] = p->seq - p->rseq;
@@ -888,9 +975,9 @@ timeline_pack_packet(struct timeline *tl, struct tl_conn *c,
 		tl_put(w, &p->rseq, 4);
 		tl_put(w, &p->rack, 4);
 	}
-	if (p->opt.present != 0) {
+	if ((p->opt.present & ~skip) != 0) {
 		w->mask |= COLD_OPTS;
-		tl_put_opts(w, &p->opt);
+		tl_put_opts(w, &p->opt, skip);
 	}
 	if (p->reply_to != 0) {
 		w->mask |= COLD_REPLY;
@@ -1000,19 +1087,11 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	w.mask = 0;
 	switch (e->type) {
 	case EV_PACKET:
-		h->frame = e->u.pkt.frame;
-		h->dir = (uint8_t)e->u.pkt.dir;
-		h->len = e->u.pkt.len;
-		h->flags = e->u.pkt.flags;
-		h->seq = e->u.pkt.seq;
-		h->ack = e->u.pkt.ack;
-		h->win = e->u.pkt.win;
-		h->analysis = (uint16_t)e->u.pkt.analysis;
 		if (c == NULL || c->info.proto == 6) {
 			h->st[0] = (uint8_t)e->u.pkt.st_after[0];
 			h->st[1] = (uint8_t)e->u.pkt.st_after[1];
 		}
-		timeline_pack_packet(tl, c, ch, &e->u.pkt, &w);
+		timeline_pack_packet(tl, c, ch, h, &e->u.pkt, &w);
 		break;
 	case EV_CONN:
 		break;
@@ -1032,10 +1111,14 @@ timeline_emit(struct sink *sink, const struct ev *e)
 			blob = e->u.out.text != NULL ? e->u.out.text : "";
 			bloblen = strlen(blob) + 1;
 		}
+		/* Only a packet's frame is looked for: another's is
+		 * held when it fits. */
 		if (e->type == EV_ICMP)
-			h->frame = e->u.icmp.frame;
-		if (e->type == EV_STATE)
-			h->frame = e->u.state.frame;
+			tl_set_frame(ch, h, e->u.icmp.frame);
+		else if (e->type == EV_STATE)
+			tl_set_frame(ch, h, e->u.state.frame);
+		else
+			h->frame = HOT_NOFRAME;
 		break;
 	}
 	if (w.mask != 0 || blob != NULL)
@@ -1082,17 +1165,24 @@ timeline_get(const struct timeline *tl, size_t i, struct ev *e)
 	if (e->type == EV_PACKET) {
 		struct ev_packet *pk = &e->u.pkt;
 
-		d = h->dir == EV_S2C ? 1 : 0;
-		pk->frame = h->frame;
-		pk->dir = (enum ev_dir)h->dir;
-		pk->len = h->len;
+		d = h->bits & HOT_S2C ? 1 : 0;
+		pk->dir = d ? EV_S2C : EV_C2S;
 		pk->flags = h->flags;
 		pk->seq = h->seq;
 		pk->ack = h->ack;
-		pk->win = h->win;
 		pk->analysis = h->analysis;
 		pk->st_after[0] = (enum tcp_state)h->st[0];
 		pk->st_after[1] = (enum tcp_state)h->st[1];
+		if (cold.mask & COLD_WIDE) {
+			memcpy(&pk->frame, p, 8);
+			memcpy(&pk->len, p + 8, 4);
+			memcpy(&pk->win, p + 12, 4);
+			p += 16;
+		} else {
+			pk->frame = tl_frame_of(tl, i);
+			pk->len = h->len;
+			pk->win = (uint32_t)h->win << HOT_SHIFT(h->bits);
+		}
 		if (cold.mask & COLD_REL) {
 			memcpy(&pk->rseq, p, 4);
 			memcpy(&pk->rack, p + 4, 4);
@@ -1104,6 +1194,11 @@ timeline_get(const struct timeline *tl, size_t i, struct ev *e)
 		}
 		if (cold.mask & COLD_OPTS)
 			p = tl_get_opts(p, &pk->opt);
+		if (h->bits & HOT_TS) {
+			pk->opt.present |= TCPOPT_F_TS;
+			pk->opt.ts_val = h->tsval;
+			pk->opt.ts_ecr = h->tsecr;
+		}
 		if (cold.mask & COLD_REPLY) {
 			memcpy(&pk->reply_to, p, 8);
 			p += 8;
