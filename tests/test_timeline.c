@@ -14,6 +14,9 @@
 #include "rows.h"
 #include "timeline.h"
 
+/* Conn c's k'th held step. */
+#define STEP(tl, c, k)	(timeline_conn_steps((tl), (c))[k])
+
 static struct fixture fx;
 
 /* 10.0.0.1:1000 and 10.0.0.2:80, frame n at n * 1000 ns. */
@@ -55,17 +58,17 @@ Test(timeline, keeps_every_event_and_each_conns_steps)
 	cr_assert_eq(c->sum.completeness, 7);
 	/* conn, 3 packets (their 4 state changes folded in), summary */
 	cr_assert_eq(c->nsteps, 5, "steps %zu", c->nsteps);
-	cr_assert_eq(fixture_at(fx.tl, c->steps[0].ev)->type, EV_CONN);
-	cr_assert_eq(fixture_at(fx.tl, c->steps[1].ev)->type, EV_PACKET);
+	cr_assert_eq(fixture_at(fx.tl, STEP(fx.tl, c, 0))->type, EV_CONN);
+	cr_assert_eq(fixture_at(fx.tl, STEP(fx.tl, c, 1))->type, EV_PACKET);
 	cr_assert_eq(fixture_st(fx.tl, c, 1, 0), TCP_ST_SYN_SENT);
 	cr_assert_eq(fixture_st(fx.tl, c, 1, 1), TCP_ST_LISTEN);
-	cr_assert_eq(timeline_changes(fx.tl, c->steps[1].ev, chg, 4), 1);
+	cr_assert_eq(timeline_changes(fx.tl, STEP(fx.tl, c, 1), chg, 4), 1);
 	cr_assert_eq(chg[0].endpoint, EV_CLIENT);
 	cr_assert_eq(chg[0].from, TCP_ST_CLOSED);
 	cr_assert_eq(chg[0].to, TCP_ST_SYN_SENT);
 	cr_assert_eq(chg[0].frame, 1);
 	/* The SYN-ACK: the server's own change, then the client's. */
-	cr_assert_eq(timeline_changes(fx.tl, c->steps[2].ev, chg, 4), 2);
+	cr_assert_eq(timeline_changes(fx.tl, STEP(fx.tl, c, 2), chg, 4), 2);
 	cr_assert_eq(chg[0].endpoint, EV_SERVER);
 	cr_assert_eq(chg[0].to, TCP_ST_SYN_RECEIVED);
 	cr_assert_eq(chg[1].endpoint, EV_CLIENT);
@@ -97,7 +100,7 @@ Test(timeline, a_refused_server_is_closed_after_the_rst)
 	cr_assert_eq(c->info.init[1], TCP_ST_CLOSED);
 	cr_assert_eq(c->st0[1], TCP_ST_CLOSED);
 	cr_assert_eq(fixture_st(fx.tl, c, 1, 1), TCP_ST_CLOSED);
-	cr_assert_eq(fixture_at(fx.tl, c->steps[1].ev)->u.pkt.st_after[1],
+	cr_assert_eq(fixture_at(fx.tl, STEP(fx.tl, c, 1))->u.pkt.st_after[1],
 	    TCP_ST_CLOSED);
 }
 
@@ -181,7 +184,7 @@ pkt_of(const struct tl_conn *c, uint64_t fr, size_t *step)
 	size_t k;
 
 	for (k = 0; k < c->nsteps; k++) {
-		ev = fixture_at(fx.tl, c->steps[k].ev);
+		ev = fixture_at(fx.tl, STEP(fx.tl, c, k));
 		if (ev->type == EV_PACKET && ev->u.pkt.frame == fr) {
 			*step = k;
 			return ev;
@@ -409,13 +412,14 @@ Test(timeline_cap, a_conns_steps_drop_their_evicted_entries)
 		cr_assert_not_null(w);
 		held = 0;
 		for (k = 0; k < w->nsteps; k++)
-			held += w->steps[k].ev >= first;
+			held += STEP(whole, w, k) >= first;
 		cr_assert_eq(c->nsteps, held, "conn %zu", i);
 		cr_assert_eq(c->nevicted, w->nsteps - held);
 		for (k = 0; k < c->nsteps; k++) {
-			cr_assert_eq(c->steps[k].ev,
-			    w->steps[c->nevicted + k].ev);
-			cr_assert_not_null(fixture_at(capped, c->steps[k].ev));
+			cr_assert_eq(STEP(capped, c, k),
+			    STEP(whole, w, c->nevicted + k));
+			cr_assert_not_null(fixture_at(capped,
+			    STEP(capped, c, k)));
 		}
 		/* Figures stay whole; states before the oldest held step. */
 		cr_assert_eq(c->packets, w->packets);
@@ -728,7 +732,7 @@ Test(timeline_budget, holds_what_the_budget_allows_oldest_out_first)
 
 	timeline_set_budget(t, budget);
 	hm_emit(t, EV_CONN, 1, 0);		/* open all along */
-	for (round = 0; round < 40; round++) {
+	for (round = 0; round < 60; round++) {
 		for (id = 2; id < 40; id++) {
 			if (round == 0 || id % 3 == 0)
 				continue;
@@ -772,6 +776,61 @@ Test(timeline_budget, conns_out_of_order_are_found)
 	cr_assert_eq(timeline_conn_held(t, 2)->info.id, 7);
 	cr_assert_eq(timeline_conn_held(t, 3)->info.id, 9);
 	hm_check_conns(t);
+	timeline_free(t);
+}
+
+/*
+ * A conn's list of steps is made when asked for and extended after: at
+ * every point, under a cap that evicts, it is the conn's held steps in
+ * order, the same as a walk over the whole timeline finds.
+ */
+Test(timeline_budget, a_conns_list_follows_its_steps_and_evictions)
+{
+	struct timeline *t = timeline_new(64);
+	const struct tl_conn *c;
+	const size_t *steps;
+	struct ev buf;
+	const struct ev *e;
+	uint64_t fr = 0;
+	uint32_t id;
+	size_t i, k;
+	int round;
+
+	for (id = 1; id <= 3; id++)
+		hm_emit(t, EV_CONN, id, ++fr);
+	for (round = 0; round < 200; round++) {
+		/* Conn 1 on every round, 2 on every other, 3 on a tenth. */
+		hm_emit(t, EV_PACKET, 1, ++fr);
+		if (round % 2 == 0)
+			hm_emit(t, EV_PACKET, 2, ++fr);
+		if (round % 10 == 0)
+			hm_emit(t, EV_PACKET, 3, ++fr);
+		hm_emit(t, EV_WARNING, 0, ++fr);
+		if (round % 7 != 0)
+			continue;
+		for (id = 1; id <= 3; id++) {
+			if ((c = timeline_conn_by_id(t, id)) == NULL)
+				continue;
+			steps = timeline_conn_steps(t, c);
+			k = 0;
+			for (i = timeline_first(t); i < timeline_len(t); i++) {
+				e = timeline_get(t, i, &buf);
+				if (e->conn == NULL || e->conn->id != id)
+					continue;
+				cr_assert_lt(k, c->nsteps, "conn %u", id);
+				cr_assert_eq(steps[k], i, "conn %u step %zu",
+				    id, k);
+				k++;
+			}
+			cr_assert_eq(k, c->nsteps, "conn %u", id);
+			if (c->nsteps > 0)
+				cr_assert_eq(steps[c->nsteps - 1], c->last);
+			cr_assert_eq(timeline_conn_step(t, c, c->last),
+			    c->nsteps - 1);
+		}
+	}
+	cr_assert_gt(timeline_evicted(t), 0);
+	cr_assert_gt(timeline_conn_by_id(t, 3)->nevicted, 0);
 	timeline_free(t);
 }
 
@@ -931,7 +990,7 @@ Test(timeline_cap, a_change_folded_into_a_change_is_kept)
 	hm_state(t, 1, 31, EV_SERVER, TCP_ST_SYN_RECEIVED,
 	    TCP_ST_ESTABLISHED);
 	cr_assert_eq(c->nsteps, 1);
-	i = c->steps[0].ev;
+	i = STEP(t, c, 0);
 	cr_assert_eq(fixture_at(t, i)->type, EV_STATE);
 	cr_assert_eq(timeline_changes(t, i, out, 4), 2);
 	cr_assert_eq(out[0].to, TCP_ST_SYN_RECEIVED);
@@ -1000,11 +1059,11 @@ Test(timeline, a_change_decided_beyond_reach_is_a_step_of_its_own)
 	n = c->nsteps;
 	hm_state(t, 1, 5, EV_SERVER, TCP_ST_ESTABLISHED, TCP_ST_CLOSE_WAIT);
 	cr_assert_eq(c->nsteps, n + 1, "a step of its own");
-	cr_assert_eq(fixture_at(t, c->steps[n].ev)->type, EV_STATE);
-	cr_assert_eq(timeline_changes(t, c->steps[n].ev, out, 4), 1);
+	cr_assert_eq(fixture_at(t, STEP(t, c, n))->type, EV_STATE);
+	cr_assert_eq(timeline_changes(t, STEP(t, c, n), out, 4), 1);
 	cr_assert_eq(out[0].frame, 5);
 	for (k = 0; k < n; k++) {
-		cr_assert_eq(timeline_changes(t, c->steps[k].ev, out, 4), 0,
+		cr_assert_eq(timeline_changes(t, STEP(t, c, k), out, 4), 0,
 		    "step %zu took it", k);
 		cr_assert_eq(fixture_st(t, c, k, 1), k == 0 ? TCP_ST_LISTEN :
 		    TCP_ST_ESTABLISHED);

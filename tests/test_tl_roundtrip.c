@@ -21,6 +21,9 @@
 #include "msg.h"
 #include "timeline.h"
 
+/* Conn c's k'th held step. */
+#define STEP(tl, c, k)	(timeline_conn_steps((tl), (c))[k])
+
 #ifndef PUBLIC_PCAPS
 #define PUBLIC_PCAPS	"/work/shared/pcaps/public"
 #endif
@@ -188,10 +191,10 @@ rec_where(struct recorder *rc, struct rec *r, const struct ev *e)
 	cr_assert_not_null(c, "a change of conn %u, gone", e->conn->id);
 	for (k = c->nsteps; k > 0 && c->nsteps - k < TL_LATE_REACH + 8;
 	    k--) {
-		n = timeline_changes(rc->tl, c->steps[k - 1].ev, out, 64);
+		n = timeline_changes(rc->tl, STEP(rc->tl, c, k - 1), out, 64);
 		for (m = 0; m < n && m < 64; m++)
 			if (state_eq(&out[m], &e->u.state)) {
-				r->step = c->steps[k - 1].ev;
+				r->step = STEP(rc->tl, c, k - 1);
 				return;
 			}
 	}
@@ -510,7 +513,7 @@ compare(const char *name, struct recorder *rc, const struct timeline *tl)
 			continue;
 		timeline_states_before(tl, c, 0, before);
 		for (s = 0; s < c->nsteps; s++) {
-			i = c->steps[s].ev;
+			i = STEP(tl, c, s);
 			e = timeline_get(tl, i, &buf);
 			for (k = 0; k < nchg; k++) {
 				if (chg[k].step != i)
@@ -689,22 +692,22 @@ compare_held(const char *name, struct recorder *rc,
 			continue;
 		timeline_states_before(tl, c, 0, before);
 		for (k = 0; k < c->nsteps; k++) {
-			n = timeline_changes(tl, c->steps[k].ev, out, MAXCHG);
+			n = timeline_changes(tl, STEP(tl, c, k), out, MAXCHG);
 			for (m = 0; m < n && m < MAXCHG; m++) {
 				side = out[m].endpoint == EV_CLIENT ? 0 : 1;
 				cr_assert_eq(out[m].from, before[side],
 				    "%s: conn %u step %zu: a change from %d, "
 				    "the endpoint in %d", name, c->info.id,
-				    c->steps[k].ev, out[m].from, before[side]);
+				    STEP(tl, c, k), out[m].from, before[side]);
 				before[side] = out[m].to;
 			}
-			e = timeline_get(tl, c->steps[k].ev, &buf);
+			e = timeline_get(tl, STEP(tl, c, k), &buf);
 			if (e->type == EV_PACKET)
 				cr_assert(e->u.pkt.st_after[0] == before[0] &&
 				    e->u.pkt.st_after[1] == before[1],
 				    "%s: conn %u step %zu: %d/%d, its changes "
 				    "lead to %d/%d", name, c->info.id,
-				    c->steps[k].ev, e->u.pkt.st_after[0],
+				    STEP(tl, c, k), e->u.pkt.st_after[0],
 				    e->u.pkt.st_after[1], before[0],
 				    before[1]);
 			timeline_states_before(tl, c, k + 1, before);

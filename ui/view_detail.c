@@ -353,8 +353,8 @@ view_detail_narration_text(struct ui *ui, char *text, size_t tlen,
 		const struct tl_conn *c = timeline_conn(ui->tl, ui->conns_sel);
 
 		if (c != NULL && c->nsteps > 0)
-			narrate_event(ui->tl, c->steps[c->over ?
-			    c->nsteps - 1 : 0].ev, text, tlen);
+			narrate_event(ui->tl, c->over ? c->last :
+			    timeline_conn_steps(ui->tl, c)[0], text, tlen);
 		snprintf(title, len, _("conversation %zu"),
 		    ui->conns_sel + 1);
 	} else if (row != NULL) {

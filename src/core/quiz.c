@@ -156,9 +156,10 @@ quiz_first_change(const struct timeline *tl, const struct tl_conn *c,
 
 	if (c == NULL)
 		return false;
-	lo = timeline_conn_step(c, i);
+	lo = timeline_conn_step(tl, c, i);
 	for (k = lo; k < c->nsteps && k < lo + TL_LATE_REACH; k++) {
-		n = timeline_changes(tl, c->steps[k].ev, chg, QUIZ_MAX_CHG);
+		n = timeline_changes(tl, timeline_conn_steps(tl, c)[k], chg,
+		    QUIZ_MAX_CHG);
 		for (j = 0; j < n && j < QUIZ_MAX_CHG; j++) {
 			if (chg[j].frame == frame) {
 				*out = chg[j];

@@ -82,6 +82,8 @@ struct tl_arena {
 
 struct tl_chunk {
 	struct tl_hot	*hot;		/* csz steps */
+	uint32_t	*prev;		/* each step's distance back to its
+					   conn's step before it; 0: none */
 	uint64_t	frame0;		/* the hot frames count from it */
 	struct tl_arena	cold;
 	struct tl_arena	pay;		/* payload copies; freed early past
@@ -376,32 +378,47 @@ timeline_add_conn(struct timeline *tl, const struct conn_info *ci)
 	return c;
 }
 
+/* The step of the same conn before step i, or TL_NONE when it has none
+ * held. */
+#define TL_NONE	SIZE_MAX
+static size_t
+timeline_prev(const struct timeline *tl, size_t i)
+{
+	uint32_t d = tl->chunks[(i - tl->first) >> tl->cshift].prev[i &
+	    (tl->csz - 1)];
+
+	return d == 0 || i - tl->first < d ? TL_NONE : i - d;
+}
+
+/* Conn c's list (timeline_conn_steps()) holds nothing. */
+static void
+timeline_list_free(struct timeline *tl, struct tl_conn *c)
+{
+	tl->bytes -= c->caplist * sizeof *c->list;
+	free(c->list);
+	c->list = NULL;
+	c->list0 = c->nlist = c->caplist = 0;
+}
+
+/* Step ev is conn c's newest: a link back to the one before. */
 static void
 timeline_add_step(struct timeline *tl, struct tl_conn *c, size_t ev)
 {
-	size_t off = 0;
+	size_t d = c->nsteps > 0 ? ev - c->last : 0;
 
-	if (c->stepbuf != NULL)
-		off = (size_t)(c->steps - c->stepbuf);
-	if (off + c->nsteps == c->capsteps) {
-		if (off > 0 && off >= c->capsteps / 2) {
-			/* Half the buffer is evicted steps: slide down. */
-			memmove(c->stepbuf, c->steps,
-			    c->nsteps * sizeof *c->steps);
-		} else {
-			tl->bytes -= c->capsteps * sizeof *c->stepbuf;
-			c->capsteps = c->capsteps ? c->capsteps * 2 : 8;
-			tl->bytes += c->capsteps * sizeof *c->stepbuf;
-			c->stepbuf = xreallocarray(c->stepbuf, c->capsteps,
-			    sizeof *c->stepbuf);
-			if (off > 0)
-				memmove(c->stepbuf, c->stepbuf + off,
-				    c->nsteps * sizeof *c->stepbuf);
-		}
-		off = 0;
+	if (d > UINT32_MAX) {
+		/* Silent for 2^32 steps (more than memory holds): what
+		 * came before counts as evicted. */
+		c->nevicted += c->nsteps;
+		c->nsteps = 0;
+		c->st0[0] = c->st[0];
+		c->st0[1] = c->st[1];
+		timeline_list_free(tl, c);
+		d = 0;
 	}
-	c->steps = c->stepbuf + off;
-	c->steps[c->nsteps].ev = ev;
+	tl->chunks[(ev - tl->first) >> tl->cshift].prev[ev & (tl->csz - 1)] =
+	    (uint32_t)d;
+	c->last = ev;
 	c->nsteps++;
 }
 
@@ -441,51 +458,39 @@ timeline_add_loose(struct timeline *tl, size_t i)
 	tl->loose[tl->nloose++] = i;
 }
 
-/* Conn c's step list takes no more than its steps. */
-static void
-timeline_fit_steps(struct timeline *tl, struct tl_conn *c)
-{
-	if (c->stepbuf == NULL || c->steps != c->stepbuf ||
-	    c->capsteps == c->nsteps)
-		return;
-	tl->bytes -= (c->capsteps - c->nsteps) * sizeof *c->stepbuf;
-	c->capsteps = c->nsteps;
-	c->stepbuf = c->steps = xreallocarray(c->stepbuf, c->capsteps,
-	    sizeof *c->stepbuf);
-}
 
-/* Conn c's oldest step was evicted.  Returns true when nothing is left. */
+/* Conn c's oldest step, h, was evicted.  Returns true when nothing is
+ * left and the conn is over. */
 static bool
-timeline_evict_step(struct timeline *tl, struct tl_conn *c)
+timeline_evict_step(struct timeline *tl, struct tl_conn *c,
+    const struct tl_hot *h)
 {
-	struct tl_step *buf;
-	struct tl_hot *h = timeline_hot(tl, c->steps[0].ev);
-	size_t off;
+	size_t *buf;
 
 	if (c->info.proto == 6) {
 		c->st0[0] = (enum tcp_state)h->st[0];
 		c->st0[1] = (enum tcp_state)h->st[1];
 	}
-	c->steps++;
 	c->nsteps--;
 	c->nevicted++;
 	if (c->nsteps == 0) {
-		tl->bytes -= c->capsteps * sizeof *c->stepbuf;
-		free(c->stepbuf);
-		c->stepbuf = c->steps = NULL;
-		c->capsteps = 0;
+		timeline_list_free(tl, c);
 		return c->over;
 	}
-	/* Give memory back when most of the buffer is dead. */
-	off = (size_t)(c->steps - c->stepbuf);
-	if (c->capsteps > 64 && off >= c->capsteps / 2 &&
-	    c->nsteps <= c->capsteps / 4) {
-		buf = xreallocarray(NULL, c->capsteps / 2, sizeof *buf);
-		memcpy(buf, c->steps, c->nsteps * sizeof *buf);
-		free(c->stepbuf);
-		c->stepbuf = c->steps = buf;
-		tl->bytes -= (c->capsteps - c->capsteps / 2) * sizeof *buf;
-		c->capsteps /= 2;
+	if (c->nlist == 0)
+		return false;
+	c->list0++;
+	c->nlist--;
+	/* Give memory back when most of the list is dead. */
+	if (c->caplist > 64 && c->list0 >= c->caplist / 2 &&
+	    c->nsteps <= c->caplist / 4) {
+		buf = xreallocarray(NULL, c->caplist / 2, sizeof *buf);
+		memcpy(buf, c->list + c->list0, c->nlist * sizeof *buf);
+		free(c->list);
+		c->list = buf;
+		c->list0 = 0;
+		tl->bytes -= (c->caplist - c->caplist / 2) * sizeof *buf;
+		c->caplist /= 2;
 	}
 	return false;
 }
@@ -493,9 +498,8 @@ timeline_evict_step(struct timeline *tl, struct tl_conn *c)
 static void
 timeline_conn_free(struct tl_conn *c)
 {
-	if (c != NULL) {
-		free(c->stepbuf);
-	}
+	if (c != NULL)
+		free(c->list);
 	free(c);
 }
 
@@ -549,18 +553,19 @@ timeline_evict_chunk(struct timeline *tl)
 	size_t i;
 
 	for (i = 0; i < tl->csz; i++) {
-		/* A conn's steps are its steps in order: when this was its
-		 * last, no later step of the chunk names it. */
+		/* Every step of a conn is in its count, and the chunk's are
+		 * its oldest, in order: when this was its last, no later
+		 * step of the chunk names it. */
 		if (ch->hot[i].conn != 0 &&
 		    (c = timeline_find(tl, ch->hot[i].conn)) != NULL &&
-		    c->nsteps > 0 && c->steps[0].ev == tl->first + i &&
-		    timeline_evict_step(tl, c))
+		    c->nsteps > 0 && timeline_evict_step(tl, c, &ch->hot[i]))
 			timeline_evict_conn(tl, c);
 	}
 	tl->bytes -= tl_arena_free(&ch->cold) + tl_arena_free(&ch->pay) +
-	    tl->csz * sizeof *ch->hot;
+	    tl->csz * (sizeof *ch->hot + sizeof *ch->prev);
 	tl->paybytes -= ch->paybytes;
 	free(ch->hot);
+	free(ch->prev);
 	tl->first += tl->csz;
 	tl->nchunks--;
 	memmove(&tl->chunks[0], &tl->chunks[1],
@@ -585,7 +590,8 @@ timeline_next(struct timeline *tl)
 		ch = &tl->chunks[tl->nchunks++];
 		memset(ch, 0, sizeof *ch);
 		ch->hot = xreallocarray(NULL, tl->csz, sizeof *ch->hot);
-		tl->bytes += tl->csz * sizeof *ch->hot;
+		ch->prev = xreallocarray(NULL, tl->csz, sizeof *ch->prev);
+		tl->bytes += tl->csz * (sizeof *ch->hot + sizeof *ch->prev);
 	}
 	return &tl->chunks[k].hot[(tl->n & (tl->csz - 1))];
 }
@@ -804,39 +810,39 @@ tl_frame_of(const struct timeline *tl, size_t i)
 /* How far back a late state change or mark looks for its packet. */
 #define TL_ATTACH_MAX	TL_LATE_REACH
 
-/*
- * A state change: it belongs to the step of the packet that caused it,
- * or, when the endpoint moved since (its own segment, sent before it
- * processed that packet), to the first step where it was in `from`.
- * Every step from there on gets the new state.  Returns false when no
- * step of the conn takes it (then it is a step of its own).
- */
 static bool
 timeline_attach_state(struct timeline *tl, struct tl_conn *c,
     const struct ev_state *s)
 {
 	struct tl_hot *h;
-	size_t k, at, stop;
+	size_t walk[TL_ATTACH_MAX], lim, nw, at = TL_NONE, i, k;
 	int side = s->endpoint == EV_CLIENT ? 0 : 1;
+	bool out = true;	/* the walk ran out still in `from` */
 
 	if (c->nsteps == 0 || (unsigned)s->endpoint > 1)
 		return false;
-	stop = c->nsteps > TL_ATTACH_MAX ? c->nsteps - TL_ATTACH_MAX : 0;
-	at = c->nsteps;
-	for (k = c->nsteps; k > stop; k--) {
-		h = timeline_hot(tl, c->steps[k - 1].ev);
+	lim = c->nsteps > TL_ATTACH_MAX ? TL_ATTACH_MAX : c->nsteps;
+	/* From its newest step back: walk[nw] is nw steps back. */
+	for (nw = 0, i = c->last; nw < lim && i != TL_NONE; nw++) {
+		walk[nw] = i;
+		h = timeline_hot(tl, i);
 		/* Its segment, when the endpoint was in `from` there (or,
 		 * a sender's own change, is in `to` already). */
-		if (h->type == EV_PACKET &&
-		    tl_frame_of(tl, c->steps[k - 1].ev) == s->frame &&
+		if (h->type == EV_PACKET && tl_frame_of(tl, i) == s->frame &&
 		    (h->st[side] == s->from || h->st[side] == s->to)) {
-			at = k - 1;
+			at = nw;
+			out = false;
 			break;
 		}
-		if (h->st[side] != s->from)
+		if (h->st[side] != s->from) {
+			out = false;
 			break;
-		at = k - 1;
+		}
+		at = nw;
+		i = timeline_prev(tl, i);
 	}
+	if (at == TL_NONE)
+		return false;
 	/*
 	 * The walk ran out of reach (or of held steps) still in `from`:
 	 * the endpoint entered it, or the segment came, further back.
@@ -844,19 +850,18 @@ timeline_attach_state(struct timeline *tl, struct tl_conn *c,
 	 * none: the conn's first step) is `at` where it entered `from`;
 	 * otherwise the change is a step of its own.
 	 */
-	if (k == stop && at != c->nsteps) {
-		if (stop > 0) {
-			h = timeline_hot(tl, c->steps[stop - 1].ev);
-			if (h->st[side] == s->from)
+	if (out) {
+		if (nw < c->nsteps) {
+			i = timeline_prev(tl, walk[nw - 1]);
+			if (i == TL_NONE ||
+			    timeline_hot(tl, i)->st[side] == s->from)
 				return false;
 		} else if (c->nevicted > 0 && c->st0[side] == s->from)
 			return false;
 	}
-	if (at == c->nsteps)
-		return false;
-	tl_chg_add(tl, c->steps[at].ev, s);
-	for (k = at; k < c->nsteps; k++)
-		timeline_hot(tl, c->steps[k].ev)->st[side] = (uint8_t)s->to;
+	tl_chg_add(tl, walk[at], s);
+	for (k = 0; k <= at; k++)
+		timeline_hot(tl, walk[k])->st[side] = (uint8_t)s->to;
 	c->nmods++;
 	return true;
 }
@@ -870,6 +875,7 @@ static void
 timeline_fix_init(struct timeline *tl, struct tl_conn *c,
     const struct conn_info *ci)
 {
+	const size_t *steps = timeline_conn_steps(tl, c);
 	struct tl_hot *h;
 	size_t k;
 	int side;
@@ -881,11 +887,11 @@ timeline_fix_init(struct timeline *tl, struct tl_conn *c,
 		 * when that step still does (or none is held): evicted
 		 * steps or not, they were the guess too. */
 		if (c->st0[side] == c->info.init[side] && (c->nsteps == 0 ||
-		    timeline_hot(tl, c->steps[0].ev)->st[side] ==
+		    timeline_hot(tl, steps[0])->st[side] ==
 		    c->info.init[side]))
 			c->st0[side] = ci->init[side];
 		for (k = 0; k < c->nsteps && k < TL_ATTACH_MAX; k++) {
-			h = timeline_hot(tl, c->steps[k].ev);
+			h = timeline_hot(tl, steps[k]);
 			if (h->st[side] != c->info.init[side])
 				break;
 			h->st[side] = (uint8_t)ci->init[side];
@@ -903,12 +909,12 @@ timeline_mark_unprocessed(struct timeline *tl, struct tl_conn *c,
     uint64_t frame)
 {
 	struct tl_hot *h;
-	size_t k, n = 0;
+	size_t i = c->nsteps > 0 ? c->last : TL_NONE, n;
 
-	for (k = c->nsteps; k > 0 && n < TL_ATTACH_MAX; k--, n++) {
-		h = timeline_hot(tl, c->steps[k - 1].ev);
-		if (h->type == EV_PACKET &&
-		    tl_frame_of(tl, c->steps[k - 1].ev) == frame) {
+	for (n = 0; i != TL_NONE && n < TL_ATTACH_MAX; n++,
+	    i = timeline_prev(tl, i)) {
+		h = timeline_hot(tl, i);
+		if (h->type == EV_PACKET && tl_frame_of(tl, i) == frame) {
 			h->analysis |= AN_NOT_PROCESSED;
 			return;
 		}
@@ -1041,7 +1047,7 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	/* What this step may take: a new chunk, a block in each arena. */
 	need = sizeof *h + keep + 2 * tl->blk;
 	if ((tl->n & (tl->csz - 1)) == 0)
-		need += tl->csz * sizeof *h;
+		need += tl->csz * (sizeof *h + sizeof (uint32_t));
 	while (tl->budget != 0 && tl->bytes + need > tl->budget &&
 	    tl->n - tl->first >= tl->csz)
 		timeline_evict_chunk(tl);
@@ -1125,12 +1131,8 @@ timeline_emit(struct sink *sink, const struct ev *e)
 		h->cold = tl_cold_store(tl, ch, &w, blob, bloblen);
 	if (c == NULL)
 		timeline_add_loose(tl, tl->n);
-	else {
+	else
 		timeline_add_step(tl, c, tl->n);
-		/* Over: no step comes after, its list need not grow. */
-		if (e->type == EV_SUMMARY)
-			timeline_fit_steps(tl, c);
-	}
 	tl->n++;
 }
 
@@ -1345,6 +1347,7 @@ timeline_free(struct timeline *tl)
 		tl_arena_free(&tl->chunks[i].cold);
 		tl_arena_free(&tl->chunks[i].pay);
 		free(tl->chunks[i].hot);
+		free(tl->chunks[i].prev);
 	}
 	free(tl->chunks);
 	for (i = 0; i < tl->nslot; i++)
@@ -1369,7 +1372,7 @@ timeline_set_budget(struct timeline *tl, size_t bytes)
 	tl->budget = bytes;
 	/* A small budget evicts in steps of an eighth of it too; chunks
 	 * keep their size once steps are in them. */
-	per = bytes / 16 / (sizeof (struct tl_hot) + sizeof (struct tl_step) +
+	per = bytes / 16 / (sizeof (struct tl_hot) + sizeof (uint32_t) +
 	    64);
 	if (tl->n == 0 && bytes != 0 && per < tl->csz)
 		timeline_set_csz(tl, per);
@@ -1482,14 +1485,51 @@ timeline_conn_by_id(const struct timeline *tl, uint32_t id)
 	return timeline_find(tl, id);
 }
 
-size_t
-timeline_conn_step(const struct tl_conn *c, size_t i)
+const size_t *
+timeline_conn_steps(const struct timeline *ctl, const struct tl_conn *cc)
 {
+	/* The list is a cache: making it changes nothing a reader sees. */
+	struct timeline *tl = (struct timeline *)(uintptr_t)ctl;
+	struct tl_conn *c = (struct tl_conn *)(uintptr_t)cc;
+	static const size_t none[1];
+	size_t cap, k, i;
+
+	if (c->nsteps == 0)
+		return none;
+	if (c->nlist < c->nsteps) {
+		if (c->list0 > 0) {
+			memmove(c->list, c->list + c->list0,
+			    c->nlist * sizeof *c->list);
+			c->list0 = 0;
+		}
+		if (c->nsteps > c->caplist) {
+			cap = c->caplist ? c->caplist : 8;
+			while (cap < c->nsteps)
+				cap *= 2;
+			tl->bytes += (cap - c->caplist) * sizeof *c->list;
+			c->list = xreallocarray(c->list, cap, sizeof *c->list);
+			c->caplist = cap;
+		}
+		/* Back from the newest, to the last listed. */
+		for (k = c->nsteps, i = c->last; k > c->nlist; k--) {
+			c->list[k - 1] = i;
+			i = timeline_prev(tl, i);
+		}
+		c->nlist = c->nsteps;
+	}
+	return c->list + c->list0;
+}
+
+size_t
+timeline_conn_step(const struct timeline *tl, const struct tl_conn *c,
+    size_t i)
+{
+	const size_t *steps = timeline_conn_steps(tl, c);
 	size_t lo = 0, hi = c->nsteps, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (c->steps[mid].ev < i)
+		if (steps[mid] < i)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -1510,7 +1550,7 @@ timeline_states_before(const struct timeline *tl, const struct tl_conn *c,
 	}
 	if (n > c->nsteps)
 		n = c->nsteps;
-	h = timeline_hot(tl, c->steps[n - 1].ev);
+	h = timeline_hot(tl, timeline_conn_steps(tl, c)[n - 1]);
 	st[0] = (enum tcp_state)h->st[0];
 	st[1] = (enum tcp_state)h->st[1];
 }

@@ -19,8 +19,12 @@
  * call arguments, strings, the changes) in the chunk's cold arena, and
  * payload copies in a payload arena of the chunk.  Index i is absolute
  * and stable: it names the same step for the timeline's whole life.
- * Each conn lists its steps (c->steps[k].ev), for O(1) access by its own
- * index.
+ * Each step links to its conn's step before it (4 bytes beside its hot
+ * part), so storing a step costs no per-conn list; a conn knows its newest
+ * step (c->last) and how many it holds (c->nsteps), and
+ * timeline_conn_steps() lists them in order, for O(1) access by the conn's
+ * own index: the list is made when first asked for and extended on later
+ * calls with the steps stored since.
  *
  * Memory by budget: when what is held (steps, arenas, conns and their
  * lists) passes the budget (TL_BUDGET), or a cap on steps is reached,
@@ -44,10 +48,6 @@
 
 #include "ev.h"
 
-struct tl_step {
-	size_t		ev;		/* index into the whole timeline */
-};
-
 struct tl_conn {
 	struct conn_info info;
 	uint64_t	packets;
@@ -57,9 +57,10 @@ struct tl_conn {
 	struct ev_summary sum;		/* valid when over */
 	enum tcp_state	st[2];		/* now: after its latest event */
 	size_t		nsteps;		/* held */
-	struct tl_step	*steps;		/* its held events, in order */
-	size_t		nevicted;	/* its steps evicted before steps[0] */
-	enum tcp_state	st0[2];		/* both endpoints before steps[0] */
+	size_t		last;		/* its newest step (when nsteps > 0) */
+	size_t		nevicted;	/* its steps evicted before the held */
+	enum tcp_state	st0[2];		/* both endpoints before its oldest
+					   held step */
 	/*
 	 * Changes made to its steps after they were stored (a state change
 	 * the engine decided later, attached to the step that caused it):
@@ -70,8 +71,9 @@ struct tl_conn {
 	 */
 	uint64_t	nmods;
 	/* timeline.c's own */
-	struct tl_step	*stepbuf;	/* steps lives in stepbuf[0..capsteps) */
-	size_t		capsteps;
+	size_t		*list;		/* timeline_conn_steps(): its oldest
+					   nlist held steps, from list[list0] */
+	size_t		list0, nlist, caplist;
 	uint32_t	base[2];	/* by enum ev_dir: seq - rseq, ack - */
 	uint32_t	abase[2];	/* rack of the first segment that way */
 	uint8_t		based;		/* bits: base[d] (1 << d), abase[d]
@@ -169,9 +171,18 @@ const struct tl_conn *timeline_conn(const struct timeline *, size_t idx);
 const struct tl_conn *timeline_conn_by_id(const struct timeline *,
 		    uint32_t id);
 
+/*
+ * Conn c's held steps, oldest first, as timeline indices (c->nsteps of
+ * them).  The list is made on the first call and extended with the steps
+ * stored since on later ones (a cache inside the timeline: hence const);
+ * valid until the next event is stored.
+ */
+const size_t	*timeline_conn_steps(const struct timeline *,
+		    const struct tl_conn *c);
 /* The first of conn c's held steps at or after timeline index i (its
- * place in c->steps; c->nsteps: none). */
-size_t		 timeline_conn_step(const struct tl_conn *c, size_t i);
+ * place in timeline_conn_steps(); c->nsteps: none). */
+size_t		 timeline_conn_step(const struct timeline *,
+		    const struct tl_conn *c, size_t i);
 /*
  * Both endpoints' states of conn `c` just before its held step `n` (n ==
  * c->nsteps: now).  Step 0 gives the states before its oldest held event

@@ -160,6 +160,7 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 	struct ev_state chg[DIAGRAM_MAX_CHG];
 	enum tcp_state cur[2], after[2];
 	size_t i, j, k = 0, nchg, prow;
+	const size_t *steps;
 	int64_t t0;
 	char a[64], text[MSG_TEXT_MAX];
 	int n;
@@ -188,13 +189,14 @@ diagram_build(struct diagram *d, const struct timeline *tl,
 		rw = i < rows.n ? &rows.v[i] : NULL;
 		/* A change no segment took (its segment was gone), before
 		 * this row's step. */
-		for (; k < c->nsteps && (rw == NULL || c->steps[k].ev < rw->ev);
+		steps = timeline_conn_steps(tl, c);
+		for (; k < c->nsteps && (rw == NULL || steps[k] < rw->ev);
 		    k++) {
-			e = timeline_get(tl, c->steps[k].ev, &evb);
+			e = timeline_get(tl, steps[k], &evb);
 			if (e == NULL || e->type != EV_STATE)
 				continue;
 			diagram_push_state(d, &last, e->u.state.endpoint,
-			    e->u.state.to, c->steps[k].ev, e->ts_ns - t0,
+			    e->u.state.to, steps[k], e->ts_ns - t0,
 			    e->u.state.frame);
 			cur[e->u.state.endpoint] = e->u.state.to;
 		}

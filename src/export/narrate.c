@@ -341,15 +341,17 @@ narrate_first_packet(const struct timeline *tl, size_t i,
 	struct ev evb;
 	const struct tl_conn *c = timeline_conn_by_id(tl, ci->id);
 	const struct ev *e;
+	const size_t *steps;
 	size_t k;
 
 	/* More evicted than its conn event: an earlier packet was one. */
 	if (c == NULL || c->nevicted > 1)
 		return 0;
+	steps = timeline_conn_steps(tl, c);
 	for (k = 0; k < c->nsteps; k++) {
-		e = timeline_get(tl, c->steps[k].ev, &evb);
+		e = timeline_get(tl, steps[k], &evb);
 		if (e != NULL && e->type == EV_PACKET)
-			return c->steps[k].ev == i;
+			return steps[k] == i;
 	}
 	return 0;
 }

@@ -200,7 +200,8 @@ rows_late(struct rows *r, const struct timeline *tl, const struct tl_conn *c)
 		if (k < c->nevicted)
 			at = 0;
 		else if (k - c->nevicted < c->nsteps)
-			at = rows_find(r, c->steps[k - c->nevicted].ev);
+			at = rows_find(r,
+			    timeline_conn_steps(tl, c)[k - c->nevicted]);
 		else
 			at = r->n;
 		for (k = at; k < r->n; k++)
@@ -219,7 +220,7 @@ rows_update(struct rows *r, const struct timeline *tl)
 	const struct ev *e;
 	const struct tl_conn *c;
 	struct rows_row *row, *last;
-	const size_t *loose;
+	const size_t *loose, *steps = NULL;
 	size_t before = r->n, len = timeline_len(tl), k, ci, li, nloose;
 	enum ev_side side;
 	bool mine;
@@ -244,13 +245,17 @@ rows_update(struct rows *r, const struct timeline *tl)
 	/* The conn's steps and those of no conn, merged in order. */
 	c = timeline_conn_by_id(tl, r->conn);
 	loose = timeline_loose(tl, &nloose);
-	ci = c != NULL ? timeline_conn_step(c, r->scanned) : 0;
+	if (c != NULL) {
+		steps = timeline_conn_steps(tl, c);
+		ci = timeline_conn_step(tl, c, r->scanned);
+	} else
+		ci = 0;
 	for (li = 0; li < nloose && loose[li] < r->scanned; li++)
 		;
 	for (;;) {
 		if (c != NULL && ci < c->nsteps && (li == nloose ||
-		    c->steps[ci].ev < loose[li]))
-			k = c->steps[ci++].ev;
+		    steps[ci] < loose[li]))
+			k = steps[ci++];
 		else if (li < nloose)
 			k = loose[li++];
 		else

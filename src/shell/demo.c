@@ -946,13 +946,15 @@ demo_fins_crossed(const struct timeline *tl)
 {
 	struct ev_state chg[8];
 	const struct tl_conn *c;
+	const size_t *steps;
 	bool seen[2];
 	size_t i, j, k, n;
 
 	for (i = 0; (c = timeline_conn(tl, i)) != NULL; i++) {
 		seen[0] = seen[1] = false;
+		steps = timeline_conn_steps(tl, c);
 		for (j = 0; j < c->nsteps; j++) {
-			n = timeline_changes(tl, c->steps[j].ev, chg, 8);
+			n = timeline_changes(tl, steps[j], chg, 8);
 			for (k = 0; k < n && k < 8; k++)
 				if (chg[k].to == TCP_ST_CLOSING &&
 				    (unsigned)chg[k].endpoint < 2)

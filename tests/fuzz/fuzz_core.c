@@ -72,6 +72,7 @@ fuzz_core_walk(const struct timeline *tl, size_t nstates)
 	struct ev evb;
 	struct ev_state chg[TL_REPLAY_CHG];
 	const struct tl_conn *c;
+	const size_t *steps;
 	const struct ev *e;
 	enum tcp_state st[2], after[2];
 	size_t i, n, k, m, len = timeline_len(tl), first = timeline_first(tl);
@@ -111,19 +112,23 @@ fuzz_core_walk(const struct timeline *tl, size_t nstates)
 		if (timeline_conn_by_id(tl, c->info.id) != c ||
 		    timeline_conn_held(tl, timeline_conn_rank(tl, i)) != c)
 			abort();
+		steps = timeline_conn_steps(tl, c);
 		for (n = 0; n <= c->nsteps; n++) {
 			timeline_states_before(tl, c, n, st);
 			sum += st[0] + st[1];
-			if (n < c->nsteps && (c->steps[n].ev >= len ||
-			    c->steps[n].ev < first))
+			if (n < c->nsteps && (steps[n] >= len ||
+			    steps[n] < first || (n > 0 &&
+			    steps[n] <= steps[n - 1])))
 				abort();
 		}
+		if (c->nsteps > 0 && steps[c->nsteps - 1] != c->last)
+			abort();
 		if (c->info.proto != 6)
 			continue;
 		for (n = 0; n < c->nsteps; n++) {
 			timeline_states_before(tl, c, n, st);
 			timeline_states_before(tl, c, n + 1, after);
-			m = timeline_changes(tl, c->steps[n].ev, chg,
+			m = timeline_changes(tl, steps[n], chg,
 			    TL_REPLAY_CHG);
 			for (k = 0; k < m && k < TL_REPLAY_CHG; k++) {
 				side = chg[k].endpoint == EV_CLIENT ? 0 : 1;
