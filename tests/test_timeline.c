@@ -586,6 +586,82 @@ Test(timeline, a_segment_keeps_a_copy_of_its_payload)
 	cr_assert_null(p->payload);
 }
 
+/* A payload source that makes each frame's bytes up, and counts calls. */
+static unsigned src_calls;
+static uint64_t src_bad;		/* this frame cannot be read */
+
+static long
+fake_source(void *arg, uint64_t frame, int64_t ts_ns, uint8_t *buf,
+    size_t cap)
+{
+	size_t n = 20 < cap ? 20 : cap;
+
+	(void)arg;
+	src_calls++;
+	if (frame == src_bad)
+		return -1;
+	cr_assert_eq(ts_ns, (int64_t)frame * 1000, "the step's stamp");
+	memset(buf, (int)('a' + frame % 26), n);
+	return (long)n;
+}
+
+/*
+ * With a payload source (a file read again), no copy is kept: plain
+ * reads have no payload, timeline_get_payload() reads it again, once for
+ * TL_PAYCACHE reads, and says when it could not.
+ */
+Test(timeline, a_payload_source_is_read_again_not_copied)
+{
+	uint8_t bytes[100];
+	struct ev buf;
+	const struct ev *e;
+	size_t first, i, n, b0 = 0, npkt = 0, last = 0;
+
+	src_calls = 0;
+	src_bad = 0;
+	timeline_set_payload_source(fx.tl, fake_source, NULL);
+	memset(bytes, 'z', sizeof bytes);
+	first = timeline_len(fx.tl);
+	for (i = 0; i < 1000; i++) {
+		data(true, 1 + 100 * (uint32_t)i, 1, bytes, 100, 65535);
+		if (i == 0)	/* its chunk is made */
+			b0 = timeline_bytes(fx.tl);
+	}
+	n = timeline_len(fx.tl);
+	/* 100 kB of payload; what is held grew by its steps alone. */
+	cr_assert_lt(timeline_bytes(fx.tl) - b0, 999 * 100 / 4,
+	    "no copies: %zu bytes", timeline_bytes(fx.tl) - b0);
+	cr_assert_eq(src_calls, 0, "nothing read while storing");
+	for (i = first; i < n; i++) {
+		e = timeline_get(fx.tl, i, &buf);
+		if (e->type != EV_PACKET)
+			continue;
+		cr_assert_null(e->u.pkt.payload);
+		npkt++;
+		last = i;
+		e = timeline_get_payload(fx.tl, i, &buf);
+		cr_assert_eq(e->u.pkt.paycap, 20);
+		cr_assert_not_null(e->u.pkt.payload);
+		cr_assert_eq(e->u.pkt.payload[0], 'a' + e->u.pkt.frame % 26);
+		cr_assert(!e->u.pkt.payunread);
+	}
+	cr_assert_eq(npkt, 1000);
+	cr_assert_eq(src_calls, npkt, "one read a packet");
+	/* The newest are cached; the oldest are read again. */
+	timeline_get_payload(fx.tl, last, &buf);
+	cr_assert_eq(src_calls, npkt);
+	timeline_get_payload(fx.tl, first + 1, &buf);
+	cr_assert_eq(src_calls, npkt + 1);
+	/* A frame that cannot be read again says so. */
+	src_bad = fixture_at(fx.tl, last)->u.pkt.frame;
+	for (i = first; i < first + 2 * TL_PAYCACHE; i++)
+		timeline_get_payload(fx.tl, i, &buf);
+	e = timeline_get_payload(fx.tl, last, &buf);
+	cr_assert(e->u.pkt.payunread);
+	cr_assert_null(e->u.pkt.payload);
+	cr_assert_eq(e->u.pkt.paycap, 0);
+}
+
 Test(timeline, keeps_at_most_the_first_512_bytes)
 {
 	uint8_t big[1400];

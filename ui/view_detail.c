@@ -118,9 +118,9 @@ view_detail_packet(struct ui *ui, struct view_detail_out *o,
 		snprintf(buf, sizeof buf, "%" PRIu32, p->win);
 		view_detail_line(o, _("Window"), buf);
 	}
-	snprintf(buf, sizeof buf, P_("%" PRIu32 " byte of payload, %" PRIu32
-	    " bytes of frame captured", "%" PRIu32 " bytes of payload, %"
-	    PRIu32 " bytes of frame captured", p->len), p->len, p->caplen);
+	/* What of it was captured is the payload's line. */
+	snprintf(buf, sizeof buf, P_("%" PRIu32 " byte of payload",
+	    "%" PRIu32 " bytes of payload", p->len), p->len);
 	view_detail_line(o, _("Length"), buf);
 	if (e->conn->proto == 6) {
 		view_detail_opts(&p->opt, buf, sizeof buf);
@@ -173,7 +173,13 @@ view_detail_payload(struct view_detail_out *o, const struct ev_packet *p)
 
 	if (p->len == 0)
 		return;
-	if (p->paygone)
+	if (p->payunread)
+		/* TRANSLATORS: the UI reads a replayed file's payload bytes
+		   again when they are shown; the file changed since. */
+		snprintf(buf, sizeof buf, P_("%" PRIu32 " byte, could not be "
+		    "read again (the file changed?)", "%" PRIu32 " bytes, could "
+		    "not be read again (the file changed?)", p->len), p->len);
+	else if (p->paygone)
 		/* TRANSLATORS: the UI kept a copy of the payload and let it
 		   go to stay under its memory budget. */
 		snprintf(buf, sizeof buf, P_("%" PRIu32 " byte, no longer held "
@@ -220,7 +226,7 @@ view_detail_draw(struct ui *ui, const struct lay_rect *r)
 		ui_put(r->y + 1, r->x + 1, r->w - 2, _("No step to show."));
 		return;
 	}
-	e = timeline_get(ui->tl, row->ev, &evb);
+	e = timeline_get_payload(ui->tl, row->ev, &evb);
 	attrset(A_BOLD);
 	switch (row->kind) {
 	case ROWS_PKT:

@@ -236,7 +236,7 @@ view_ladder_row(struct ui *ui, const struct lay_ladder *l, int y, int ox,
 {
 	struct ev evb, cevb;
 	const struct rows_row *row = &ui->rows.v[i];
-	const struct ev *e = timeline_get(ui->tl, row->ev, &evb);
+	const struct ev *e = timeline_get_payload(ui->tl, row->ev, &evb);
 	const struct theme_glyphs *g = ui->g;
 	const uint8_t *before = i > 0 ? ui->rows.v[i - 1].st : ui->rows.init;
 	char label[160], desc[128], text[MSG_TEXT_MAX];

@@ -122,6 +122,9 @@ struct ev_packet {
 	/* The timeline had a copy and dropped it, past its payload budget
 	 * (timeline.h): captured, but no longer held. */
 	bool		paygone;
+	/* The timeline keeps no copy (a file's payload is read again from
+	 * the file, timeline_get_payload()) and reading it again failed. */
+	bool		payunread;
 };
 
 struct ev_state {

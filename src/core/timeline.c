@@ -145,6 +145,17 @@ struct timeline {
 	size_t		l0, nloose, caploose;
 	size_t		bytes;		/* memory the held steps cost */
 	size_t		budget;		/* ... at most; 0: no budget */
+	tl_payload_fn	paysrc;		/* payload read again, not copied */
+	void		*paysrc_arg;
+	struct tl_paycache *pc;
+};
+
+/* Payloads read again, the newest TL_PAYCACHE. */
+struct tl_paycache {
+	size_t		step[TL_PAYCACHE];	/* TL_NONE: empty */
+	long		n[TL_PAYCACHE];		/* bytes; -1: unreadable */
+	unsigned	next;			/* the slot to reuse */
+	uint8_t		b[TL_PAYCACHE][TL_PAYLOAD_MAX];
 };
 
 /* ---------------------------------------------------------- arenas */
@@ -989,7 +1000,7 @@ timeline_pack_packet(struct timeline *tl, struct tl_conn *c,
 		w->mask |= COLD_REPLY;
 		tl_put(w, &p->reply_to, 8);
 	}
-	if (p->payload != NULL && p->paycap > 0) {
+	if (p->payload != NULL && p->paycap > 0 && tl->paysrc == NULL) {
 		keep = p->paycap < TL_PAYLOAD_MAX ? p->paycap : TL_PAYLOAD_MAX;
 		ref = tl_arena_alloc(&ch->pay, tl->blk, keep, &tl->bytes, &dst);
 		memcpy(dst, p->payload, keep);
@@ -1034,7 +1045,8 @@ timeline_emit(struct sink *sink, const struct ev *e)
 	if (e->type == EV_UNPROCESSED && c != NULL)
 		timeline_mark_unprocessed(tl, c, e->u.unproc.frame);
 
-	if (e->type == EV_PACKET && e->u.pkt.payload != NULL)
+	if (e->type == EV_PACKET && e->u.pkt.payload != NULL &&
+	    tl->paysrc == NULL)
 		keep = e->u.pkt.paycap < TL_PAYLOAD_MAX ? e->u.pkt.paycap :
 		    TL_PAYLOAD_MAX;
 	/* Room first, so that no conn this step names is freed under it:
@@ -1234,6 +1246,39 @@ timeline_get(const struct timeline *tl, size_t i, struct ev *e)
 	return e;
 }
 
+const struct ev *
+timeline_get_payload(const struct timeline *ctl, size_t i, struct ev *e)
+{
+	/* The cache changes nothing a reader sees. */
+	struct tl_paycache *pc = ctl->pc;
+	struct ev_packet *p;
+	unsigned k;
+
+	if (timeline_get(ctl, i, e) == NULL)
+		return NULL;
+	p = &e->u.pkt;
+	if (e->type != EV_PACKET || ctl->paysrc == NULL || p->len == 0)
+		return e;
+	for (k = 0; k < TL_PAYCACHE && pc->step[k] != i; k++)
+		;
+	if (k == TL_PAYCACHE) {
+		k = pc->next;
+		pc->next = (pc->next + 1) % TL_PAYCACHE;
+		pc->step[k] = i;
+		pc->n[k] = ctl->paysrc(ctl->paysrc_arg, p->frame, e->ts_ns,
+		    pc->b[k], TL_PAYLOAD_MAX);
+		if (pc->n[k] > TL_PAYLOAD_MAX)
+			pc->n[k] = -1;
+	}
+	if (pc->n[k] < 0)
+		p->payunread = true;
+	else if (pc->n[k] > 0) {
+		p->payload = pc->b[k];
+		p->paycap = (uint32_t)pc->n[k];
+	}
+	return e;
+}
+
 size_t
 timeline_changes(const struct timeline *tl, size_t i, struct ev_state *out,
     size_t max)
@@ -1355,6 +1400,7 @@ timeline_free(struct timeline *tl)
 	free(tl->slot);
 	free(tl->fen);
 	free(tl->loose);
+	free(tl->pc);
 	free(tl);
 }
 
@@ -1362,6 +1408,21 @@ void
 timeline_set_payload_budget(struct timeline *tl, size_t bytes)
 {
 	tl->paybudget = bytes;
+}
+
+void
+timeline_set_payload_source(struct timeline *tl, tl_payload_fn fn, void *arg)
+{
+	unsigned k;
+
+	if (tl->pc == NULL) {
+		tl->pc = xcalloc(1, sizeof *tl->pc);
+		tl->bytes += sizeof *tl->pc;
+	}
+	for (k = 0; k < TL_PAYCACHE; k++)
+		tl->pc->step[k] = TL_NONE;
+	tl->paysrc = fn;
+	tl->paysrc_arg = arg;
 }
 
 void

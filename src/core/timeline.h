@@ -36,7 +36,9 @@
  * still open stays.  Payload copies have a budget of their own
  * (TL_PAYLOAD_BUDGET): past it, the oldest chunks' payload copies go
  * (the steps stay; their ev_packet.payload is NULL and paycap 0, and
- * timeline_payload_dropped() says how many copies went).  Pointers a
+ * timeline_payload_dropped() says how many copies went).  A timeline
+ * given a payload source (a replayed file that can be read again) keeps
+ * no copy at all: timeline_get_payload() reads the bytes again.  Pointers a
  * decoded step holds (its conn, strings) stay valid until the step is
  * evicted; its payload until its payload copy goes.
  */
@@ -107,6 +109,16 @@ struct timeline;
 struct timeline	*timeline_new(size_t max_events);
 /* The payload bytes held at most (tests lower it). */
 void		 timeline_set_payload_budget(struct timeline *, size_t bytes);
+/*
+ * A payload source: reads the payload of the packet of frame `frame`,
+ * stamped ts_ns, again, at most cap bytes into buf; returns how many, or
+ * -1 when it cannot (the file changed).  Set before the first event, the
+ * timeline keeps no payload copy: timeline_get_payload() asks it.
+ */
+typedef long	(*tl_payload_fn)(void *arg, uint64_t frame, int64_t ts_ns,
+		    uint8_t *buf, size_t cap);
+void		 timeline_set_payload_source(struct timeline *,
+		    tl_payload_fn, void *arg);
 /* The memory budget in bytes (0: none; set before the first event), and
  * what is held now. */
 void		 timeline_set_budget(struct timeline *, size_t bytes);
@@ -125,6 +137,15 @@ size_t		 timeline_first(const struct timeline *);
  * endpoints' states after it, its changes included.
  */
 const struct ev	*timeline_get(const struct timeline *, size_t i,
+		    struct ev *buf);
+/*
+ * The same, with a packet's payload read again from the payload source
+ * where the timeline keeps no copy (ev_packet.payunread when that
+ * failed).  Those bytes stay valid while fewer than TL_PAYCACHE other
+ * packets' are read.
+ */
+#define TL_PAYCACHE	64
+const struct ev	*timeline_get_payload(const struct timeline *, size_t i,
 		    struct ev *buf);
 /*
  * The state changes step i caused, in the order they happened (a

@@ -60,8 +60,15 @@ struct capture {
 	bool		 quoting;	/* live: ICMP errors quoting F kept */
 	struct bpf_program quote;	/* F compiled for raw IP */
 	char		*expr;		/* F as given */
+	bool		 indexing;	/* capture_index() */
+	off_t		*idx;		/* where frame k * EVERY + 1 starts */
+	size_t		 nidx, capidx;
+	uint64_t	 rframe;	/* capture_reread(): the frame read
+					   last, 0: the stream is elsewhere */
 };
 
+static int64_t	capture_ts(const struct pcap_pkthdr *, unsigned *);
+static void	capture_index_add(struct capture *);
 static void	capture_stamp(struct capture *, const struct pcap_pkthdr *,
 		    struct capture_frame *);
 static int	capture_dump_record(struct capture *,
@@ -185,6 +192,7 @@ capture_close(struct capture *c)
 	if (c->quoting)
 		pcap_freecode(&c->quote);
 	free(c->expr);
+	free(c->idx);
 	pcap_close(c->pcap);
 	free(c->buf);
 	free(c);
@@ -476,6 +484,93 @@ capture_linktype_desc(int linktype, char *buf, size_t len)
 		snprintf(buf, len, "%d", linktype);
 }
 
+bool
+capture_index(struct capture *c)
+{
+	struct stat sb;
+
+	c->indexing = !c->live && c->frame == 0 && c->fp != NULL &&
+	    fstat(fileno(c->fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    ftello(c->fp) >= 0;
+	return c->indexing;
+}
+
+/* Where the next frame starts, as the (c->nidx)'th entry. */
+static void
+capture_index_add(struct capture *c)
+{
+	off_t at = ftello(c->fp);
+
+	if (at < 0) {
+		c->indexing = false;
+		return;
+	}
+	if (c->nidx == c->capidx) {
+		c->capidx = c->capidx ? c->capidx * 2 : 1024;
+		c->idx = xreallocarray(c->idx, c->capidx, sizeof *c->idx);
+	}
+	c->idx[c->nidx++] = at;
+}
+
+int
+capture_reread(struct capture *c, uint64_t frame, struct capture_frame *f)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	uint64_t n;
+	size_t k;
+
+	if (!c->indexing || frame == 0 || frame > c->frame)
+		return -1;
+	k = (size_t)((frame - 1) / CAPTURE_INDEX_EVERY);
+	if (k >= c->nidx)
+		return -1;
+	/* Read on from where the last one was when it is on the way. */
+	if (c->rframe != 0 && c->rframe < frame &&
+	    (c->rframe - 1) / CAPTURE_INDEX_EVERY == k)
+		n = c->rframe;
+	else {
+		c->rframe = 0;
+		if (fseeko(c->fp, c->idx[k], SEEK_SET) != 0)
+			return -1;
+		n = (uint64_t)k * CAPTURE_INDEX_EVERY;
+	}
+	do {
+		if (pcap_next_ex(c->pcap, &h, &data) != 1) {
+			c->rframe = 0;
+			return -1;
+		}
+	} while (++n < frame);
+	c->rframe = frame;
+	memset(f, 0, sizeof *f);
+	f->frame = frame;
+	f->ts_ns = capture_ts(h, &f->ts_flags);
+	f->linktype = pcap_datalink(c->pcap);
+	f->data = data;
+	f->caplen = h->caplen;
+	f->wirelen = h->len;
+	return 0;
+}
+
+long
+capture_payload(void *arg, uint64_t frame, int64_t ts_ns, uint8_t *buf,
+    size_t len)
+{
+	struct capture_frame f;
+	struct pkt p;
+	size_t n;
+
+	if (capture_reread(arg, frame, &f) != 0 || f.ts_ns != ts_ns)
+		return -1;
+	dec_frame(&p, f.linktype, f.data, f.caplen, f.wirelen);
+	n = p.payload != NULL ? p.paycap : 0;
+	if (n > len)
+		n = len;
+	if (n > 0)
+		memcpy(buf, p.payload, n);
+	return (long)n;
+}
+
 int
 capture_next(struct capture *c, struct capture_frame *f, struct msg *err)
 {
@@ -484,6 +579,9 @@ capture_next(struct capture *c, struct capture_frame *f, struct msg *err)
 	int rc;
 
 	for (;;) {
+		if (c->indexing && c->frame == (uint64_t)c->nidx *
+		    CAPTURE_INDEX_EVERY)
+			capture_index_add(c);
 		rc = pcap_next_ex(c->pcap, &h, &data);
 		if (rc == PCAP_ERROR_BREAK)
 			return CAPTURE_END;
@@ -537,6 +635,22 @@ capture_next(struct capture *c, struct capture_frame *f, struct msg *err)
 	}
 }
 
+/* A record's stamp in nanoseconds, as capture_stamp() says. */
+static int64_t
+capture_ts(const struct pcap_pkthdr *h, unsigned *flags)
+{
+	int64_t sec = (int64_t)h->ts.tv_sec;
+
+	*flags = 0;
+	if (sec < 0 && sec >= INT32_MIN)
+		sec += (int64_t)1 << 32;
+	if (sec < 0 || sec > ((int64_t)1 << 33)) {
+		sec = sec < 0 ? 0 : (int64_t)1 << 33;
+		*flags |= CAPTURE_TS_CLAMPED;
+	}
+	return sec * 1000000000LL + h->ts.tv_usec;
+}
+
 /*
  * NANO precision: tv_usec holds nanoseconds.  A classic pcap's seconds
  * are an unsigned 32-bit field, which libpcap hands over as a signed
@@ -550,16 +664,7 @@ static void
 capture_stamp(struct capture *c, const struct pcap_pkthdr *h,
     struct capture_frame *f)
 {
-	int64_t sec = (int64_t)h->ts.tv_sec;
-
-	f->ts_flags = 0;
-	if (sec < 0 && sec >= INT32_MIN)
-		sec += (int64_t)1 << 32;
-	if (sec < 0 || sec > ((int64_t)1 << 33)) {
-		sec = sec < 0 ? 0 : (int64_t)1 << 33;
-		f->ts_flags |= CAPTURE_TS_CLAMPED;
-	}
-	f->ts_ns = sec * 1000000000LL + h->ts.tv_usec;
+	f->ts_ns = capture_ts(h, &f->ts_flags);
 	f->ts_prev_ns = c->last_ts_ns;
 	if (c->frame > 1 && c->have_ts && f->ts_ns < c->last_ts_ns)
 		f->ts_flags |= CAPTURE_TS_BACK;

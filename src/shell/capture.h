@@ -56,6 +56,28 @@ struct capture_frame {
 #define CAPTURE_TS_BACK		0x1	/* before the frame read before it */
 #define CAPTURE_TS_CLAMPED	0x2	/* before 1970 or after 2242 */
 
+/*
+ * A file's frames, read again (the UI's payload bytes: its timeline keeps
+ * no copy of a replayed file's).  capture_index(), before the first
+ * frame, keeps where every CAPTURE_INDEX_EVERY'th frame starts (false when
+ * the capture cannot seek: live, standard input, a pipe); then
+ * capture_reread() gives a frame read before again: 0, or -1 when it
+ * cannot (an error, or the file changed).  Its data is valid until the
+ * next read.  capture_next() after capture_reread() is not supported.
+ */
+#define CAPTURE_INDEX_EVERY	64
+bool		 capture_index(struct capture *);
+int		 capture_reread(struct capture *, uint64_t frame,
+		     struct capture_frame *);
+/*
+ * A timeline's payload source (tl_payload_fn; arg is the capture): the
+ * payload of the packet of frame `frame` read again, at most cap bytes to
+ * buf; how many, or -1 when the frame is not the one stamped ts_ns (the
+ * file changed) or cannot be read.
+ */
+long		 capture_payload(void *cap, uint64_t frame, int64_t ts_ns,
+		     uint8_t *buf, size_t len);
+
 #define CAPTURE_FRAME	1
 #define CAPTURE_NONE	0	/* live: nothing waiting now */
 #define CAPTURE_END	(-2)	/* end of the file */

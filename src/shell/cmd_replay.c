@@ -89,6 +89,9 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	int rc = EXIT_OK, urc;
 
 	tl = timeline_new(cmd_env_cap("SYNFIN_MAX_EVENTS", CMD_TL_MAX));
+	/* A file read again for payloads needs no copy of them. */
+	if (capture_index(cap))
+		timeline_set_payload_source(tl, capture_payload, cap);
 	cmd_engine_config(&cfg);
 	e = engine_new(&cfg, timeline_sink(tl));
 	if (cmd_replay_load(cap, e, path, count, &err) != 0) {
@@ -97,7 +100,6 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	}
 	engine_finish(e);
 	engine_free(e);
-	capture_close(cap);
 	base = strrchr(path, '/');
 	snprintf(title, sizeof title, "replay %s", base != NULL ? base + 1 :
 	    path);
@@ -115,6 +117,7 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 		fprintf(stderr, "synfin: %s: %s\n", path,
 		    msg_text(&err, true, why, sizeof why));
 	timeline_free(tl);
+	capture_close(cap);
 	return rc;
 }
 

@@ -103,7 +103,10 @@ uibench_cap(void)
 	return (size_t)v;
 }
 
-/* FILE into a new timeline, as cmd_replay_ui() does. */
+/* FILE into a new timeline, as cmd_replay_ui() does (it stays open, read
+ * again for payloads). */
+static struct capture *uibench_cap_file;
+
 static struct timeline *
 uibench_load(const char *path)
 {
@@ -119,6 +122,8 @@ uibench_load(const char *path)
 		exit(1);
 	}
 	tl = timeline_new(uibench_cap());
+	if (capture_index(cap))
+		timeline_set_payload_source(tl, capture_payload, cap);
 	engine_config_default(&cfg);
 	e = engine_new(&cfg, timeline_sink(tl));
 	if (capture_run(cap, e, 0, &why) != 0) {
@@ -128,7 +133,7 @@ uibench_load(const char *path)
 	}
 	engine_finish(e);
 	engine_free(e);
-	capture_close(cap);
+	uibench_cap_file = cap;
 	return tl;
 }
 
@@ -313,5 +318,6 @@ out:
 	delscreen(scr);
 	fclose(null);
 	timeline_free(tl);
+	capture_close(uibench_cap_file);
 	return 0;
 }

@@ -74,6 +74,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct capture *cap;
 	struct engine *e;
 	struct msg why;
+	uint8_t pay[512];
+	uint64_t n;
 	char err[512];
 
 	if (fuzz_file_fd == -1)
@@ -98,6 +100,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 
+	/* Frames are read again (the UI's payloads) after the run. */
+	capture_index(cap);
 	memset(&tee, 0, sizeof tee);
 	tee.sink.emit = fuzz_file_tee_emit;
 	tee.out[0] = out_json_new(fuzz_file_null);
@@ -110,6 +114,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	engine_free(e);
 	sink_close(tee.out[0]);
 	sink_close(tee.out[1]);
+	/* The newest frames read again, and the first, at any stamp. */
+	for (n = capture_count(cap); n > 0 && capture_count(cap) - n < 8; n--)
+		capture_payload(cap, n, (int64_t)n, pay, sizeof pay);
+	capture_payload(cap, 1, 0, pay, sizeof pay);
 	capture_close(cap);
 	fflush(fuzz_file_null);
 	return 0;
