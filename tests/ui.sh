@@ -559,13 +559,15 @@ if [ -x "$mkpcap" ]; then
 	keys q
 	restored 0 >/dev/null
 	# A capture that takes more than half a second to read says how far
-	# it is on the terminal while the UI is not open yet, then the list.
-	"$mkpcap" -p 1500000 -c 30000 -S 80 "$tmp/big.pcap" 2>/dev/null
+	# it is on the terminal while the UI is not open yet, then the list
+	# (3 M packets, 240 MB: about a second to read here).
+	"$mkpcap" -p 3000000 -c 60000 -S 64 "$tmp/big.pcap" 2>/dev/null
 	start 100 24 -- "$SYNFIN" replay "$tmp/big.pcap"
 	check "a long load: a progress line, then the connection list" \
-	    "wait_for '^synfin: reading .*big.pcap: [0-9]+%, [0-9]+ packets' 5 && wait_for 'conn [0-9]+/30000' 60 && ! screen | grep -q 'synfin: reading'"
+	    "wait_for '^synfin: reading .*big.pcap: [0-9]+%, [0-9]+ packets' 5 && wait_for 'conn [0-9]+/60000' 60 && ! screen | grep -q 'synfin: reading'"
 	keys q
 	check "a long load: q restores the terminal" "restored 0"
+	rm -f "$tmp/big.pcap"
 fi
 
 # ----------------------------------------------------- catalogue lookup
