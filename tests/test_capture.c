@@ -15,9 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "engine.h"
+#include "load.h"
 #include "pkt.h"
 #include "timeline.h"
 
@@ -217,4 +220,223 @@ Test(capture_reread, a_pipe_is_not_indexed)
 	cr_assert_not_null(cap, "%s", err);
 	cr_assert(!capture_index(cap));
 	capture_close(cap);
+}
+
+/* ---------------------------------------------------------- load.c */
+
+/* path into a timeline with load_timeline(): on two threads when the
+ * file is read again for payloads (reread), else on one. */
+static struct timeline *
+load_file(const char *path, bool reread, uint64_t count,
+    struct capture **capp, int *rc, struct msg *err)
+{
+	struct engine_config cfg;
+	struct timeline *tl;
+	struct capture *cap;
+	char why[256];
+
+	if ((cap = capture_open_file(path, why, sizeof why)) == NULL)
+		return NULL;
+	tl = timeline_new(0);
+	/* Copies of every payload, to compare with those read again. */
+	timeline_set_payload_budget(tl, (size_t)1 << 30);
+	if (reread && capture_index(cap))
+		timeline_set_payload_source(tl, capture_payload, cap);
+	engine_config_default(&cfg);
+	*rc = load_timeline(cap, tl, &cfg, count, NULL, NULL, err);
+	*capp = cap;
+	return tl;
+}
+
+/* The two timelines hold the same steps, changes and conns. */
+static void
+same_timelines(const char *name, const struct timeline *a,
+    const struct timeline *b)
+{
+	struct ev ea, eb;
+	struct ev_state ca[16], cb[16];
+	const struct ev *x, *y;
+	const struct tl_conn *p, *q;
+	size_t i, n;
+
+	cr_assert_eq(timeline_len(a), timeline_len(b), "%s: steps", name);
+	cr_assert_eq(timeline_nconns(a), timeline_nconns(b), "%s", name);
+	for (i = timeline_first(a); i < timeline_len(a); i++) {
+		x = timeline_get_payload(a, i, &ea);
+		y = timeline_get(b, i, &eb);
+		cr_assert(x != NULL && y != NULL, "%s: step %zu", name, i);
+		cr_assert(x->type == y->type && x->ts_ns == y->ts_ns &&
+		    (x->conn == NULL) == (y->conn == NULL) &&
+		    (x->conn == NULL || x->conn->id == y->conn->id),
+		    "%s: step %zu", name, i);
+		if (x->type == EV_PACKET) {
+			const struct ev_packet *u = &x->u.pkt, *v = &y->u.pkt;
+
+			cr_assert(u->frame == v->frame && u->dir == v->dir &&
+			    u->len == v->len && u->flags == v->flags &&
+			    u->seq == v->seq && u->ack == v->ack &&
+			    u->rseq == v->rseq && u->rack == v->rack &&
+			    u->win == v->win && u->analysis == v->analysis &&
+			    u->st_after[0] == v->st_after[0] &&
+			    u->st_after[1] == v->st_after[1] &&
+			    u->reply_to == v->reply_to &&
+			    memcmp(&u->opt, &v->opt, sizeof u->opt) == 0,
+			    "%s: step %zu (frame %llu)", name, i,
+			    (unsigned long long)u->frame);
+			cr_assert_eq(u->paycap, v->paycap, "%s: step %zu",
+			    name, i);
+			if (u->paycap > 0)
+				cr_assert_arr_eq(u->payload, v->payload,
+				    u->paycap, "%s: step %zu", name, i);
+		} else if (x->type == EV_WARNING) {
+			cr_assert(x->u.warn.msg != NULL && y->u.warn.msg !=
+			    NULL && x->u.warn.msg->id == y->u.warn.msg->id &&
+			    memcmp(x->u.warn.msg->text, y->u.warn.msg->text,
+			    x->u.warn.msg->used) == 0, "%s: step %zu", name,
+			    i);
+		} else if (x->type != EV_CONN)
+			cr_assert(memcmp(&x->u, &y->u, sizeof x->u) == 0,
+			    "%s: step %zu", name, i);
+		n = timeline_changes(a, i, ca, 16);
+		cr_assert_eq(n, timeline_changes(b, i, cb, 16), "%s: %zu",
+		    name, i);
+		if (n > 16)
+			n = 16;
+		cr_assert(memcmp(ca, cb, n * sizeof ca[0]) == 0,
+		    "%s: step %zu's changes", name, i);
+	}
+	for (i = 0; i < timeline_nconns(a); i++) {
+		p = timeline_conn(a, i);
+		q = timeline_conn(b, i);
+		cr_assert((p == NULL) == (q == NULL), "%s: conn %zu", name, i);
+		if (p == NULL)
+			continue;
+		cr_assert(memcmp(&p->info, &q->info, sizeof p->info) == 0 &&
+		    p->packets == q->packets && p->bytes[0] == q->bytes[0] &&
+		    p->bytes[1] == q->bytes[1] && p->st[0] == q->st[0] &&
+		    p->st[1] == q->st[1] && p->over == q->over &&
+		    p->nsteps == q->nsteps && p->last == q->last &&
+		    p->nmods == q->nmods, "%s: conn %zu", name, i);
+	}
+}
+
+/* Two threads or one, the same timeline, whatever the capture. */
+static void
+load_both(const char *path, const char *name)
+{
+	struct capture *c2, *c1;
+	struct timeline *t2, *t1;
+	struct msg e2, e1;
+	int r2 = 0, r1 = 0;
+
+	memset(&e2, 0, sizeof e2);
+	memset(&e1, 0, sizeof e1);
+	if ((t2 = load_file(path, true, 0, &c2, &r2, &e2)) == NULL)
+		return;
+	cr_assert(timeline_has_payload_source(t2), "%s", name);
+	cr_assert_not_null(t1 = load_file(path, false, 0, &c1, &r1, &e1));
+	cr_assert(!timeline_has_payload_source(t1));
+	cr_assert_eq(r2, r1, "%s: the same end", name);
+	if (r2 != 0)
+		cr_assert(e2.id == e1.id, "%s: the same error", name);
+	same_timelines(name, t2, t1);
+	timeline_free(t2);
+	timeline_free(t1);
+	capture_close(c2);
+	capture_close(c1);
+}
+
+Test(load, two_threads_store_what_one_stores_bundled)
+{
+	static const char *const caps[] = {
+		"abort", "fastopen", "half-close", "handshake", "ipv6",
+		"loss", "many", "refused", "server-close",
+		"simultaneous-close", "syn-retry", "udp-unreachable", "udp",
+		"unread-close",
+	};
+	char path[512];
+	size_t k;
+
+	for (k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+		snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, caps[k]);
+		load_both(path, caps[k]);
+	}
+}
+
+Test(load, two_threads_store_what_one_stores_public)
+{
+	const char *dir = getenv("SYNFIN_PUBLIC_PCAPS");
+	char path[1024];
+	struct dirent *d;
+	size_t len, n = 0;
+	DIR *dp;
+
+	if (dir == NULL)
+		dir = PUBLIC_PCAPS;
+	if ((dp = opendir(dir)) == NULL)
+		cr_skip_test("no public corpus at %s", dir);
+	while ((d = readdir(dp)) != NULL) {
+		len = strlen(d->d_name);
+		if ((len < 5 || strcmp(d->d_name + len - 5, ".pcap") != 0) &&
+		    (len < 7 || strcmp(d->d_name + len - 7, ".pcapng") != 0))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, d->d_name);
+		load_both(path, d->d_name);
+		n++;
+	}
+	closedir(dp);
+	cr_assert_gt(n, 0);
+}
+
+/*
+ * Many blocks' worth (mkpcap's capture, when built), a count that stops
+ * early, and a file cut short: the same on two threads as on one, the
+ * error said and stored as a warning.
+ */
+Test(load, many_blocks_a_count_and_a_cut_file)
+{
+	char path[] = "/tmp/synfin-load-XXXXXX", cmd[1024];
+	struct capture *c2, *c1;
+	struct timeline *t2, *t1;
+	struct msg e2, e1;
+	struct ev buf;
+	const struct ev *e;
+	struct stat sb;
+	size_t i;
+	int fd, r2, r1;
+
+	cr_assert_geq(fd = mkstemp(path), 0);
+	close(fd);
+	snprintf(cmd, sizeof cmd, "%s/tests/bench/mkpcap -p 40000 -c 400 %s "
+	    "2>/dev/null", BUILDDIR, path);
+	if (system(cmd) != 0) {
+		unlink(path);
+		cr_skip_test("no mkpcap");
+	}
+	load_both(path, "mkpcap 40000");
+	/* The first 12345 frames. */
+	t2 = load_file(path, true, 12345, &c2, &r2, &e2);
+	t1 = load_file(path, false, 12345, &c1, &r1, &e1);
+	cr_assert_eq(capture_count(c2), 12345);
+	same_timelines("mkpcap, 12345 frames", t2, t1);
+	timeline_free(t2);
+	timeline_free(t1);
+	capture_close(c2);
+	capture_close(c1);
+	/* Cut in the middle of a record. */
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert_eq(truncate(path, sb.st_size / 2 + 7), 0);
+	memset(&e2, 0, sizeof e2);
+	t2 = load_file(path, true, 0, &c2, &r2, &e2);
+	cr_assert_eq(r2, -1, "a cut file is an error");
+	cr_assert_not_null(e2.id);
+	for (i = timeline_len(t2); i > timeline_first(t2); i--)
+		if ((e = timeline_get(t2, i - 1, &buf))->type == EV_WARNING &&
+		    e->u.warn.msg->id == e2.id)
+			break;
+	cr_assert_gt(i, timeline_first(t2), "the error is a warning step");
+	timeline_free(t2);
+	capture_close(c2);
+	load_both(path, "mkpcap, cut");
+	unlink(path);
 }

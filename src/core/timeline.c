@@ -1425,6 +1425,12 @@ timeline_set_payload_source(struct timeline *tl, tl_payload_fn fn, void *arg)
 	tl->paysrc_arg = arg;
 }
 
+bool
+timeline_has_payload_source(const struct timeline *tl)
+{
+	return tl->paysrc != NULL;
+}
+
 void
 timeline_set_budget(struct timeline *tl, size_t bytes)
 {

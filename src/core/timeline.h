@@ -45,6 +45,7 @@
 #ifndef TIMELINE_H
 #define TIMELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -119,6 +120,7 @@ typedef long	(*tl_payload_fn)(void *arg, uint64_t frame, int64_t ts_ns,
 		    uint8_t *buf, size_t cap);
 void		 timeline_set_payload_source(struct timeline *,
 		    tl_payload_fn, void *arg);
+bool		 timeline_has_payload_source(const struct timeline *);
 /* The memory budget in bytes (0: none; set before the first event), and
  * what is held now. */
 void		 timeline_set_budget(struct timeline *, size_t bytes);

@@ -15,13 +15,13 @@
 #include "engine.h"
 #include "i18n.h"
 #include "i18n_init.h"
+#include "load.h"
 #include "msg_text.h"
 #include "out.h"
 #include "sandbox.h"
 #include "timeline.h"
 #include "ui.h"
 
-#define CMD_REPLAY_SLICE	65536	/* frames between progress lines */
 #define CMD_REPLAY_QUIET_NS	500000000LL	/* none for a short load */
 
 static int64_t
@@ -34,41 +34,31 @@ cmd_replay_now(void)
 }
 
 /*
- * Read the capture for the UI, which opens once it is read: a load that
- * takes longer than half a second says how far it is on the terminal
- * (stderr), a line redrawn in place and erased at the end.
+ * The UI opens once the capture is read: a load that takes longer than
+ * half a second says how far it is on the terminal (stderr), a line
+ * redrawn in place and erased at the end.
  */
-static int
-cmd_replay_load(struct capture *cap, struct engine *e, const char *path,
-    uint64_t count, struct msg *err)
-{
-	int64_t t0 = cmd_replay_now();
-	uint64_t left = count, fed;
-	bool shown = false, tty = isatty(STDERR_FILENO) != 0;
-	int rc, pct;
+struct cmd_replay_progress {
+	const char	*path;
+	int64_t		 t0;
+	bool		 tty;
+	bool		 shown;
+};
 
-	for (;;) {
-		rc = capture_feed(cap, e, count == 0 || left > CMD_REPLAY_SLICE ?
-		    CMD_REPLAY_SLICE : left, &fed, err);
-		if (count != 0)
-			left -= fed;
-		if (rc != 0 || (count != 0 && left == 0))
-			break;
-		if (!tty || cmd_replay_now() - t0 < CMD_REPLAY_QUIET_NS ||
-		    (pct = capture_progress(cap)) < 0)
-			continue;
-		/* TRANSLATORS: a progress line, redrawn in place: %s is the
-		   file, then a percentage and a count of packets. */
-		fprintf(stderr, _("\rsynfin: reading %s: %d%%, %" PRIu64
-		    " packets"), path, pct, capture_count(cap));
-		fflush(stderr);
-		shown = true;
-	}
-	if (shown) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
-	}
-	return rc < 0 ? -1 : 0;
+static void
+cmd_replay_progress(void *arg, uint64_t frames, int pct)
+{
+	struct cmd_replay_progress *p = arg;
+
+	if (!p->tty || pct < 0 || cmd_replay_now() - p->t0 <
+	    CMD_REPLAY_QUIET_NS)
+		return;
+	/* TRANSLATORS: a progress line, redrawn in place: %s is the
+	   file, then a percentage and a count of packets. */
+	fprintf(stderr, _("\rsynfin: reading %s: %d%%, %" PRIu64
+	    " packets"), p->path, pct, frames);
+	fflush(stderr);
+	p->shown = true;
 }
 
 /*
@@ -80,8 +70,9 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 {
 	struct engine_config cfg;
 	struct ui_opts uo = { .title = NULL };
+	struct cmd_replay_progress pr = { path, cmd_replay_now(),
+	    isatty(STDERR_FILENO) != 0, false };
 	struct timeline *tl;
-	struct engine *e;
 	struct sink *text;
 	const char *base;
 	struct msg err = { 0 };
@@ -93,13 +84,13 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 	if (capture_index(cap))
 		timeline_set_payload_source(tl, capture_payload, cap);
 	cmd_engine_config(&cfg);
-	e = engine_new(&cfg, timeline_sink(tl));
-	if (cmd_replay_load(cap, e, path, count, &err) != 0) {
-		engine_warn(e, 0, 0, &err);
+	if (load_timeline(cap, tl, &cfg, count, cmd_replay_progress, &pr,
+	    &err) != 0)
 		rc = EXIT_INPUT;
+	if (pr.shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
 	}
-	engine_finish(e);
-	engine_free(e);
 	base = strrchr(path, '/');
 	snprintf(title, sizeof title, "replay %s", base != NULL ? base + 1 :
 	    path);
