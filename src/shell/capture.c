@@ -35,9 +35,12 @@
 #include "writer.h"
 #include "xmalloc.h"
 
-/* libpcap's default 4 KiB stdio buffer doubles the cost of a read. */
 #define CAPTURE_QUOTE_MAX	64	/* the packet rebuilt from a quote */
-#define CAPTURE_FILE_BUFFER	(1024 * 1024)
+/* libpcap's default 4 KiB stdio buffer doubles the cost of a read; one
+ * of 1 MiB streams every byte read through the cache, out of the core's
+ * 1 MiB L2, and the conns' state with it: 64 KiB stays put (--summary of
+ * 2.55 M packets: 0.79 s of CPU against 0.97 s, median of 9 pairs). */
+#define CAPTURE_FILE_BUFFER	(64 * 1024)
 
 struct capture {
 	pcap_t		*pcap;
