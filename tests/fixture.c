@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -228,4 +229,53 @@ fixture_capture(struct fixture *fx, const char *name)
 
 	snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, name);
 	cr_assert_gt(fixture_pcap(fx->e, path, &fx->frame), 0, "%s", path);
+}
+
+#ifndef PUBLIC_PCAPS
+#define PUBLIC_PCAPS	"/work/shared/pcaps/public"
+#endif
+
+void
+fixture_each_bundled(fixture_each_fn fn)
+{
+	static const char *const caps[] = {
+		"abort", "fastopen", "half-close", "handshake", "ipv6",
+		"loss", "many", "refused", "server-close",
+		"simultaneous-close", "syn-retry", "udp-unreachable", "udp",
+		"unread-close",
+	};
+	char path[512];
+	size_t k;
+
+	for (k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+		snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, caps[k]);
+		fn(path, caps[k]);
+	}
+}
+
+long
+fixture_each_public(fixture_each_fn fn)
+{
+	const char *dir = getenv("SYNFIN_PUBLIC_PCAPS");
+	char path[1024];
+	struct dirent *d;
+	size_t len;
+	long n = 0;
+	DIR *dp;
+
+	if (dir == NULL)
+		dir = PUBLIC_PCAPS;
+	if ((dp = opendir(dir)) == NULL)
+		return -1;
+	while ((d = readdir(dp)) != NULL) {
+		len = strlen(d->d_name);
+		if ((len < 5 || strcmp(d->d_name + len - 5, ".pcap") != 0) &&
+		    (len < 7 || strcmp(d->d_name + len - 7, ".pcapng") != 0))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, d->d_name);
+		fn(path, d->d_name);
+		n++;
+	}
+	closedir(dp);
+	return n;
 }

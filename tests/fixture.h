@@ -112,6 +112,16 @@ long	fixture_pcap(struct engine *e, const char *path, uint64_t *frame);
 void	fixture_capture(struct fixture *, const char *name);
 
 /*
+ * fn(path, name) for each bundled capture; for each capture (.pcap,
+ * .pcapng) of the public corpus (SYNFIN_PUBLIC_PCAPS names another
+ * directory than ../shared/pcaps/public): how many, or -1 when it is not
+ * there.
+ */
+typedef void	(*fixture_each_fn)(const char *path, const char *name);
+void	fixture_each_bundled(fixture_each_fn);
+long	fixture_each_public(fixture_each_fn);
+
+/*
  * Step i of tl as an event (timeline_get()), in one of eight buffers used
  * in turn, so that a test may hold a few at once.
  */

@@ -19,14 +19,12 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "fixture.h"
 #include "engine.h"
 #include "load.h"
 #include "pkt.h"
 #include "timeline.h"
 
-#ifndef PUBLIC_PCAPS
-#define PUBLIC_PCAPS	"/work/shared/pcaps/public"
-#endif
 
 /* What the first read saw of a frame. */
 struct seen {
@@ -122,44 +120,13 @@ check_file(const char *path, const char *name)
 
 Test(capture_reread, every_bundled_capture)
 {
-	static const char *const caps[] = {
-		"abort", "fastopen", "half-close", "handshake", "ipv6",
-		"loss", "many", "refused", "server-close",
-		"simultaneous-close", "syn-retry", "udp-unreachable", "udp",
-		"unread-close",
-	};
-	char path[512];
-	size_t k;
-
-	for (k = 0; k < sizeof caps / sizeof caps[0]; k++) {
-		snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, caps[k]);
-		check_file(path, caps[k]);
-	}
+	fixture_each_bundled(check_file);
 }
 
 Test(capture_reread, the_public_corpus)
 {
-	const char *dir = getenv("SYNFIN_PUBLIC_PCAPS");
-	char path[1024];
-	struct dirent *d;
-	size_t len, n = 0;
-	DIR *dp;
-
-	if (dir == NULL)
-		dir = PUBLIC_PCAPS;
-	if ((dp = opendir(dir)) == NULL)
-		cr_skip_test("no public corpus at %s", dir);
-	while ((d = readdir(dp)) != NULL) {
-		len = strlen(d->d_name);
-		if ((len < 5 || strcmp(d->d_name + len - 5, ".pcap") != 0) &&
-		    (len < 7 || strcmp(d->d_name + len - 7, ".pcapng") != 0))
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, d->d_name);
-		check_file(path, d->d_name);
-		n++;
-	}
-	closedir(dp);
-	cr_assert_gt(n, 0);
+	if (fixture_each_public(check_file) < 0)
+		cr_skip_test("no public corpus");
 }
 
 /* A file that changed after it was read: what is read again says so. */
@@ -348,44 +315,13 @@ load_both(const char *path, const char *name)
 
 Test(load, two_threads_store_what_one_stores_bundled)
 {
-	static const char *const caps[] = {
-		"abort", "fastopen", "half-close", "handshake", "ipv6",
-		"loss", "many", "refused", "server-close",
-		"simultaneous-close", "syn-retry", "udp-unreachable", "udp",
-		"unread-close",
-	};
-	char path[512];
-	size_t k;
-
-	for (k = 0; k < sizeof caps / sizeof caps[0]; k++) {
-		snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, caps[k]);
-		load_both(path, caps[k]);
-	}
+	fixture_each_bundled(load_both);
 }
 
 Test(load, two_threads_store_what_one_stores_public)
 {
-	const char *dir = getenv("SYNFIN_PUBLIC_PCAPS");
-	char path[1024];
-	struct dirent *d;
-	size_t len, n = 0;
-	DIR *dp;
-
-	if (dir == NULL)
-		dir = PUBLIC_PCAPS;
-	if ((dp = opendir(dir)) == NULL)
-		cr_skip_test("no public corpus at %s", dir);
-	while ((d = readdir(dp)) != NULL) {
-		len = strlen(d->d_name);
-		if ((len < 5 || strcmp(d->d_name + len - 5, ".pcap") != 0) &&
-		    (len < 7 || strcmp(d->d_name + len - 7, ".pcapng") != 0))
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, d->d_name);
-		load_both(path, d->d_name);
-		n++;
-	}
-	closedir(dp);
-	cr_assert_gt(n, 0);
+	if (fixture_each_public(load_both) < 0)
+		cr_skip_test("no public corpus");
 }
 
 /*

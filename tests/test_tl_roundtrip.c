@@ -24,9 +24,6 @@
 /* Conn c's k'th held step. */
 #define STEP(tl, c, k)	(timeline_conn_steps((tl), (c))[k])
 
-#ifndef PUBLIC_PCAPS
-#define PUBLIC_PCAPS	"/work/shared/pcaps/public"
-#endif
 
 /* An event as the engine emitted it, with what it pointed to copied. */
 struct rec {
@@ -786,48 +783,17 @@ roundtrip(const char *path, const char *name)
 
 Test(timeline_roundtrip, every_bundled_capture)
 {
-	static const char *const caps[] = {
-		"abort", "fastopen", "half-close", "handshake", "ipv6",
-		"loss", "many", "refused", "server-close",
-		"simultaneous-close", "syn-retry", "udp-unreachable", "udp",
-		"unread-close",
-	};
-	char path[512];
-	size_t k;
-
-	for (k = 0; k < sizeof caps / sizeof caps[0]; k++) {
-		snprintf(path, sizeof path, "%s/%s.pcap", CAPTURES, caps[k]);
-		roundtrip(path, caps[k]);
-	}
+	fixture_each_bundled(roundtrip);
 }
 
-/*
- * The public corpus (classic pcap and pcapng files; SYNFIN_PUBLIC_PCAPS
- * names another directory), when it is there.
- */
+/* The public corpus (classic pcap and pcapng files), when it is there. */
 Test(timeline_roundtrip, the_public_corpus)
 {
-	const char *dir = getenv("SYNFIN_PUBLIC_PCAPS");
-	char path[1024];
-	struct dirent *d;
-	size_t len, n = 0;
-	DIR *dp;
+	long n = fixture_each_public(roundtrip);
 
-	if (dir == NULL)
-		dir = PUBLIC_PCAPS;
-	if ((dp = opendir(dir)) == NULL)
-		cr_skip_test("no public corpus at %s", dir);
-	while ((d = readdir(dp)) != NULL) {
-		len = strlen(d->d_name);
-		if ((len < 5 || strcmp(d->d_name + len - 5, ".pcap") != 0) &&
-		    (len < 7 || strcmp(d->d_name + len - 7, ".pcapng") != 0))
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, d->d_name);
-		roundtrip(path, d->d_name);
-		n++;
-	}
-	closedir(dp);
-	cr_log_info("%zu public captures", n);
+	if (n < 0)
+		cr_skip_test("no public corpus");
+	cr_log_info("%ld public captures", n);
 }
 
 /*
