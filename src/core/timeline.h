@@ -146,7 +146,7 @@ const struct ev	*timeline_get(const struct timeline *, size_t i,
  * failed).  Those bytes stay valid while fewer than TL_PAYCACHE other
  * packets' are read.
  */
-#define TL_PAYCACHE	64
+#define TL_PAYCACHE	256	/* more than a terminal shows rows */
 const struct ev	*timeline_get_payload(const struct timeline *, size_t i,
 		    struct ev *buf);
 /*
