@@ -62,8 +62,8 @@ peer_now(clockid_t clk)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void
-peer_addr(const struct sockaddr_storage *ss, struct pkt_addr *a,
+void
+peer_sockaddr(const struct sockaddr_storage *ss, struct pkt_addr *a,
     uint16_t *port)
 {
 	memset(a, 0, sizeof *a);
@@ -243,12 +243,12 @@ peer_fill_addrs(struct peer_state *ps, int fd, struct peer_msg *m)
 	if (type == SOCK_STREAM)
 		m->call.kstate = peer_kstate(fd);
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
-		peer_addr(&ss, &m->local, &m->lport);
+		peer_sockaddr(&ss, &m->local, &m->lport);
 	sl = sizeof ss;
 	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
-		peer_addr(&ss, &m->remote, &m->rport);
+		peer_sockaddr(&ss, &m->remote, &m->rport);
 	else if (ps->last_fromlen > 0 && type == SOCK_DGRAM)
-		peer_addr(&ps->last_from, &m->remote, &m->rport);
+		peer_sockaddr(&ps->last_from, &m->remote, &m->rport);
 }
 
 static bool
@@ -553,26 +553,24 @@ peer_lab_target(struct peer_state *ps, bool create)
 	return slot;
 }
 
-static void
-peer_lab_addr(const struct sockaddr_storage *ss, char *buf, size_t len)
+void
+peer_sockaddr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
 	char host[INET6_ADDRSTRLEN];
-	uint16_t port;
 
 	if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 =
 		    (const struct sockaddr_in6 *)ss;
 
 		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-		port = ntohs(in6->sin6_port);
-		snprintf(buf, len, "[%s]:%u", host, port);
-	} else {
+		snprintf(buf, len, "[%s]:%u", host, ntohs(in6->sin6_port));
+	} else if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
 
 		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-		port = ntohs(in->sin_port);
-		snprintf(buf, len, "%s:%u", host, port);
-	}
+		snprintf(buf, len, "%s:%u", host, ntohs(in->sin_port));
+	} else
+		snprintf(buf, len, "?");
 }
 
 /*
@@ -617,7 +615,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 			peer_lab_call(ps, "bind", peer_now(CLOCK_REALTIME));
 			sl = peer_server_addr(ps, cmd->port - ps->env->port,
 			    &ss);
-			peer_lab_addr(&ss, ps->pend.call.args,
+			peer_sockaddr_str(&ss, ps->pend.call.args,
 			    sizeof ps->pend.call.args);
 			errno = 0;
 			rc = bind(fd, (struct sockaddr *)&ss, sl);
@@ -671,7 +669,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		ps->used[slot] = true;
 		peer_lab_call(ps, "connect", peer_now(CLOCK_REALTIME));
 		sl = peer_server_addr(ps, cmd->port - ps->env->port, &ss);
-		peer_lab_addr(&ss, ps->pend.call.args,
+		peer_sockaddr_str(&ss, ps->pend.call.args,
 		    sizeof ps->pend.call.args);
 		errno = 0;
 		rc = connect(fd, (struct sockaddr *)&ss, sl);

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "ev.h"
@@ -91,6 +92,14 @@ struct peer {
  * + 1, for ev_call.kstate; 0 when there is none to read.
  */
 uint8_t	peer_kstate(int fd);
+
+/* A socket address as a conn's address and port (family 0 but for
+ * AF_INET and AF_INET6), and as "127.0.0.1:8080", "[::1]:8080" or "?";
+ * for peer.c and trace.c alike. */
+void	peer_sockaddr(const struct sockaddr_storage *, struct pkt_addr *,
+	    uint16_t *port);
+void	peer_sockaddr_str(const struct sockaddr_storage *, char *buf,
+	    size_t len);
 
 /* Fork a peer; it drops its privileges before its first call. */
 int	peer_spawn(struct peer *, enum ev_side, const struct peer_env *,

@@ -403,28 +403,6 @@ trace_inet(int domain)
 	return domain == AF_INET || domain == AF_INET6;
 }
 
-static void
-trace_addr(const struct sockaddr_storage *ss, struct pkt_addr *a,
-    uint16_t *port)
-{
-	memset(a, 0, sizeof *a);
-	*port = 0;
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-
-		a->family = 4;
-		memcpy(a->a, &in->sin_addr, 4);
-		*port = ntohs(in->sin_port);
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 =
-		    (const struct sockaddr_in6 *)ss;
-
-		a->family = 6;
-		memcpy(a->a, &in6->sin6_addr, 16);
-		*port = ntohs(in6->sin6_port);
-	}
-}
-
 /* The conn a call is about: its socket's addresses, else `to`. */
 static void
 trace_fill(struct peer_msg *m, const struct trace_sock *s,
@@ -432,11 +410,11 @@ trace_fill(struct peer_msg *m, const struct trace_sock *s,
 {
 	m->proto = s->type == SOCK_DGRAM ? 17 : 6;
 	if (s->has_local)
-		trace_addr(&s->local, &m->local, &m->lport);
+		peer_sockaddr(&s->local, &m->local, &m->lport);
 	if (s->has_remote)
-		trace_addr(&s->remote, &m->remote, &m->rport);
+		peer_sockaddr(&s->remote, &m->remote, &m->rport);
 	else if (has_to)
-		trace_addr(to, &m->remote, &m->rport);
+		peer_sockaddr(to, &m->remote, &m->rport);
 }
 
 /* Bytes of the tracee's memory; the count read. */
@@ -466,26 +444,6 @@ trace_peek_addr(pid_t pid, uint64_t addr, uint64_t alen,
 	    sizeof *ss);
 	return n >= sizeof(sa_family_t) &&
 	    (ss->ss_family == AF_INET || ss->ss_family == AF_INET6);
-}
-
-static void
-trace_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
-{
-	char host[INET6_ADDRSTRLEN];
-
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 =
-		    (const struct sockaddr_in6 *)ss;
-
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-		snprintf(buf, len, "[%s]:%u", host, ntohs(in6->sin6_port));
-	} else if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-		snprintf(buf, len, "%s:%u", host, ntohs(in->sin_port));
-	} else
-		snprintf(buf, len, "?");
 }
 
 /* Append the first bytes at addr, quoted as the demo quotes them. */
@@ -622,7 +580,7 @@ trace_enter(struct trace *tr, struct tracee *t)
 	case TC_CONNECT:
 		t->has_to = trace_peek_addr(t->tid, a[1], a[2], &t->to);
 		if (t->has_to)
-			trace_addr_str(&t->to, m->call.args,
+			peer_sockaddr_str(&t->to, m->call.args,
 			    sizeof m->call.args);
 		break;
 	case TC_LISTEN:
@@ -632,7 +590,7 @@ trace_enter(struct trace *tr, struct tracee *t)
 	case TC_SENDTO:
 		t->has_to = trace_peek_addr(t->tid, a[4], a[5], &t->to);
 		if (t->has_to) {
-			trace_addr_str(&t->to, m->call.args,
+			peer_sockaddr_str(&t->to, m->call.args,
 			    sizeof m->call.args);
 			trace_append(m->call.args, sizeof m->call.args, ", ");
 		} else
@@ -776,7 +734,7 @@ trace_exit(struct trace *tr, struct tracee *t)
 				has_from = trace_peek_addr(t->tid, t->args[4],
 				    alen, &from);
 			if (has_from) {
-				trace_addr_str(&from, m->call.args,
+				peer_sockaddr_str(&from, m->call.args,
 				    sizeof m->call.args);
 				trace_append(m->call.args,
 				    sizeof m->call.args, ", ");
@@ -826,7 +784,7 @@ trace_exit(struct trace *tr, struct tracee *t)
 		}
 		if ((t->tc == TC_ACCEPT || t->tc == TC_ACCEPT4) &&
 		    s.has_remote)
-			trace_addr_str(&s.remote, m->call.args,
+			peer_sockaddr_str(&s.remote, m->call.args,
 			    sizeof m->call.args);
 		if (t->role == EV_SERVER && m->call.ret == 0 &&
 		    (t->tc == TC_LISTEN ||
