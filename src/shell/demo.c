@@ -766,36 +766,21 @@ demo_advance(struct demo *d)
 static void
 demo_arm(struct demo *d)
 {
-	struct itimerspec its = { 0 };
-	int64_t now = demo_now(CLOCK_REALTIME), when = -1, t;
+	int64_t now = demo_now(CLOCK_REALTIME), when;
 
 	/* A call still running holds the buffer: its return wakes us. */
 	when = merge_deadline(d->merge);
-	if (d->phase == DEMO_RUN && d->waiting < 0 && !d->held &&
-	    (when < 0 || d->next_at < when))
-		when = d->next_at;
-	if (d->phase == DEMO_DRAIN) {
-		t = d->quiet_since + DEMO_DRAIN_NS;
-		if (when < 0 || t < when)
-			when = t;
-	}
-	if (d->o.lab != NULL && d->phase == DEMO_RUN) {
+	if (d->phase == DEMO_RUN && d->waiting < 0 && !d->held)
+		when = merge_earlier(when, d->next_at);
+	if (d->phase == DEMO_DRAIN)
+		when = merge_earlier(when, d->quiet_since + DEMO_DRAIN_NS);
+	if (d->o.lab != NULL && d->phase == DEMO_RUN)
 		/* A blocked side: look again for a stuck script; and a
 		 * keyboard lab's silence is decided (demo_flush's tick). */
-		t = now + 100000000LL;
-		if (when < 0 || t < when)
-			when = t;
-	}
-	if (d->ks != NULL && d->ks_due != 0 && (when < 0 || d->ks_due < when))
-		when = d->ks_due;
-	if (when < 0)
-		return;
-	t = when - now;
-	if (t < 1000000)
-		t = 1000000;
-	its.it_value.tv_sec = t / 1000000000LL;
-	its.it_value.tv_nsec = t % 1000000000LL;
-	timerfd_settime(d->tfd, 0, &its, NULL);
+		when = merge_earlier(when, now + 100000000LL);
+	if (d->ks != NULL && d->ks_due != 0)
+		when = merge_earlier(when, d->ks_due);
+	merge_arm(d->tfd, when, now);
 }
 
 int

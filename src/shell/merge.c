@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
 
 #include "engine.h"
 #include "merge.h"
@@ -200,6 +201,28 @@ bool
 merge_calls_open(const struct merge *m)
 {
 	return tmerge_open(m->q);
+}
+
+int64_t
+merge_earlier(int64_t a, int64_t b)
+{
+	return a < 0 || (b >= 0 && b < a) ? b : a;
+}
+
+void
+merge_arm(int tfd, int64_t when, int64_t now)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	int64_t t;
+
+	if (when < 0)
+		return;
+	t = when - now;
+	if (t < 1000000)
+		t = 1000000;
+	its.it_value.tv_sec = t / 1000000000LL;
+	its.it_value.tv_nsec = t % 1000000000LL;
+	timerfd_settime(tfd, 0, &its, NULL);
 }
 
 int64_t

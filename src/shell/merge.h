@@ -55,4 +55,10 @@ bool		 merge_calls_open(const struct merge *);
 /* When the next item may leave (realtime ns), or -1: none waits. */
 int64_t		 merge_deadline(const struct merge *);
 
+/* The earlier of two deadlines (ns; -1: none). */
+int64_t		 merge_earlier(int64_t a, int64_t b);
+/* Arm timerfd tfd for deadline `when` (realtime ns, as `now`), at least
+ * 1 ms ahead; -1 leaves it as it is.  demo and run wake this way. */
+void		 merge_arm(int tfd, int64_t when, int64_t now);
+
 #endif

@@ -466,25 +466,14 @@ run_pipes_open(const struct run *r)
 static void
 run_arm(struct run *r)
 {
-	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
-	int64_t now = run_now(), when, t;
+	int64_t now = run_now(), when;
 
 	when = merge_deadline(r->merge);
-	if (r->phase == RUN_DRAIN) {
-		t = r->quiet_since + RUN_DRAIN_NS;
-		if (when < 0 || t < when)
-			when = t;
-	}
-	if (r->ks != NULL && r->ks_due != 0 && (when < 0 || r->ks_due < when))
-		when = r->ks_due;
-	if (when < 0)
-		return;
-	t = when - now;
-	if (t < 1000000)
-		t = 1000000;
-	its.it_value.tv_sec = t / 1000000000LL;
-	its.it_value.tv_nsec = t % 1000000000LL;
-	timerfd_settime(r->tfd, 0, &its, NULL);
+	if (r->phase == RUN_DRAIN)
+		when = merge_earlier(when, r->quiet_since + RUN_DRAIN_NS);
+	if (r->ks != NULL && r->ks_due != 0)
+		when = merge_earlier(when, r->ks_due);
+	merge_arm(r->tfd, when, now);
 }
 
 void
