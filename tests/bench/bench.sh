@@ -220,18 +220,18 @@ best()
 		fi
 		printf '  %-20s run %d: %s s, %s s CPU, %s KiB\n' \
 		    "$b_name" "$b_i" "$t_sec" "$t_cpu" "$t_kib"
-		if [ -z "$best_sec" ] ||
-		    awk -v a="$t_sec" -v b="$best_sec" \
-		    'BEGIN { exit !(a < b) }'; then
-			best_sec=$t_sec
-		fi
-		if [ -z "$best_cpu" ] ||
-		    awk -v a="$t_cpu" -v b="$best_cpu" \
-		    'BEGIN { exit !(a < b) }'; then
-			best_cpu=$t_cpu
-		fi
+		best_sec=$(lesser "$t_sec" "$best_sec")
+		best_cpu=$(lesser "$t_cpu" "$best_cpu")
 		[ "$t_kib" -gt "$best_kib" ] && best_kib=$t_kib
+		# A caller's own figures of the run (uibest).
+		[ -z "${best_each:-}" ] || "$best_each"
 	done
+}
+
+# lesser A B: the smaller number; A when B is empty.
+lesser()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b ? a : b) }'
 }
 
 echo "bench: best of $runs runs, timer: $timer"
@@ -269,38 +269,19 @@ uibest()
 {
 	first_sec=
 	first_cpu=
-	ub_i=0
-	while [ "$ub_i" -lt "$runs" ]; do
-		ub_i=$((ub_i + 1))
-		runs_save=$runs
-		runs=1
-		best "$1" "$tmp.out" "$uibench" -l "$2"
-		runs=$runs_save
-		if [ "$ub_i" = 1 ]; then
-			ub_sec=$best_sec ub_cpu=$best_cpu ub_kib=$best_kib
-		else
-			ub_sec=$(awk -v a="$best_sec" -v b="$ub_sec" \
-			    'BEGIN { print (a < b ? a : b) }')
-			ub_cpu=$(awk -v a="$best_cpu" -v b="$ub_cpu" \
-			    'BEGIN { print (a < b ? a : b) }')
-			[ "$best_kib" -gt "$ub_kib" ] && ub_kib=$best_kib
-		fi
-		f_sec=$(awk -v m="$(uival first_frame_ms)" \
-		    'BEGIN { printf "%.3f", m / 1000 }')
-		f_cpu=$(uival first_frame_cpu_s)
-		[ -n "$f_cpu" ] || die "uibench -l printed no figures: \
-$(cat "$tmp.out")"
-		echo "  $1: first frame after $f_sec s, $f_cpu s CPU"
-		if [ -z "$first_sec" ] || awk -v a="$f_sec" \
-		    -v b="$first_sec" 'BEGIN { exit !(a < b) }'; then
-			first_sec=$f_sec
-		fi
-		if [ -z "$first_cpu" ] || awk -v a="$f_cpu" \
-		    -v b="$first_cpu" 'BEGIN { exit !(a < b) }'; then
-			first_cpu=$f_cpu
-		fi
-	done
-	best_sec=$ub_sec best_cpu=$ub_cpu best_kib=$ub_kib
+	best_each=uifirst
+	best "$1" "$tmp.out" "$uibench" -l "$2"
+	best_each=
+}
+uifirst()
+{
+	f_sec=$(awk -v m="$(uival first_frame_ms)" \
+	    'BEGIN { printf "%.3f", m / 1000 }')
+	f_cpu=$(uival first_frame_cpu_s)
+	[ -n "$f_cpu" ] || die "uibench -l printed no figures: $(cat "$tmp.out")"
+	echo "  $b_name: first frame after $f_sec s, $f_cpu s CPU"
+	first_sec=$(lesser "$f_sec" "$first_sec")
+	first_cpu=$(lesser "$f_cpu" "$first_cpu")
 }
 uibest "uibench -l" "$pcap"
 ui_sec=$best_sec ui_cpu=$best_cpu ui_kib=$best_kib
