@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "capture.h"
 #include "cmd.h"
 #include "engine.h"
@@ -45,16 +46,6 @@ struct cmd_live {
 	struct msg	 rerr;		/* why capture_next() failed */
 	char		 err[MSG_TEXT_MAX];
 };
-
-/* The clock libpcap stamps live frames with. */
-static int64_t
-cmd_live_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void
 cmd_live_on_signal(int sig)
@@ -86,8 +77,9 @@ cmd_live_drain(struct cmd_live *l, size_t max)
 			return 1;
 		if (n != CAPTURE_FRAME) {
 			/* Nothing waits: a receiver's silence is evidence
-			 * too (engine_tick()). */
-			engine_tick(l->e, cmd_live_now());
+			 * too (engine_tick()), on the clock libpcap stamps
+			 * live frames with. */
+			engine_tick(l->e, clock_ns(CLOCK_REALTIME));
 			return 0;
 		}
 		engine_frame(l->e, f.frame, f.ts_ns, f.linktype, f.data,

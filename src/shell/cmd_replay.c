@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "capture.h"
 #include "cmd.h"
 #include "engine.h"
@@ -23,15 +24,6 @@
 #include "ui.h"
 
 #define CMD_REPLAY_QUIET_NS	500000000LL	/* none for a short load */
-
-static int64_t
-cmd_replay_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /*
  * The UI opens once the capture is read: a load that takes longer than
@@ -50,7 +42,7 @@ cmd_replay_progress(void *arg, uint64_t frames, int pct)
 {
 	struct cmd_replay_progress *p = arg;
 
-	if (!p->tty || pct < 0 || cmd_replay_now() - p->t0 <
+	if (!p->tty || pct < 0 || clock_ns(CLOCK_MONOTONIC) - p->t0 <
 	    CMD_REPLAY_QUIET_NS)
 		return;
 	/* TRANSLATORS: a progress line, redrawn in place: %s is the
@@ -70,7 +62,7 @@ cmd_replay_ui(struct capture *cap, const char *path, uint64_t count)
 {
 	struct engine_config cfg;
 	struct ui_opts uo = { .title = NULL };
-	struct cmd_replay_progress pr = { path, cmd_replay_now(),
+	struct cmd_replay_progress pr = { path, clock_ns(CLOCK_MONOTONIC),
 	    isatty(STDERR_FILENO) != 0, false };
 	struct timeline *tl;
 	struct sink *text;

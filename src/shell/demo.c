@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "capture.h"
 #include "demo.h"
 #include "engine.h"
@@ -115,15 +116,6 @@ demo_nsteps(const struct demo *d)
 	return d->o.lab != NULL ? (int)d->o.lab->n : d->o.scn->nsteps;
 }
 
-static int64_t
-demo_now(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void
 demo_epoll_add(struct demo *d, int fd)
 {
@@ -199,7 +191,7 @@ demo_new(const struct demo_opts *o, int *perm, char *err, size_t len)
 	*perm = 0;
 	d->o = *o;
 	d->o.dump = NULL;
-	d->t0_mono = demo_now(CLOCK_MONOTONIC);
+	d->t0_mono = clock_ns(CLOCK_MONOTONIC);
 	d->epfd = d->tfd = -1;
 	d->waiting = -1;
 	d->merge = merge_new(DEMO_WINDOW_NS, 0);
@@ -356,8 +348,8 @@ demo_read_frames(struct demo *d)
 	while ((rc = capture_next(d->cap, &f, &d->err)) ==
 	    CAPTURE_FRAME) {
 		if (d->first_frame_mono == 0)
-			d->first_frame_mono = demo_now(CLOCK_MONOTONIC);
-		d->quiet_since = demo_now(CLOCK_REALTIME);
+			d->first_frame_mono = clock_ns(CLOCK_MONOTONIC);
+		d->quiet_since = clock_ns(CLOCK_REALTIME);
 		merge_frame(d->merge, &f);
 		if (d->ks_due == 0)
 			d->ks_due = d->quiet_since + DEMO_KSTATE_NS;
@@ -442,7 +434,7 @@ demo_peer_gone(struct demo *d, int side)
 	d->held = false;
 	d->waiting = -1;
 	d->phase = DEMO_DRAIN;
-	d->quiet_since = demo_now(CLOCK_REALTIME);
+	d->quiet_since = clock_ns(CLOCK_REALTIME);
 }
 
 /*
@@ -457,7 +449,7 @@ demo_lab_msg(struct demo *d, int side, const struct peer_msg *m)
 
 	if (m->kind == PEER_BLOCKS) {
 		d->busy[side] = m->step;
-		d->busy_since[side] = demo_now(CLOCK_MONOTONIC);
+		d->busy_since[side] = clock_ns(CLOCK_MONOTONIC);
 		/* TRANSLATORS: %s is a socket call (accept); the peer waits
 		   in it until it returns. */
 		snprintf(d->busymsg[side], sizeof d->busymsg[side],
@@ -525,14 +517,14 @@ demo_read_kstate(struct demo *d, bool force)
 	if (d->ks != NULL && d->ks_traced)
 		kstate_trace_read(d->ks, demo_kstate_cb, d);
 	if (d->ks == NULL || (!force && !d->ks_now && (d->ks_due == 0 ||
-	    demo_now(CLOCK_REALTIME) < d->ks_due)))
+	    clock_ns(CLOCK_REALTIME) < d->ks_due)))
 		return;
 	d->ks_now = false;
 	d->ks_due = 0;
 	if (kstate_poll(d->ks, demo_kstate_cb, d, &err) < 0) {
 		/* Say it once, on the ladder, and stop asking. */
 		if (d->e != NULL)
-			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME), &err);
+			engine_warn(d->e, 0, clock_ns(CLOCK_REALTIME), &err);
 		kstate_free(d->ks);
 		d->ks = NULL;
 	}
@@ -541,7 +533,7 @@ demo_read_kstate(struct demo *d, bool force)
 static void
 demo_flush(struct demo *d, bool all)
 {
-	merge_flush(d->merge, d->e, demo_now(CLOCK_REALTIME), all);
+	merge_flush(d->merge, d->e, clock_ns(CLOCK_REALTIME), all);
 }
 
 static bool
@@ -636,14 +628,14 @@ demo_lab_stuck(struct demo *d, const struct lab_action *a)
 	d->peer_died = true;
 	d->held = false;
 	d->phase = DEMO_DRAIN;
-	d->quiet_since = demo_now(CLOCK_REALTIME);
+	d->quiet_since = clock_ns(CLOCK_REALTIME);
 }
 
 static void
 demo_advance_lab(struct demo *d)
 {
 	const struct lab_action *a;
-	int64_t now = demo_now(CLOCK_REALTIME);
+	int64_t now = clock_ns(CLOCK_REALTIME);
 	char line[LAB_TEXT_MAX + 64];
 	int side;
 
@@ -654,7 +646,7 @@ demo_advance_lab(struct demo *d)
 			for (side = 0; side < 2; side++) {
 				if (d->busy[side] < 0)
 					continue;
-				if (demo_now(CLOCK_MONOTONIC) -
+				if (clock_ns(CLOCK_MONOTONIC) -
 				    d->busy_since[side] < DEMO_LAB_STUCK_NS)
 					return;	/* let it return */
 				a = &d->o.lab->act[d->busy[side]];
@@ -680,7 +672,7 @@ demo_advance_lab(struct demo *d)
 			continue;
 		}
 		if (d->busy[a->side] >= 0) {
-			if (!d->o.lab_open && demo_now(CLOCK_MONOTONIC) -
+			if (!d->o.lab_open && clock_ns(CLOCK_MONOTONIC) -
 			    d->busy_since[a->side] >= DEMO_LAB_STUCK_NS)
 				demo_lab_stuck(d, a);
 			return;
@@ -709,7 +701,7 @@ demo_advance(struct demo *d)
 {
 	const struct scenario *s = d->o.scn;
 	const struct scn_step *st;
-	int64_t now = demo_now(CLOCK_REALTIME), at;
+	int64_t now = clock_ns(CLOCK_REALTIME), at;
 
 	if (d->o.lab != NULL) {
 		demo_advance_lab(d);
@@ -744,7 +736,7 @@ demo_advance(struct demo *d)
 		at = 0;
 		if (st->op == SCN_SHUTDOWN_AT) {
 			/* Both sides get the same instant, a little ahead. */
-			at = demo_now(CLOCK_MONOTONIC) + 30000000LL;
+			at = clock_ns(CLOCK_MONOTONIC) + 30000000LL;
 			if (d->next + 1 < s->nsteps &&
 			    s->steps[d->next + 1].op == SCN_SHUTDOWN_AT) {
 				demo_send(d, d->next, at);
@@ -766,7 +758,7 @@ demo_advance(struct demo *d)
 static void
 demo_arm(struct demo *d)
 {
-	int64_t now = demo_now(CLOCK_REALTIME), when;
+	int64_t now = clock_ns(CLOCK_REALTIME), when;
 
 	/* A call still running holds the buffer: its return wakes us. */
 	when = merge_deadline(d->merge);
@@ -790,7 +782,7 @@ demo_start(struct demo *d, struct engine *e)
 	d->phase = DEMO_RUN;
 	d->next = 0;
 	d->waiting = -1;
-	d->next_at = demo_now(CLOCK_REALTIME);
+	d->next_at = clock_ns(CLOCK_REALTIME);
 	d->attempts++;
 	demo_advance(d);
 	demo_arm(d);
@@ -819,17 +811,17 @@ demo_service(struct demo *d)
 		return 1;
 	}
 	demo_advance(d);
-	if (d->phase == DEMO_DRAIN && demo_now(CLOCK_REALTIME) -
+	if (d->phase == DEMO_DRAIN && clock_ns(CLOCK_REALTIME) -
 	    d->quiet_since >= DEMO_DRAIN_NS) {
 		demo_read_kstate(d, true);	/* how the sockets end */
 		demo_flush(d, true);
 		d->phase = DEMO_DONE;
 		if (d->labnote.id != NULL)
-			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME),
+			engine_warn(d->e, 0, clock_ns(CLOCK_REALTIME),
 			    &d->labnote);
 		if (d->peer_died) {
 			/* On the ladder and in the narration, too. */
-			engine_warn(d->e, 0, demo_now(CLOCK_REALTIME), &d->err);
+			engine_warn(d->e, 0, clock_ns(CLOCK_REALTIME), &d->err);
 			return -1;
 		}
 		return 1;

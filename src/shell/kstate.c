@@ -25,6 +25,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 
+#include "clock.h"
 #include "ev.h"
 #include "kstate.h"
 #include "xmalloc.h"
@@ -123,16 +124,6 @@ kstate_free(struct kstate *k)
 	free(k->cur);
 	free(k->buf);
 	free(k);
-}
-
-/* The clock pcap stamps with: a read is placed among the frames by it. */
-static int64_t
-kstate_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static bool
@@ -237,7 +228,9 @@ kstate_dump(struct kstate *k, uint8_t family, struct msg *err)
 				msg_str(err, "end of file");
 			return -1;
 		}
-		k->now = kstate_now();
+		/* The clock pcap stamps with: a read is placed among the
+		 * frames by it. */
+		k->now = clock_ns(CLOCK_REALTIME);
 		for (off = 0; off + sizeof nh <= (size_t)n;) {
 			memcpy(&nh, k->buf + off, sizeof nh);
 			if (nh.nlmsg_len < sizeof nh ||

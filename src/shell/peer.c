@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "i18n.h"
 #include "peer.h"
 #include "sandbox.h"
@@ -52,15 +53,6 @@ struct peer_state {
 	struct peer_msg	pend;		/* the action's call not yet sent */
 	bool		have_pend;
 };
-
-static int64_t
-peer_now(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 void
 peer_sockaddr(const struct sockaddr_storage *ss, struct pkt_addr *a,
@@ -140,7 +132,7 @@ peer_drop(struct peer_state *ps, int slot, bool on)
 		    &zero, sizeof zero);
 		ps->drop_until[slot] = 0;
 		/* Lifting the filter is a call of its own: report it. */
-		m.ts_ns = peer_now(CLOCK_REALTIME);
+		m.ts_ns = clock_ns(CLOCK_REALTIME);
 		snprintf(m.call.name, sizeof m.call.name, "setsockopt");
 		snprintf(m.call.args, sizeof m.call.args,
 		    "SO_DETACH_FILTER");
@@ -157,7 +149,7 @@ peer_drop(struct peer_state *ps, int slot, bool on)
 static int
 peer_timers(struct peer_state *ps)
 {
-	int64_t now = peer_now(CLOCK_REALTIME), next = -1, left;
+	int64_t now = clock_ns(CLOCK_REALTIME), next = -1, left;
 	int i;
 
 	for (i = 0; i < SCN_MAX_FDS; i++) {
@@ -331,7 +323,7 @@ peer_step(struct peer_state *ps, const struct peer_cmd *cmd)
 	default:
 		break;
 	}
-	m.ts_ns = peer_now(CLOCK_REALTIME);
+	m.ts_ns = clock_ns(CLOCK_REALTIME);
 	if (peer_may_block(st->op))
 		peer_send(ps, &m);
 
@@ -405,9 +397,9 @@ peer_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		    (struct sockaddr *)&ps->last_from, ps->last_fromlen);
 		break;
 	case SCN_SHUTDOWN_AT:
-		while (peer_now(CLOCK_MONOTONIC) < cmd->at_mono_ns)
+		while (clock_ns(CLOCK_MONOTONIC) < cmd->at_mono_ns)
 			;	/* spin: both sides leave at one instant */
-		m.ts_ns = peer_now(CLOCK_REALTIME);
+		m.ts_ns = clock_ns(CLOCK_REALTIME);
 		rc = shutdown(fd, SHUT_WR);
 		break;
 	case SCN_SHUTDOWN:
@@ -513,7 +505,7 @@ peer_lab_socket(struct peer_state *ps, int slot)
 	    "AF_INET";
 	int fd;
 
-	peer_lab_call(ps, "socket", peer_now(CLOCK_REALTIME));
+	peer_lab_call(ps, "socket", clock_ns(CLOCK_REALTIME));
 	snprintf(ps->pend.call.args, sizeof ps->pend.call.args,
 	    "%s, SOCK_STREAM", sfam);
 	errno = 0;
@@ -590,7 +582,7 @@ peer_lab_block(struct peer_state *ps, int fd, short events, int32_t step)
 	peer_fill_addrs(ps, fd, &m);
 	peer_send(ps, &m);
 	peer_wait(ps, fd, events);
-	ps->pend.ts_ns = peer_now(CLOCK_REALTIME);
+	ps->pend.ts_ns = clock_ns(CLOCK_REALTIME);
 }
 
 static void
@@ -612,7 +604,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 			break;
 		fd = ps->fd[0];
 		if (!ps->bound0) {
-			peer_lab_call(ps, "bind", peer_now(CLOCK_REALTIME));
+			peer_lab_call(ps, "bind", clock_ns(CLOCK_REALTIME));
 			sl = peer_server_addr(ps, cmd->port - ps->env->port,
 			    &ss);
 			peer_sockaddr_str(&ss, ps->pend.call.args,
@@ -624,7 +616,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 				break;
 			ps->bound0 = true;
 		}
-		peer_lab_call(ps, "listen", peer_now(CLOCK_REALTIME));
+		peer_lab_call(ps, "listen", clock_ns(CLOCK_REALTIME));
 		snprintf(ps->pend.call.args, sizeof ps->pend.call.args,
 		    "backlog %d", a->arg2);
 		errno = 0;
@@ -636,7 +628,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 	case LAB_ACCEPT:
 		fd = ps->fd[0];
 		slot = peer_lab_free(ps);
-		peer_lab_call(ps, "accept", peer_now(CLOCK_REALTIME));
+		peer_lab_call(ps, "accept", clock_ns(CLOCK_REALTIME));
 		for (;;) {
 			errno = 0;
 			sl = sizeof ss;
@@ -667,7 +659,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		}
 		fd = ps->fd[slot];
 		ps->used[slot] = true;
-		peer_lab_call(ps, "connect", peer_now(CLOCK_REALTIME));
+		peer_lab_call(ps, "connect", clock_ns(CLOCK_REALTIME));
 		sl = peer_server_addr(ps, cmd->port - ps->env->port, &ss);
 		peer_sockaddr_str(&ss, ps->pend.call.args,
 		    sizeof ps->pend.call.args);
@@ -687,7 +679,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 	case LAB_SEND:
 		slot = peer_lab_target(ps, false);
 		fd = slot >= 0 ? ps->fd[slot] : -1;
-		peer_lab_call(ps, "send", peer_now(CLOCK_REALTIME));
+		peer_lab_call(ps, "send", clock_ns(CLOCK_REALTIME));
 		peer_quote(ps->pend.call.args, sizeof ps->pend.call.args, "",
 		    a->text, a->len);
 		errno = 0;
@@ -699,7 +691,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		fd = slot >= 0 ? ps->fd[slot] : -1;
 		want = a->arg > 0 && (size_t)a->arg < sizeof buf ?
 		    (size_t)a->arg : sizeof buf;
-		peer_lab_call(ps, "recv", peer_now(CLOCK_REALTIME));
+		peer_lab_call(ps, "recv", clock_ns(CLOCK_REALTIME));
 		for (;;) {
 			errno = 0;
 			rc = recv(fd, buf, want, 0);
@@ -717,7 +709,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		fd = slot >= 0 ? ps->fd[slot] : -1;
 		how = a->arg == LAB_SHUT_RD ? SHUT_RD : a->arg == LAB_SHUT_WR ?
 		    SHUT_WR : SHUT_RDWR;
-		peer_lab_call(ps, "shutdown", peer_now(CLOCK_REALTIME));
+		peer_lab_call(ps, "shutdown", clock_ns(CLOCK_REALTIME));
 		snprintf(ps->pend.call.args, sizeof ps->pend.call.args, "%s",
 		    labscript_shut_name(a->arg));
 		errno = 0;
@@ -732,7 +724,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 			lg.l_onoff = 1;
 			lg.l_linger = 0;
 			peer_lab_call(ps, "setsockopt",
-			    peer_now(CLOCK_REALTIME));
+			    clock_ns(CLOCK_REALTIME));
 			snprintf(ps->pend.call.args, sizeof ps->pend.call.args,
 			    "SO_LINGER {on, 0 s}");
 			errno = 0;
@@ -740,7 +732,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 			    sizeof lg);
 			peer_lab_ret(ps, fd, rc);
 		}
-		peer_lab_call(ps, "close", peer_now(CLOCK_REALTIME));
+		peer_lab_call(ps, "close", clock_ns(CLOCK_REALTIME));
 		peer_fill_addrs(ps, fd, &ps->pend);
 		ps->pend.call.kstate = 0;	/* gone with the descriptor */
 		errno = 0;
@@ -761,7 +753,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 		    peer_lab_socket(ps, 0) >= 0)
 			slot = 0;
 		fd = slot >= 0 ? ps->fd[slot] : -1;
-		peer_lab_call(ps, "setsockopt", peer_now(CLOCK_REALTIME));
+		peer_lab_call(ps, "setsockopt", clock_ns(CLOCK_REALTIME));
 		errno = 0;
 		v = a->arg2;
 		if (a->arg == LAB_OPT_LINGER) {
@@ -793,7 +785,7 @@ peer_lab_step(struct peer_state *ps, const struct peer_cmd *cmd)
 	}
 	if (!ps->have_pend) {
 		/* Nothing was called (a sleep): still answer the step. */
-		peer_lab_call(ps, "pause", peer_now(CLOCK_REALTIME));
+		peer_lab_call(ps, "pause", clock_ns(CLOCK_REALTIME));
 		ps->pend.call.ret = 0;
 	}
 	ps->pend.step = cmd->step;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "capture.h"
 #include "engine.h"
 #include "i18n.h"
@@ -96,15 +97,6 @@ static void
 run_on_signal(int sig)
 {
 	run_stop = sig;
-}
-
-static int64_t
-run_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static void
@@ -267,7 +259,7 @@ run_read_frames(struct run *r)
 
 	while ((rc = capture_next(r->cap, &f, &r->err)) ==
 	    CAPTURE_FRAME) {
-		r->quiet_since = run_now();
+		r->quiet_since = clock_ns(CLOCK_REALTIME);
 		merge_frame(r->merge, &f);
 		if (r->ks_due == 0)
 			r->ks_due = r->quiet_since + RUN_KSTATE_NS;
@@ -287,7 +279,7 @@ run_tracer_gone(struct run *r)
 	}
 	if (r->phase == RUN_RUN) {
 		r->phase = RUN_DRAIN;
-		r->quiet_since = run_now();
+		r->quiet_since = clock_ns(CLOCK_REALTIME);
 	}
 }
 
@@ -379,13 +371,13 @@ run_read_kstate(struct run *r, bool force)
 	struct msg err;
 
 	if (r->ks == NULL || (!force && (r->ks_due == 0 ||
-	    run_now() < r->ks_due)))
+	    clock_ns(CLOCK_REALTIME) < r->ks_due)))
 		return;
 	r->ks_due = 0;
 	if (kstate_poll(r->ks, run_kstate_cb, r, &err) < 0) {
 		/* Say it once, on the ladder, and stop asking. */
 		if (r->e != NULL)
-			engine_warn(r->e, 0, run_now(), &err);
+			engine_warn(r->e, 0, clock_ns(CLOCK_REALTIME), &err);
 		kstate_free(r->ks);
 		r->ks = NULL;
 	}
@@ -412,7 +404,7 @@ run_line(struct run *r, struct run_pipe *p, size_t n)
 	out.pid = r->pid[p->role];
 	memcpy(out.prog, r->prog[p->role], sizeof out.prog);
 	out.text = text;
-	merge_output(r->merge, run_now(), &out);
+	merge_output(r->merge, clock_ns(CLOCK_REALTIME), &out);
 }
 
 static void
@@ -466,7 +458,7 @@ run_pipes_open(const struct run *r)
 static void
 run_arm(struct run *r)
 {
-	int64_t now = run_now(), when;
+	int64_t now = clock_ns(CLOCK_REALTIME), when;
 
 	when = merge_deadline(r->merge);
 	if (r->phase == RUN_DRAIN)
@@ -505,26 +497,26 @@ run_service(struct run *r)
 		 * seen up to now on screen. */
 		run_end_tracer(r);
 		run_read_frames(r);
-		merge_flush(r->merge, r->e, run_now(), true);
+		merge_flush(r->merge, r->e, clock_ns(CLOCK_REALTIME), true);
 		r->phase = RUN_DONE;
 		return 1;
 	}
 	if (r->phase == RUN_RUN && r->exited) {
 		r->phase = RUN_DRAIN;
-		r->quiet_since = run_now();
+		r->quiet_since = clock_ns(CLOCK_REALTIME);
 	}
 	if (r->phase == RUN_DRAIN && !run_pipes_open(r) &&
-	    run_now() - r->quiet_since >= RUN_DRAIN_NS) {
+	    clock_ns(CLOCK_REALTIME) - r->quiet_since >= RUN_DRAIN_NS) {
 		run_read_kstate(r, true);	/* how the sockets end */
-		merge_flush(r->merge, r->e, run_now(), true);
+		merge_flush(r->merge, r->e, clock_ns(CLOCK_REALTIME), true);
 		r->phase = RUN_DONE;
 		if (r->err.id != NULL) {
-			engine_warn(r->e, 0, run_now(), &r->err);
+			engine_warn(r->e, 0, clock_ns(CLOCK_REALTIME), &r->err);
 			return -1;
 		}
 		return 1;
 	}
-	merge_flush(r->merge, r->e, run_now(), false);
+	merge_flush(r->merge, r->e, clock_ns(CLOCK_REALTIME), false);
 	run_arm(r);
 	return 0;
 }

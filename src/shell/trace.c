@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "i18n.h"
 #include "kstate.h"
 #include "peer.h"
@@ -140,15 +141,6 @@ struct trace {
 	bool		server_gone;
 	struct kstate	*ks;		/* the kernel's TCP states, or NULL */
 };
-
-static int64_t
-trace_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static int64_t
 trace_mono_ms(void)
@@ -325,7 +317,7 @@ trace_spawned(struct trace *tr, const struct tracee *t)
 	struct peer_msg m = { .kind = PEER_SPAWN, .step = -1 };
 
 	m.side = (uint8_t)t->role;
-	m.ts_ns = trace_now();
+	m.ts_ns = clock_ns(CLOCK_REALTIME);
 	m.call.side = t->role;
 	m.call.pid = t->tgid;
 	snprintf(m.call.prog, sizeof m.call.prog, "%s", t->prog);
@@ -629,7 +621,7 @@ trace_enter(struct trace *tr, struct tracee *t)
 		break;
 	}
 	t->in_call = true;
-	t->t_start = trace_now();
+	t->t_start = clock_ns(CLOCK_REALTIME);
 	t->step = tr->step++;
 	t->sent_start = false;
 	m->step = t->step;
@@ -671,7 +663,7 @@ trace_kstate_cb(void *arg, const struct kstate_sock *ks)
 	struct trace *tr = arg;
 	struct peer_msg m = { .kind = PEER_KSTATE, .step = -1 };
 
-	m.ts_ns = trace_now();
+	m.ts_ns = clock_ns(CLOCK_REALTIME);
 	m.proto = 6;
 	m.local = ks->local;
 	m.remote = ks->remote;
@@ -714,7 +706,7 @@ trace_exit(struct trace *tr, struct tracee *t)
 		return;
 	}
 	rv = info.exit.rval;
-	m->end_ns = trace_now();
+	m->end_ns = clock_ns(CLOCK_REALTIME);
 	m->call.ret = info.exit.is_error ? -1 : rv;
 	m->call.err = info.exit.is_error ? (int)-rv : 0;
 	if (m->call.err >= 512 && m->call.err <= 516)
@@ -931,7 +923,7 @@ trace_gone(struct trace *tr, pid_t pid, int st)
 			m.kind = PEER_END;
 			m.call.ret = -1;
 			m.call.err = EINTR;
-			m.end_ns = trace_now();
+			m.end_ns = clock_ns(CLOCK_REALTIME);
 			trace_send(tr, &m);
 		}
 		trace_remove(tr, t);
@@ -1132,7 +1124,7 @@ trace_main(struct trace *tr)
 		while (tr->nt > 0 && waitpid(-1, NULL, __WALL) > 0)
 			;
 	}
-	m.ts_ns = trace_now();
+	m.ts_ns = clock_ns(CLOCK_REALTIME);
 	m.call.ret = tr->main_status;
 	trace_send(tr, &m);
 }
